@@ -1,0 +1,127 @@
+//! The components and resources of the engine's `World`: everything that must survive a reload.
+//!
+//! The engine registers each of these at start-up (see `omnysys::schema::register_schema`), so
+//! no plugin code is ever the first to register one — a type first registered by a plugin would
+//! keep a drop function inside that plugin's library after it is unloaded.
+
+use std::sync::Arc;
+
+use bevy_ecs::component::Component;
+use bevy_ecs::resource::Resource;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::facts::FileFacts;
+
+/// One source file of the project; the entity that carries its [`FileHash`] and [`CacheEntry`].
+#[derive(Component, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    /// Path relative to the project root, `/`-separated.
+    pub path: String,
+    /// Size in bytes when last read.
+    pub size: u64,
+    /// Modification time (nanoseconds since the epoch) when last read.
+    pub mtime_ns: u64,
+}
+
+/// A fast content hash (xxh3-64) of a file's bytes.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileHash(pub u64);
+
+/// The facts extracted from a file, and who extracted them.
+#[derive(Component, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheEntry {
+    /// The extracted facts. Shared, so that replacing an entry is one pointer swap.
+    pub facts: Arc<FileFacts>,
+    /// Name of the extractor that produced them.
+    pub extractor: String,
+    /// Version of that extractor.
+    pub extractor_version: String,
+    /// The content hash the facts were extracted from.
+    pub content_hash: u64,
+}
+
+/// How urgently a queued file must be (re-)analysed.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// A tool is waiting for this file.
+    Critical,
+    /// The user just edited it.
+    High,
+    /// Initial index.
+    Medium,
+    /// Background re-extraction (an extractor upgrade).
+    Low,
+}
+
+/// Why a file is in the queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueReason {
+    /// Found by the initial walk.
+    InitialIndex,
+    /// Created on disk.
+    Created,
+    /// Modified on disk.
+    Modified,
+    /// Removed on disk.
+    Removed,
+    /// Its extractor was upgraded.
+    ExtractorUpgraded,
+    /// A tool asked about it.
+    Requested,
+}
+
+/// A file waiting to be analysed.
+#[derive(Component, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    /// Path relative to the project root.
+    pub path: String,
+    /// How urgent it is.
+    pub priority: Priority,
+    /// Why it is queued.
+    pub reason: QueueReason,
+    /// Order of arrival, for FIFO within a priority.
+    pub seq: u64,
+}
+
+/// What the indexer is doing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexPhase {
+    /// Nothing started yet.
+    #[default]
+    Idle,
+    /// Walking the project.
+    Scanning,
+    /// Extracting facts.
+    Extracting,
+    /// Building the dependency graph.
+    Linking,
+    /// Every known file has current facts and the graph is built.
+    Ready,
+}
+
+/// Progress of indexing.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct IndexingState {
+    /// True until the index is ready.
+    pub is_indexing: bool,
+    /// Files analysed in the current pass.
+    pub done: u64,
+    /// Files to analyse in the current pass.
+    pub total: u64,
+    /// Current phase.
+    pub phase: IndexPhase,
+}
+
+/// The project being served.
+#[derive(Resource, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectRoot(pub std::path::PathBuf);
+
+/// Path → entity of every known [`SourceFile`]. Derived data, kept current by the engine.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileIndex(pub std::collections::BTreeMap<String, bevy_ecs::entity::Entity>);

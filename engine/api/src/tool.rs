@@ -1,0 +1,227 @@
+//! Tools: query functions the engine serves over MCP.
+//!
+//! A tool is a plain function `fn(&ToolContext, Args) -> Result<Output, ToolError>`. The
+//! [`Registrar`](crate::registrar::Registrar) derives its input and output JSON schemas from
+//! `Args` and `Output`, and wraps it so that argument parsing, the call and any panic all happen
+//! inside the plugin. The engine wraps each tool into a system of its schedule and runs it on a
+//! thread owned by the plugin's generation, with read access to the whole `World`.
+
+use std::sync::Mutex;
+
+use bevy_ecs::world::World;
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::guard::Panicked;
+use crate::state::{Persistent, PluginStates, StoredState};
+
+/// What a client sees of a tool before calling it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolSpec {
+    /// Unique tool name (`snake_case`).
+    pub name: String,
+    /// One sentence saying what it answers.
+    pub description: String,
+    /// Hints for clients.
+    pub annotations: ToolAnnotations,
+}
+
+impl ToolSpec {
+    /// A read-only, closed-world query tool: what almost every code-context tool is.
+    pub fn query(name: &str, description: &str) -> Self {
+        ToolSpec {
+            name: name.to_owned(),
+            description: description.to_owned(),
+            annotations: ToolAnnotations::query(),
+        }
+    }
+}
+
+/// MCP tool annotations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolAnnotations {
+    /// Human-readable title.
+    pub title: Option<String>,
+    /// The tool does not change anything.
+    pub read_only: bool,
+    /// The tool may destroy data (meaningful only when not read-only).
+    pub destructive: bool,
+    /// Calling it twice with the same arguments has no further effect.
+    pub idempotent: bool,
+    /// The tool talks to the world outside the project.
+    pub open_world: bool,
+}
+
+impl ToolAnnotations {
+    /// Read-only, idempotent, closed-world.
+    pub fn query() -> Self {
+        ToolAnnotations {
+            title: None,
+            read_only: true,
+            destructive: false,
+            idempotent: true,
+            open_world: false,
+        }
+    }
+}
+
+/// Why a tool call failed. Sent to the client as an `isError` result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ToolError {
+    /// The class of failure.
+    pub kind: ToolErrorKind,
+    /// A sentence naming the problem (and the argument, for bad arguments).
+    pub message: String,
+    /// Close matches, for unknown files or symbols.
+    pub suggestions: Vec<String>,
+}
+
+/// Classes of tool failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToolErrorKind {
+    /// Arguments did not match the input schema.
+    InvalidArguments,
+    /// A path outside the project root.
+    OutsideProject,
+    /// An unknown file or symbol.
+    NotFound,
+    /// Anything else the tool reports.
+    Failed,
+    /// The tool panicked; the panic was contained.
+    Panicked,
+}
+
+impl ToolError {
+    /// Arguments that do not fit the schema; `message` should name the field.
+    pub fn invalid_arguments(message: impl Into<String>) -> Self {
+        Self::new(ToolErrorKind::InvalidArguments, message)
+    }
+    /// An unknown file or symbol, with close matches.
+    pub fn not_found(message: impl Into<String>, suggestions: Vec<String>) -> Self {
+        ToolError {
+            suggestions,
+            ..Self::new(ToolErrorKind::NotFound, message)
+        }
+    }
+    /// A path that leaves the project root.
+    pub fn outside_project(path: &str) -> Self {
+        Self::new(
+            ToolErrorKind::OutsideProject,
+            format!("`{path}` is outside the project"),
+        )
+    }
+    /// Any other failure.
+    pub fn failed(message: impl Into<String>) -> Self {
+        Self::new(ToolErrorKind::Failed, message)
+    }
+    fn new(kind: ToolErrorKind, message: impl Into<String>) -> Self {
+        ToolError {
+            kind,
+            message: message.into(),
+            suggestions: Vec::new(),
+        }
+    }
+}
+
+impl From<Panicked> for ToolError {
+    fn from(p: Panicked) -> Self {
+        ToolError::new(ToolErrorKind::Panicked, p.to_string())
+    }
+}
+
+impl std::fmt::Display for ToolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        if !self.suggestions.is_empty() {
+            write!(f, " (did you mean: {}?)", self.suggestions.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// What a tool sees while it runs: the `World` (read-only) and its plugin's persistent state.
+pub struct ToolContext<'w> {
+    world: &'w World,
+    plugin: String,
+    writes: Mutex<Vec<(String, StoredState)>>,
+}
+
+impl<'w> ToolContext<'w> {
+    /// Made by the engine for each call.
+    #[doc(hidden)]
+    pub fn new(world: &'w World, plugin: &str) -> Self {
+        ToolContext {
+            world,
+            plugin: plugin.to_owned(),
+            writes: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The whole `World`, read-only.
+    pub fn world(&self) -> &'w World {
+        self.world
+    }
+
+    /// This plugin's stored `T`, or its default.
+    pub fn state<T: Persistent>(&self) -> T {
+        let key = PluginStates::key(&self.plugin, T::KEY);
+        self.world
+            .get_resource::<PluginStates>()
+            .and_then(|states| states.0.get(&key))
+            .and_then(|stored| serde_json::from_value(stored.value.clone()).ok())
+            .unwrap_or_default()
+    }
+
+    /// Stores `value`; the engine applies it when the call returns.
+    pub fn set_state<T: Persistent>(&self, value: &T) {
+        let stored = StoredState {
+            type_name: std::any::type_name::<T>().to_owned(),
+            value: serde_json::to_value(value).unwrap_or(serde_json::Value::Null),
+        };
+        let key = PluginStates::key(&self.plugin, T::KEY);
+        self.writes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((key, stored));
+    }
+
+    /// The state writes the call made, for the engine to apply.
+    #[doc(hidden)]
+    pub fn take_writes(self) -> Vec<(String, StoredState)> {
+        self.writes.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A tool's entry point as the engine calls it: JSON in, JSON out, panics contained.
+pub type RunFn = Box<
+    dyn Fn(&ToolContext<'_>, &serde_json::Value) -> Result<serde_json::Value, ToolError>
+        + Send
+        + Sync,
+>;
+
+/// A registered tool.
+pub struct ToolDecl {
+    /// Name, description and annotations.
+    pub spec: ToolSpec,
+    /// JSON schema of the arguments.
+    pub input_schema: serde_json::Value,
+    /// JSON schema of the structured result.
+    pub output_schema: serde_json::Value,
+    /// The wrapped function.
+    pub run: RunFn,
+}
+
+/// Wraps a typed tool function. Generic, so every line of it is compiled into the plugin.
+pub(crate) fn wrap<A, R>(f: fn(&ToolContext<'_>, A) -> Result<R, ToolError>) -> RunFn
+where
+    A: DeserializeOwned + 'static,
+    R: Serialize + 'static,
+{
+    Box::new(move |ctx, args| {
+        crate::guard::contain(|| {
+            let args: A = serde_json::from_value(args.clone())
+                .map_err(|e| ToolError::invalid_arguments(format!("invalid arguments: {e}")))?;
+            let result = f(ctx, args)?;
+            serde_json::to_value(result).map_err(|e| ToolError::failed(e.to_string()))
+        })?
+    })
+}

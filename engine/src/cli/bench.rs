@@ -1,0 +1,144 @@
+//! `omnysys bench swap`: reload latency, "library complete on disk" to "new systems serving".
+//!
+//! Run on a release build: `cargo build --release --workspace && target/release/omnysys bench
+//! swap`. The two alternating builds of each plugin are the library cargo built and a copy with
+//! one byte appended (distinct bytes, same code), so no debounce or identical-bytes check could
+//! merge them.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use omnysys::reload::{ReloadChange, ReloadOutcome, ReloadRecord};
+use omnysys::state::spawn_synthetic_files;
+use omnysys::toolset::LibraryLocator;
+use omnysys::{Engine, EngineSettings};
+
+/// Arguments of `omnysys bench swap`.
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// What to measure (only `swap` for now).
+    #[arg(default_value = "swap")]
+    pub what: String,
+    /// Synthetic files in the World.
+    #[arg(long, default_value_t = 10_000)]
+    pub files: usize,
+    /// Swaps per plugin.
+    #[arg(long, default_value_t = 500)]
+    pub swaps: usize,
+    /// Plugin crates to measure.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "graph_tools,extract_javascript"
+    )]
+    pub plugins: Vec<String>,
+}
+
+/// Runs the benchmark and prints a table.
+///
+/// # Errors
+///
+/// A plugin library missing or refused.
+pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    if args.what != "swap" {
+        bail!("unknown benchmark `{}` (known: swap)", args.what);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "swap latency, {} files in the World, {} swaps per plugin, profile {}",
+        args.files,
+        args.swaps,
+        omnysys_api::manifest::PROFILE
+    )?;
+    writeln!(
+        out,
+        "| plugin | library bytes | p50 | p99 | open p50 | verify p50 | register p50 | check p50 | swap p50 | retire p50 |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|---|---|---|---|")?;
+    for krate in &args.plugins {
+        let row = bench_plugin(krate, args).with_context(|| format!("benchmarking `{krate}`"))?;
+        writeln!(out, "{row}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_plugin(krate: &str, args: &BenchArgs) -> anyhow::Result<String> {
+    let built = LibraryLocator::default().library_of(krate);
+    let dir = std::env::temp_dir().join(format!("omnysys-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let variants = [
+        copy_variant(&built, &dir, krate, 0)?,
+        copy_variant(&built, &dir, krate, 1)?,
+    ];
+    let mut engine = Engine::new(EngineSettings::for_project(dir.clone()))?;
+    spawn_synthetic_files(&mut engine.world, args.files);
+    let mut records = Vec::with_capacity(args.swaps);
+    for i in 0..=args.swaps {
+        let source = variants[i % 2].clone();
+        let report = engine.reload(vec![ReloadChange::Load {
+            source,
+            expect: None,
+        }]);
+        let record = report
+            .records
+            .into_iter()
+            .next()
+            .context("no reload record")?;
+        if record.outcome != ReloadOutcome::Loaded {
+            bail!("swap {i} was {:?}: {}", record.outcome, record.reason);
+        }
+        if i > 0 {
+            records.push(record);
+        }
+    }
+    drop(engine);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(summarize(krate, &records))
+}
+
+/// Writes the library, with `extra` bytes appended, to a file of its own.
+fn copy_variant(built: &Path, dir: &Path, krate: &str, extra: usize) -> anyhow::Result<PathBuf> {
+    let mut bytes = std::fs::read(built).with_context(|| format!("reading {}", built.display()))?;
+    bytes.extend(std::iter::repeat_n(0u8, extra));
+    let path = dir.join(format!("lib{krate}.v{extra}.so"));
+    std::fs::write(&path, bytes)?;
+    Ok(path)
+}
+
+fn summarize(krate: &str, records: &[ReloadRecord]) -> String {
+    let total: Vec<Duration> = records.iter().map(|r| r.time_until("swap")).collect();
+    let phase = |name: &str| {
+        fmt(percentile(
+            records.iter().filter_map(|r| r.phase(name)).collect(),
+            50,
+        ))
+    };
+    format!(
+        "| {krate} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        records.first().map_or(0, |r| r.library_bytes),
+        fmt(percentile(total.clone(), 50)),
+        fmt(percentile(total, 99)),
+        phase("open"),
+        phase("verify"),
+        phase("register"),
+        phase("check"),
+        phase("swap"),
+        phase("retire"),
+    )
+}
+
+fn percentile(mut values: Vec<Duration>, p: usize) -> Duration {
+    values.sort_unstable();
+    values
+        .get((values.len().saturating_sub(1)) * p / 100)
+        .copied()
+        .unwrap_or_default()
+}
+
+fn fmt(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}

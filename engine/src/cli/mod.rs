@@ -1,0 +1,70 @@
+//! Command-line interface: parsing (clap) and one module per subcommand.
+
+pub mod bench;
+pub mod call;
+pub mod logging;
+pub mod scenario;
+pub mod startup;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A code-context MCP server whose tools and extractors are hot-reloaded plugins.
+#[derive(Parser, Debug)]
+#[command(name = "omnysys", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where to work and what to load.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ProjectArgs {
+    /// The project to serve (default: the current directory).
+    #[arg(long, default_value = ".")]
+    pub project: PathBuf,
+    /// The tool set (default: the workspace's assets/toolsets/default.toolset.ron).
+    #[arg(long)]
+    pub toolset: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run headless RON scenario files.
+    Scenario {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Index the project once and call one tool with JSON arguments; print the result.
+    Call {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Tool name.
+        tool: String,
+        /// Arguments as a JSON object.
+        #[arg(default_value = "{}")]
+        args: String,
+    },
+    /// Measure reload latency (release build): see the README for the recorded numbers.
+    Bench(bench::BenchArgs),
+}
+
+/// Runs a parsed command line.
+///
+/// # Errors
+///
+/// Anything that stops the command; the message names the problem.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Scenario { files } => scenario::run(&files),
+        Command::Call {
+            project,
+            tool,
+            args,
+        } => call::run(&project, &tool, &args),
+        Command::Bench(args) => bench::run(&args),
+    }
+}

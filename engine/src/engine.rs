@@ -1,0 +1,122 @@
+//! [`Engine`]: the `World`, the loaded plugins, and the operations on them.
+
+use std::path::PathBuf;
+
+use bevy_ecs::world::World;
+use omnysys_api::schema::ProjectRoot;
+
+use crate::plugin::{Plugins, ToolReply};
+use crate::reload::{ReloadChange, ReloadReport, reload};
+use crate::schema::register_schema;
+use crate::tools::{CallError, ToolCatalog};
+
+/// Where the engine works.
+#[derive(Clone, Debug)]
+pub struct EngineSettings {
+    /// The project being served.
+    pub project: PathBuf,
+    /// Where fresh copies of plugin libraries are written (removed on drop).
+    pub copies_dir: PathBuf,
+}
+
+impl EngineSettings {
+    /// Settings for `project`, with library copies in a per-process temporary directory.
+    pub fn for_project(project: PathBuf) -> Self {
+        let copies_dir = std::env::temp_dir().join(format!("omnysys-{}", std::process::id()));
+        EngineSettings {
+            project,
+            copies_dir,
+        }
+    }
+}
+
+/// Errors creating an engine.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The library-copy directory could not be created.
+    #[error("cannot create `{0}`: {1}")]
+    CopiesDir(PathBuf, std::io::Error),
+}
+
+/// The engine: owns the `World` (all state) and the plugins (all behaviour).
+pub struct Engine {
+    /// All state. Never dropped or replaced during a reload.
+    pub world: World,
+    /// Loaded plugins.
+    pub plugins: Plugins,
+    /// Where it works.
+    pub settings: EngineSettings,
+}
+
+impl Engine {
+    /// A new engine with every `World` type registered and no plugins.
+    ///
+    /// # Errors
+    ///
+    /// When the library-copy directory cannot be created.
+    pub fn new(settings: EngineSettings) -> Result<Self, EngineError> {
+        let mut world = World::new();
+        register_schema(&mut world);
+        let root = settings
+            .project
+            .canonicalize()
+            .unwrap_or_else(|_| settings.project.clone());
+        world.insert_resource(ProjectRoot(root));
+        let plugins = Plugins::new(settings.copies_dir.clone())
+            .map_err(|e| EngineError::CopiesDir(settings.copies_dir.clone(), e))?;
+        Ok(Engine {
+            world,
+            plugins,
+            settings,
+        })
+    }
+
+    /// Applies a batch of plugin changes as one transaction.
+    pub fn reload(&mut self, changes: Vec<ReloadChange>) -> ReloadReport {
+        reload(&mut self.world, &mut self.plugins, changes)
+    }
+
+    /// Calls a tool by name.
+    ///
+    /// # Errors
+    ///
+    /// `UnknownTool` when no plugin serves `name`. Tool failures (bad arguments, panics) are
+    /// the `Err` of the inner [`ToolReply`].
+    pub fn call_tool(
+        &mut self,
+        name: &str,
+        args: serde_json::Value,
+    ) -> Result<ToolReply, CallError> {
+        let catalog = self.world.resource::<ToolCatalog>();
+        let system = catalog
+            .tools
+            .get(name)
+            .ok_or_else(|| CallError::UnknownTool(name.to_owned()))?
+            .system;
+        self.world
+            .run_system_with(system, args)
+            .map_err(|e| CallError::System(name.to_owned(), e.to_string()))
+    }
+
+    /// The digest of all persistent state.
+    pub fn digest(&self) -> String {
+        crate::state::state_digest(&self.world)
+    }
+
+    /// The generation serving `plugin`.
+    pub fn generation_of(&self, plugin: &str) -> Option<u64> {
+        self.plugins.slots.get(plugin).map(|s| s.current.number)
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        let names: Vec<String> = self.plugins.slots.keys().cloned().collect();
+        let changes = names
+            .into_iter()
+            .map(|plugin| ReloadChange::Unload { plugin })
+            .collect();
+        let _ = reload(&mut self.world, &mut self.plugins, changes);
+        let _ = std::fs::remove_dir_all(self.plugins.copies_dir());
+    }
+}

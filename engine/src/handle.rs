@@ -1,0 +1,117 @@
+//! The engine on its own thread, reached through a channel (the shape of `bevy_remote`).
+//!
+//! Transports never touch the `World`: they send a job and wait for its answer. Jobs run one at a
+//! time, so a reload happens between two jobs, where no plugin code is running; calls that arrive
+//! during a reload wait in the channel and are served by the new generation.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender};
+
+use crate::engine::Engine;
+
+type Job = Box<dyn FnOnce(&mut Engine) + Send>;
+
+/// A cloneable handle to an engine thread.
+#[derive(Clone)]
+pub struct EngineHandle {
+    jobs: Sender<Job>,
+}
+
+/// The engine thread has stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the engine thread has stopped")]
+pub struct EngineGone;
+
+/// The engine thread; joins it when dropped after every handle is gone.
+pub struct EngineThread {
+    handle: EngineHandle,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EngineThread {
+    /// Moves `engine` onto a new thread. `tick` runs between jobs at least every `period`.
+    ///
+    /// # Panics
+    ///
+    /// When the OS refuses to start a thread.
+    pub fn spawn(engine: Engine, period: Duration, tick: fn(&mut Engine)) -> Self {
+        let (tx, rx) = crossbeam_channel::unbounded::<Job>();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("omnysys-engine".into())
+            .spawn(move || serve_jobs(engine, rx, period, tick, &flag))
+            .expect("cannot start the engine thread");
+        EngineThread {
+            handle: EngineHandle { jobs: tx },
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// A handle to send jobs.
+    pub fn handle(&self) -> EngineHandle {
+        self.handle.clone()
+    }
+
+    /// Stops the thread after the jobs already sent, and drops the engine.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.handle.jobs.send(Box::new(|_| {}));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for EngineThread {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn serve_jobs(
+    mut engine: Engine,
+    jobs: Receiver<Job>,
+    period: Duration,
+    tick: fn(&mut Engine),
+    stop: &AtomicBool,
+) {
+    while !stop.load(Ordering::SeqCst) {
+        match jobs.recv_timeout(period) {
+            Ok(job) => job(&mut engine),
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
+        }
+        tick(&mut engine);
+    }
+}
+
+impl EngineHandle {
+    /// Runs `f` on the engine thread and waits for its result.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineGone`] when the engine thread has stopped.
+    pub fn run<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Engine) -> R + Send + 'static,
+    ) -> Result<R, EngineGone> {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        self.jobs
+            .send(Box::new(move |engine| {
+                let _ = tx.send(f(engine));
+            }))
+            .map_err(|_| EngineGone)?;
+        rx.recv().map_err(|_| EngineGone)
+    }
+}

@@ -1,0 +1,68 @@
+//! Resolving every cache entry's imports and rebuilding the dependency graph.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use bevy_ecs::entity::Entity;
+use bevy_ecs::world::World;
+use omnysys_api::graph::{DependencyGraph, FileEdge};
+use omnysys_api::schema::{CacheEntry, FileIndex};
+
+use super::resolve::resolve_specifier;
+
+/// Resolves imports of every file and rebuilds the graph; returns (edges, unresolved locals).
+pub fn link_all(world: &mut World) -> (usize, usize) {
+    let files = world.resource::<FileIndex>().0.clone();
+    let mut graph = DependencyGraph::default();
+    let mut unresolved = 0;
+    for (path, entity) in &files {
+        let Some(entry) = world.get::<CacheEntry>(*entity).cloned() else {
+            continue;
+        };
+        let (entry, misses) = resolve_entry(path, entry, &files);
+        unresolved += misses;
+        graph.set_edges(path, edges_of(path, &entry));
+        world.entity_mut(*entity).insert(entry);
+    }
+    let edges = graph.edge_count();
+    *world.resource_mut::<DependencyGraph>() = graph;
+    (edges, unresolved)
+}
+
+fn resolve_entry(
+    path: &str,
+    mut entry: CacheEntry,
+    files: &BTreeMap<String, Entity>,
+) -> (CacheEntry, usize) {
+    let mut facts = (*entry.facts).clone();
+    let mut misses = 0;
+    for import in &mut facts.imports {
+        import.resolved = resolve_specifier(path, &import.specifier, files);
+        if import.resolved.is_none() && import.specifier.starts_with('.') {
+            misses += 1;
+        }
+    }
+    if facts != *entry.facts {
+        entry.facts = Arc::new(facts);
+    }
+    (entry, misses)
+}
+
+fn edges_of(path: &str, entry: &CacheEntry) -> Vec<FileEdge> {
+    let mut edges: BTreeMap<String, FileEdge> = BTreeMap::new();
+    for import in &entry.facts.imports {
+        let Some(to) = &import.resolved else { continue };
+        if to == path {
+            continue;
+        }
+        let edge = edges.entry(to.clone()).or_insert_with(|| FileEdge {
+            from: path.to_owned(),
+            to: to.clone(),
+            names: Default::default(),
+            kinds: Default::default(),
+        });
+        edge.names.extend(import.names.iter().cloned());
+        edge.kinds.insert(import.kind);
+    }
+    edges.into_values().collect()
+}

@@ -1,0 +1,130 @@
+//! A plugin generation: one loaded copy of a library and everything it registered.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use bevy_ecs::system::{In, SystemId};
+use omnysys_api::extractor::ExtractorDecl;
+use omnysys_api::registrar::SetupFn;
+use omnysys_api::state::StateMigration;
+use omnysys_api::tool::{ToolDecl, ToolError};
+
+use super::library::{EntryInfo, LoadedLibrary};
+
+/// What a tool system returns.
+pub type ToolReply = Result<serde_json::Value, ToolError>;
+/// The id of a tool's system in the `World`.
+pub type ToolSystemId = SystemId<In<serde_json::Value>, ToolReply>;
+
+/// A tool of one generation. Holds its library open for as long as the tool lives; the boxed
+/// function (plugin code) is dropped before the library handle.
+pub struct LoadedTool {
+    /// The plugin's declaration.
+    pub decl: ToolDecl,
+    /// Owning plugin.
+    pub plugin: String,
+    /// Owning generation.
+    pub generation: u64,
+    _library: Arc<LoadedLibrary>,
+}
+
+/// An extractor of one generation.
+pub struct LoadedExtractor {
+    /// The plugin's declaration.
+    pub decl: ExtractorDecl,
+    /// Owning plugin.
+    pub plugin: String,
+    /// Owning generation.
+    pub generation: u64,
+    _library: Arc<LoadedLibrary>,
+}
+
+/// Everything one generation registered, so retirement can undo all of it (the ledger).
+#[derive(Default)]
+pub struct Ledger {
+    /// Systems registered in the `World` for its tools.
+    pub tool_systems: Vec<(String, ToolSystemId)>,
+    /// Systems registered in the `World` for its extractors.
+    pub extractor_systems: Vec<crate::tools::ExtractSystemId>,
+}
+
+/// One loaded, verified generation of a plugin.
+pub struct Generation {
+    /// Plugin name (from its manifest).
+    pub plugin: String,
+    /// Generation number, per plugin, starting at 1.
+    pub number: u64,
+    /// Header of the entry static.
+    pub info: EntryInfo,
+    /// Where the library was loaded from.
+    pub source: PathBuf,
+    /// xxh3 of the library bytes.
+    pub content_hash: u64,
+    /// When it was committed.
+    pub loaded_at: SystemTime,
+    /// Tools it serves.
+    pub tools: Vec<Arc<LoadedTool>>,
+    /// Extractors it serves.
+    pub extractors: Vec<Arc<LoadedExtractor>>,
+    /// Setup functions, run on the scratch World, then once on the live one.
+    pub setups: Vec<SetupFn>,
+    /// State migrations computed while preparing, applied at commit.
+    pub migrations: Vec<(String, String, StateMigration)>,
+    /// What it registered in the live World.
+    pub ledger: Ledger,
+    /// Kept last, so that it is dropped after everything that points into the library.
+    pub library: Arc<LoadedLibrary>,
+}
+
+impl Generation {
+    /// Wraps the declarations of a freshly registered library.
+    pub fn new(
+        info: EntryInfo,
+        number: u64,
+        library: Arc<LoadedLibrary>,
+        tools: Vec<ToolDecl>,
+        extractors: Vec<ExtractorDecl>,
+    ) -> Self {
+        let plugin = info.name.clone();
+        let tool = |decl| LoadedTool {
+            decl,
+            plugin: plugin.clone(),
+            generation: number,
+            _library: library.clone(),
+        };
+        let tools = tools.into_iter().map(|d| Arc::new(tool(d))).collect();
+        let extractor = |decl| LoadedExtractor {
+            decl,
+            plugin: plugin.clone(),
+            generation: number,
+            _library: library.clone(),
+        };
+        let extractors = extractors
+            .into_iter()
+            .map(|d| Arc::new(extractor(d)))
+            .collect();
+        Generation {
+            plugin: plugin.clone(),
+            number,
+            info,
+            source: PathBuf::new(),
+            content_hash: 0,
+            loaded_at: SystemTime::now(),
+            tools,
+            extractors,
+            setups: Vec::new(),
+            migrations: Vec::new(),
+            ledger: Ledger::default(),
+            library,
+        }
+    }
+
+    /// Names of the tools it serves.
+    pub fn tool_names(&self) -> Vec<String> {
+        self.tools
+            .iter()
+            .map(|t| t.decl.spec.name.clone())
+            .collect()
+    }
+}

@@ -1,0 +1,164 @@
+//! Building a new generation completely, before it touches the live `World`.
+//!
+//! Copy → open → verify header → verify manifest → register → scratch-World check → state
+//! migrations. Each phase is timed. Any failure drops what was built (closing the library) and
+//! leaves the serving generation as it was.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bevy_ecs::world::World;
+use omnysys_api::registrar::Registration;
+use omnysys_api::state::PluginStates;
+
+use super::error::LoadError;
+use super::generation::Generation;
+use super::host_api::host_api;
+use super::library::LoadedLibrary;
+use super::thread::{run_on_plugin_thread, thread_name};
+use super::verify::{check_header, check_manifest};
+use crate::schema::register_schema;
+
+/// Time spent in each phase, in order.
+pub type Phases = Vec<(&'static str, Duration)>;
+
+/// Inputs of [`prepare`].
+pub struct PrepareRequest<'a> {
+    /// The library as it is on disk.
+    pub source: &'a Path,
+    /// A fresh path to copy it to.
+    pub copy: std::path::PathBuf,
+    /// Generation number it will get, by plugin name.
+    pub number_for: &'a dyn Fn(&str) -> u64,
+    /// The name the library must declare, when replacing a known plugin.
+    pub expect_name: Option<&'a str>,
+    /// Current plugin-owned state, to compute migrations against.
+    pub states: &'a PluginStates,
+}
+
+/// A prepared generation and the time each phase took.
+pub struct Prepared {
+    /// The generation, not yet committed.
+    pub generation: Generation,
+    /// Phase timings.
+    pub phases: Phases,
+}
+
+/// Builds a generation from `req.source`.
+///
+/// # Errors
+///
+/// The first check that failed, as a [`LoadError`] whose message names the problem.
+pub fn prepare(req: PrepareRequest<'_>) -> Result<Prepared, (LoadError, Phases)> {
+    let mut phases = Phases::new();
+    let mut clock = Instant::now();
+    let mut lap = |name, phases: &mut Phases| {
+        phases.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let bytes = std::fs::read(req.source).map_err(|e| {
+        let err = LoadError::Io {
+            path: req.source.to_path_buf(),
+            message: e.to_string(),
+        };
+        (err, phases.clone())
+    })?;
+    let content_hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    let crate_name = crate_name_of(req.source);
+    let (library, info) = LoadedLibrary::open(&bytes, req.copy).map_err(|e| (e, phases.clone()))?;
+    lap("open", &mut phases);
+    let fail = |e, phases: &Phases| (e, phases.clone());
+    check_header(&info, &crate_name).map_err(|e| fail(e, &phases))?;
+    if let Some(expected) = req.expect_name.filter(|n| *n != info.name) {
+        let err = LoadError::WrongName {
+            expected: expected.to_owned(),
+            found: info.name.clone(),
+        };
+        return Err(fail(err, &phases));
+    }
+    let number = (req.number_for)(&info.name);
+    let thread = thread_name(&info.name, number);
+    let manifest = run_on_plugin_thread(&thread, || library.manifest())
+        .map_err(|e| fail(LoadError::Registration(e), &phases))?;
+    check_manifest(&manifest, &crate_name).map_err(|e| fail(e, &phases))?;
+    lap("verify", &mut phases);
+    let registration = run_on_plugin_thread(&thread, || library.register(host_api()))
+        .and_then(|r| r)
+        .map_err(|e| fail(LoadError::Registration(e), &phases))?;
+    lap("register", &mut phases);
+    let generation = build_generation(info, number, library, registration, req.states, &thread)
+        .map_err(|e| fail(e, &phases))?;
+    lap("check", &mut phases);
+    let mut generation = generation;
+    generation.source = req.source.to_path_buf();
+    generation.content_hash = content_hash;
+    Ok(Prepared { generation, phases })
+}
+
+fn build_generation(
+    info: super::library::EntryInfo,
+    number: u64,
+    library: LoadedLibrary,
+    registration: Registration,
+    states: &PluginStates,
+    thread: &str,
+) -> Result<Generation, LoadError> {
+    let library = Arc::new(library);
+    let Registration {
+        tools,
+        extractors,
+        setups,
+        states: decls,
+    } = registration;
+    let mut generation = Generation::new(info, number, library, tools, extractors);
+    generation.setups = setups;
+    check_on_scratch_world(&generation, thread)?;
+    for decl in &decls {
+        let key = PluginStates::key(&generation.plugin, &decl.key);
+        let old = states.0.get(&key).map(|s| &s.value);
+        let migration = run_on_plugin_thread(thread, || (decl.migrate)(old))
+            .map_err(LoadError::Registration)?
+            .map_err(|p| LoadError::Registration(p.to_string()))?;
+        generation
+            .migrations
+            .push((key, decl.type_name.clone(), migration));
+    }
+    Ok(generation)
+}
+
+/// Runs the generation's setup functions on a scratch World carrying the engine's registrations,
+/// and refuses the generation if any registers a new component or resource type.
+fn check_on_scratch_world(generation: &Generation, thread: &str) -> Result<(), LoadError> {
+    if generation.setups.is_empty() {
+        return Ok(());
+    }
+    let mut scratch = World::new();
+    register_schema(&mut scratch);
+    let before = scratch.components().len();
+    for setup in &generation.setups {
+        run_on_plugin_thread(thread, || setup(&mut scratch))
+            .map_err(LoadError::Setup)?
+            .map_err(|p| LoadError::Setup(p.to_string()))?;
+    }
+    let after = scratch.components().len();
+    if after == before {
+        return Ok(());
+    }
+    let names: Vec<String> = scratch
+        .components()
+        .iter_registered()
+        .skip(before)
+        .map(|(_, info)| format!("{:?}", info.name()))
+        .collect();
+    Err(LoadError::RegistersTypes(after - before, names.join(", ")))
+}
+
+/// `libfoo_bar.so` → `foo_bar`.
+pub fn crate_name_of(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    stem.strip_prefix("lib").unwrap_or(&stem).to_owned()
+}

@@ -1,0 +1,71 @@
+//! The plugins the engine has loaded: one slot per plugin name, holding its serving generation.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::generation::Generation;
+
+/// One plugin: its serving generation and what a rollback would restore.
+pub struct PluginSlot {
+    /// Serving generation.
+    pub current: Generation,
+    /// A copy of the previous good generation's library, for rollback.
+    pub previous: Option<PathBuf>,
+    /// Number of the last generation prepared for this plugin (committed or not).
+    pub last_number: u64,
+}
+
+/// Every loaded plugin, by name. Lives outside the `World`: it holds library handles, which
+/// must outlive everything the `World` keeps of them.
+pub struct Plugins {
+    /// Slots by plugin name.
+    pub slots: BTreeMap<String, PluginSlot>,
+    copies_dir: PathBuf,
+    copies: u64,
+}
+
+impl Plugins {
+    /// An empty registry whose library copies go to `copies_dir` (created if needed).
+    ///
+    /// # Errors
+    ///
+    /// When `copies_dir` cannot be created.
+    pub fn new(copies_dir: PathBuf) -> std::io::Result<Self> {
+        std::fs::create_dir_all(&copies_dir)?;
+        Ok(Plugins {
+            slots: BTreeMap::new(),
+            copies_dir,
+            copies: 0,
+        })
+    }
+
+    /// A fresh path for the next library copy of `source`.
+    pub fn next_copy_path(&mut self, source: &Path) -> PathBuf {
+        self.copies += 1;
+        let stem = super::prepare::crate_name_of(source);
+        let pid = std::process::id();
+        self.copies_dir
+            .join(format!("{stem}-{pid}-{}.so", self.copies))
+    }
+
+    /// Where the previous good library of `plugin` is archived.
+    pub fn previous_path(&self, plugin: &str) -> PathBuf {
+        let pid = std::process::id();
+        self.copies_dir.join(format!("{plugin}-{pid}.previous.so"))
+    }
+
+    /// The directory library copies go to.
+    pub fn copies_dir(&self) -> &Path {
+        &self.copies_dir
+    }
+
+    /// The generation number a new load of `plugin` would get.
+    pub fn next_number(&self, plugin: &str) -> u64 {
+        self.slots.get(plugin).map_or(1, |s| s.last_number + 1)
+    }
+
+    /// Serving generations, by plugin name.
+    pub fn generations(&self) -> impl Iterator<Item = &Generation> {
+        self.slots.values().map(|s| &s.current)
+    }
+}

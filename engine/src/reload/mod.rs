@@ -1,0 +1,252 @@
+//! The reload coordinator: a batch of plugin changes applied as one transaction.
+//!
+//! The seed's flow, with the World owning all state:
+//!
+//! 1. **Prepare** every change completely ([`crate::plugin::prepare`]): copy, open, verify,
+//!    register, scratch-World check, state migrations. Nothing touches the live `World`.
+//! 2. If any change failed, **abort** the batch: drop what was prepared; every old generation
+//!    keeps serving. Each change gets a record saying why.
+//! 3. **Commit** at a point where no plugin code runs (the engine thread, between requests):
+//!    write migrated state, register the new tool and extractor systems, swap catalog entries.
+//! 4. **Retire** each old generation: unregister its systems, archive its library for rollback,
+//!    drop it (closing the library once nothing points into it).
+
+mod commit;
+mod history;
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use bevy_ecs::world::World;
+use omnysys_api::state::PluginStates;
+
+use crate::plugin::prepare::{PrepareRequest, Prepared, prepare};
+use crate::plugin::{LoadError, Plugins};
+use crate::tools::ToolCatalog;
+
+pub use history::{ReloadHistory, ReloadOutcome, ReloadRecord};
+
+/// One change in a reload batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReloadChange {
+    /// Load (or replace) a plugin from a library file.
+    Load {
+        /// The library as built.
+        source: PathBuf,
+        /// The plugin name it must declare, when replacing a known plugin.
+        expect: Option<String>,
+    },
+    /// Restore the previous good library of a plugin, as a new generation.
+    Rollback {
+        /// The plugin.
+        plugin: String,
+    },
+    /// Remove a plugin.
+    Unload {
+        /// The plugin.
+        plugin: String,
+    },
+}
+
+/// What a reload batch did.
+#[derive(Clone, Debug, Default)]
+pub struct ReloadReport {
+    /// One record per change.
+    pub records: Vec<ReloadRecord>,
+}
+
+impl ReloadReport {
+    /// True when every change was committed.
+    pub fn committed(&self) -> bool {
+        self.records.iter().all(|r| {
+            matches!(
+                r.outcome,
+                ReloadOutcome::Loaded | ReloadOutcome::RolledBack | ReloadOutcome::Unloaded
+            )
+        })
+    }
+}
+
+struct Pending {
+    label: String,
+    rollback: bool,
+    result: Result<Prepared, (LoadError, crate::plugin::prepare::Phases)>,
+}
+
+/// Applies `changes` as one transaction.
+pub fn reload(
+    world: &mut World,
+    plugins: &mut Plugins,
+    changes: Vec<ReloadChange>,
+) -> ReloadReport {
+    let (loads, unloads): (Vec<_>, Vec<_>) = changes
+        .into_iter()
+        .partition(|c| !matches!(c, ReloadChange::Unload { .. }));
+    let mut pending: Vec<Pending> = loads
+        .into_iter()
+        .map(|c| prepare_change(world, plugins, c))
+        .collect();
+    check_tool_conflicts(world, &mut pending);
+    if pending.iter().any(|p| p.result.is_err()) {
+        return abort(world, pending);
+    }
+    let mut report = ReloadReport::default();
+    for p in pending {
+        let Ok(prepared) = p.result else { continue };
+        report
+            .records
+            .push(commit::commit(world, plugins, prepared, p.rollback));
+    }
+    for change in unloads {
+        if let ReloadChange::Unload { plugin } = change {
+            report.records.push(commit::unload(world, plugins, &plugin));
+        }
+    }
+    report
+}
+
+fn prepare_change(world: &World, plugins: &mut Plugins, change: ReloadChange) -> Pending {
+    let (source, expect, rollback) = match change {
+        ReloadChange::Load { source, expect } => (source, expect, false),
+        ReloadChange::Rollback { plugin } => {
+            match plugins.slots.get(&plugin).and_then(|s| s.previous.clone()) {
+                Some(previous) => (previous, Some(plugin), true),
+                None => {
+                    let err = LoadError::Io {
+                        path: PathBuf::from(&plugin),
+                        message: format!("no previous good library of `{plugin}` to roll back to"),
+                    };
+                    return Pending {
+                        label: plugin,
+                        rollback: true,
+                        result: Err((err, Vec::new())),
+                    };
+                }
+            }
+        }
+        ReloadChange::Unload { .. } => unreachable!("unloads are partitioned out"),
+    };
+    let copy = plugins.next_copy_path(&source);
+    let empty = PluginStates::default();
+    let states = world.get_resource::<PluginStates>().unwrap_or(&empty);
+    let number_for = |name: &str| plugins.next_number(name);
+    let req = PrepareRequest {
+        source: &source,
+        copy,
+        number_for: &number_for,
+        expect_name: expect.as_deref(),
+        states,
+    };
+    let result = prepare(req);
+    let label = match &result {
+        Ok(p) => p.generation.plugin.clone(),
+        Err(_) => expect.unwrap_or_else(|| crate::plugin::prepare::crate_name_of(&source)),
+    };
+    Pending {
+        label,
+        rollback,
+        result,
+    }
+}
+
+/// Refuses a prepared generation whose tool names another plugin already serves.
+fn check_tool_conflicts(world: &World, pending: &mut [Pending]) {
+    let catalog = world.resource::<ToolCatalog>();
+    let replaced: Vec<String> = pending.iter().map(|p| p.label.clone()).collect();
+    let mut claimed: Vec<(String, String)> = catalog
+        .tools
+        .iter()
+        .filter(|(_, e)| !replaced.contains(&e.plugin))
+        .map(|(name, e)| (name.clone(), e.plugin.clone()))
+        .collect();
+    for p in pending.iter_mut() {
+        let Ok(prepared) = &p.result else { continue };
+        let conflict = prepared
+            .generation
+            .tool_names()
+            .into_iter()
+            .find_map(|tool| {
+                claimed
+                    .iter()
+                    .find(|(t, _)| *t == tool)
+                    .map(|(_, owner)| (tool, owner.clone()))
+            });
+        if let Some((tool, owner)) = conflict {
+            p.result = Err((LoadError::DuplicateTool { tool, owner }, Vec::new()));
+            continue;
+        }
+        claimed.extend(
+            prepared
+                .generation
+                .tool_names()
+                .into_iter()
+                .map(|t| (t, p.label.clone())),
+        );
+    }
+}
+
+fn abort(world: &mut World, pending: Vec<Pending>) -> ReloadReport {
+    let first_error = pending
+        .iter()
+        .find_map(|p| {
+            p.result
+                .as_ref()
+                .err()
+                .map(|(e, _)| format!("{}: {e}", p.label))
+        })
+        .unwrap_or_default();
+    let mut report = ReloadReport::default();
+    for p in pending {
+        let record = match p.result {
+            Err((error, phases)) => {
+                tracing::warn!(plugin = %p.label, reason = %error, "reload refused; the old generation keeps serving");
+                record(
+                    &p.label,
+                    None,
+                    ReloadOutcome::Refused,
+                    error.to_string(),
+                    &phases,
+                    0,
+                )
+            }
+            Ok(prepared) => {
+                let reason = format!("another change in this batch was refused ({first_error})");
+                record(
+                    &p.label,
+                    None,
+                    ReloadOutcome::Aborted,
+                    reason,
+                    &prepared.phases,
+                    prepared.generation.library.size,
+                )
+            }
+        };
+        world.resource_mut::<ReloadHistory>().push(record.clone());
+        report.records.push(record);
+    }
+    report
+}
+
+/// Builds a history record.
+pub(crate) fn record(
+    plugin: &str,
+    generation: Option<u64>,
+    outcome: ReloadOutcome,
+    reason: String,
+    phases: &crate::plugin::prepare::Phases,
+    library_bytes: u64,
+) -> ReloadRecord {
+    ReloadRecord {
+        plugin: plugin.to_owned(),
+        generation,
+        outcome,
+        reason,
+        phases_us: phases
+            .iter()
+            .map(|(n, d)| ((*n).to_owned(), d.as_micros() as u64))
+            .collect(),
+        library_bytes,
+        tools_changed: false,
+        at: SystemTime::now(),
+    }
+}

@@ -1,0 +1,182 @@
+//! The scenario file format.
+
+use serde::Deserialize;
+
+/// A scenario file.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// What it shows.
+    pub description: String,
+    /// The fixture project, relative to the workspace root.
+    #[serde(default)]
+    pub project: Option<String>,
+    /// Steps, run in order.
+    pub steps: Vec<Step>,
+}
+
+/// Where a library comes from.
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+pub enum Library {
+    /// `lib<crate>.so` in the engine's own target directory.
+    Crate(String),
+    /// `lib<crate>.so` in `target/debug` (a library of another profile).
+    DebugCrate(String),
+    /// A file, relative to the workspace root.
+    Path(String),
+}
+
+/// The expected outcome of a load, reload or rollback.
+#[derive(Deserialize, Debug, Clone, PartialEq, Default)]
+pub enum LoadExpect {
+    /// The new generation serves.
+    #[default]
+    Loaded,
+    /// Refused, with a reason containing this text.
+    Refused(String),
+    /// Restored from the previous good library.
+    RolledBack,
+}
+
+/// The expected answer of a call.
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+pub enum CallExpect {
+    /// The structured result equals this value.
+    Ok(serde_json::Value),
+    /// The structured result contains these fields with these values (recursively).
+    Contains(serde_json::Value),
+    /// An `isError` result whose message contains this text.
+    Error(String),
+    /// The tool is not served.
+    UnknownTool,
+}
+
+/// One step.
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Load or replace a plugin from a library, as one reload transaction.
+    Load {
+        /// The library.
+        library: Library,
+        /// Expected outcome.
+        #[serde(default)]
+        expect: LoadExpect,
+    },
+    /// Load several libraries as one transaction.
+    LoadBatch {
+        /// The libraries.
+        libraries: Vec<Library>,
+        /// Expected outcome of the whole batch.
+        #[serde(default)]
+        expect: LoadExpect,
+    },
+    /// Roll a plugin back to its previous good library.
+    Rollback {
+        /// The plugin.
+        plugin: String,
+        /// Expected outcome.
+        #[serde(default = "rolled_back")]
+        expect: LoadExpect,
+    },
+    /// Index the project with the loaded extractors.
+    Index,
+    /// Call a tool.
+    Call {
+        /// Tool name.
+        tool: String,
+        /// Arguments.
+        args: serde_json::Value,
+        /// Expected answer.
+        expect: CallExpect,
+    },
+    /// The served tool names are exactly these.
+    Tools(Vec<String>),
+    /// The plugin's serving generation.
+    Generation {
+        /// The plugin.
+        plugin: String,
+        /// Its generation number.
+        is: u64,
+    },
+    /// The last reload record has a time for each named phase (no bounds on the times).
+    PhasesRecorded(Vec<String>),
+    /// The last reload record says the tool surface changed (or not).
+    ToolsChanged(bool),
+    /// Remember the state digest under a name.
+    SaveDigest(String),
+    /// The digest equals the one saved under this name.
+    DigestUnchanged(String),
+    /// The digest differs from the one saved under this name.
+    DigestChanged(String),
+    /// Change persistent state.
+    Mutate(Mutation),
+    /// An engine counter that plugins add to has this value.
+    Counter {
+        /// Counter name.
+        name: String,
+        /// Expected value.
+        is: u64,
+    },
+    /// Swap a plugin back and forth while callers keep calling a tool from other threads.
+    Stress(Stress),
+    /// Swap a plugin many times and check memory, mapped libraries and file descriptors.
+    Soak(Soak),
+}
+
+fn rolled_back() -> LoadExpect {
+    LoadExpect::RolledBack
+}
+
+/// A change to persistent state.
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+pub enum Mutation {
+    /// Spawn this many synthetic files, each with a hash, a cache entry and a queue item.
+    SpawnFiles(usize),
+    /// Set a plugin state value.
+    SetPluginState {
+        /// Full key `plugin:KEY`.
+        key: String,
+        /// The value.
+        value: serde_json::Value,
+    },
+}
+
+/// Parameters of [`Step::Stress`].
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Stress {
+    /// The plugin being swapped.
+    pub plugin: String,
+    /// Libraries to alternate between.
+    pub libraries: Vec<Library>,
+    /// Number of swaps.
+    pub swaps: u64,
+    /// Tool the callers call.
+    pub tool: String,
+    /// Its arguments.
+    pub args: serde_json::Value,
+    /// Number of calling threads.
+    pub callers: usize,
+}
+
+/// Parameters of [`Step::Soak`].
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Soak {
+    /// The plugin being swapped.
+    pub plugin: String,
+    /// Libraries to alternate between.
+    pub libraries: Vec<Library>,
+    /// Number of swaps.
+    pub swaps: u64,
+    /// Tool called once per generation.
+    pub tool: String,
+    /// Its arguments.
+    pub args: serde_json::Value,
+    /// Largest allowed RSS growth, in MB.
+    pub max_rss_growth_mb: f64,
+    /// Most library copies of this plugin mapped at once.
+    pub max_mapped: usize,
+    /// Counter the plugin's thread-local destructors add to.
+    pub destructor_counter: Option<String>,
+}

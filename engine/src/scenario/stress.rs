@@ -1,0 +1,200 @@
+//! Stress and soak steps: many swaps with calls in flight, and the cost of many swaps.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use super::model::{Soak, Stress};
+use crate::handle::EngineHandle;
+use crate::reload::{ReloadChange, ReloadOutcome, ReloadRecord};
+
+type StepResult = Result<String, (String, String)>;
+
+/// Swaps once to `source` and returns the record; an error unless it loaded.
+pub fn swap(handle: &EngineHandle, source: PathBuf) -> Result<ReloadRecord, (String, String)> {
+    let report = handle
+        .run(move |e| {
+            e.reload(vec![ReloadChange::Load {
+                source,
+                expect: None,
+            }])
+        })
+        .map_err(|e| ("a running engine".to_owned(), e.to_string()))?;
+    match report.records.into_iter().next() {
+        Some(r) if r.outcome == ReloadOutcome::Loaded => Ok(r),
+        other => Err(("a loaded swap".to_owned(), format!("{other:?}"))),
+    }
+}
+
+fn generation(handle: &EngineHandle, plugin: &str) -> Result<u64, (String, String)> {
+    let p = plugin.to_owned();
+    handle
+        .run(move |e| e.generation_of(&p))
+        .ok()
+        .flatten()
+        .ok_or((format!("plugin `{plugin}` loaded"), "not loaded".to_owned()))
+}
+
+struct Callers {
+    stop: Arc<AtomicBool>,
+    calls: Arc<AtomicU64>,
+    failures: Arc<std::sync::Mutex<Vec<String>>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+fn start_callers(handle: &EngineHandle, s: &Stress) -> Callers {
+    let stop = Arc::new(AtomicBool::new(false));
+    let calls = Arc::new(AtomicU64::new(0));
+    let failures = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let threads = (0..s.callers)
+        .map(|_| {
+            let (handle, stop, calls, failures) = (
+                handle.clone(),
+                stop.clone(),
+                calls.clone(),
+                failures.clone(),
+            );
+            let (tool, args) = (s.tool.clone(), s.args.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::SeqCst) {
+                    let (t, a) = (tool.clone(), args.clone());
+                    match handle.run(move |e| e.call_tool(&t, a)) {
+                        Ok(Ok(Ok(_))) => {}
+                        other => failures
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(format!("{other:?}")),
+                    }
+                    calls.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    Callers {
+        stop,
+        calls,
+        failures,
+        threads,
+    }
+}
+
+/// Runs [`Stress`]: `swaps` alternating swaps while callers call; every call must succeed and the
+/// generation must advance by exactly `swaps`.
+pub fn run_stress(handle: &EngineHandle, s: &Stress, sources: Vec<PathBuf>) -> StepResult {
+    let before = generation(handle, &s.plugin)?;
+    let callers = start_callers(handle, s);
+    let mut swap_us = Vec::new();
+    let mut calls_during = 0;
+    for i in 0..s.swaps {
+        let at_start = callers.calls.load(Ordering::SeqCst);
+        let record = swap(handle, sources[(i as usize + 1) % sources.len()].clone())?;
+        swap_us.push(record.time_until("swap").as_micros() as u64);
+        calls_during += callers.calls.load(Ordering::SeqCst) - at_start;
+    }
+    callers.stop.store(true, Ordering::SeqCst);
+    for t in callers.threads {
+        let _ = t.join();
+    }
+    let failures = callers
+        .failures
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let after = generation(handle, &s.plugin)?;
+    if after != before + s.swaps {
+        return Err((
+            format!("generation {}", before + s.swaps),
+            format!("generation {after}"),
+        ));
+    }
+    if !failures.is_empty() {
+        return Err((
+            "every call to succeed".to_owned(),
+            format!("{} failed, first: {}", failures.len(), failures[0]),
+        ));
+    }
+    if calls_during == 0 {
+        return Err((
+            "calls in flight during the swaps".to_owned(),
+            "none".to_owned(),
+        ));
+    }
+    swap_us.sort_unstable();
+    let total = callers.calls.load(Ordering::SeqCst);
+    Ok(format!(
+        "{} swaps, {total} calls ({calls_during} during swaps), 0 failed, swap p50 {} us",
+        s.swaps,
+        swap_us[swap_us.len() / 2]
+    ))
+}
+
+/// Runs [`Soak`]: many swaps, one call per generation; checks RSS growth, mapped copies, file
+/// descriptors and the thread-local destructor count.
+pub fn run_soak(handle: &EngineHandle, s: &Soak, sources: Vec<PathBuf>) -> StepResult {
+    let call = |handle: &EngineHandle| {
+        let (t, a) = (s.tool.clone(), s.args.clone());
+        match handle.run(move |e| e.call_tool(&t, a)) {
+            Ok(Ok(Ok(_))) => Ok(()),
+            other => Err(("the tool to answer".to_owned(), format!("{other:?}"))),
+        }
+    };
+    let copies = handle
+        .run(|e| e.plugins.copies_dir().to_path_buf())
+        .map_err(|e| ("engine".to_owned(), e.to_string()))?;
+    let crates: Vec<String> = sources
+        .iter()
+        .map(|p| crate::plugin::prepare::crate_name_of(p))
+        .collect();
+    let mapped = || {
+        crate::soak::mapped_copies(&copies)
+            .iter()
+            .filter(|(k, _)| crates.contains(k))
+            .map(|(_, v)| v)
+            .sum::<usize>()
+    };
+    for i in 0..10 {
+        swap(handle, sources[i % sources.len()].clone())?;
+        call(handle)?;
+    }
+    let counter = s.destructor_counter.clone().unwrap_or_default();
+    let (rss0, fds0, dtors0) = (
+        crate::soak::rss_bytes(),
+        crate::soak::open_fds(),
+        crate::plugin::host_api::counter(&counter),
+    );
+    let mut max_mapped = 0;
+    for i in 0..s.swaps {
+        swap(handle, sources[(i as usize + 1) % sources.len()].clone())?;
+        call(handle)?;
+        max_mapped = max_mapped.max(mapped());
+    }
+    let (rss1, fds1, dtors1) = (
+        crate::soak::rss_bytes(),
+        crate::soak::open_fds(),
+        crate::plugin::host_api::counter(&counter),
+    );
+    let growth_mb = (rss1 as f64 - rss0 as f64) / 1e6;
+    let summary = format!(
+        "{} swaps: RSS {:+.2} MB, max {max_mapped} copies mapped, fds {fds0}->{fds1}, destructors {}",
+        s.swaps,
+        growth_mb,
+        dtors1 - dtors0
+    );
+    let fail = |expected: String| Err((expected, summary.clone()));
+    if growth_mb >= s.max_rss_growth_mb {
+        return fail(format!("RSS growth < {} MB", s.max_rss_growth_mb));
+    }
+    if max_mapped > s.max_mapped {
+        return fail(format!("at most {} copies mapped", s.max_mapped));
+    }
+    if fds1 > fds0 {
+        return fail("no file descriptor leaked".to_owned());
+    }
+    if s.destructor_counter.is_some() && dtors1 - dtors0 != s.swaps {
+        return fail(format!(
+            "{} thread-local destructors (one per retired generation's call thread)",
+            s.swaps
+        ));
+    }
+    Ok(summary)
+}

@@ -1,0 +1,7 @@
+//! Persistent World state: what must survive every reload, and its digest.
+
+mod digest;
+mod synthetic;
+
+pub use digest::{PersistentState, persistent_state, state_digest};
+pub use synthetic::spawn_synthetic_files;

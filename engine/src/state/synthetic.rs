@@ -1,0 +1,51 @@
+//! Synthetic state for scenarios and benchmarks: many files with hashes, cache entries and
+//! queue items.
+
+use std::sync::Arc;
+
+use bevy_ecs::world::World;
+use omnysys_api::facts::{FileFacts, Import, ImportKind};
+use omnysys_api::schema::{
+    CacheEntry, FileHash, FileIndex, Priority, QueueItem, QueueReason, SourceFile,
+};
+
+/// Spawns `n` files `synthetic/f<i>.js`, each with a hash, a cache entry (importing the previous
+/// file) and a queue item.
+pub fn spawn_synthetic_files(world: &mut World, n: usize) {
+    let start = world.resource::<FileIndex>().0.len();
+    for i in start..start + n {
+        let path = format!("synthetic/f{i}.js");
+        let import = Import {
+            specifier: format!("./f{}", i.saturating_sub(1)),
+            resolved: None,
+            names: vec!["x".into()],
+            kind: ImportKind::Static,
+            line: 1,
+        };
+        let facts = FileFacts {
+            imports: vec![import],
+            lines: 10,
+            ..Default::default()
+        };
+        let entry = CacheEntry {
+            facts: Arc::new(facts),
+            extractor: "synthetic".into(),
+            extractor_version: "1".into(),
+            content_hash: i as u64,
+        };
+        let file = SourceFile {
+            path: path.clone(),
+            size: 100,
+            mtime_ns: i as u64,
+        };
+        let queued = QueueItem {
+            path: path.clone(),
+            priority: Priority::Medium,
+            reason: QueueReason::InitialIndex,
+            seq: i as u64,
+        };
+        let entity = world.spawn((file, FileHash(i as u64), entry)).id();
+        world.spawn(queued);
+        world.resource_mut::<FileIndex>().0.insert(path, entity);
+    }
+}

@@ -1,0 +1,9 @@
+//! Serving plugin tools and extractors as systems of the engine's `World`.
+
+mod catalog;
+mod extract;
+mod system;
+
+pub use catalog::{CatalogEntry, ExtractorCatalog, ExtractorEntry, ToolCatalog};
+pub use extract::{ExtractJob, ExtractResult, ExtractSystemId, extractor_system};
+pub use system::{CallError, tool_system};

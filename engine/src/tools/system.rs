@@ -1,0 +1,43 @@
+//! A plugin tool wrapped into an exclusive system of the engine's `World`.
+
+use std::sync::Arc;
+
+use bevy_ecs::system::In;
+use bevy_ecs::world::World;
+use omnysys_api::state::PluginStates;
+use omnysys_api::tool::{ToolContext, ToolError};
+
+use crate::plugin::thread::{run_on_plugin_thread, thread_name};
+use crate::plugin::{LoadedTool, ToolReply};
+
+/// Why a call did not reach a tool.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CallError {
+    /// No tool of that name is served.
+    #[error("unknown tool `{0}`")]
+    UnknownTool(String),
+    /// The tool's system could not run.
+    #[error("tool `{0}` could not run: {1}")]
+    System(String, String),
+}
+
+/// The system for `tool`: runs the plugin function on a thread of its generation with read
+/// access to the `World`, then applies the plugin-state writes it made.
+pub fn tool_system(
+    tool: Arc<LoadedTool>,
+) -> impl FnMut(In<serde_json::Value>, &mut World) -> ToolReply + Send + Sync + 'static {
+    let thread = thread_name(&tool.plugin, tool.generation);
+    move |In(args), world: &mut World| {
+        let ctx = ToolContext::new(world, &tool.plugin);
+        let reply = run_on_plugin_thread(&thread, || (tool.decl.run)(&ctx, &args))
+            .unwrap_or_else(|e| Err(ToolError::failed(e)));
+        let writes = ctx.take_writes();
+        if !writes.is_empty() {
+            let mut states = world.resource_mut::<PluginStates>();
+            for (key, value) in writes {
+                states.0.insert(key, value);
+            }
+        }
+        reply
+    }
+}

@@ -1,0 +1,82 @@
+//! Finding plugin libraries in the cargo target directory, and building missing ones.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use omnysys_api::manifest::PROFILE;
+
+/// The workspace this engine was built from.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
+
+/// The target directory of the engine's own profile (the directory of the running binary, or
+/// `<workspace>/target/<profile>` when that cannot be read).
+pub fn profile_dir() -> PathBuf {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .filter(|dir| dir.ends_with(PROFILE) || dir.parent().is_some_and(|p| p.ends_with(PROFILE)))
+        .map(|dir| {
+            if dir.ends_with("deps") {
+                dir.parent().map(Path::to_path_buf).unwrap_or(dir)
+            } else {
+                dir
+            }
+        })
+        .unwrap_or_else(|| workspace_root().join("target").join(PROFILE))
+}
+
+/// Finds (and if needed builds) plugin libraries of this workspace.
+pub struct LibraryLocator {
+    /// Where libraries are looked up.
+    pub dir: PathBuf,
+}
+
+impl Default for LibraryLocator {
+    fn default() -> Self {
+        LibraryLocator { dir: profile_dir() }
+    }
+}
+
+impl LibraryLocator {
+    /// The library file of `krate`.
+    pub fn library_of(&self, krate: &str) -> PathBuf {
+        self.dir.join(format!("lib{krate}.so"))
+    }
+
+    /// Builds the crates whose libraries are missing, together with the engine package so cargo
+    /// unifies features exactly as for the engine. Cargo's output goes to stderr.
+    ///
+    /// # Errors
+    ///
+    /// When cargo cannot run or the build fails.
+    pub fn build_missing(&self, crates: &[String]) -> Result<(), String> {
+        let missing: Vec<&String> = crates
+            .iter()
+            .filter(|c| !self.library_of(c).exists())
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        tracing::info!(crates = ?missing, "building missing plugins");
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(workspace_root())
+            .args(["build", "-p", "omnysys"]);
+        if PROFILE == "release" {
+            cmd.arg("--release");
+        }
+        for krate in missing {
+            cmd.args(["-p", krate]);
+        }
+        let status = cmd
+            .stdout(Stdio::from(std::io::stderr()))
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        status
+            .success()
+            .then_some(())
+            .ok_or_else(|| format!("cargo build failed ({status})"))
+    }
+}

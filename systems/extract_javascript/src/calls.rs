@@ -1,0 +1,36 @@
+//! Call sites: every call and `new` expression whose callee is an identifier or a member path.
+//!
+//! The callee is the path as written ([`names::path`]): `foo`, `obj.method`, `this.enable`,
+//! `a.b.c`, `fetch().then`. `require(...)` and `import(...)` are imports, not calls; callees
+//! that are not paths (an immediately invoked function, `(0, f)()`) are left out. The caller is
+//! the innermost enclosing definition, `None` at module level; the line is where the callee
+//! ends, so each link of a multi-line chain gets its own line.
+
+use omnysys_api::facts::{CallSite, Symbol};
+use tree_sitter::Node;
+
+use crate::names;
+use crate::parse::{Source, end_line};
+
+/// Records the call `node` makes, if it is a call.
+pub fn visit(node: Node<'_>, enclosing: Option<&Symbol>, src: Source<'_>, out: &mut Vec<CallSite>) {
+    let callee = match node.kind() {
+        "call_expression" => node.child_by_field_name("function"),
+        "new_expression" => node.child_by_field_name("constructor"),
+        _ => None,
+    };
+    let Some(callee) = callee else {
+        return;
+    };
+    if callee.kind() == "import" || (callee.kind() == "identifier" && src.text(callee) == "require")
+    {
+        return;
+    }
+    if let Some(name) = names::path(callee, src) {
+        out.push(CallSite {
+            caller: enclosing.map(|s| s.name.clone()),
+            callee: name,
+            line: end_line(callee),
+        });
+    }
+}

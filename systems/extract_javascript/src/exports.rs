@@ -1,0 +1,212 @@
+//! Exported names, and the local names they refer to.
+//!
+//! - `export function f`, `export class C`, `export const a = 1, b = 2` (and destructured
+//!   bindings), TypeScript `export interface I`, `export type T`, `export enum E`,
+//!   `export namespace N`, `export declare ...`: the declared names, `local: None`.
+//! - `export {a, b as c}`: `a` (`local: None`) and `c` (`local: Some("b")`).
+//! - `export default function f() {}`, `export default class C {}`, `export default f`,
+//!   TypeScript `export = f`: `default`, `local: Some("f")`; `export default <expr>`:
+//!   `default`, `local: None`.
+//! - Re-exports: `export {a, b as c} from 'x'` exports `a` and `c` with `local: None` (the
+//!   source names are on the import); `export * as ns from 'x'` exports `ns`; `export * from`
+//!   exports nothing by name.
+//! - CommonJS: `module.exports = f` → `default`, `local: Some("f")`; `module.exports = {a, b: c}`
+//!   → `a` and `b` (`local: Some("c")`); `module.exports.x = ...` and `exports.x = ...` → `x`
+//!   (`local: Some(v)` when the value is an identifier `v` other than `x`).
+//!
+//! A name exported twice (TypeScript overloads, repeated assignments) is listed once, first
+//! occurrence.
+
+use std::collections::HashSet;
+
+use omnysys_api::facts::Export;
+use tree_sitter::Node;
+
+use crate::names::{self, pattern_bindings};
+use crate::parse::{Source, child_of_kind, has_token, line, named_children};
+
+/// The exports found so far.
+#[derive(Debug, Default)]
+pub struct Exports {
+    list: Vec<Export>,
+    seen: HashSet<String>,
+    locals: HashSet<String>,
+}
+
+impl Exports {
+    /// Records the exports `node` makes, if any.
+    pub fn visit(&mut self, node: Node<'_>, src: Source<'_>) {
+        match node.kind() {
+            "export_statement" => self.statement(node, src),
+            "assignment_expression" => self.commonjs(node, src),
+            _ => {}
+        }
+    }
+
+    /// The exports, and the local names of this file they export (re-exports left out).
+    pub fn finish(self) -> (Vec<Export>, HashSet<String>) {
+        (self.list, self.locals)
+    }
+
+    /// Adds one export of a local binding (`local`, or `name` itself when `local` is `None`).
+    fn add(&mut self, name: String, local: Option<String>, node: Node<'_>) {
+        self.locals
+            .insert(local.clone().unwrap_or_else(|| name.clone()));
+        self.add_reexport(name, local, node);
+    }
+
+    /// Adds one export without recording a local binding.
+    fn add_reexport(&mut self, name: String, local: Option<String>, node: Node<'_>) {
+        let local = local.filter(|l| *l != name);
+        if self.seen.insert(name.clone()) {
+            self.list.push(Export {
+                name,
+                local,
+                line: line(node),
+            });
+        }
+    }
+
+    /// Any `export ...` statement.
+    fn statement(&mut self, node: Node<'_>, src: Source<'_>) {
+        if node.child_by_field_name("source").is_some() {
+            self.reexport(node, src);
+        } else if let Some(declaration) = node.child_by_field_name("declaration") {
+            self.declaration(declaration, has_token(node, "default"), src);
+        } else if let Some(value) = node.child_by_field_name("value") {
+            self.default_value(value, src);
+        } else if let Some(clause) = child_of_kind(node, "export_clause") {
+            self.clause(clause, src);
+        } else if has_token(node, "=") {
+            let value = named_children(node).last().copied();
+            if let Some(value) = value {
+                self.default_value(value, src);
+            }
+        }
+    }
+
+    /// `export {a, b as c} from 'x'`, `export * as ns from 'x'`.
+    fn reexport(&mut self, node: Node<'_>, src: Source<'_>) {
+        if let Some(clause) = child_of_kind(node, "export_clause") {
+            for (name, _) in specifiers(clause, src) {
+                self.add_reexport(name, None, clause);
+            }
+        } else if let Some(namespace) = child_of_kind(node, "namespace_export") {
+            let alias = named_children(namespace)
+                .first()
+                .map(|n| src.export_name(*n));
+            if let Some(alias) = alias {
+                self.add_reexport(alias, None, namespace);
+            }
+        }
+    }
+
+    /// `export {a, b as c}`.
+    fn clause(&mut self, clause: Node<'_>, src: Source<'_>) {
+        for (name, local) in specifiers(clause, src) {
+            self.add(name, Some(local), clause);
+        }
+    }
+
+    /// `export <declaration>` and `export default <declaration>`.
+    fn declaration(&mut self, declaration: Node<'_>, default: bool, src: Source<'_>) {
+        match declaration.kind() {
+            "ambient_declaration" => {
+                if let Some(inner) = named_children(declaration).first() {
+                    self.declaration(*inner, default, src);
+                }
+            }
+            "lexical_declaration" | "variable_declaration" => self.variables(declaration, src),
+            _ => {
+                let Some(name) = src.field(declaration, "name") else {
+                    return;
+                };
+                match default {
+                    true => self.add("default".to_owned(), Some(name), declaration),
+                    false => self.add(name, None, declaration),
+                }
+            }
+        }
+    }
+
+    /// `export const a = 1, {b, c} = d`.
+    fn variables(&mut self, declaration: Node<'_>, src: Source<'_>) {
+        for declarator in named_children(declaration) {
+            let mut bound = Vec::new();
+            if let Some(pattern) = declarator.child_by_field_name("name") {
+                pattern_bindings(pattern, src, &mut bound);
+            }
+            for name in bound {
+                self.add(name, None, declarator);
+            }
+        }
+    }
+
+    /// `export default <value>`, `module.exports = <value>`, TypeScript `export = <value>`.
+    fn default_value(&mut self, value: Node<'_>, src: Source<'_>) {
+        let local = match value.kind() {
+            "identifier" => Some(src.text(value).into_owned()),
+            "function_expression" | "generator_function" | "class" => src.field(value, "name"),
+            _ => None,
+        };
+        self.add("default".to_owned(), local, value);
+    }
+
+    /// `module.exports = ...`, `module.exports.x = ...`, `exports.x = ...`.
+    fn commonjs(&mut self, assignment: Node<'_>, src: Source<'_>) {
+        let (Some(left), Some(right)) = (
+            assignment.child_by_field_name("left"),
+            assignment.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if names::path(left, src).as_deref() == Some("module.exports") {
+            self.module_exports(right, src);
+        } else if let Some(name) = names::commonjs_export_name(left, src) {
+            let local = (right.kind() == "identifier").then(|| src.text(right).into_owned());
+            self.add(name, local, left);
+        }
+    }
+
+    /// `module.exports = <right>`: an object literal exports its keys, anything else `default`.
+    fn module_exports(&mut self, right: Node<'_>, src: Source<'_>) {
+        if right.kind() != "object" {
+            return self.default_value(right, src);
+        }
+        for property in named_children(right) {
+            if let Some((name, local)) = object_property(property, src) {
+                self.add(name, local, property);
+            }
+        }
+    }
+}
+
+/// `(exported name, local name)` of each `export_specifier` in a clause.
+fn specifiers(clause: Node<'_>, src: Source<'_>) -> Vec<(String, String)> {
+    named_children(clause)
+        .into_iter()
+        .filter(|s| s.kind() == "export_specifier")
+        .filter_map(|s| {
+            let local = src.export_name(s.child_by_field_name("name")?);
+            let alias = s.child_by_field_name("alias").map(|a| src.export_name(a));
+            Some((alias.unwrap_or_else(|| local.clone()), local))
+        })
+        .collect()
+}
+
+/// `(name, local)` of one property of `module.exports = {...}`: `a` for `a`, `b` with local `c`
+/// for `b: c`, `m` for a method `m() {}`. Spreads and computed keys give nothing.
+fn object_property(property: Node<'_>, src: Source<'_>) -> Option<(String, Option<String>)> {
+    match property.kind() {
+        "shorthand_property_identifier" => Some((src.text(property).into_owned(), None)),
+        "pair" => {
+            let key = property.child_by_field_name("key")?;
+            let value = property.child_by_field_name("value")?;
+            let local = (value.kind() == "identifier").then(|| src.text(value).into_owned());
+            let plain_key = matches!(key.kind(), "property_identifier" | "string" | "number");
+            plain_key.then(|| (src.export_name(key), local))
+        }
+        "method_definition" => Some((src.field(property, "name")?, None)),
+        _ => None,
+    }
+}

@@ -1,0 +1,169 @@
+//! Imports in source order.
+//!
+//! Kinds and names:
+//! - `import x from 'a'` → `Static` `["default"]`; `import {a, b as c} from 'a'` → `["a", "b"]`
+//!   (the exported names); `import * as ns from 'a'` → `["*"]`; `import 'a'` → `[]`. A default
+//!   plus named or namespace import lists both (`["default", "a"]`).
+//! - `import type {T} from 't'`, or `import {type T} from 't'` where every specifier is a type
+//!   → `Type`, names as above.
+//! - `export {a} from 'x'` → `ReExport` `["a"]`; `export * from 'x'` and `export * as ns from
+//!   'x'` → `ReExport` `["*"]` (also for `export type {T} from 't'`).
+//! - `require('x')` with a literal, anywhere → `Require`: `const {a, b: c} = require('x')` →
+//!   `["a", "b"]` (the exported names); `require('x').a` → `["a"]`; `require('x');` as a
+//!   statement → `[]` (side effect only); anything else, e.g. `const x = require('x')`, is a
+//!   whole-module require → `["*"]`. TypeScript's `import x = require('x')` → `Require` `["*"]`.
+//! - `import('x')` with a literal (or a template literal without substitutions) → `Dynamic`
+//!   `["*"]`.
+//!
+//! `resolved` is always `None`: the engine resolves specifiers.
+
+use omnysys_api::facts::{Import, ImportKind};
+use tree_sitter::Node;
+
+use crate::parse::{Source, child_of_kind, has_token, line, named_children};
+
+/// Records the import `node` makes, if it makes one.
+pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
+    let found = match node.kind() {
+        "import_statement" => esm_import(node, src),
+        "export_statement" => reexport(node, src),
+        "call_expression" => call_import(node, src),
+        _ => None,
+    };
+    out.extend(found);
+}
+
+/// Builds an import with `resolved: None`.
+fn import(specifier: String, names: Vec<String>, kind: ImportKind, node: Node<'_>) -> Import {
+    Import {
+        specifier,
+        resolved: None,
+        names,
+        kind,
+        line: line(node),
+    }
+}
+
+/// `import ... from 'x'`, `import 'x'`, `import type ...`, and TypeScript's
+/// `import x = require('x')`.
+fn esm_import(node: Node<'_>, src: Source<'_>) -> Option<Import> {
+    if let Some(clause) = child_of_kind(node, "import_require_clause") {
+        let specifier = src.string_value(clause.child_by_field_name("source")?)?;
+        return Some(import(
+            specifier,
+            vec!["*".to_owned()],
+            ImportKind::Require,
+            node,
+        ));
+    }
+    let specifier = src.string_value(node.child_by_field_name("source")?)?;
+    let clause = child_of_kind(node, "import_clause");
+    let names = clause.map(|c| clause_names(c, src)).unwrap_or_default();
+    let kind = if is_type_only(node, clause) {
+        ImportKind::Type
+    } else {
+        ImportKind::Static
+    };
+    Some(import(specifier, names, kind, node))
+}
+
+/// The imported names of an import clause.
+fn clause_names(clause: Node<'_>, src: Source<'_>) -> Vec<String> {
+    let mut names = Vec::new();
+    for part in named_children(clause) {
+        match part.kind() {
+            "identifier" => names.push("default".to_owned()),
+            "namespace_import" => names.push("*".to_owned()),
+            "named_imports" => names.extend(specifier_names(part, "import_specifier", src)),
+            _ => {}
+        }
+    }
+    names
+}
+
+/// The `name` of each `kind` specifier in a `{...}` list (the exported name, not the alias).
+fn specifier_names(list: Node<'_>, kind: &str, src: Source<'_>) -> Vec<String> {
+    named_children(list)
+        .into_iter()
+        .filter(|s| s.kind() == kind)
+        .filter_map(|s| s.child_by_field_name("name"))
+        .map(|name| src.export_name(name))
+        .collect()
+}
+
+/// `import type ...`, or only `{type A, type B}` specifiers.
+fn is_type_only(node: Node<'_>, clause: Option<Node<'_>>) -> bool {
+    if has_token(node, "type") || has_token(node, "typeof") {
+        return true;
+    }
+    let Some(clause) = clause else {
+        return false;
+    };
+    let parts = named_children(clause);
+    let [named] = parts.as_slice() else {
+        return false;
+    };
+    let specifiers = named_children(*named);
+    named.kind() == "named_imports"
+        && !specifiers.is_empty()
+        && specifiers
+            .iter()
+            .all(|s| has_token(*s, "type") || has_token(*s, "typeof"))
+}
+
+/// `export ... from 'x'`.
+fn reexport(node: Node<'_>, src: Source<'_>) -> Option<Import> {
+    let specifier = src.string_value(node.child_by_field_name("source")?)?;
+    let names = match child_of_kind(node, "export_clause") {
+        Some(clause) => specifier_names(clause, "export_specifier", src),
+        None => vec!["*".to_owned()],
+    };
+    Some(import(specifier, names, ImportKind::ReExport, node))
+}
+
+/// `require('x')` and `import('x')` with a literal specifier.
+fn call_import(call: Node<'_>, src: Source<'_>) -> Option<Import> {
+    let function = call.child_by_field_name("function")?;
+    let kind = match function.kind() {
+        "import" => ImportKind::Dynamic,
+        "identifier" if src.text(function) == "require" => ImportKind::Require,
+        _ => return None,
+    };
+    let arguments = call.child_by_field_name("arguments")?;
+    let specifier = src.string_value(*named_children(arguments).first()?)?;
+    let names = match kind {
+        ImportKind::Require => require_names(call, src),
+        _ => vec!["*".to_owned()],
+    };
+    Some(import(specifier, names, kind, call))
+}
+
+/// The names a `require` call uses, from where its value goes (see the module docs).
+fn require_names(call: Node<'_>, src: Source<'_>) -> Vec<String> {
+    let whole = || vec!["*".to_owned()];
+    let Some(parent) = call.parent() else {
+        return whole();
+    };
+    match parent.kind() {
+        "variable_declarator" => match parent.child_by_field_name("name") {
+            Some(pattern) if pattern.kind() == "object_pattern" => pattern_keys(pattern, src),
+            _ => whole(),
+        },
+        "member_expression" => src.field(parent, "property").into_iter().collect(),
+        "expression_statement" => Vec::new(),
+        _ => whole(),
+    }
+}
+
+/// The property names an object pattern reads: `a`, `b` and `d` for `{a, b: c, d = 1, ...e}`.
+fn pattern_keys(pattern: Node<'_>, src: Source<'_>) -> Vec<String> {
+    named_children(pattern)
+        .into_iter()
+        .filter_map(|part| match part.kind() {
+            "shorthand_property_identifier_pattern" => Some(src.text(part).into_owned()),
+            "pair_pattern" => part.child_by_field_name("key").map(|k| src.export_name(k)),
+            "object_assignment_pattern" => src.field(part, "left"),
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,60 @@
+//! Extractor plugin: the imports, exports, symbols and calls of JavaScript and TypeScript files.
+//!
+//! One extractor, `javascript`, handles `js`, `mjs`, `cjs`, `jsx` (JavaScript grammar), `ts`,
+//! `mts`, `cts` (TypeScript grammar, `.d.ts` included) and `tsx` (TSX grammar). It is a pure
+//! function of a file's path and bytes: [`extract`]. A file with syntax errors is not an error;
+//! its facts are marked `partial` and hold whatever parsed.
+//!
+//! Modules:
+//! - [`parse`]: picks the grammar, parses, reads text and lines back from the tree.
+//! - [`walk`]: one depth-first pass that tracks the innermost enclosing definition.
+//! - [`names`]: how definitions are named (`f`, `Class.method`, `default`) and binding patterns.
+//! - [`symbols`], [`imports`], [`exports`], [`calls`]: one collector per kind of fact.
+//! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
+
+pub mod calls;
+pub mod collect;
+pub mod exports;
+pub mod imports;
+pub mod names;
+pub mod parse;
+pub mod symbols;
+pub mod walk;
+
+#[cfg(test)]
+mod tests;
+
+use omnysys_api::prelude::*;
+
+omnysys_api::declare_plugin!(name: "extract_javascript", build: build);
+
+/// Registers the `javascript` extractor.
+fn build(r: &mut Registrar) {
+    r.add_extractor(spec(), run);
+}
+
+/// What the extractor handles.
+pub fn spec() -> ExtractorSpec {
+    let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
+    ExtractorSpec {
+        name: "javascript".to_owned(),
+        version: "1".to_owned(),
+        languages: strings(&["javascript", "typescript"]),
+        extensions: strings(&["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"]),
+    }
+}
+
+/// The entry point the engine calls.
+fn run(input: &ExtractInput<'_>) -> Result<FileFacts, String> {
+    extract(input.path, input.bytes)
+}
+
+/// Extracts the facts of one file. `path` only chooses the grammar (by extension).
+///
+/// # Errors
+///
+/// Only when the parser cannot be set up; syntax errors give `partial: true` instead.
+pub fn extract(path: &str, bytes: &[u8]) -> Result<FileFacts, String> {
+    let tree = parse::parse(parse::Dialect::from_path(path), bytes)?;
+    Ok(collect::collect(&tree, parse::Source::new(bytes)))
+}

@@ -1,0 +1,229 @@
+//! Naming: what a definition is called, the lines it spans, names bound by patterns, and member
+//! paths (`a.b.c`) as written.
+
+use omnysys_api::facts::SymbolKind;
+use tree_sitter::Node;
+
+use crate::parse::{Source, is_field, named_children};
+
+/// How deep [`path`] follows a member or call chain before cutting it to `…`.
+const MAX_PATH_DEPTH: usize = 64;
+
+/// The name and kind of the definition `node` introduces, if it introduces one.
+pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, SymbolKind)> {
+    if !node.is_named() {
+        return None; // the `function` and `class` keywords share their kind names
+    }
+    match node.kind() {
+        "function_declaration" | "generator_function_declaration" => {
+            Some((src.field(node, "name")?, SymbolKind::Function))
+        }
+        "class_declaration" | "abstract_class_declaration" => {
+            Some((src.field(node, "name")?, SymbolKind::Class))
+        }
+        "method_definition" => Some((method_name(node, src)?, SymbolKind::Method)),
+        "arrow_function" | "function_expression" | "generator_function" => {
+            expression_name(node, src, SymbolKind::Function)
+        }
+        "class" => expression_name(node, src, SymbolKind::Class),
+        _ => None,
+    }
+}
+
+/// `Class.method` for a class method; `None` for object-literal methods. Methods of an
+/// anonymous, unbound class are named by the method alone.
+fn method_name(node: Node<'_>, src: Source<'_>) -> Option<String> {
+    let body = node.parent().filter(|p| p.kind() == "class_body")?;
+    let method = src.field(node, "name")?;
+    Some(qualified(body, &method, src))
+}
+
+/// `Class.member` for a member of the class whose body is `body`.
+fn qualified(body: Node<'_>, member: &str, src: Source<'_>) -> String {
+    match body.parent().and_then(|class| class_name(class, src)) {
+        Some(class) => format!("{class}.{member}"),
+        None => member.to_owned(),
+    }
+}
+
+/// The name of a class: its own, or the one it is bound to.
+fn class_name(class: Node<'_>, src: Source<'_>) -> Option<String> {
+    if class.kind() == "class" {
+        expression_name(class, src, SymbolKind::Class).map(|(name, _)| name)
+    } else {
+        src.field(class, "name")
+    }
+}
+
+/// The name of a function or class expression: from what it is bound to, else its own name.
+/// A function held by a class field is a method, `Class.field`.
+fn expression_name(
+    node: Node<'_>,
+    src: Source<'_>,
+    kind: SymbolKind,
+) -> Option<(String, SymbolKind)> {
+    let parent = node.parent()?;
+    if matches!(
+        parent.kind(),
+        "field_definition" | "public_field_definition"
+    ) && is_field(parent, "value", node)
+    {
+        let field = src
+            .field(parent, "property")
+            .or_else(|| src.field(parent, "name"))?;
+        let body = parent.parent()?;
+        return Some((qualified(body, &field, src), SymbolKind::Method));
+    }
+    let own = || src.field(node, "name");
+    let bound = match parent.kind() {
+        "variable_declarator" if is_field(parent, "value", node) => declarator_name(parent, src),
+        "assignment_expression" if is_field(parent, "right", node) => {
+            assigned_name(parent, src, node)
+        }
+        "export_statement" => Some(own().unwrap_or_else(|| "default".to_owned())),
+        _ => None,
+    };
+    bound.or_else(own).map(|name| (name, kind))
+}
+
+/// The declarator's name when it is a plain identifier.
+fn declarator_name(declarator: Node<'_>, src: Source<'_>) -> Option<String> {
+    let name = declarator.child_by_field_name("name")?;
+    (name.kind() == "identifier").then(|| src.text(name).into_owned())
+}
+
+/// The name an assignment gives its right-hand side: `f` for `f = ...`, `x` for `exports.x = ...`
+/// and `module.exports.x = ...`, the value's own name or `default` for `module.exports = ...`,
+/// and the member path without `.prototype` otherwise (`Foo.prototype.bar` gives `Foo.bar`).
+fn assigned_name(assignment: Node<'_>, src: Source<'_>, value: Node<'_>) -> Option<String> {
+    let left = assignment.child_by_field_name("left")?;
+    if left.kind() == "identifier" {
+        return Some(src.text(left).into_owned());
+    }
+    let left_path = path(left, src)?;
+    if left_path == "module.exports" {
+        return Some(
+            src.field(value, "name")
+                .unwrap_or_else(|| "default".to_owned()),
+        );
+    }
+    if let Some(name) = commonjs_export_name(left, src) {
+        return Some(name);
+    }
+    Some(left_path.replace(".prototype.", "."))
+}
+
+/// `x` when `left` is `exports.x` or `module.exports.x`.
+pub fn commonjs_export_name(left: Node<'_>, src: Source<'_>) -> Option<String> {
+    if left.kind() != "member_expression" {
+        return None;
+    }
+    let object = path(left.child_by_field_name("object")?, src)?;
+    let property = left.child_by_field_name("property")?;
+    let is_exports = object == "exports" || object == "module.exports";
+    (is_exports && property.kind() == "property_identifier")
+        .then(|| src.text(property).into_owned())
+}
+
+/// The node whose lines a definition spans: the whole statement for `const f = () => {}`
+/// (when it declares only `f`) and for `f = function () {}`, the node itself otherwise.
+pub fn definition_span(node: Node<'_>) -> Node<'_> {
+    let Some(parent) = node.parent() else {
+        return node;
+    };
+    match parent.kind() {
+        "variable_declarator" => single_declaration(parent).unwrap_or(parent),
+        "assignment_expression" => parent
+            .parent()
+            .filter(|s| s.kind() == "expression_statement")
+            .unwrap_or(parent),
+        "field_definition" | "public_field_definition" => parent,
+        _ => node,
+    }
+}
+
+/// The declaration holding `declarator`, when it holds nothing else.
+fn single_declaration(declarator: Node<'_>) -> Option<Node<'_>> {
+    let declaration = declarator.parent()?;
+    let is_declaration = matches!(
+        declaration.kind(),
+        "lexical_declaration" | "variable_declaration"
+    );
+    (is_declaration && named_children(declaration).len() == 1).then_some(declaration)
+}
+
+/// Identifiers a binding pattern introduces: `a` for `a`, `a`, `b`, `c` for `{a, b: [c]}`.
+pub fn pattern_bindings(pattern: Node<'_>, src: Source<'_>, out: &mut Vec<String>) {
+    match pattern.kind() {
+        "identifier" | "shorthand_property_identifier_pattern" => {
+            out.push(src.text(pattern).into_owned())
+        }
+        "pair_pattern" => {
+            if let Some(value) = pattern.child_by_field_name("value") {
+                pattern_bindings(value, src, out);
+            }
+        }
+        "assignment_pattern" | "object_assignment_pattern" => {
+            if let Some(left) = pattern.child_by_field_name("left") {
+                pattern_bindings(left, src, out);
+            }
+        }
+        "object_pattern" | "array_pattern" | "rest_pattern" => {
+            for child in named_children(pattern) {
+                pattern_bindings(child, src, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A callee or member path as written, whitespace dropped: `foo`, `this.enable`, `a.b.c`,
+/// `a?.b`, `items[0].run`, `fetch().then` (a call in the chain keeps its `()`, not its
+/// arguments). `None` for anything else (a parenthesized or function expression, ...). A chain
+/// longer than [`MAX_PATH_DEPTH`] links starts with `…` where it was cut.
+pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
+    path_at(node, src, 0)
+}
+
+/// [`path`], `depth` links into a chain.
+fn path_at(node: Node<'_>, src: Source<'_>, depth: usize) -> Option<String> {
+    if depth > MAX_PATH_DEPTH {
+        return Some("…".to_owned());
+    }
+    match node.kind() {
+        "identifier" | "this" | "super" | "property_identifier" | "private_property_identifier" => {
+            Some(src.text(node).into_owned())
+        }
+        "member_expression" => member_path(node, src, depth),
+        "call_expression" => Some(format!(
+            "{}()",
+            path_at(node.child_by_field_name("function")?, src, depth + 1)?
+        )),
+        "non_null_expression" => Some(format!(
+            "{}!",
+            path_at(*named_children(node).first()?, src, depth + 1)?
+        )),
+        "subscript_expression" => subscript_path(node, src, depth),
+        _ => None,
+    }
+}
+
+/// `object.property` or `object?.property`.
+fn member_path(node: Node<'_>, src: Source<'_>, depth: usize) -> Option<String> {
+    let object = path_at(node.child_by_field_name("object")?, src, depth + 1)?;
+    let property = src.field(node, "property")?;
+    let dot = if node.child_by_field_name("optional_chain").is_some() {
+        "?."
+    } else {
+        "."
+    };
+    Some(format!("{object}{dot}{property}"))
+}
+
+/// `object[index]` when the index is a literal or an identifier.
+fn subscript_path(node: Node<'_>, src: Source<'_>, depth: usize) -> Option<String> {
+    let object = path_at(node.child_by_field_name("object")?, src, depth + 1)?;
+    let index = node.child_by_field_name("index")?;
+    let simple = matches!(index.kind(), "string" | "number" | "identifier");
+    simple.then(|| format!("{object}[{}]", src.text(index)))
+}

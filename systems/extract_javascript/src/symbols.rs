@@ -1,0 +1,97 @@
+//! Definitions: functions, classes and methods, with their lines, parameters and flags.
+//!
+//! What counts as a definition (see [`names::definition_name`] for the naming):
+//! - function and generator declarations, classes (declarations, abstract classes, and class
+//!   expressions bound to a name);
+//! - function expressions and arrow functions bound to a name: `const f = () => {}`,
+//!   `f = function () {}`, `exports.f = ...`, `export default function () {}` (`default`),
+//!   and named function expressions anywhere (`setTimeout(function tick() {})`);
+//! - class methods (`Class.method`) and class fields holding a function (`Class.field`).
+//!
+//! Object-literal methods are not definitions; calls inside them belong to the enclosing one.
+
+use std::collections::HashSet;
+
+use omnysys_api::facts::{Symbol, SymbolKind};
+use tree_sitter::Node;
+
+use crate::names;
+use crate::parse::{Source, end_line, has_token, line, named_children};
+
+/// The symbol `node` defines, if it is a definition. `exported` is filled in later.
+pub fn definition(node: Node<'_>, src: Source<'_>) -> Option<Symbol> {
+    let (name, kind) = names::definition_name(node, src)?;
+    let span = names::definition_span(node);
+    Some(Symbol {
+        name,
+        kind,
+        start_line: line(span),
+        end_line: end_line(span),
+        params: params(node, src),
+        exported: false,
+        is_async: has_token(node, "async"),
+    })
+}
+
+/// A symbol and whether it is defined at module level (not inside another definition).
+#[derive(Debug, Default)]
+pub struct Symbols {
+    found: Vec<(Symbol, bool)>,
+}
+
+impl Symbols {
+    /// Records the definition a node introduces.
+    pub fn visit(&mut self, def: Option<&Symbol>, enclosing: Option<&Symbol>) {
+        if let Some(def) = def {
+            self.found.push((def.clone(), enclosing.is_none()));
+        }
+    }
+
+    /// The symbols, `exported` set for module-level functions and classes whose name is one of
+    /// the file's exported local names. Methods are never `exported` themselves.
+    pub fn finish(self, exported_locals: &HashSet<String>) -> Vec<Symbol> {
+        self.found
+            .into_iter()
+            .map(|(mut symbol, top_level)| {
+                symbol.exported = top_level
+                    && symbol.kind != SymbolKind::Method
+                    && exported_locals.contains(&symbol.name);
+                symbol
+            })
+            .collect()
+    }
+}
+
+/// Parameter names in order (see [`param_name`]).
+fn params(node: Node<'_>, src: Source<'_>) -> Vec<String> {
+    if let Some(single) = node.child_by_field_name("parameter") {
+        return vec![src.text(single).into_owned()];
+    }
+    let Some(list) = node.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    named_children(list)
+        .into_iter()
+        .filter_map(|p| param_name(p, src))
+        .collect()
+}
+
+/// One parameter's name: `a` for `a`, `a = 1` and `a: T`, `rest` for `...rest`, the pattern
+/// text (whitespace collapsed) for destructuring. TypeScript's `this` parameter is left out.
+fn param_name(param: Node<'_>, src: Source<'_>) -> Option<String> {
+    match param.kind() {
+        "identifier" => Some(src.text(param).into_owned()),
+        "assignment_pattern" => param_name(param.child_by_field_name("left")?, src),
+        "required_parameter" | "optional_parameter" => {
+            param_name(param.child_by_field_name("pattern")?, src)
+        }
+        "rest_pattern" => param_name(*named_children(param).first()?, src),
+        "this" | "comment" => None,
+        _ => Some(collapse_whitespace(&src.text(param))),
+    }
+}
+
+/// Replaces every run of whitespace by one space.
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,137 @@
+//! `get_impact_map`: who is affected when a file changes.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use omnysys_api::paths::known_file;
+use omnysys_api::prelude::*;
+
+/// Arguments of `get_impact_map`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImpactArgs {
+    /// The file, relative to the project root.
+    pub file_path: String,
+}
+
+/// A file affected transitively, with its distance from the changed file.
+#[derive(Serialize, JsonSchema)]
+pub struct Affected {
+    /// Project-relative path.
+    pub path: String,
+    /// 1 for direct importers, 2 for their importers, and so on.
+    pub depth: u32,
+}
+
+/// Result of `get_impact_map`.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ImpactMap {
+    /// The file asked about.
+    pub file_path: String,
+    /// Files that import it directly.
+    pub direct_dependents: Vec<String>,
+    /// Every file that imports it, directly or through others, nearest first.
+    pub transitive_dependents: Vec<Affected>,
+    /// Names the file exports.
+    pub exports: Vec<String>,
+    /// Number of affected files.
+    pub total_affected: usize,
+    /// `low`, `medium`, `high` or `critical`.
+    pub risk_level: String,
+    /// Why that risk level.
+    pub reasons: Vec<String>,
+}
+
+pub fn get_impact_map(ctx: &ToolContext<'_>, args: ImpactArgs) -> Result<ImpactMap, ToolError> {
+    let world = ctx.world();
+    let path = known_file(world, &args.file_path)?;
+    let graph = world
+        .get_resource::<DependencyGraph>()
+        .cloned()
+        .unwrap_or_default();
+    let depths = dependents_by_depth(&graph, &path);
+    let mut direct: Vec<String> = graph.dependents(&path).map(str::to_owned).collect();
+    direct.sort();
+    let mut transitive: Vec<Affected> = depths
+        .into_iter()
+        .map(|(path, depth)| Affected { path, depth })
+        .collect();
+    transitive.sort_by(|a, b| (a.depth, &a.path).cmp(&(b.depth, &b.path)));
+    let (risk_level, reasons) = risk(direct.len(), &transitive);
+    Ok(ImpactMap {
+        exports: exports_of(world, &path),
+        total_affected: transitive.len(),
+        file_path: path,
+        direct_dependents: direct,
+        transitive_dependents: transitive,
+        risk_level,
+        reasons,
+    })
+}
+
+fn dependents_by_depth(graph: &DependencyGraph, start: &str) -> BTreeMap<String, u32> {
+    let mut seen = BTreeMap::new();
+    let mut queue = VecDeque::from([(start.to_owned(), 0u32)]);
+    while let Some((file, depth)) = queue.pop_front() {
+        for dependent in graph.dependents(&file) {
+            if dependent != start && !seen.contains_key(dependent) {
+                seen.insert(dependent.to_owned(), depth + 1);
+                queue.push_back((dependent.to_owned(), depth + 1));
+            }
+        }
+    }
+    seen
+}
+
+fn exports_of(world: &World, path: &str) -> Vec<String> {
+    let entity = world
+        .get_resource::<FileIndex>()
+        .and_then(|i| i.0.get(path).copied());
+    let entry = entity.and_then(|e| world.get::<CacheEntry>(e));
+    entry
+        .map(|e| e.facts.exports.iter().map(|x| x.name.clone()).collect())
+        .unwrap_or_default()
+}
+
+fn risk(direct: usize, transitive: &[Affected]) -> (String, Vec<String>) {
+    let max_depth = transitive.iter().map(|a| a.depth).max().unwrap_or(0);
+    let total = transitive.len();
+    let mut reasons = vec![format!(
+        "{direct} direct and {total} transitive dependents, up to depth {max_depth}"
+    )];
+    let level = match (direct, total) {
+        (_, t) if t >= 50 => "critical",
+        (d, t) if d >= 10 || t >= 20 => "high",
+        (d, t) if d >= 3 || t >= 5 => "medium",
+        _ => "low",
+    };
+    if total == 0 {
+        reasons.push("nothing imports this file".to_owned());
+    }
+    (level.to_owned(), reasons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn edge(from: &str, to: &str) -> FileEdge {
+        FileEdge {
+            from: from.into(),
+            to: to.into(),
+            names: BTreeSet::new(),
+            kinds: [ImportKind::Static].into(),
+        }
+    }
+
+    #[test]
+    fn dependents_are_found_through_chains_and_cycles_at_their_nearest_depth() {
+        let mut g = DependencyGraph::default();
+        g.set_edges("b.js", vec![edge("b.js", "a.js")]);
+        g.set_edges("c.js", vec![edge("c.js", "b.js"), edge("c.js", "a.js")]);
+        g.set_edges("a.js", vec![edge("a.js", "c.js")]);
+        let d = dependents_by_depth(&g, "a.js");
+        assert_eq!(d, BTreeMap::from([("b.js".into(), 1), ("c.js".into(), 1)]));
+    }
+}
