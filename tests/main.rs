@@ -1,1 +1,12 @@
+//! The integration tests: one binary, shared helpers in `util`.
+//!
+//! They drive the release binary `target/release/omnysys` that the test command
+//! (`scripts/test.sh`) builds together with every plugin, so the engine and the plugins it
+//! loads come from one cargo invocation.
 
+mod util;
+
+// Every scenario file of assets/scenarios, through `omnysys scenario`.
+mod scenarios;
+// `omnysys call` and the scenario runner's own error reporting.
+mod cli;

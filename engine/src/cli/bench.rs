@@ -6,7 +6,6 @@
 //! merge them.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -67,13 +66,16 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn bench_plugin(krate: &str, args: &BenchArgs) -> anyhow::Result<String> {
-    let built = LibraryLocator::default().library_of(krate);
+    let locator = LibraryLocator::default();
     let dir = std::env::temp_dir().join(format!("omnysys-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let variants = [
-        copy_variant(&built, &dir, krate, 0)?,
-        copy_variant(&built, &dir, krate, 1)?,
-    ];
+    let variant = |pad| {
+        let built = locator.library_of(krate);
+        locator
+            .padded_copy(krate, &dir, pad)
+            .with_context(|| format!("copying {}", built.display()))
+    };
+    let variants = [variant(0)?, variant(1)?];
     let mut engine = Engine::new(EngineSettings::for_project(dir.clone()))?;
     spawn_synthetic_files(&mut engine.world, args.files);
     let mut records = Vec::with_capacity(args.swaps);
@@ -98,15 +100,6 @@ fn bench_plugin(krate: &str, args: &BenchArgs) -> anyhow::Result<String> {
     drop(engine);
     let _ = std::fs::remove_dir_all(&dir);
     Ok(summarize(krate, &records))
-}
-
-/// Writes the library, with `extra` bytes appended, to a file of its own.
-fn copy_variant(built: &Path, dir: &Path, krate: &str, extra: usize) -> anyhow::Result<PathBuf> {
-    let mut bytes = std::fs::read(built).with_context(|| format!("reading {}", built.display()))?;
-    bytes.extend(std::iter::repeat_n(0u8, extra));
-    let path = dir.join(format!("lib{krate}.v{extra}.so"));
-    std::fs::write(&path, bytes)?;
-    Ok(path)
 }
 
 fn summarize(krate: &str, records: &[ReloadRecord]) -> String {

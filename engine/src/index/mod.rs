@@ -64,8 +64,9 @@ pub fn index_project(world: &mut World) -> IndexReport {
             });
         }
     }
-    let total = jobs.values().map(|(_, j)| j.len() as u64).sum();
-    set_phase(world, IndexPhase::Extracting, 0, total);
+    let total = report.files as u64;
+    let pending: u64 = jobs.values().map(|(_, j)| j.len() as u64).sum();
+    set_phase(world, IndexPhase::Extracting, total - pending, total);
     for (_, (extractor, batch)) in jobs {
         extract_batch(world, &extractor, batch, &mut report);
     }

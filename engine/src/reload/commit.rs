@@ -26,7 +26,7 @@ pub fn commit(
     } = prepared;
     let started = Instant::now();
     let old = plugins.slots.remove(&generation.plugin);
-    apply_migrations(world, &generation);
+    let notes = apply_migrations(world, &generation);
     let surface_before = surface_of(world, &generation.plugin);
     register_tools(world, &mut generation);
     register_extractors(world, &mut generation);
@@ -51,7 +51,7 @@ pub fn commit(
         &generation.plugin,
         Some(generation.number),
         outcome,
-        String::new(),
+        notes.join("; "),
         &phases,
         generation.library.size,
     );
@@ -106,7 +106,9 @@ pub fn unload(world: &mut World, plugins: &mut Plugins, plugin: &str) -> ReloadR
     rec
 }
 
-fn apply_migrations(world: &mut World, generation: &Generation) {
+/// Writes migrated state; returns a note per reset.
+fn apply_migrations(world: &mut World, generation: &Generation) -> Vec<String> {
+    let mut notes = Vec::new();
     let mut states = world.resource_mut::<PluginStates>();
     for (key, type_name, migration) in &generation.migrations {
         let value = match migration {
@@ -114,6 +116,7 @@ fn apply_migrations(world: &mut World, generation: &Generation) {
             StateMigration::Initialized(v) | StateMigration::Migrated(v) => v.clone(),
             StateMigration::Reset { value, reason } => {
                 tracing::warn!(plugin = %generation.plugin, key = %key, %reason, "plugin state does not fit its new type; reset to default");
+                notes.push(format!("state `{key}` reset to default: {reason}"));
                 value.clone()
             }
         };
@@ -125,6 +128,7 @@ fn apply_migrations(world: &mut World, generation: &Generation) {
             },
         );
     }
+    notes
 }
 
 type Surface = Vec<(
@@ -204,10 +208,7 @@ fn run_setups(world: &mut World, generation: &Generation) {
     let thread = thread_name(&generation.plugin, generation.number);
     for setup in &generation.setups {
         let outcome = run_on_plugin_thread(&thread, || setup(world));
-        if let Err(e) = outcome
-            .map_err(|e| e)
-            .and_then(|r| r.map_err(|p| p.to_string()))
-        {
+        if let Err(e) = outcome.and_then(|r| r.map_err(|p| p.to_string())) {
             tracing::error!(plugin = %generation.plugin, error = %e, "setup failed on the live World after passing on the scratch World");
         }
     }

@@ -22,6 +22,10 @@ pub fn check_load(report: &ReloadReport, expect: &LoadExpect) -> Verdict {
             .records
             .iter()
             .all(|r| r.outcome == ReloadOutcome::RolledBack),
+        LoadExpect::LoadedWith(text) => report
+            .records
+            .iter()
+            .all(|r| r.outcome == ReloadOutcome::Loaded && r.reason.contains(text.as_str())),
         LoadExpect::Refused(text) => report
             .records
             .iter()

@@ -24,6 +24,8 @@ pub enum Library {
     DebugCrate(String),
     /// A file, relative to the workspace root.
     Path(String),
+    /// `lib<crate>.so` with this many zero bytes appended: a distinct build of the same code.
+    Padded(String, usize),
 }
 
 /// The expected outcome of a load, reload or rollback.
@@ -36,6 +38,8 @@ pub enum LoadExpect {
     Refused(String),
     /// Restored from the previous good library.
     RolledBack,
+    /// Loaded, with a note (such as a state reset) containing this text.
+    LoadedWith(String),
 }
 
 /// The expected answer of a call.

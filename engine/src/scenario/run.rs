@@ -46,6 +46,7 @@ struct Runner {
     handle: EngineHandle,
     locator: LibraryLocator,
     root: PathBuf,
+    scratch: PathBuf,
     digests: BTreeMap<String, String>,
     last_record: Option<ReloadRecord>,
 }
@@ -79,6 +80,8 @@ pub fn run_scenario_file(
     );
     let mut settings = EngineSettings::for_project(project);
     settings.copies_dir = unique_copies_dir();
+    let scratch = settings.copies_dir.with_extension("scratch");
+    let _ = std::fs::create_dir_all(&scratch);
     let engine =
         Engine::new(settings).map_err(|e| fail(0, "engine", "an engine", e.to_string()))?;
     let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| {});
@@ -86,6 +89,7 @@ pub fn run_scenario_file(
         handle: thread.handle(),
         locator: LibraryLocator::default(),
         root,
+        scratch: scratch.clone(),
         digests: BTreeMap::new(),
         last_record: None,
     };
@@ -103,6 +107,7 @@ pub fn run_scenario_file(
         });
     }
     thread.shutdown();
+    let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
 }
 
@@ -133,6 +138,10 @@ impl Runner {
                 self.root.join("target/debug").join(format!("lib{name}.so"))
             }
             Library::Path(p) => self.root.join(p),
+            Library::Padded(name, pad) => self
+                .locator
+                .padded_copy(name, &self.scratch, *pad)
+                .unwrap_or_else(|e| self.scratch.join(format!("unwritable: {e}"))),
         }
     }
 

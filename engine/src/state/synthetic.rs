@@ -5,19 +5,20 @@ use std::sync::Arc;
 
 use bevy_ecs::world::World;
 use omnysys_api::facts::{FileFacts, Import, ImportKind};
+use omnysys_api::graph::{DependencyGraph, FileEdge};
 use omnysys_api::schema::{
     CacheEntry, FileHash, FileIndex, Priority, QueueItem, QueueReason, SourceFile,
 };
 
 /// Spawns `n` files `synthetic/f<i>.js`, each with a hash, a cache entry (importing the previous
-/// file) and a queue item.
+/// file, with the matching graph edge) and a queue item.
 pub fn spawn_synthetic_files(world: &mut World, n: usize) {
     let start = world.resource::<FileIndex>().0.len();
     for i in start..start + n {
         let path = format!("synthetic/f{i}.js");
         let import = Import {
             specifier: format!("./f{}", i.saturating_sub(1)),
-            resolved: None,
+            resolved: (i > 0).then(|| format!("synthetic/f{}.js", i - 1)),
             names: vec!["x".into()],
             kind: ImportKind::Static,
             line: 1,
@@ -46,6 +47,21 @@ pub fn spawn_synthetic_files(world: &mut World, n: usize) {
         };
         let entity = world.spawn((file, FileHash(i as u64), entry)).id();
         world.spawn(queued);
-        world.resource_mut::<FileIndex>().0.insert(path, entity);
+        world
+            .resource_mut::<FileIndex>()
+            .0
+            .insert(path.clone(), entity);
+        if i > 0 {
+            let to = format!("synthetic/f{}.js", i - 1);
+            let edge = FileEdge {
+                from: path.clone(),
+                to,
+                names: ["x".to_owned()].into(),
+                kinds: [ImportKind::Static].into(),
+            };
+            world
+                .resource_mut::<DependencyGraph>()
+                .set_edges(&path, vec![edge]);
+        }
     }
 }

@@ -46,6 +46,20 @@ impl LibraryLocator {
         self.dir.join(format!("lib{krate}.so"))
     }
 
+    /// Writes `lib<krate>.so` with `pad` zero bytes appended into `dir`: a distinct build of the
+    /// same code (trailing bytes are ignored by the loader).
+    ///
+    /// # Errors
+    ///
+    /// When the library cannot be read or the copy written.
+    pub fn padded_copy(&self, krate: &str, dir: &Path, pad: usize) -> std::io::Result<PathBuf> {
+        let mut bytes = std::fs::read(self.library_of(krate))?;
+        bytes.extend(std::iter::repeat_n(0u8, pad));
+        let path = dir.join(format!("lib{krate}.pad{pad}.so"));
+        std::fs::write(&path, bytes)?;
+        Ok(path)
+    }
+
     /// Builds the crates whose libraries are missing, together with the engine package so cargo
     /// unifies features exactly as for the engine. Cargo's output goes to stderr.
     ///

@@ -75,7 +75,9 @@ pub enum ToolsetError {
 pub fn load_toolset(file: &Path) -> Result<Toolset, ToolsetError> {
     let text =
         std::fs::read_to_string(file).map_err(|e| ToolsetError::Read(file.to_path_buf(), e))?;
-    let raw: RawToolset = ron::from_str(&text).map_err(|e| ToolsetError::Syntax {
+    let options =
+        ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+    let raw: RawToolset = options.from_str(&text).map_err(|e| ToolsetError::Syntax {
         file: file.to_path_buf(),
         line: e.span.start.line,
         column: e.span.start.col,

@@ -1,0 +1,73 @@
+//! `omnysys call` and the scenario runner's reporting.
+
+use crate::util::{run, text};
+
+#[test]
+fn call_prints_the_structured_result_of_a_tool() {
+    let out = run(&[
+        "call",
+        "--project",
+        "tests/fixtures/projects/js_basic",
+        "get_impact_map",
+        r#"{"filePath": "src/app.js"}"#,
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(
+        value["directDependents"],
+        serde_json::json!(["src/index.js", "src/router/index.js"])
+    );
+    assert_eq!(value["totalAffected"], 2);
+}
+
+#[test]
+fn call_reports_a_tool_error_on_stderr_with_status_2() {
+    let out = run(&[
+        "call",
+        "--project",
+        "tests/fixtures/projects/js_basic",
+        "get_impact_map",
+        r#"{"filePath": "../x.js"}"#,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("outside the project"),
+        "{}",
+        text(&out)
+    );
+    assert!(out.stdout.is_empty(), "{}", text(&out));
+}
+
+#[test]
+fn a_failing_scenario_names_the_file_the_step_and_expected_versus_actual() {
+    let dir = std::env::temp_dir().join(format!("omnysys-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("wrong.scenario.ron");
+    std::fs::write(
+        &file,
+        r#"Scenario(description: "wrong on purpose", steps: [
+            Load(library: Crate("fixture_v1")),
+            Call(tool: "fixture_echo", args: {"text": "a"}, expect: Ok({"text": "b", "version": 1})),
+        ])"#,
+    )
+    .unwrap();
+    let out = run(&["scenario", file.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("wrong.scenario.ron: step 2 (Call"),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        stdout.contains(r#"expected Ok(Object {"text": String("b")"#),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        stdout.contains(r#"got Ok({"text":"a","version":1})"#),
+        "{}",
+        text(&out)
+    );
+}

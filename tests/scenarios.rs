@@ -1,0 +1,79 @@
+//! The scenario library: each file must pass through `omnysys scenario`.
+
+use crate::util::{run, text, workspace};
+
+fn passes(name: &str) {
+    let file = format!("assets/scenarios/{name}.scenario.ron");
+    let out = run(&["scenario", &file]);
+    assert!(
+        out.status.success(),
+        "scenario {name} failed\n{}",
+        text(&out)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!("passed {file}")), "{}", text(&out));
+}
+
+/// The names of the tests below: a scenario file added without a test fails this check.
+const LISTED: &[&str] = &[
+    "swap_keeps_state",
+    "state_reset",
+    "refused_libraries",
+    "contained_panics",
+    "swap_under_load",
+    "thread_local_soak",
+    "javascript_impact",
+];
+
+#[test]
+fn every_scenario_file_has_a_test() {
+    let mut found: Vec<String> = std::fs::read_dir(workspace().join("assets/scenarios"))
+        .expect("assets/scenarios exists")
+        .filter_map(|e| {
+            e.ok()?
+                .file_name()
+                .to_str()?
+                .strip_suffix(".scenario.ron")
+                .map(str::to_owned)
+        })
+        .collect();
+    found.sort();
+    let mut listed: Vec<String> = LISTED.iter().map(|s| (*s).to_owned()).collect();
+    listed.sort();
+    assert_eq!(found, listed);
+}
+
+#[test]
+fn a_swap_keeps_state_and_rollback_restores_the_previous_code() {
+    passes("swap_keeps_state");
+}
+
+#[test]
+fn incompatible_plugin_state_is_reset_with_a_warning() {
+    passes("state_reset");
+}
+
+#[test]
+fn bad_libraries_are_refused_and_the_old_generation_keeps_serving() {
+    passes("refused_libraries");
+}
+
+#[test]
+fn panics_in_tools_are_contained_and_the_next_call_works() {
+    passes("contained_panics");
+}
+
+#[test]
+fn swaps_under_load_lose_no_call_and_no_state() {
+    passes("swap_under_load");
+}
+
+#[test]
+fn a_thousand_swaps_of_a_thread_local_plugin_keep_memory_bounded() {
+    passes("thread_local_soak");
+}
+
+#[test]
+fn javascript_impact_maps_match_the_hand_worked_answers() {
+    passes("javascript_impact");
+}

@@ -1,0 +1,46 @@
+//! Shared helpers: where the binary and the workspace are, and running the binary.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The workspace root.
+pub fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The release engine built by the test command.
+///
+/// # Panics
+///
+/// When it has not been built: the tests need the binary and the plugins from one
+/// `cargo build --release --workspace`, and never skip silently.
+pub fn omnysys() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace().join("target"), PathBuf::from);
+    let bin = target.join("release/omnysys");
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build --release --workspace` (scripts/test.sh does)",
+        bin.display()
+    );
+    bin
+}
+
+/// Runs the engine with `args` in the workspace, with logs quieted to warnings.
+pub fn run(args: &[&str]) -> Output {
+    Command::new(omnysys())
+        .args(args)
+        .current_dir(workspace())
+        .env("OMNYSYS_LOG", "warn")
+        .output()
+        .expect("the omnysys binary runs")
+}
+
+/// Both streams of an output, for assertion messages.
+pub fn text(out: &Output) -> String {
+    format!(
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
