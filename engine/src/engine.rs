@@ -38,6 +38,15 @@ pub enum EngineError {
     CopiesDir(PathBuf, std::io::Error),
 }
 
+/// Something the engine did that transports may want to tell clients.
+#[derive(Clone, Debug)]
+pub enum EngineEvent {
+    /// A reload batch finished (whatever its outcome).
+    Reloaded(Vec<crate::reload::ReloadRecord>),
+    /// The tool surface changed; the number is the catalog's new revision.
+    ToolsChanged(u64),
+}
+
 /// The engine: owns the `World` (all state) and the plugins (all behaviour).
 pub struct Engine {
     /// All state. Never dropped or replaced during a reload.
@@ -46,6 +55,7 @@ pub struct Engine {
     pub plugins: Plugins,
     /// Where it works.
     pub settings: EngineSettings,
+    listeners: Vec<tokio::sync::mpsc::UnboundedSender<EngineEvent>>,
 }
 
 impl Engine {
@@ -68,12 +78,31 @@ impl Engine {
             world,
             plugins,
             settings,
+            listeners: Vec::new(),
         })
     }
 
     /// Applies a batch of plugin changes as one transaction.
     pub fn reload(&mut self, changes: Vec<ReloadChange>) -> ReloadReport {
-        reload(&mut self.world, &mut self.plugins, changes)
+        let revision = self.world.resource::<ToolCatalog>().revision;
+        let report = reload(&mut self.world, &mut self.plugins, changes);
+        self.emit(EngineEvent::Reloaded(report.records.clone()));
+        let now = self.world.resource::<ToolCatalog>().revision;
+        if now != revision {
+            self.emit(EngineEvent::ToolsChanged(now));
+        }
+        report
+    }
+
+    /// Events from now on (reloads, tool-surface changes).
+    pub fn subscribe(&mut self) -> tokio::sync::mpsc::UnboundedReceiver<EngineEvent> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        self.listeners.push(tx);
+        rx
+    }
+
+    fn emit(&mut self, event: EngineEvent) {
+        self.listeners.retain(|l| l.send(event.clone()).is_ok());
     }
 
     /// Calls a tool by name.

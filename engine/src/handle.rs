@@ -114,4 +114,23 @@ impl EngineHandle {
             .map_err(|_| EngineGone)?;
         rx.recv().map_err(|_| EngineGone)
     }
+
+    /// Runs `f` on the engine thread; the future resolves with its result. Dropping the future
+    /// before the job starts does not stop the job: pass a cancellation flag for that.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineGone`] when the engine thread has stopped.
+    pub async fn run_async<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Engine) -> R + Send + 'static,
+    ) -> Result<R, EngineGone> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move |engine| {
+                let _ = tx.send(f(engine));
+            }))
+            .map_err(|_| EngineGone)?;
+        rx.await.map_err(|_| EngineGone)
+    }
 }

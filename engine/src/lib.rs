@@ -20,6 +20,7 @@
 pub mod engine;
 pub mod handle;
 pub mod index;
+pub mod mcp;
 pub mod plugin;
 pub mod reload;
 pub mod scenario;

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod call;
 pub mod logging;
 pub mod scenario;
+pub mod serve;
 pub mod startup;
 
 use std::path::PathBuf;
@@ -32,6 +33,8 @@ pub struct ProjectArgs {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Serve a project over MCP: stdio by default, Streamable HTTP with --http.
+    Serve(serve::ServeArgs),
     /// Run headless RON scenario files.
     Scenario {
         /// Scenario files.
@@ -59,6 +62,7 @@ enum Command {
 /// Anything that stops the command; the message names the problem.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Serve(args) => serve::run(args),
         Command::Scenario { files } => scenario::run(&files),
         Command::Call {
             project,

@@ -1,0 +1,127 @@
+//! `omnysys serve`: the main job. MCP over stdio (default) or Streamable HTTP.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use omnysys::handle::EngineThread;
+use omnysys::index::index_project;
+use omnysys::mcp::http::{HttpOptions, bind, serve_http};
+use omnysys::mcp::stdio::{protect_stdout, serve_stdio};
+use omnysys::mcp::{McpOptions, McpServer};
+use tokio_util::sync::CancellationToken;
+
+use super::ProjectArgs;
+use super::startup::start_engine;
+
+/// Arguments of `omnysys serve`.
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Serve Streamable HTTP at http://ADDR/mcp instead of stdio (e.g. 127.0.0.1:8765).
+    #[arg(long)]
+    pub http: Option<SocketAddr>,
+    /// Require `Authorization: Bearer TOKEN` on HTTP (or set OMNYSYS_TOKEN).
+    #[arg(long, env = "OMNYSYS_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Seconds a tool call may run before it is answered with an error.
+    #[arg(long, default_value_t = 60)]
+    pub call_timeout: u64,
+}
+
+/// Serves until stdin closes (stdio), or SIGINT/SIGTERM.
+///
+/// # Errors
+///
+/// Start-up failures: a bad tool set, a refused plugin, an address that cannot be bound.
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    // Take fd 1 before anything can print to it.
+    let stdout = if args.http.is_none() {
+        Some(protect_stdout()?)
+    } else {
+        None
+    };
+    let engine = start_engine(&args.project)?;
+    if std::io::stdin().is_terminal() {
+        greet(&args, &engine);
+    }
+    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| {});
+    let handle = thread.handle();
+    handle_index(&handle);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let options = McpOptions {
+        call_timeout: Duration::from_secs(args.call_timeout),
+    };
+    runtime.block_on(async move {
+        let server = McpServer::new(handle, options).await?;
+        let shutdown = CancellationToken::new();
+        tokio::spawn(cancel_on_signal(shutdown.clone()));
+        match (args.http, stdout) {
+            (Some(addr), _) => {
+                let listener = bind(&HttpOptions { addr, token: args.token.clone() }).await?;
+                tracing::info!(url = %format!("http://{}/mcp", listener.local_addr()?), "serving MCP over Streamable HTTP");
+                serve_http(server, listener, args.token, shutdown).await?;
+            }
+            (None, Some(out)) => serve_stdio(server, out, shutdown).await?,
+            (None, None) => unreachable!("stdio mode always protects stdout"),
+        }
+        anyhow::Ok(())
+    })?;
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    thread.shutdown();
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Queues the initial index as the engine's first job: calls wait behind it.
+fn handle_index(handle: &omnysys::handle::EngineHandle) {
+    let handle = handle.clone();
+    std::thread::spawn(move || {
+        let report = handle.run(|e| index_project(&mut e.world));
+        if let Ok(r) = report {
+            tracing::info!(
+                files = r.files,
+                extracted = r.extracted,
+                edges = r.edges,
+                elapsed_ms = r.elapsed.as_millis() as u64,
+                "index ready"
+            );
+        }
+    });
+}
+
+async fn cancel_on_signal(shutdown: CancellationToken) {
+    let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+    else {
+        return;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+    tracing::info!("signal received; shutting down");
+    shutdown.cancel();
+}
+
+fn greet(args: &ServeArgs, engine: &omnysys::Engine) {
+    let root = &engine.settings.project;
+    eprintln!(
+        "omnysys {} — code-context MCP server",
+        env!("CARGO_PKG_VERSION")
+    );
+    eprintln!("indexing {}", root.display());
+    match args.http {
+        Some(addr) => eprintln!("connect an MCP client to http://{addr}/mcp"),
+        None => eprintln!(
+            "this speaks MCP on stdin/stdout: start it from an MCP client, e.g.\n  claude mcp add omnysys -- {} serve --project {}",
+            std::env::current_exe()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| "omnysys".into()),
+            root.display()
+        ),
+    }
+}

@@ -1,0 +1,190 @@
+//! [`McpServer`]: the rmcp `ServerHandler` over an engine thread.
+#![expect(
+    deprecated,
+    reason = "logging/setLevel and the logging capability are deprecated by SEP-2577 but legacy clients use them"
+)]
+
+use std::borrow::Cow;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use rmcp::model::{
+    CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock,
+    Implementation, ListToolsResult, PaginatedRequestParams, ProtocolVersion, ServerCapabilities,
+    ServerConfig, SetLevelRequestParams, SubscriptionFilter, Tool,
+};
+use rmcp::service::{NotificationContext, RequestContext, SubscriptionContext};
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+
+use super::catalog::ToolSnapshot;
+use super::convert::to_result;
+use super::peers::Peers;
+use crate::handle::EngineHandle;
+use crate::tools::CallError;
+
+/// Settings of the MCP layer.
+#[derive(Clone, Debug)]
+pub struct McpOptions {
+    /// A call still running after this long is answered with an error (and counted as stuck).
+    pub call_timeout: Duration,
+}
+
+impl Default for McpOptions {
+    fn default() -> Self {
+        McpOptions {
+            call_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// The MCP server. Cheap to clone: HTTP makes one per session, all sharing one state.
+#[derive(Clone)]
+pub struct McpServer {
+    shared: Arc<Shared>,
+}
+
+pub(super) struct Shared {
+    pub engine: EngineHandle,
+    pub tools: RwLock<Arc<ToolSnapshot>>,
+    pub peers: Peers,
+    pub options: McpOptions,
+}
+
+impl McpServer {
+    /// A server over `engine`, with the engine's current tool list; starts the task that tells
+    /// clients about reloads.
+    ///
+    /// # Errors
+    ///
+    /// When the engine thread has stopped.
+    pub async fn new(
+        engine: EngineHandle,
+        options: McpOptions,
+    ) -> Result<Self, crate::handle::EngineGone> {
+        let (snapshot, events) = engine
+            .run_async(|e| (ToolSnapshot::of(&e.world), e.subscribe()))
+            .await?;
+        let shared = Arc::new(Shared {
+            engine,
+            tools: RwLock::new(Arc::new(snapshot)),
+            peers: Peers::default(),
+            options,
+        });
+        tokio::spawn(super::events::relay(shared.clone(), events));
+        Ok(McpServer { shared })
+    }
+
+    fn snapshot(&self) -> Arc<ToolSnapshot> {
+        self.shared
+            .tools
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+impl ServerHandler for McpServer {
+    fn get_info(&self) -> ServerConfig {
+        let capabilities = ServerCapabilities::builder()
+            .enable_tools()
+            .enable_tool_list_changed()
+            .enable_logging()
+            .build();
+        ServerConfig::new(capabilities)
+            .with_server_info(Implementation::new("omnysys", env!("CARGO_PKG_VERSION")))
+            .with_instructions("Code-context tools over an index of the project: impact maps, dependency questions. Paths are relative to the project root.")
+    }
+
+    fn supported_protocol_versions(&self) -> Cow<'static, [ProtocolVersion]> {
+        Cow::Borrowed(ProtocolVersion::KNOWN_VERSIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        self.shared.peers.add_legacy(&ctx.peer);
+        let tools = self.snapshot().tools.clone();
+        Ok(ListToolsResult::with_all_items(tools)
+            .with_ttl_ms(1000)
+            .with_cache_scope(CacheScope::Public))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.snapshot().get(name).cloned()
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        self.shared.peers.add_legacy(&ctx.peer);
+        let name = request.name.to_string();
+        let args = serde_json::Value::Object(request.arguments.unwrap_or_default());
+        let cancelled = ctx.ct.clone();
+        let job = {
+            let (name, cancelled) = (name.clone(), cancelled.clone());
+            move |e: &mut crate::Engine| {
+                if cancelled.is_cancelled() {
+                    None
+                } else {
+                    Some(e.call_tool(&name, args))
+                }
+            }
+        };
+        let timeout = self.shared.options.call_timeout;
+        let outcome = tokio::select! {
+            r = tokio::time::timeout(timeout, self.shared.engine.run_async(job)) => r,
+            () = cancelled.cancelled() => return Err(McpError::internal_error("cancelled", None)),
+        };
+        match outcome {
+            Err(_) => {
+                tracing::warn!(tool = %name, ?timeout, "tool call exceeded its time limit");
+                Ok(CallToolResult::error(vec![ContentBlock::text(format!(
+                    "`{name}` did not answer within {timeout:?}"
+                ))])
+                .into())
+            }
+            Ok(Err(gone)) => Err(McpError::internal_error(gone.to_string(), None)),
+            Ok(Ok(None)) => Err(McpError::internal_error("cancelled", None)),
+            Ok(Ok(Some(Err(CallError::UnknownTool(_))))) => Err(McpError::invalid_params(
+                format!("tool not found: {name}"),
+                None,
+            )),
+            Ok(Ok(Some(Err(e)))) => {
+                Ok(CallToolResult::error(vec![ContentBlock::text(e.to_string())]).into())
+            }
+            Ok(Ok(Some(Ok(reply)))) => Ok(to_result(reply).into()),
+        }
+    }
+
+    async fn set_level(
+        &self,
+        request: SetLevelRequestParams,
+        ctx: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.shared.peers.add_legacy(&ctx.peer);
+        self.shared.peers.set_log_level(request.level);
+        Ok(())
+    }
+
+    fn accepted_subscription_filter(
+        &self,
+        requested: &SubscriptionFilter,
+    ) -> Option<SubscriptionFilter> {
+        Some(requested.supported_by(&self.get_info().capabilities))
+    }
+
+    async fn listen(&self, context: SubscriptionContext) -> Result<(), McpError> {
+        let key = self.shared.peers.add_sink(context.sink().clone());
+        context.cancelled().await;
+        self.shared.peers.remove_sink(key);
+        Ok(())
+    }
+
+    async fn on_initialized(&self, ctx: NotificationContext<RoleServer>) {
+        self.shared.peers.add_legacy(&ctx.peer);
+    }
+}
