@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use bevy_ecs::world::World;
 use omnysys_api::schema::ProjectRoot;
 
-use crate::plugin::{Plugins, ToolReply};
+use crate::plugin::{Plugins, ToolInvocation, ToolReply};
 use crate::reload::{ReloadChange, ReloadReport, reload};
 use crate::schema::register_schema;
 use crate::tools::{CallError, ToolCatalog};
@@ -116,6 +116,19 @@ impl Engine {
         name: &str,
         args: serde_json::Value,
     ) -> Result<ToolReply, CallError> {
+        self.call_tool_with(name, ToolInvocation { args, events: None })
+    }
+
+    /// Calls a tool, sending its progress and log events to `invocation.events`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Engine::call_tool`].
+    pub fn call_tool_with(
+        &mut self,
+        name: &str,
+        invocation: ToolInvocation,
+    ) -> Result<ToolReply, CallError> {
         let catalog = self.world.resource::<ToolCatalog>();
         let system = catalog
             .tools
@@ -123,7 +136,7 @@ impl Engine {
             .ok_or_else(|| CallError::UnknownTool(name.to_owned()))?
             .system;
         self.world
-            .run_system_with(system, args)
+            .run_system_with(system, invocation)
             .map_err(|e| CallError::System(name.to_owned(), e.to_string()))
     }
 

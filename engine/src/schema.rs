@@ -13,7 +13,7 @@ use omnysys_api::schema::{
 };
 use omnysys_api::state::PluginStates;
 
-use crate::plugin::ToolReply;
+use crate::plugin::{ToolInvocation, ToolReply};
 use crate::reload::ReloadHistory;
 use crate::tools::{ExtractJob, ExtractResult, ExtractorCatalog, ToolCatalog};
 
@@ -37,8 +37,8 @@ pub fn register_schema(world: &mut World) {
 /// Registers (then removes) one system of each shape plugins' tools and extractors become, so
 /// bevy's own bookkeeping components for them are registered by engine code.
 fn register_system_types(world: &mut World) {
-    let tool = world.register_system(|In(_): In<serde_json::Value>| -> ToolReply {
-        Ok(serde_json::Value::Null)
+    let tool = world.register_system(|In(_): In<ToolInvocation>, _: &mut World| -> ToolReply {
+        Err(omnysys_api::tool::ToolError::failed("placeholder"))
     });
     let _ = world.unregister_system(tool);
     let extract =

@@ -47,10 +47,11 @@ pub mod prelude {
     pub use crate::extractor::{ExtractInput, ExtractorSpec};
     pub use crate::facts::*;
     pub use crate::graph::{DependencyGraph, EdgeKind, FileEdge};
+    pub use crate::host::LogLevel;
     pub use crate::registrar::Registrar;
     pub use crate::schema::*;
     pub use crate::state::{Persistent, PluginStates};
-    pub use crate::tool::{ToolAnnotations, ToolContext, ToolError, ToolSpec};
+    pub use crate::tool::{ContentItem, ToolAnnotations, ToolContext, ToolError, ToolSpec};
     pub use crate::{declare_plugin, log_debug, log_error, log_info, log_warn};
     pub use bevy_ecs::prelude::{Entity, World};
     pub use schemars::JsonSchema;

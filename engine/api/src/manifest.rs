@@ -176,6 +176,8 @@ pub fn boundary_types() -> Vec<TypeFingerprint> {
         TypeFingerprint::of::<tool::ToolContext<'static>>(),
         TypeFingerprint::of::<tool::ToolDecl>(),
         TypeFingerprint::of::<tool::ToolError>(),
+        TypeFingerprint::of::<tool::ContentItem>(),
+        TypeFingerprint::of::<tool::ToolEvent>(),
         TypeFingerprint::of::<extractor::ExtractInput<'static>>(),
         TypeFingerprint::of::<extractor::ExtractorDecl>(),
         TypeFingerprint::of::<guard::Panicked>(),

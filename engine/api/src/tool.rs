@@ -138,21 +138,108 @@ impl std::fmt::Display for ToolError {
     }
 }
 
+/// A content block a tool adds to its result, beside the structured value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContentItem {
+    /// Plain text.
+    Text(String),
+    /// An image, base64-encoded.
+    Image {
+        /// Base64 data.
+        data: String,
+        /// MIME type, e.g. `image/png`.
+        mime_type: String,
+    },
+    /// Audio, base64-encoded.
+    Audio {
+        /// Base64 data.
+        data: String,
+        /// MIME type, e.g. `audio/wav`.
+        mime_type: String,
+    },
+    /// An embedded text resource.
+    Resource {
+        /// Its URI.
+        uri: String,
+        /// MIME type.
+        mime_type: Option<String>,
+        /// Its text.
+        text: String,
+    },
+}
+
+/// Something a running tool tells the client before it returns.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ToolEvent {
+    /// Progress (`notifications/progress`, when the client sent a progress token).
+    Progress {
+        /// Work done.
+        progress: f64,
+        /// Total work, when known.
+        total: Option<f64>,
+        /// A short message.
+        message: Option<String>,
+    },
+    /// A log line for the client (`notifications/message`, legacy clients that set a level).
+    Log {
+        /// Severity.
+        level: crate::host::LogLevel,
+        /// The message.
+        message: String,
+    },
+}
+
+/// Where a tool's events go: engine code, called from the plugin's thread.
+pub type EventSink<'w> = &'w (dyn Fn(ToolEvent) + Send + Sync);
+
 /// What a tool sees while it runs: the `World` (read-only) and its plugin's persistent state.
 pub struct ToolContext<'w> {
     world: &'w World,
     plugin: String,
     writes: Mutex<Vec<(String, StoredState)>>,
+    content: Mutex<Vec<ContentItem>>,
+    events: Option<EventSink<'w>>,
 }
 
 impl<'w> ToolContext<'w> {
     /// Made by the engine for each call.
     #[doc(hidden)]
-    pub fn new(world: &'w World, plugin: &str) -> Self {
+    pub fn new(world: &'w World, plugin: &str, events: Option<EventSink<'w>>) -> Self {
         ToolContext {
             world,
             plugin: plugin.to_owned(),
             writes: Mutex::new(Vec::new()),
+            content: Mutex::new(Vec::new()),
+            events,
+        }
+    }
+
+    /// Adds a content block to the result (text, image, audio, resource).
+    pub fn add_content(&self, item: ContentItem) {
+        self.content
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(item);
+    }
+
+    /// Reports progress to the client, if it asked for progress.
+    pub fn progress(&self, progress: f64, total: Option<f64>, message: Option<&str>) {
+        if let Some(sink) = self.events {
+            sink(ToolEvent::Progress {
+                progress,
+                total,
+                message: message.map(str::to_owned),
+            });
+        }
+    }
+
+    /// Sends a log line to the client (legacy clients that set a log level).
+    pub fn log(&self, level: crate::host::LogLevel, message: &str) {
+        if let Some(sink) = self.events {
+            sink(ToolEvent::Log {
+                level,
+                message: message.to_owned(),
+            });
         }
     }
 
@@ -184,10 +271,12 @@ impl<'w> ToolContext<'w> {
             .push((key, stored));
     }
 
-    /// The state writes the call made, for the engine to apply.
+    /// The state writes and content blocks the call made, for the engine.
     #[doc(hidden)]
-    pub fn take_writes(self) -> Vec<(String, StoredState)> {
-        self.writes.into_inner().unwrap_or_else(|e| e.into_inner())
+    pub fn finish(self) -> (Vec<(String, StoredState)>, Vec<ContentItem>) {
+        let writes = self.writes.into_inner().unwrap_or_else(|e| e.into_inner());
+        let content = self.content.into_inner().unwrap_or_else(|e| e.into_inner());
+        (writes, content)
     }
 }
 

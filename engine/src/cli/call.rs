@@ -25,7 +25,7 @@ pub fn run(project: &ProjectArgs, tool: &str, args: &str) -> anyhow::Result<Exit
             writeln!(
                 std::io::stdout().lock(),
                 "{}",
-                serde_json::to_string_pretty(&value)?
+                serde_json::to_string_pretty(&value.value)?
             )?;
             Ok(ExitCode::SUCCESS)
         }

@@ -1,15 +1,49 @@
 //! A tool's reply as an MCP result: structured content plus a text copy, or `isError`.
 
-use rmcp::model::{CallToolResult, ContentBlock};
+use omnysys_api::tool::ContentItem;
+use rmcp::model::{CallToolResult, ContentBlock, ResourceContents};
 
-use crate::plugin::ToolReply;
+use crate::plugin::{ToolAnswer, ToolReply};
 
-/// Converts a reply. Non-object results are wrapped as `{"result": value}` so that the
-/// structured content is always an object, as legacy clients require.
+/// Converts a reply. An object value becomes structured content with a text copy; content
+/// blocks the tool added come first; a bare (non-object) value is sent as text only.
 pub fn to_result(reply: ToolReply) -> CallToolResult {
     match reply {
-        Ok(value @ serde_json::Value::Object(_)) => CallToolResult::structured(value),
-        Ok(value) => CallToolResult::success(vec![ContentBlock::text(value.to_string())]),
+        Ok(answer) => answer_to_result(answer),
         Err(error) => CallToolResult::error(vec![ContentBlock::text(error.to_string())]),
+    }
+}
+
+fn answer_to_result(answer: ToolAnswer) -> CallToolResult {
+    let ToolAnswer { value, content } = answer;
+    if content.is_empty() {
+        return match value {
+            value @ serde_json::Value::Object(_) => CallToolResult::structured(value),
+            value => CallToolResult::success(vec![ContentBlock::text(value.to_string())]),
+        };
+    }
+    let blocks = content.into_iter().map(block).collect();
+    let mut result = CallToolResult::success(blocks);
+    if value.is_object() {
+        result.structured_content = Some(value);
+    }
+    result
+}
+
+fn block(item: ContentItem) -> ContentBlock {
+    match item {
+        ContentItem::Text(text) => ContentBlock::text(text),
+        ContentItem::Image { data, mime_type } => ContentBlock::image(data, mime_type),
+        ContentItem::Audio { data, mime_type } => ContentBlock::audio(data, mime_type),
+        ContentItem::Resource {
+            uri,
+            mime_type,
+            text,
+        } => ContentBlock::resource(ResourceContents::TextResourceContents {
+            uri,
+            mime_type,
+            text,
+            meta: None,
+        }),
     }
 }

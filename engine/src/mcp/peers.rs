@@ -67,20 +67,33 @@ impl Peers {
         }
     }
 
-    /// Sends a log notification to legacy peers that set a level at or below `level`.
+    /// Sends an engine log notification (reload events) to legacy peers, only once a client set
+    /// a level at or below `level`.
     pub async fn log(&self, level: LoggingLevel, message: serde_json::Value) {
-        let Some(threshold) = *lock(&self.log_level) else {
-            return;
-        };
-        if severity(level) < severity(threshold) {
+        if lock(&self.log_level).is_none() {
             return;
         }
         let legacy: Vec<_> = lock(&self.legacy).clone();
         for peer in legacy.iter().filter(|p| !p.is_transport_closed()) {
-            let param = LoggingMessageNotificationParam::new(level, message.clone())
-                .with_logger("omnysys.reload");
-            let _ = peer.notify_logging_message(param).await;
+            self.log_to(peer, level, message.clone()).await;
         }
+    }
+
+    /// Sends a log notification to one peer if it is a legacy client (2026-07-28 clients get no
+    /// `notifications/message` unasked) and `level` passes the level it set, if any.
+    pub async fn log_to(
+        &self,
+        peer: &Peer<RoleServer>,
+        level: LoggingLevel,
+        message: serde_json::Value,
+    ) {
+        let threshold = *lock(&self.log_level);
+        let below = threshold.is_some_and(|t| severity(level) < severity(t));
+        if below || peer.peer_info().is_none() {
+            return;
+        }
+        let param = LoggingMessageNotificationParam::new(level, message).with_logger("omnysys");
+        let _ = peer.notify_logging_message(param).await;
     }
 }
 

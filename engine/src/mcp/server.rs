@@ -124,14 +124,15 @@ impl ServerHandler for McpServer {
         let name = request.name.to_string();
         let args = serde_json::Value::Object(request.arguments.unwrap_or_default());
         let cancelled = ctx.ct.clone();
+        let events = super::progress::event_sender(&ctx, self.shared.clone());
         let job = {
             let (name, cancelled) = (name.clone(), cancelled.clone());
             move |e: &mut crate::Engine| {
                 if cancelled.is_cancelled() {
-                    None
-                } else {
-                    Some(e.call_tool(&name, args))
+                    return None;
                 }
+                let invocation = crate::plugin::ToolInvocation { args, events };
+                Some(e.call_tool_with(&name, invocation))
             }
         };
         let timeout = self.shared.options.call_timeout;

@@ -12,10 +12,31 @@ use omnysys_api::tool::{ToolDecl, ToolError};
 
 use super::library::{EntryInfo, LoadedLibrary};
 
+/// A tool's successful answer: its structured value and any content blocks it added.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolAnswer {
+    /// The structured result.
+    pub value: serde_json::Value,
+    /// Extra content blocks (images, audio, resources, text).
+    pub content: Vec<omnysys_api::tool::ContentItem>,
+}
+
 /// What a tool system returns.
-pub type ToolReply = Result<serde_json::Value, ToolError>;
+pub type ToolReply = Result<ToolAnswer, ToolError>;
+
+/// Where a running tool's progress and log events go.
+pub type EventSender = std::sync::Arc<dyn Fn(omnysys_api::tool::ToolEvent) + Send + Sync>;
+
+/// The input of a tool system: its arguments, and where its events go.
+pub struct ToolInvocation {
+    /// JSON arguments.
+    pub args: serde_json::Value,
+    /// Receives progress and log events while the tool runs.
+    pub events: Option<EventSender>,
+}
+
 /// The id of a tool's system in the `World`.
-pub type ToolSystemId = SystemId<In<serde_json::Value>, ToolReply>;
+pub type ToolSystemId = SystemId<In<ToolInvocation>, ToolReply>;
 
 /// A tool of one generation. Holds its library open for as long as the tool lives; the boxed
 /// function (plugin code) is dropped before the library handle.

@@ -10,5 +10,8 @@ pub mod thread;
 pub mod verify;
 
 pub use error::LoadError;
-pub use generation::{Generation, LoadedExtractor, LoadedTool, ToolReply, ToolSystemId};
+pub use generation::{
+    EventSender, Generation, LoadedExtractor, LoadedTool, ToolAnswer, ToolInvocation, ToolReply,
+    ToolSystemId,
+};
 pub use registry::{PluginSlot, Plugins};

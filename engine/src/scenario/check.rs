@@ -55,13 +55,13 @@ fn describe_report(report: &ReloadReport) -> String {
 /// Checks a tool call.
 pub fn check_call(got: &Result<ToolReply, CallError>, expect: &CallExpect) -> Verdict {
     let actual = match got {
-        Ok(Ok(v)) => format!("Ok({v})"),
+        Ok(Ok(v)) => format!("Ok({})", v.value),
         Ok(Err(e)) => format!("Error({e})"),
         Err(e) => format!("{e}"),
     };
     let ok = match (expect, got) {
-        (CallExpect::Ok(want), Ok(Ok(v))) => want == v,
-        (CallExpect::Contains(want), Ok(Ok(v))) => contains(v, want),
+        (CallExpect::Ok(want), Ok(Ok(v))) => *want == v.value,
+        (CallExpect::Contains(want), Ok(Ok(v))) => contains(&v.value, want),
         (CallExpect::Error(text), Ok(Err(e))) => e.to_string().contains(text.as_str()),
         (CallExpect::UnknownTool, Err(CallError::UnknownTool(_))) => true,
         _ => false,

@@ -8,7 +8,7 @@ use omnysys_api::state::PluginStates;
 use omnysys_api::tool::{ToolContext, ToolError};
 
 use crate::plugin::thread::{run_on_plugin_thread, thread_name};
-use crate::plugin::{LoadedTool, ToolReply};
+use crate::plugin::{LoadedTool, ToolAnswer, ToolInvocation, ToolReply};
 
 /// Why a call did not reach a tool.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,19 +25,21 @@ pub enum CallError {
 /// access to the `World`, then applies the plugin-state writes it made.
 pub fn tool_system(
     tool: Arc<LoadedTool>,
-) -> impl FnMut(In<serde_json::Value>, &mut World) -> ToolReply + Send + Sync + 'static {
+) -> impl FnMut(In<ToolInvocation>, &mut World) -> ToolReply + Send + Sync + 'static {
     let thread = thread_name(&tool.plugin, tool.generation);
-    move |In(args), world: &mut World| {
-        let ctx = ToolContext::new(world, &tool.plugin);
-        let reply = run_on_plugin_thread(&thread, || (tool.decl.run)(&ctx, &args))
+    move |In(invocation), world: &mut World| {
+        let ToolInvocation { args, events } = invocation;
+        let sink = events.as_deref();
+        let ctx = ToolContext::new(world, &tool.plugin, sink.map(|s| s as _));
+        let value = run_on_plugin_thread(&thread, || (tool.decl.run)(&ctx, &args))
             .unwrap_or_else(|e| Err(ToolError::failed(e)));
-        let writes = ctx.take_writes();
+        let (writes, content) = ctx.finish();
         if !writes.is_empty() {
             let mut states = world.resource_mut::<PluginStates>();
             for (key, value) in writes {
                 states.0.insert(key, value);
             }
         }
-        reply
+        value.map(|value| ToolAnswer { value, content })
     }
 }
