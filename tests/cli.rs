@@ -71,3 +71,45 @@ fn a_failing_scenario_names_the_file_the_step_and_expected_versus_actual() {
         text(&out)
     );
 }
+
+#[test]
+fn every_tool_set_in_assets_is_valid() {
+    for entry in std::fs::read_dir(crate::util::workspace().join("assets/toolsets")).unwrap() {
+        let path = entry.unwrap().path();
+        let out = run(&[
+            "call",
+            "--toolset",
+            path.to_str().unwrap(),
+            "--project",
+            "tests/fixtures/projects/js_basic",
+            "get_impact_map",
+            r#"{"filePath": "src/util.js"}"#,
+        ]);
+        assert!(out.status.success(), "{}: {}", path.display(), text(&out));
+    }
+}
+
+#[test]
+fn an_invalid_tool_set_stops_start_up_with_file_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("omnysys-badset-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.toolset.ron");
+    std::fs::write(&file, "ToolSet(\n  plugins: [\n    (crate: \"graph_tools\", tools: [\"get_impact_mop\"]),\n  ],\n)").unwrap();
+    let out = run(&[
+        "call",
+        "--toolset",
+        file.to_str().unwrap(),
+        "get_impact_map",
+        "{}",
+    ]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "bad.toolset.ron:3:36: graph_tools: plugin `graph_tools` has no tool `get_impact_mop`"
+        ),
+        "{}",
+        text(&out)
+    );
+}

@@ -23,6 +23,9 @@ const LISTED: &[&str] = &[
     "swap_under_load",
     "thread_local_soak",
     "javascript_impact",
+    "watch_library_rebuilds",
+    "watch_toolset_edits",
+    "watch_classifies_changes",
 ];
 
 #[test]
@@ -76,4 +79,19 @@ fn a_thousand_swaps_of_a_thread_local_plugin_keep_memory_bounded() {
 #[test]
 fn javascript_impact_maps_match_the_hand_worked_answers() {
     passes("javascript_impact");
+}
+
+#[test]
+fn a_library_rewritten_in_place_is_reloaded_once_complete() {
+    passes("watch_library_rebuilds");
+}
+
+#[test]
+fn tool_set_edits_apply_as_one_transaction_and_bad_edits_change_nothing() {
+    passes("watch_toolset_edits");
+}
+
+#[test]
+fn the_watcher_reports_what_class_of_change_it_saw() {
+    passes("watch_classifies_changes");
 }

@@ -55,6 +55,8 @@ pub struct Engine {
     pub plugins: Plugins,
     /// Where it works.
     pub settings: EngineSettings,
+    /// The tool set in force, when started from one.
+    pub toolset: Option<crate::toolset::Toolset>,
     listeners: Vec<tokio::sync::mpsc::UnboundedSender<EngineEvent>>,
 }
 
@@ -78,6 +80,7 @@ impl Engine {
             world,
             plugins,
             settings,
+            toolset: None,
             listeners: Vec::new(),
         })
     }

@@ -29,5 +29,6 @@ pub mod soak;
 pub mod state;
 pub mod tools;
 pub mod toolset;
+pub mod watch;
 
 pub use engine::{Engine, EngineSettings};

@@ -31,6 +31,7 @@ pub fn register_schema(world: &mut World) {
     world.init_resource::<ToolCatalog>();
     world.init_resource::<ExtractorCatalog>();
     world.init_resource::<ReloadHistory>();
+    world.init_resource::<crate::watch::ChangeLog>();
     register_system_types(world);
 }
 

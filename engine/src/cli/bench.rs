@@ -84,6 +84,7 @@ fn bench_plugin(krate: &str, args: &BenchArgs) -> anyhow::Result<String> {
         let report = engine.reload(vec![ReloadChange::Load {
             source,
             expect: None,
+            tools: None,
         }]);
         let record = report
             .records

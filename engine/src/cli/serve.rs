@@ -47,9 +47,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if std::io::stdin().is_terminal() {
         greet(&args, &engine);
     }
+    let watch = engine.toolset.as_ref().map(|t| t.watch.clone());
     let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| {});
     let handle = thread.handle();
     handle_index(&handle);
+    let _watcher = match watch {
+        Some(w) if w.enabled => Some(omnysys::watch::spawn_watcher(handle.clone(), w.debounce)?),
+        _ => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -1,11 +1,25 @@
 //! Starting an engine from a tool set: locate (and build) plugins, load them as one batch.
 
 use anyhow::{Context, bail};
-use omnysys::reload::ReloadChange;
-use omnysys::toolset::{LibraryLocator, PluginSource, load_toolset, workspace_root};
+use omnysys::toolset::{
+    LibraryLocator, PluginSource, Toolset, load_changes, load_toolset, workspace_root,
+};
 use omnysys::{Engine, EngineSettings};
 
 use super::ProjectArgs;
+
+/// The tool set named on the command line, or the workspace's default.
+///
+/// # Errors
+///
+/// A tool set that cannot be read or is invalid (the message has file:line:column).
+pub fn read_toolset(args: &ProjectArgs) -> anyhow::Result<Toolset> {
+    let file = args
+        .toolset
+        .clone()
+        .unwrap_or_else(|| workspace_root().join("assets/toolsets/default.toolset.ron"));
+    Ok(load_toolset(&file)?)
+}
 
 /// An engine for `args.project` with the tool set's plugins loaded.
 ///
@@ -13,17 +27,13 @@ use super::ProjectArgs;
 ///
 /// A bad tool set, a failed build of a missing plugin, or a plugin that was refused.
 pub fn start_engine(args: &ProjectArgs) -> anyhow::Result<Engine> {
-    let file = args
-        .toolset
-        .clone()
-        .unwrap_or_else(|| workspace_root().join("assets/toolsets/default.toolset.ron"));
-    let toolset = load_toolset(&file)?;
+    let toolset = read_toolset(args)?;
     let locator = LibraryLocator::default();
     let crates: Vec<String> = toolset
         .plugins
         .iter()
         .filter_map(|p| {
-            if let PluginSource::Crate(c) = p {
+            if let PluginSource::Crate(c) = &p.source {
                 Some(c.clone())
             } else {
                 None
@@ -36,19 +46,7 @@ pub fn start_engine(args: &ProjectArgs) -> anyhow::Result<Engine> {
         .canonicalize()
         .with_context(|| format!("project `{}`", args.project.display()))?;
     let mut engine = Engine::new(EngineSettings::for_project(project))?;
-    let changes = toolset
-        .plugins
-        .iter()
-        .map(|p| match p {
-            PluginSource::Crate(c) => locator.library_of(c),
-            PluginSource::Path(p) => p.clone(),
-        })
-        .map(|source| ReloadChange::Load {
-            source,
-            expect: None,
-        })
-        .collect();
-    let report = engine.reload(changes);
+    let report = engine.reload(load_changes(&toolset, &locator));
     if !report.committed() {
         let reasons: Vec<String> = report
             .records
@@ -56,11 +54,9 @@ pub fn start_engine(args: &ProjectArgs) -> anyhow::Result<Engine> {
             .filter(|r| !r.reason.is_empty())
             .map(|r| format!("{}: {}", r.plugin, r.reason))
             .collect();
-        bail!(
-            "tool set {} did not load: {}",
-            file.display(),
-            reasons.join("; ")
-        );
+        let located = omnysys::toolset::locate_reason(&toolset.file, &reasons.join("; "));
+        bail!("tool set did not load: {located}");
     }
+    engine.toolset = Some(toolset);
     Ok(engine)
 }

@@ -81,6 +81,16 @@ pub enum LoadError {
         /// Declared name.
         found: String,
     },
+    /// A tool set enables tools the plugin does not have.
+    #[error("plugin `{plugin}` has no tool {}; it has: {}", unknown.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "), available.join(", "))]
+    UnknownTools {
+        /// The plugin.
+        plugin: String,
+        /// The names it lacks.
+        unknown: Vec<String>,
+        /// The names it has.
+        available: Vec<String>,
+    },
     /// Two plugins declare the same tool.
     #[error("tool `{tool}` is already served by plugin `{owner}`")]
     DuplicateTool {

@@ -94,6 +94,8 @@ pub struct Generation {
     pub migrations: Vec<(String, String, StateMigration)>,
     /// What it registered in the live World.
     pub ledger: Ledger,
+    /// The tool names a tool set enabled (`None`: all).
+    pub enabled: Option<Vec<String>>,
     /// Kept last, so that it is dropped after everything that points into the library.
     pub library: Arc<LoadedLibrary>,
 }
@@ -137,6 +139,7 @@ impl Generation {
             setups: Vec::new(),
             migrations: Vec::new(),
             ledger: Ledger::default(),
+            enabled: None,
             library,
         }
     }

@@ -13,6 +13,8 @@ pub struct PluginSlot {
     pub previous: Option<PathBuf>,
     /// Number of the last generation prepared for this plugin (committed or not).
     pub last_number: u64,
+    /// The tools a tool set enabled for it (`None`: all), kept for rollbacks.
+    pub enabled: Option<Vec<String>>,
 }
 
 /// Every loaded plugin, by name. Lives outside the `World`: it holds library handles, which

@@ -68,6 +68,7 @@ pub fn commit(
     plugins.slots.insert(
         generation.plugin.clone(),
         PluginSlot {
+            enabled: generation.enabled.clone(),
             current: generation,
             previous,
             last_number: number,
@@ -82,6 +83,14 @@ pub fn unload(world: &mut World, plugins: &mut Plugins, plugin: &str) -> ReloadR
     let rec = match plugins.slots.remove(plugin) {
         Some(slot) => {
             let number = slot.current.number;
+            world
+                .resource_mut::<ToolCatalog>()
+                .tools
+                .retain(|_, e| e.plugin != plugin);
+            world
+                .resource_mut::<ExtractorCatalog>()
+                .extractors
+                .retain(|_, e| e.plugin != plugin);
             retire(world, plugins, slot.current);
             world.resource_mut::<ToolCatalog>().revision += 1;
             record(

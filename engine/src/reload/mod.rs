@@ -35,6 +35,8 @@ pub enum ReloadChange {
         source: PathBuf,
         /// The plugin name it must declare, when replacing a known plugin.
         expect: Option<String>,
+        /// Tools to serve; `None` serves every tool the plugin registers.
+        tools: Option<Vec<String>>,
     },
     /// Restore the previous good library of a plugin, as a new generation.
     Rollback {
@@ -106,11 +108,18 @@ pub fn reload(
 }
 
 fn prepare_change(world: &World, plugins: &mut Plugins, change: ReloadChange) -> Pending {
-    let (source, expect, rollback) = match change {
-        ReloadChange::Load { source, expect } => (source, expect, false),
+    let (source, expect, rollback, tools) = match change {
+        ReloadChange::Load {
+            source,
+            expect,
+            tools,
+        } => (source, expect, false, tools),
         ReloadChange::Rollback { plugin } => {
             match plugins.slots.get(&plugin).and_then(|s| s.previous.clone()) {
-                Some(previous) => (previous, Some(plugin), true),
+                Some(previous) => {
+                    let tools = plugins.slots.get(&plugin).and_then(|s| s.enabled.clone());
+                    (previous, Some(plugin), true, tools)
+                }
                 None => {
                     let err = LoadError::Io {
                         path: PathBuf::from(&plugin),
@@ -137,7 +146,7 @@ fn prepare_change(world: &World, plugins: &mut Plugins, change: ReloadChange) ->
         expect_name: expect.as_deref(),
         states,
     };
-    let result = prepare(req);
+    let result = prepare(req).and_then(|p| enable_only(p, tools));
     let label = match &result {
         Ok(p) => p.generation.plugin.clone(),
         Err(_) => expect.unwrap_or_else(|| crate::plugin::prepare::crate_name_of(&source)),
@@ -147,6 +156,37 @@ fn prepare_change(world: &World, plugins: &mut Plugins, change: ReloadChange) ->
         rollback,
         result,
     }
+}
+
+/// Keeps only the enabled tools of a prepared generation.
+fn enable_only(
+    mut prepared: Prepared,
+    enabled: Option<Vec<String>>,
+) -> Result<Prepared, (LoadError, crate::plugin::prepare::Phases)> {
+    let Some(enabled) = enabled else {
+        return Ok(prepared);
+    };
+    let available = prepared.generation.tool_names();
+    let unknown: Vec<String> = enabled
+        .iter()
+        .filter(|t| !available.contains(t))
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        let plugin = prepared.generation.plugin.clone();
+        let err = LoadError::UnknownTools {
+            plugin,
+            unknown,
+            available,
+        };
+        return Err((err, prepared.phases));
+    }
+    prepared
+        .generation
+        .tools
+        .retain(|t| enabled.contains(&t.decl.spec.name));
+    prepared.generation.enabled = Some(enabled);
+    Ok(prepared)
 }
 
 /// Refuses a prepared generation whose tool names another plugin already serves.
@@ -227,8 +267,8 @@ fn abort(world: &mut World, pending: Vec<Pending>) -> ReloadReport {
     report
 }
 
-/// Builds a history record.
-pub(crate) fn record(
+/// Builds a history record (for the reload coordinator and the watcher).
+pub fn record(
     plugin: &str,
     generation: Option<u64>,
     outcome: ReloadOutcome,

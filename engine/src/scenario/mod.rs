@@ -8,6 +8,7 @@ mod check;
 mod model;
 mod run;
 mod stress;
+mod watching;
 
 pub use model::{CallExpect, Library, LoadExpect, Scenario, Step};
 pub use run::{ScenarioFailure, run_scenario_file};

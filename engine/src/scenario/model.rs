@@ -26,6 +26,8 @@ pub enum Library {
     Path(String),
     /// `lib<crate>.so` with this many zero bytes appended: a distinct build of the same code.
     Padded(String, usize),
+    /// A file in the scenario's scratch directory (see [`Step::WriteLibrary`]).
+    Scratch(String),
 }
 
 /// The expected outcome of a load, reload or rollback.
@@ -120,6 +122,56 @@ pub enum Step {
         name: String,
         /// Expected value.
         is: u64,
+    },
+    /// Start watching (plugin libraries, the tool set, plugin sources) with this debounce.
+    Watch {
+        /// Quiet time before acting, in ms.
+        debounce_ms: u64,
+    },
+    /// Write a library's bytes to a file of the scratch directory, in place; with `pause_ms`,
+    /// write the first half, wait, then the second.
+    WriteLibrary {
+        /// The bytes to write.
+        library: Library,
+        /// File name in the scratch directory.
+        to: String,
+        /// Pause between the two halves.
+        #[serde(default)]
+        pause_ms: Option<u64>,
+    },
+    /// Write a text file into the scratch directory (in place).
+    WriteFile {
+        /// File name in the scratch directory.
+        to: String,
+        /// Its text.
+        text: String,
+    },
+    /// Load a tool set from the scratch directory, as `omnysys serve --toolset` does.
+    UseToolset(String),
+    /// Wait (bounded) until a plugin's generation reaches a number.
+    WaitGeneration {
+        /// The plugin.
+        plugin: String,
+        /// The generation.
+        is: u64,
+        /// Give up after this long.
+        within_ms: u64,
+    },
+    /// Sleep.
+    Sleep(u64),
+    /// The watcher logged a change of a path ending with `path` whose action contains `action`.
+    ChangeLogged {
+        /// Path suffix.
+        path: String,
+        /// Text the action contains.
+        action: String,
+    },
+    /// The most recent reload record has this outcome and a reason containing this text.
+    LastRecord {
+        /// Outcome, e.g. `ConfigRejected`.
+        outcome: String,
+        /// Text the reason contains.
+        reason: String,
     },
     /// Swap a plugin back and forth while callers keep calling a tool from other threads.
     Stress(Stress),

@@ -48,6 +48,7 @@ struct Runner {
     root: PathBuf,
     scratch: PathBuf,
     digests: BTreeMap<String, String>,
+    watcher: Option<crate::watch::Watcher>,
     last_record: Option<ReloadRecord>,
 }
 
@@ -91,6 +92,7 @@ pub fn run_scenario_file(
         root,
         scratch: scratch.clone(),
         digests: BTreeMap::new(),
+        watcher: None,
         last_record: None,
     };
     for (i, step) in scenario.steps.iter().enumerate() {
@@ -106,6 +108,7 @@ pub fn run_scenario_file(
             note,
         });
     }
+    drop(runner.watcher.take());
     thread.shutdown();
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(())
@@ -138,6 +141,7 @@ impl Runner {
                 self.root.join("target/debug").join(format!("lib{name}.so"))
             }
             Library::Path(p) => self.root.join(p),
+            Library::Scratch(name) => self.scratch.join(name),
             Library::Padded(name, pad) => self
                 .locator
                 .padded_copy(name, &self.scratch, *pad)
@@ -230,6 +234,56 @@ impl Runner {
                 let sources = s.libraries.iter().map(|l| self.library(l)).collect();
                 run_soak(&self.handle, s, sources)
             }
+            other => self.run_watch_step(other),
+        }
+    }
+
+    fn run_watch_step(&mut self, step: &Step) -> Result<String, (String, String)> {
+        use super::watching::*;
+        match step {
+            Step::Watch { debounce_ms } => {
+                let w = crate::watch::spawn_watcher(
+                    self.handle.clone(),
+                    std::time::Duration::from_millis(*debounce_ms),
+                )
+                .map_err(|e| ("a watcher".to_owned(), e.to_string()))?;
+                self.watcher = Some(w);
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                Ok(String::new())
+            }
+            Step::WriteLibrary {
+                library,
+                to,
+                pause_ms,
+            } => {
+                let bytes = std::fs::read(self.library(library))
+                    .map_err(|e| ("a readable library".to_owned(), e.to_string()))?;
+                write_in_place(
+                    &self.scratch.join(to),
+                    &bytes,
+                    pause_ms.map(std::time::Duration::from_millis),
+                )
+            }
+            Step::WriteFile { to, text } => {
+                write_in_place(&self.scratch.join(to), text.as_bytes(), None)
+            }
+            Step::UseToolset(file) => use_toolset(&self.handle, &self.scratch.join(file)),
+            Step::WaitGeneration {
+                plugin,
+                is,
+                within_ms,
+            } => wait_generation(
+                &self.handle,
+                plugin,
+                *is,
+                std::time::Duration::from_millis(*within_ms),
+            ),
+            Step::Sleep(ms) => {
+                std::thread::sleep(std::time::Duration::from_millis(*ms));
+                Ok(String::new())
+            }
+            Step::ChangeLogged { path, action } => change_logged(&self.handle, path, action),
+            Step::LastRecord { outcome, reason } => last_record(&self.handle, outcome, reason),
             other => Err(("a known step".to_owned(), format!("{other:?}"))),
         }
     }
@@ -244,6 +298,7 @@ impl Runner {
             .map(|l| ReloadChange::Load {
                 source: self.library(l),
                 expect: None,
+                tools: None,
             })
             .collect();
         let report = self.engine(move |e| e.reload(changes))?;

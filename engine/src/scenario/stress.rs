@@ -17,6 +17,7 @@ pub fn swap(handle: &EngineHandle, source: PathBuf) -> Result<ReloadRecord, (Str
             e.reload(vec![ReloadChange::Load {
                 source,
                 expect: None,
+                tools: None,
             }])
         })
         .map_err(|e| ("a running engine".to_owned(), e.to_string()))?;

@@ -11,6 +11,25 @@ pub fn workspace_root() -> PathBuf {
     manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }
 
+/// Names of the plugin crates of this workspace (`systems/*` and `tests/fixtures/plugins/*`).
+pub fn workspace_crates() -> Vec<String> {
+    let root = workspace_root();
+    let mut names: Vec<String> = ["systems", "tests/fixtures/plugins"]
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(root.join(dir)).ok())
+        .flatten()
+        .filter_map(|entry| crate_name(&entry.ok()?.path().join("Cargo.toml")))
+        .collect();
+    names.sort();
+    names
+}
+
+fn crate_name(manifest: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let line = text.lines().find(|l| l.trim_start().starts_with("name"))?;
+    Some(line.split('"').nth(1)?.to_owned())
+}
+
 /// The target directory of the engine's own profile (the directory of the running binary, or
 /// `<workspace>/target/<profile>` when that cannot be read).
 pub fn profile_dir() -> PathBuf {

@@ -3,8 +3,13 @@
 //! `assets/toolsets/default.toolset.ron` is used when none is given. A tool set is never read
 //! from the project being analysed.
 
+mod apply;
 mod locate;
 mod parse;
 
-pub use locate::{LibraryLocator, profile_dir, workspace_root};
-pub use parse::{PluginSource, Toolset, ToolsetError, load_toolset};
+pub use apply::{diff_changes, library_path, load_changes};
+pub use locate::{LibraryLocator, profile_dir, workspace_crates, workspace_root};
+pub use parse::{
+    IndexSettings, PluginEntry, PluginSource, Toolset, ToolsetError, WatchSettings, load_toolset,
+    locate_reason, parse_toolset,
+};

@@ -1,24 +1,71 @@
-//! Parsing a tool set: raw RON as written, then validated.
+//! Parsing a tool set: raw RON as written, then validated into a [`Toolset`].
+//!
+//! Every error names the file, and line and column where it can: RON errors carry their span,
+//! and validation errors point at the string they are about.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
-/// A tool set as written.
+use super::locate::workspace_crates;
+
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, rename = "ToolSet")]
 struct RawToolset {
     plugins: Vec<RawPlugin>,
+    #[serde(default)]
+    watch: RawWatch,
+    #[serde(default)]
+    index: RawIndex,
 }
 
-/// One plugin entry as written: exactly one of `crate` or `path`.
 #[derive(Deserialize, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Plugin")]
 struct RawPlugin {
     #[serde(rename = "crate", default)]
     krate: Option<String>,
     #[serde(default)]
     path: Option<String>,
+    #[serde(default)]
+    tools: Option<Vec<String>>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields, rename = "Watch")]
+struct RawWatch {
+    #[serde(default = "default_debounce_ms")]
+    debounce_ms: u64,
+    #[serde(default = "yes")]
+    enabled: bool,
+}
+
+impl Default for RawWatch {
+    fn default() -> Self {
+        RawWatch {
+            debounce_ms: default_debounce_ms(),
+            enabled: true,
+        }
+    }
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields, rename = "Index")]
+struct RawIndex {
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    max_file_bytes: Option<u64>,
+}
+
+fn default_debounce_ms() -> u64 {
+    50
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Where a plugin's library comes from.
@@ -30,40 +77,65 @@ pub enum PluginSource {
     Path(PathBuf),
 }
 
+/// One plugin of a tool set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PluginEntry {
+    /// Where its library comes from.
+    pub source: PluginSource,
+    /// Tools to serve; `None` serves all (so a plugin that gains a tool shows it).
+    pub tools: Option<Vec<String>>,
+}
+
+/// Watch settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WatchSettings {
+    /// Quiet time before a burst of changes is acted on.
+    pub debounce: Duration,
+    /// Whether to watch at all.
+    pub enabled: bool,
+}
+
+/// Index settings.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct IndexSettings {
+    /// Globs a file must match (empty: every file an extractor handles).
+    pub include: Vec<String>,
+    /// Globs that exclude files.
+    pub exclude: Vec<String>,
+    /// Files larger than this are recorded but not extracted.
+    pub max_file_bytes: u64,
+}
+
 /// A validated tool set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Toolset {
     /// The file it came from.
     pub file: PathBuf,
     /// Plugins to load, in order.
-    pub plugins: Vec<PluginSource>,
+    pub plugins: Vec<PluginEntry>,
+    /// Watch settings.
+    pub watch: WatchSettings,
+    /// Index settings.
+    pub index: IndexSettings,
 }
 
 /// A tool set that cannot be used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ToolsetError {
     /// The file cannot be read.
     #[error("cannot read tool set `{0}`: {1}")]
-    Read(PathBuf, std::io::Error),
-    /// RON syntax or shape error, with position.
-    #[error("{file}:{line}:{column}: {message}")]
-    Syntax {
+    Read(PathBuf, String),
+    /// A problem at a position in the file.
+    #[error("{}:{line}:{column}: {message}", file.display())]
+    At {
         /// File.
         file: PathBuf,
         /// 1-based line.
         line: usize,
         /// 1-based column.
         column: usize,
-        /// What was expected.
+        /// What is wrong, and what was expected.
         message: String,
-    },
-    /// A plugin entry names neither or both of `crate` and `path`.
-    #[error("{file}: plugin #{index}: give exactly one of `crate: \"name\"` or `path: \"lib.so\"`")]
-    PluginSource {
-        /// File.
-        file: PathBuf,
-        /// 1-based index of the entry.
-        index: usize,
     },
 }
 
@@ -71,34 +143,186 @@ pub enum ToolsetError {
 ///
 /// # Errors
 ///
-/// [`ToolsetError`] naming the file, and line and column for syntax errors.
+/// [`ToolsetError`] naming the file, line and column.
 pub fn load_toolset(file: &Path) -> Result<Toolset, ToolsetError> {
-    let text =
-        std::fs::read_to_string(file).map_err(|e| ToolsetError::Read(file.to_path_buf(), e))?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| ToolsetError::Read(file.to_path_buf(), e.to_string()))?;
+    parse_toolset(file, &text)
+}
+
+/// Parses and validates tool-set text read from `file`.
+///
+/// # Errors
+///
+/// As [`load_toolset`].
+pub fn parse_toolset(file: &Path, text: &str) -> Result<Toolset, ToolsetError> {
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
-    let raw: RawToolset = options.from_str(&text).map_err(|e| ToolsetError::Syntax {
+    let raw: RawToolset = options.from_str(text).map_err(|e| ToolsetError::At {
         file: file.to_path_buf(),
         line: e.span.start.line,
         column: e.span.start.col,
         message: e.code.to_string(),
     })?;
+    let at = |needle: &str, message: String| {
+        let (line, column) = locate(text, needle);
+        ToolsetError::At {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message,
+        }
+    };
     let base = file.parent().unwrap_or(Path::new("."));
-    let plugins = raw
-        .plugins
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| match (p.krate, p.path) {
-            (Some(name), None) => Ok(PluginSource::Crate(name)),
-            (None, Some(path)) => Ok(PluginSource::Path(base.join(path))),
-            _ => Err(ToolsetError::PluginSource {
-                file: file.to_path_buf(),
-                index: i + 1,
-            }),
-        })
-        .collect::<Result<_, _>>()?;
+    let known = workspace_crates();
+    let mut plugins = Vec::new();
+    for (i, p) in raw.plugins.into_iter().enumerate() {
+        let source = match (p.krate, p.path) {
+            (Some(name), None) if known.contains(&name) => PluginSource::Crate(name),
+            (Some(name), None) => {
+                let msg = format!(
+                    "unknown plugin crate `{name}`; this workspace has: {}",
+                    known.join(", ")
+                );
+                return Err(at(&format!("\"{name}\""), msg));
+            }
+            (None, Some(path)) => {
+                let resolved = base.join(&path);
+                check_library_path(&resolved).map_err(|m| at(&format!("\"{path}\""), m))?;
+                PluginSource::Path(resolved)
+            }
+            _ => {
+                return Err(at(
+                    "plugins",
+                    format!(
+                        "plugin #{}: give exactly one of `crate: \"name\"` or `path: \"lib.so\"`",
+                        i + 1
+                    ),
+                ));
+            }
+        };
+        plugins.push(PluginEntry {
+            source,
+            tools: p.tools,
+        });
+    }
+    let watch = WatchSettings {
+        debounce: Duration::from_millis(raw.watch.debounce_ms),
+        enabled: raw.watch.enabled,
+    };
+    let index = IndexSettings {
+        include: raw.index.include,
+        exclude: raw.index.exclude,
+        max_file_bytes: raw.index.max_file_bytes.unwrap_or(1024 * 1024),
+    };
     Ok(Toolset {
         file: file.to_path_buf(),
         plugins,
+        watch,
+        index,
     })
+}
+
+/// A library named by path must belong to the user running the engine and not be writable by
+/// others: anyone who can write it can run code in the engine.
+fn check_library_path(path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(()); // may appear later; it is checked again when loaded
+    };
+    let me = rustix::process::geteuid().as_raw();
+    if meta.uid() != me {
+        return Err(format!(
+            "library `{}` is owned by uid {}, not by the user running omnysys (uid {me})",
+            path.display(),
+            meta.uid()
+        ));
+    }
+    if meta.mode() & 0o002 != 0 {
+        return Err(format!(
+            "library `{}` is world-writable (mode {:o}); refusing to load it",
+            path.display(),
+            meta.mode() & 0o7777
+        ));
+    }
+    Ok(())
+}
+
+/// Prefixes `reason` (a refusal of a tool set's plugin) with `file:line:column` of the last
+/// back-ticked name in it that the tool-set text quotes, e.g. an unknown tool name.
+pub fn locate_reason(file: &Path, reason: &str) -> String {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let quoted = reason
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(|name| format!("\"{name}\""))
+        .find(|q| text.contains(q.as_str()));
+    let (line, column) = quoted.map_or((1, 1), |q| locate(&text, &q));
+    format!("{}:{line}:{column}: {reason}", file.display())
+}
+
+/// 1-based line and column of the first occurrence of `needle` (1:1 if absent).
+fn locate(text: &str, needle: &str) -> (usize, usize) {
+    let Some(offset) = text.find(needle) else {
+        return (1, 1);
+    };
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Toolset, ToolsetError> {
+        parse_toolset(Path::new("x.toolset.ron"), text)
+    }
+
+    #[test]
+    fn unknown_fields_are_reported_with_line_and_column() {
+        let err = parse("ToolSet(\n  plugins: [],\n  colour: 3,\n)")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("x.toolset.ron:3:3:"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn wrong_types_say_what_was_expected() {
+        let err = parse("ToolSet(plugins: [(crate: 5)])")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("x.toolset.ron:1:"), "{err}");
+        assert!(err.to_lowercase().contains("expected"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_crate_is_located_and_the_known_ones_listed() {
+        let err = parse("ToolSet(\n  plugins: [\n    (crate: \"nope\"),\n  ],\n)")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("x.toolset.ron:3:13: unknown plugin crate `nope`"),
+            "{err}"
+        );
+        assert!(err.contains("graph_tools"), "{err}");
+    }
+
+    #[test]
+    fn defaults_fill_watch_and_index_settings() {
+        let t = parse("ToolSet(plugins: [(crate: \"graph_tools\", tools: [\"get_impact_map\"])])")
+            .unwrap();
+        assert_eq!(t.watch.debounce, Duration::from_millis(50));
+        assert_eq!(
+            t.plugins[0].tools.as_deref(),
+            Some(&["get_impact_map".to_owned()][..])
+        );
+        assert_eq!(t.index.max_file_bytes, 1024 * 1024);
+    }
 }

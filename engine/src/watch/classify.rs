@@ -1,0 +1,111 @@
+//! Classifying a changed path, as the README's table says.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// What a changed path is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "class", rename_all = "snake_case")]
+pub enum ChangeClass {
+    /// The library of a loaded tool plugin.
+    ToolPlugin {
+        /// Plugin name.
+        plugin: String,
+    },
+    /// The library of a loaded extractor plugin.
+    ExtractorPlugin {
+        /// Plugin name.
+        plugin: String,
+    },
+    /// The tool-set file in force.
+    Toolset,
+    /// A source file of a workspace plugin crate.
+    PluginSource {
+        /// The crate.
+        krate: String,
+    },
+    /// The engine's own binary.
+    Engine,
+    /// Anything else.
+    Other,
+}
+
+/// What the watcher knows when it classifies a batch.
+#[derive(Clone, Debug, Default)]
+pub struct WatchContext {
+    /// `(library source path, plugin name, serves extractors)` of each loaded plugin.
+    pub libraries: Vec<(PathBuf, String, bool)>,
+    /// The tool-set file in force.
+    pub toolset: Option<PathBuf>,
+    /// The engine binary.
+    pub engine_binary: Option<PathBuf>,
+    /// `(crate directory, crate name)` of each workspace plugin crate.
+    pub crate_dirs: Vec<(PathBuf, String)>,
+}
+
+/// Classifies `path`.
+pub fn classify(path: &Path, ctx: &WatchContext) -> ChangeClass {
+    if let Some((_, plugin, extractor)) = ctx.libraries.iter().find(|(p, _, _)| p == path) {
+        let plugin = plugin.clone();
+        return if *extractor {
+            ChangeClass::ExtractorPlugin { plugin }
+        } else {
+            ChangeClass::ToolPlugin { plugin }
+        };
+    }
+    if ctx.toolset.as_deref() == Some(path) {
+        return ChangeClass::Toolset;
+    }
+    if ctx.engine_binary.as_deref() == Some(path) {
+        return ChangeClass::Engine;
+    }
+    let is_source = path.extension().is_some_and(|e| e == "rs" || e == "toml");
+    match ctx.crate_dirs.iter().find(|(dir, _)| path.starts_with(dir)) {
+        Some((_, krate)) if is_source => ChangeClass::PluginSource {
+            krate: krate.clone(),
+        },
+        _ => ChangeClass::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_class_of_change_is_recognised() {
+        let ctx = WatchContext {
+            libraries: vec![
+                ("/t/libg.so".into(), "graph_tools".into(), false),
+                ("/t/libj.so".into(), "js".into(), true),
+            ],
+            toolset: Some("/a/default.toolset.ron".into()),
+            engine_binary: Some("/t/omnysys".into()),
+            crate_dirs: vec![("/w/systems/graph_tools".into(), "graph_tools".into())],
+        };
+        let c = |p: &str| classify(Path::new(p), &ctx);
+        assert_eq!(
+            c("/t/libg.so"),
+            ChangeClass::ToolPlugin {
+                plugin: "graph_tools".into()
+            }
+        );
+        assert_eq!(
+            c("/t/libj.so"),
+            ChangeClass::ExtractorPlugin {
+                plugin: "js".into()
+            }
+        );
+        assert_eq!(c("/a/default.toolset.ron"), ChangeClass::Toolset);
+        assert_eq!(c("/t/omnysys"), ChangeClass::Engine);
+        assert_eq!(
+            c("/w/systems/graph_tools/src/impact.rs"),
+            ChangeClass::PluginSource {
+                krate: "graph_tools".into()
+            }
+        );
+        assert_eq!(c("/w/systems/graph_tools/notes.txt"), ChangeClass::Other);
+        assert_eq!(c("/t/libother.so"), ChangeClass::Other);
+    }
+}

@@ -1,0 +1,318 @@
+//! Watching: plugin libraries, plugin sources, the tool-set file and the engine binary.
+//!
+//! A notify watcher sees raw events; after `debounce` of quiet, the batch is classified
+//! ([`classify`]) and acted on as one reload transaction:
+//!
+//! | change | class | what happens |
+//! | --- | --- | --- |
+//! | a loaded plugin's library | tool / extractor plugin | wait until the file is a complete ELF of stable size, skip it if its bytes equal the serving generation's, else reload that plugin |
+//! | the tool-set file in force | tool set | parse and validate; an error is logged and recorded (`ConfigRejected`, with file:line:column) and changes nothing; a valid edit loads, reloads and unloads plugins in one transaction |
+//! | a `.rs`/`.toml` file of a workspace plugin crate | plugin source | logged with the `cargo build` command that rebuilds it (building on save is not done yet) |
+//! | the engine binary | engine | logged as critical with what to do: restart omnysys to run the new engine |
+//! | anything else | other | ignored |
+//!
+//! Directories are watched rather than files: cargo replaces files, which would orphan a watch
+//! on the old inode.
+//!
+//! # Known problems
+//!
+//! - inotify watches are per directory; a library in a directory the engine cannot read is
+//!   never seen.
+//! - A library that never becomes a complete ELF within 10 s is reported and skipped.
+
+mod classify;
+mod complete;
+mod log;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher as _};
+
+pub use classify::{ChangeClass, WatchContext, classify};
+pub use complete::{elf_complete, read_when_complete};
+pub use log::{ChangeEntry, ChangeLog};
+
+use crate::engine::Engine;
+use crate::handle::EngineHandle;
+use crate::reload::{ReloadChange, ReloadHistory, ReloadOutcome, record};
+use crate::toolset::{LibraryLocator, Toolset, diff_changes, load_toolset, workspace_root};
+
+/// A running watcher; stops when dropped.
+pub struct Watcher {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Starts watching for `handle`'s engine, acting after `debounce` of quiet.
+///
+/// # Errors
+///
+/// When the OS watcher cannot be created.
+pub fn spawn_watcher(handle: EngineHandle, debounce: Duration) -> notify::Result<Watcher> {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res
+            && !event.kind.is_access()
+        {
+            for path in event.paths {
+                let _ = tx.send(path);
+            }
+        }
+    })?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name("omnysys-watch".into())
+        .spawn(move || {
+            let mut watched = BTreeSet::new();
+            while !flag.load(Ordering::SeqCst) {
+                let Ok(ctx) = handle.run(watch_context) else {
+                    return;
+                };
+                rewatch(&mut watcher, &mut watched, &ctx);
+                let batch = collect_batch(&rx, debounce, &flag);
+                if !batch.is_empty() {
+                    act_on(&handle, &ctx, batch);
+                }
+            }
+        })
+        .map_err(|e| notify::Error::generic(&e.to_string()))?;
+    Ok(Watcher {
+        stop,
+        thread: Some(thread),
+    })
+}
+
+/// What the watcher needs to know from the engine.
+pub fn watch_context(engine: &mut Engine) -> WatchContext {
+    let libraries = engine
+        .plugins
+        .generations()
+        .map(|g| (g.source.clone(), g.plugin.clone(), !g.extractors.is_empty()))
+        .collect();
+    let root = workspace_root();
+    let crate_dirs = ["systems", "tests/fixtures/plugins"]
+        .iter()
+        .filter_map(|d| std::fs::read_dir(root.join(d)).ok())
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    WatchContext {
+        libraries,
+        toolset: engine.toolset.as_ref().map(|t| t.file.clone()),
+        engine_binary: std::env::current_exe().ok(),
+        crate_dirs,
+    }
+}
+
+fn rewatch(
+    watcher: &mut notify::RecommendedWatcher,
+    watched: &mut BTreeSet<(PathBuf, bool)>,
+    ctx: &WatchContext,
+) {
+    let mut wanted: BTreeSet<(PathBuf, bool)> = BTreeSet::new();
+    let parents = ctx
+        .libraries
+        .iter()
+        .map(|(p, _, _)| p.as_path())
+        .chain(ctx.toolset.as_deref())
+        .chain(ctx.engine_binary.as_deref());
+    wanted.extend(
+        parents
+            .filter_map(Path::parent)
+            .map(|p| (p.to_path_buf(), false)),
+    );
+    wanted.extend(ctx.crate_dirs.iter().map(|(d, _)| (d.clone(), true)));
+    for (dir, recursive) in wanted.difference(watched).cloned().collect::<Vec<_>>() {
+        let mode = if recursive {
+            RecursiveMode::Recursive
+        } else {
+            RecursiveMode::NonRecursive
+        };
+        match watcher.watch(&dir, mode) {
+            Ok(()) => {
+                watched.insert((dir, recursive));
+            }
+            Err(e) => tracing::debug!(dir = %dir.display(), error = %e, "cannot watch"),
+        }
+    }
+}
+
+/// Waits for a first event, then for `debounce` without events; returns the distinct paths.
+fn collect_batch(
+    rx: &crossbeam_channel::Receiver<PathBuf>,
+    debounce: Duration,
+    stop: &AtomicBool,
+) -> BTreeSet<PathBuf> {
+    let mut batch = BTreeSet::new();
+    match rx.recv_timeout(Duration::from_millis(200)) {
+        Ok(path) => batch.insert(path),
+        Err(_) => return batch,
+    };
+    while !stop.load(Ordering::SeqCst) {
+        match rx.recv_timeout(debounce) {
+            Ok(path) => batch.insert(path),
+            Err(_) => break,
+        };
+    }
+    batch
+}
+
+/// Classifies a batch and applies it as one reload transaction.
+fn act_on(handle: &EngineHandle, ctx: &WatchContext, batch: BTreeSet<PathBuf>) {
+    let mut changes = Vec::new();
+    let mut notes = Vec::new();
+    let mut new_toolset = None;
+    for path in batch {
+        let class = classify(&path, ctx);
+        let action = match &class {
+            ChangeClass::ToolPlugin { plugin } | ChangeClass::ExtractorPlugin { plugin } => {
+                library_changed(handle, &path, plugin, &mut changes)
+            }
+            ChangeClass::Toolset => toolset_changed(handle, &path, &mut changes, &mut new_toolset),
+            ChangeClass::PluginSource { krate } => source_changed(krate),
+            ChangeClass::Engine => engine_changed(&path),
+            ChangeClass::Other => continue,
+        };
+        notes.push((path, class, action));
+    }
+    let _ = handle.run(move |engine| {
+        if !changes.is_empty() {
+            let report = engine.reload(changes);
+            match new_toolset {
+                Some(toolset) if report.committed() => engine.toolset = Some(toolset),
+                Some(toolset) => reject_toolset(engine, &toolset.file, &report),
+                None => {}
+            }
+        }
+        let mut log = engine.world.resource_mut::<ChangeLog>();
+        for (path, class, action) in notes {
+            log.push(path, class, action);
+        }
+    });
+}
+
+/// A tool-set edit whose plugins were refused: record it against the file, with a location.
+fn reject_toolset(engine: &mut Engine, file: &Path, report: &crate::reload::ReloadReport) {
+    let refused = report
+        .records
+        .iter()
+        .find(|r| r.outcome == ReloadOutcome::Refused);
+    let reason = refused.map_or_else(
+        || "refused".to_owned(),
+        |r| format!("{}: {}", r.plugin, r.reason),
+    );
+    let located = crate::toolset::locate_reason(file, &reason);
+    tracing::error!(reason = %located, "tool-set edit rejected; the previous tool set keeps serving");
+    let rec = record(
+        &file.display().to_string(),
+        None,
+        ReloadOutcome::ConfigRejected,
+        located,
+        &Vec::new(),
+        0,
+    );
+    engine.world.resource_mut::<ReloadHistory>().push(rec);
+}
+
+fn library_changed(
+    handle: &EngineHandle,
+    path: &Path,
+    plugin: &str,
+    changes: &mut Vec<ReloadChange>,
+) -> String {
+    let Some(bytes) = read_when_complete(path, Duration::from_millis(10), Duration::from_secs(10))
+    else {
+        tracing::warn!(file = %path.display(), "the library never became complete; not loading it");
+        return "ignored: never became a complete library within 10 s".to_owned();
+    };
+    let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
+    let name = plugin.to_owned();
+    let current = handle
+        .run(move |e| {
+            e.plugins
+                .slots
+                .get(&name)
+                .map(|s| (s.current.content_hash, s.enabled.clone()))
+        })
+        .ok()
+        .flatten();
+    match current {
+        Some((loaded, _)) if loaded == hash => {
+            tracing::info!(
+                plugin,
+                "library rebuilt with identical bytes; nothing to reload"
+            );
+            "ignored: identical bytes".to_owned()
+        }
+        Some((_, tools)) => {
+            changes.push(ReloadChange::Load {
+                source: path.to_path_buf(),
+                expect: Some(plugin.to_owned()),
+                tools,
+            });
+            "reload".to_owned()
+        }
+        None => "ignored: plugin no longer loaded".to_owned(),
+    }
+}
+
+fn toolset_changed(
+    handle: &EngineHandle,
+    path: &Path,
+    changes: &mut Vec<ReloadChange>,
+    new: &mut Option<Toolset>,
+) -> String {
+    match load_toolset(path) {
+        Ok(toolset) => {
+            let locator = LibraryLocator::default();
+            let ts = toolset.clone();
+            let diff = handle
+                .run(move |e| diff_changes(&e.plugins, &ts, &locator))
+                .unwrap_or_default();
+            let action = format!("apply tool set: {} change(s)", diff.len());
+            changes.extend(diff);
+            *new = Some(toolset);
+            action
+        }
+        Err(error) => {
+            let reason = error.to_string();
+            tracing::error!(%reason, "tool-set edit rejected; the previous tool set keeps serving");
+            let rec = record(
+                &path.display().to_string(),
+                None,
+                ReloadOutcome::ConfigRejected,
+                reason.clone(),
+                &Vec::new(),
+                0,
+            );
+            let _ = handle.run(move |e| e.world.resource_mut::<ReloadHistory>().push(rec));
+            format!("rejected: {reason}")
+        }
+    }
+}
+
+fn source_changed(krate: &str) -> String {
+    let cmd = format!("cargo build --release -p omnysys -p {krate}");
+    tracing::info!(krate, command = %cmd, "plugin source changed; rebuild it to reload");
+    format!("rebuild with `{cmd}`")
+}
+
+fn engine_changed(path: &Path) -> String {
+    tracing::error!(binary = %path.display(), "the engine binary was rebuilt: restart omnysys to run it (plugins reload by themselves; the engine does not)");
+    "restart omnysys to run the new engine".to_owned()
+}
