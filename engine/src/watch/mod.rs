@@ -235,7 +235,7 @@ fn library_changed(
     plugin: &str,
     changes: &mut Vec<ReloadChange>,
 ) -> String {
-    let Some(bytes) = read_when_complete(path, Duration::from_millis(10), Duration::from_secs(10))
+    let Some(bytes) = read_when_complete(path, Duration::from_millis(2), Duration::from_secs(10))
     else {
         tracing::warn!(file = %path.display(), "the library never became complete; not loading it");
         return "ignored: never became a complete library within 10 s".to_owned();

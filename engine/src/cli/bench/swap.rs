@@ -1,12 +1,9 @@
 //! `omnysys bench swap`: reload latency, "library complete on disk" to "new systems serving".
 //!
-//! Run on a release build: `cargo build --release --workspace && target/release/omnysys bench
-//! swap`. The two alternating builds of each plugin are the library cargo built and a copy with
-//! one byte appended (distinct bytes, same code), so no debounce or identical-bytes check could
-//! merge them.
+//! The two alternating builds of each plugin are the library cargo built and a copy with one
+//! byte appended (distinct bytes, same code).
 
 use std::io::Write;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -15,37 +12,14 @@ use omnysys::state::spawn_synthetic_files;
 use omnysys::toolset::LibraryLocator;
 use omnysys::{Engine, EngineSettings};
 
-/// Arguments of `omnysys bench swap`.
-#[derive(clap::Args, Debug)]
-pub struct BenchArgs {
-    /// What to measure (only `swap` for now).
-    #[arg(default_value = "swap")]
-    pub what: String,
-    /// Synthetic files in the World.
-    #[arg(long, default_value_t = 10_000)]
-    pub files: usize,
-    /// Swaps per plugin.
-    #[arg(long, default_value_t = 500)]
-    pub swaps: usize,
-    /// Plugin crates to measure.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = "graph_tools,extract_javascript"
-    )]
-    pub plugins: Vec<String>,
-}
+use super::{BenchArgs, fmt, percentile};
 
-/// Runs the benchmark and prints a table.
+/// Prints the swap-latency table.
 ///
 /// # Errors
 ///
 /// A plugin library missing or refused.
-pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
-    if args.what != "swap" {
-        bail!("unknown benchmark `{}` (known: swap)", args.what);
-    }
-    let mut out = std::io::stdout().lock();
+pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
     writeln!(
         out,
         "swap latency, {} files in the World, {} swaps per plugin, profile {}",
@@ -62,7 +36,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         let row = bench_plugin(krate, args).with_context(|| format!("benchmarking `{krate}`"))?;
         writeln!(out, "{row}")?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn bench_plugin(krate: &str, args: &BenchArgs) -> anyhow::Result<String> {
@@ -123,16 +97,4 @@ fn summarize(krate: &str, records: &[ReloadRecord]) -> String {
         phase("swap"),
         phase("retire"),
     )
-}
-
-fn percentile(mut values: Vec<Duration>, p: usize) -> Duration {
-    values.sort_unstable();
-    values
-        .get((values.len().saturating_sub(1)) * p / 100)
-        .copied()
-        .unwrap_or_default()
-}
-
-fn fmt(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1e3)
 }

@@ -1,0 +1,267 @@
+//! `omnysys bench mcp`: MCP round trips measured by a small Rust JSON-RPC client.
+//!
+//! 1. stdio: `omnysys serve` as a child process with a fixture tool set; sequential calls of a
+//!    trivial tool (`fixture_echo`).
+//! 2. in process, over an in-memory transport: a continuous stream of calls, first alone, then
+//!    while 100 reloads are triggered back to back through the reload API (alternating distinct
+//!    builds); every failed call is counted.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use omnysys::handle::EngineThread;
+use omnysys::mcp::{McpOptions, McpServer};
+use omnysys::reload::ReloadChange;
+use omnysys::toolset::LibraryLocator;
+use omnysys::{Engine, EngineSettings};
+use rmcp::ServiceExt;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+
+use super::{BenchArgs, fmt, percentile};
+
+/// Prints the two tables.
+///
+/// # Errors
+///
+/// When the server cannot start or a call fails outright.
+pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("omnysys-bench-mcp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let locator = LibraryLocator::default();
+    let variants = [
+        locator.padded_copy("fixture_v1", &dir, 0)?,
+        locator.padded_copy("fixture_v1", &dir, 1)?,
+    ];
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let stdio = runtime.block_on(stdio_round_trips(&dir, &variants[0], args.calls))?;
+    writeln!(
+        out,
+        "MCP round trip of `fixture_echo` over stdio (child process), {} calls",
+        args.calls
+    )?;
+    writeln!(
+        out,
+        "| p50 | p99 | goal p50 |\n|---|---|---|\n| {} | {} | 0.200 ms |",
+        fmt(percentile(stdio.clone(), 50)),
+        fmt(percentile(stdio, 99))
+    )?;
+    let (quiet, busy, failed, reloads) = runtime.block_on(calls_during_reloads(
+        &dir,
+        &variants,
+        args.calls,
+        args.swaps.min(100),
+    ))?;
+    writeln!(
+        out,
+        "\nin-process MCP calls, alone and during {reloads} back-to-back reloads"
+    )?;
+    writeln!(
+        out,
+        "| phase | calls | p50 | p99 | failed |\n|---|---|---|---|---|"
+    )?;
+    writeln!(
+        out,
+        "| no reloads | {} | {} | {} | 0 |",
+        quiet.len(),
+        fmt(percentile(quiet.clone(), 50)),
+        fmt(percentile(quiet, 99))
+    )?;
+    writeln!(
+        out,
+        "| during reloads | {} | {} | {} | {failed} |",
+        busy.len(),
+        fmt(percentile(busy.clone(), 50)),
+        fmt(percentile(busy, 99))
+    )?;
+    drop(runtime);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+async fn stdio_round_trips(
+    dir: &Path,
+    library: &Path,
+    calls: usize,
+) -> anyhow::Result<Vec<Duration>> {
+    let toolset = dir.join("bench.toolset.ron");
+    std::fs::write(
+        &toolset,
+        format!(
+            "ToolSet(plugins: [(path: {:?})], watch: (enabled: false))",
+            library.display().to_string()
+        ),
+    )?;
+    let mut child = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["serve", "--project"])
+        .arg(dir)
+        .arg("--toolset")
+        .arg(&toolset)
+        .env("OMNYSYS_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let mut client = LineClient::new(
+        child.stdout.take().context("stdout")?,
+        child.stdin.take().context("stdin")?,
+    );
+    client.initialize().await?;
+    let mut times = Vec::with_capacity(calls);
+    for i in 0..calls + 200 {
+        let started = Instant::now();
+        client.echo().await?;
+        if i >= 200 {
+            times.push(started.elapsed());
+        }
+    }
+    drop(client);
+    let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
+    Ok(times)
+}
+
+type Phases = (Vec<Duration>, Vec<Duration>, usize, usize);
+
+async fn calls_during_reloads(
+    dir: &Path,
+    variants: &[std::path::PathBuf; 2],
+    calls: usize,
+    reloads: usize,
+) -> anyhow::Result<Phases> {
+    let mut engine = Engine::new(EngineSettings::for_project(dir.to_path_buf()))?;
+    engine.reload(vec![ReloadChange::Load {
+        source: variants[0].clone(),
+        expect: None,
+        tools: None,
+    }]);
+    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| {});
+    let handle = thread.handle();
+    let server = McpServer::new(handle.clone(), McpOptions::default()).await?;
+    let (client_io, server_io) = tokio::io::duplex(1 << 20);
+    tokio::spawn(async move {
+        if let Ok(running) = server.serve(server_io).await {
+            let _ = running.waiting().await;
+        }
+    });
+    let (r, w) = tokio::io::split(client_io);
+    let mut client = LineClient::new(r, w);
+    client.initialize().await?;
+    let mut quiet = Vec::with_capacity(calls);
+    for _ in 0..calls {
+        let started = Instant::now();
+        client.echo().await?;
+        quiet.push(started.elapsed());
+    }
+    let done = Arc::new(AtomicBool::new(false));
+    let reloader = {
+        let (done, handle, variants) = (done.clone(), handle.clone(), variants.clone());
+        std::thread::spawn(move || {
+            let mut ok = 0;
+            for i in 0..reloads {
+                let source = variants[(i + 1) % 2].clone();
+                let report = handle.run(move |e| {
+                    e.reload(vec![ReloadChange::Load {
+                        source,
+                        expect: None,
+                        tools: None,
+                    }])
+                });
+                ok += usize::from(report.is_ok_and(|r| r.committed()));
+            }
+            done.store(true, Ordering::SeqCst);
+            ok
+        })
+    };
+    let (mut busy, mut failed) = (Vec::new(), 0);
+    while !done.load(Ordering::SeqCst) {
+        let started = Instant::now();
+        match client.echo().await {
+            Ok(()) => busy.push(started.elapsed()),
+            Err(_) => failed += 1,
+        }
+    }
+    let committed = reloader.join().unwrap_or(0);
+    drop(client);
+    thread.shutdown();
+    Ok((quiet, busy, failed, committed))
+}
+
+/// A newline-delimited JSON-RPC client: one request in flight at a time.
+struct LineClient<R, W> {
+    reader: BufReader<R>,
+    writer: W,
+    next_id: u64,
+    line: String,
+}
+
+impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> LineClient<R, W> {
+    fn new(reader: R, writer: W) -> Self {
+        LineClient {
+            reader: BufReader::new(reader),
+            writer,
+            next_id: 0,
+            line: String::new(),
+        }
+    }
+
+    async fn initialize(&mut self) -> anyhow::Result<()> {
+        let params = json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "omnysys-bench", "version": "0"}});
+        self.request("initialize", params).await?;
+        self.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
+            .await
+    }
+
+    /// One `fixture_echo` call; an error unless it answered without `isError`.
+    async fn echo(&mut self) -> anyhow::Result<()> {
+        let result = self
+            .request(
+                "tools/call",
+                json!({"name": "fixture_echo", "arguments": {"text": "x"}}),
+            )
+            .await?;
+        if result
+            .get("isError")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+        {
+            bail!("isError: {result}");
+        }
+        Ok(())
+    }
+
+    async fn request(&mut self, method: &str, params: Value) -> anyhow::Result<Value> {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .await?;
+        loop {
+            self.line.clear();
+            if self.reader.read_line(&mut self.line).await? == 0 {
+                bail!("server closed the stream");
+            }
+            let message: Value = serde_json::from_str(&self.line)?;
+            if message.get("id").and_then(Value::as_u64) == Some(id) {
+                return message
+                    .get("result")
+                    .cloned()
+                    .with_context(|| format!("error response: {message}"));
+            }
+        }
+    }
+
+    async fn send(&mut self, message: &Value) -> anyhow::Result<()> {
+        let mut bytes = serde_json::to_vec(message)?;
+        bytes.push(b'\n');
+        self.writer.write_all(&bytes).await?;
+        self.writer.flush().await?;
+        Ok(())
+    }
+}
