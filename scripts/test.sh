@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 
+bash scripts/install-test-tools.sh
 echo "== build: release engine and every plugin"
 cargo build --release --workspace --locked
 echo "== build: a debug fixture (a library of another profile)"
@@ -19,3 +20,4 @@ cargo test --release --workspace --locked 2>&1 | tee "$log"
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($i ~ /^passed;?$/) p += $(i-1); if ($i ~ /^failed;?$/) f += $(i-1) } }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
 rm -f "$log"
+bash scripts/test-mcp-clients.sh

@@ -89,6 +89,7 @@ impl Engine {
     pub fn reload(&mut self, changes: Vec<ReloadChange>) -> ReloadReport {
         let revision = self.world.resource::<ToolCatalog>().revision;
         let report = reload(&mut self.world, &mut self.plugins, changes);
+        crate::index::queue_stale(&mut self.world);
         self.emit(EngineEvent::Reloaded(report.records.clone()));
         let now = self.world.resource::<ToolCatalog>().revision;
         if now != revision {
@@ -132,6 +133,7 @@ impl Engine {
         name: &str,
         invocation: ToolInvocation,
     ) -> Result<ToolReply, CallError> {
+        self.analyse_files_named_in(&invocation);
         let catalog = self.world.resource::<ToolCatalog>();
         let system = catalog
             .tools
@@ -141,6 +143,36 @@ impl Engine {
         self.world
             .run_system_with(system, invocation)
             .map_err(|e| CallError::System(name.to_owned(), e.to_string()))
+    }
+
+    /// Analyses, before a tool runs, the queued files its arguments name (critical priority),
+    /// telling the client through progress events while it waits.
+    fn analyse_files_named_in(&mut self, invocation: &ToolInvocation) {
+        let root = self
+            .world
+            .resource::<omnysys_api::schema::ProjectRoot>()
+            .0
+            .clone();
+        let paths: Vec<String> = crate::tools::path_arguments(&invocation.args)
+            .filter_map(|raw| omnysys_api::paths::normalize(&root, raw).ok())
+            .filter(|p| crate::index::queue::find(&self.world, p).is_some())
+            .collect();
+        if paths.is_empty() {
+            return;
+        }
+        let total = paths.len() as f64;
+        let progress = |done: f64, message: &str| {
+            if let Some(events) = &invocation.events {
+                events(omnysys_api::tool::ToolEvent::Progress {
+                    progress: done,
+                    total: Some(total),
+                    message: Some(message.to_owned()),
+                });
+            }
+        };
+        progress(0.0, "waiting for queued files to be analysed");
+        let n = crate::index::analyse_now(&mut self.world, &paths);
+        progress(n as f64, "analysed");
     }
 
     /// The digest of all persistent state.

@@ -34,12 +34,13 @@ pub struct EngineThread {
 }
 
 impl EngineThread {
-    /// Moves `engine` onto a new thread. `tick` runs between jobs at least every `period`.
+    /// Moves `engine` onto a new thread. `tick` runs after every job and at least every
+    /// `period`; while it returns true (more background work), jobs are polled without waiting.
     ///
     /// # Panics
     ///
     /// When the OS refuses to start a thread.
-    pub fn spawn(engine: Engine, period: Duration, tick: fn(&mut Engine)) -> Self {
+    pub fn spawn(engine: Engine, period: Duration, tick: fn(&mut Engine) -> bool) -> Self {
         let (tx, rx) = crossbeam_channel::unbounded::<Job>();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
@@ -83,16 +84,18 @@ fn serve_jobs(
     mut engine: Engine,
     jobs: Receiver<Job>,
     period: Duration,
-    tick: fn(&mut Engine),
+    tick: fn(&mut Engine) -> bool,
     stop: &AtomicBool,
 ) {
+    let mut busy = false;
     while !stop.load(Ordering::SeqCst) {
-        match jobs.recv_timeout(period) {
+        let wait = if busy { Duration::ZERO } else { period };
+        match jobs.recv_timeout(wait) {
             Ok(job) => job(&mut engine),
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
         }
-        tick(&mut engine);
+        busy = tick(&mut engine);
     }
 }
 

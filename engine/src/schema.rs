@@ -32,6 +32,8 @@ pub fn register_schema(world: &mut World) {
     world.init_resource::<ExtractorCatalog>();
     world.init_resource::<ReloadHistory>();
     world.init_resource::<crate::watch::ChangeLog>();
+    world.init_resource::<crate::index::QueueIndex>();
+    world.init_resource::<crate::index::IndexConfig>();
     register_system_types(world);
 }
 

@@ -307,8 +307,15 @@ where
 {
     Box::new(move |ctx, args| {
         crate::guard::contain(|| {
-            let args: A = serde_json::from_value(args.clone())
-                .map_err(|e| ToolError::invalid_arguments(format!("invalid arguments: {e}")))?;
+            let args: A = serde_path_to_error::deserialize(args).map_err(|e| {
+                let path = e.path().to_string();
+                let field = if path == "." {
+                    String::new()
+                } else {
+                    format!("`{path}`: ")
+                };
+                ToolError::invalid_arguments(format!("invalid arguments: {field}{}", e.inner()))
+            })?;
             let result = f(ctx, args)?;
             serde_json::to_value(result).map_err(|e| ToolError::failed(e.to_string()))
         })?

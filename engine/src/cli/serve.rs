@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use omnysys::handle::EngineThread;
-use omnysys::index::index_project;
 use omnysys::mcp::http::{HttpOptions, bind, serve_http};
 use omnysys::mcp::stdio::{protect_stdout, serve_stdio};
 use omnysys::mcp::{McpOptions, McpServer};
@@ -48,9 +47,18 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         greet(&args, &engine);
     }
     let watch = engine.toolset.as_ref().map(|t| t.watch.clone());
-    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| {});
+    let project_root = engine.settings.project.clone();
+    let index_settings = engine
+        .toolset
+        .as_ref()
+        .map(|t| t.index.clone())
+        .unwrap_or_default();
+    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |e| {
+        omnysys::index::index_tick(&mut e.world)
+    });
     let handle = thread.handle();
-    handle_index(&handle);
+    start_indexing(&handle, index_settings)?;
+    let _project_watcher = watch_project(&handle, project_root.clone());
     let _watcher = match watch {
         Some(w) if w.enabled => Some(omnysys::watch::spawn_watcher(handle.clone(), w.debounce)?),
         _ => None,
@@ -82,21 +90,29 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Queues the initial index as the engine's first job: calls wait behind it.
-fn handle_index(handle: &omnysys::handle::EngineHandle) {
-    let handle = handle.clone();
-    std::thread::spawn(move || {
-        let report = handle.run(|e| index_project(&mut e.world));
-        if let Ok(r) = report {
-            tracing::info!(
-                files = r.files,
-                extracted = r.extracted,
-                edges = r.edges,
-                elapsed_ms = r.elapsed.as_millis() as u64,
-                "index ready"
-            );
-        }
-    });
+/// Scans the project (queueing what needs analysis, which the engine thread then works
+/// through between requests) and starts the project watcher.
+fn start_indexing(
+    handle: &omnysys::handle::EngineHandle,
+    settings: omnysys::toolset::IndexSettings,
+) -> anyhow::Result<()> {
+    let found = handle.run(move |e| {
+        e.world
+            .insert_resource(omnysys::index::IndexConfig(settings));
+        omnysys::index::scan_project(&mut e.world)
+    })?;
+    tracing::info!(files = found, "project scanned; indexing in the background");
+    Ok(())
+}
+
+/// Watches the project for edits.
+fn watch_project(
+    handle: &omnysys::handle::EngineHandle,
+    root: std::path::PathBuf,
+) -> Option<omnysys::watch::Watcher> {
+    omnysys::watch::spawn_project_watcher(handle.clone(), root, Duration::from_millis(50))
+        .map_err(|e| tracing::warn!(error = %e, "cannot watch the project; edits will not be seen"))
+        .ok()
 }
 
 async fn cancel_on_signal(shutdown: CancellationToken) {

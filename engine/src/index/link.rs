@@ -10,23 +10,34 @@ use omnysys_api::schema::{CacheEntry, FileIndex};
 
 use super::resolve::resolve_specifier;
 
-/// Resolves imports of every file and rebuilds the graph; returns (edges, unresolved locals).
-pub fn link_all(world: &mut World) -> (usize, usize) {
+/// Resolves imports of every file and rebuilds the graph; returns the number of local imports
+/// that resolved to no file.
+pub fn link_all(world: &mut World) -> usize {
+    let paths: Vec<String> = world.resource::<FileIndex>().0.keys().cloned().collect();
+    *world.resource_mut::<DependencyGraph>() = DependencyGraph::default();
+    link_files(world, &paths)
+}
+
+/// Resolves the imports of `paths` and replaces their outgoing edges (each file in one step);
+/// returns the number of local imports that resolved to no file.
+pub fn link_files(world: &mut World, paths: &[String]) -> usize {
     let files = world.resource::<FileIndex>().0.clone();
-    let mut graph = DependencyGraph::default();
     let mut unresolved = 0;
-    for (path, entity) in &files {
-        let Some(entry) = world.get::<CacheEntry>(*entity).cloned() else {
+    for path in paths {
+        let Some(entity) = files.get(path).copied() else {
+            continue;
+        };
+        let Some(entry) = world.get::<CacheEntry>(entity).cloned() else {
             continue;
         };
         let (entry, misses) = resolve_entry(path, entry, &files);
         unresolved += misses;
-        graph.set_edges(path, edges_of(path, &entry));
-        world.entity_mut(*entity).insert(entry);
+        world
+            .resource_mut::<DependencyGraph>()
+            .set_edges(path, edges_of(path, &entry));
+        world.entity_mut(entity).insert(entry);
     }
-    let edges = graph.edge_count();
-    *world.resource_mut::<DependencyGraph>() = graph;
-    (edges, unresolved)
+    unresolved
 }
 
 fn resolve_entry(

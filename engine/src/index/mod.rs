@@ -1,166 +1,259 @@
-//! Indexing a project: walk, hash, extract with the served extractors, resolve, link.
+//! Indexing a project: walk, queue, analyse, resolve, link — incrementally.
 //!
-//! This first version indexes synchronously on the engine thread (extraction itself runs in
-//! parallel on the extractors' generation threads). Files whose hash and extractor version are
-//! unchanged are not extracted again.
+//! A scan stats every file an extractor handles and queues the new and changed ones (size and
+//! mtime as a fast path; the content hash decides when a queued file is analysed). The engine
+//! thread analyses the queue a batch at a time between requests ([`index_tick`]), most urgent
+//! first: a file a tool is waiting for is critical, a user edit high, the initial index medium,
+//! re-extraction after an extractor upgrade low. Files keep their previous facts until new ones
+//! replace them in one step.
 
 mod link;
+pub mod process;
+pub mod queue;
 mod resolve;
 mod walk;
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bevy_ecs::entity::Entity;
 use bevy_ecs::world::World;
 use omnysys_api::schema::{
-    CacheEntry, FileHash, FileIndex, IndexPhase, IndexingState, ProjectRoot, SourceFile,
+    CacheEntry, FileIndex, IndexPhase, IndexingState, Priority, ProjectRoot, QueueReason,
+    SourceFile,
 };
 
-use crate::tools::{ExtractJob, ExtractorCatalog, ExtractorEntry};
+use crate::tools::ExtractorCatalog;
+use crate::toolset::IndexSettings;
 
+pub use link::{link_all, link_files};
+pub use process::BatchReport;
+pub use queue::QueueIndex;
 pub use resolve::resolve_specifier;
+pub use walk::{ALWAYS_EXCLUDED, relative_if_handled};
 
-/// What an index pass did.
+/// Files analysed per tick of the engine thread.
+pub const BATCH: usize = 256;
+
+/// What a full index did.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct IndexReport {
     /// Files found.
     pub files: usize,
-    /// Files extracted in this pass.
+    /// Files extracted.
     pub extracted: usize,
-    /// Files that failed to extract.
+    /// Files unchanged since the last analysis.
+    pub unchanged: usize,
+    /// Files that could not be analysed, with why.
     pub failed: Vec<(String, String)>,
     /// File→file edges.
     pub edges: usize,
-    /// Imports of local-looking specifiers that resolved to no file.
+    /// Local imports that resolved to no file.
     pub unresolved: usize,
     /// Wall time.
     #[serde(skip)]
     pub elapsed: Duration,
 }
 
-/// Indexes the project into `world`.
+/// Scans and analyses the whole project now (for one-shot commands and scenarios).
 pub fn index_project(world: &mut World) -> IndexReport {
     let started = Instant::now();
-    set_phase(world, IndexPhase::Scanning, 0, 0);
-    let root = world.resource::<ProjectRoot>().0.clone();
-    let catalog = world.resource::<ExtractorCatalog>().extractors.clone();
-    let found = walk::source_files(&root, &catalog);
+    let files = scan_project(world);
     let mut report = IndexReport {
-        files: found.len(),
+        files,
         ..Default::default()
     };
-    let mut jobs: BTreeMap<String, (ExtractorEntry, Vec<ExtractJob>)> = BTreeMap::new();
-    for file in found {
-        let entity = upsert_file(world, &file);
-        if needs_extraction(world, entity, &file.extractor) {
-            let slot = jobs
-                .entry(file.extractor.name.clone())
-                .or_insert_with(|| (file.extractor.clone(), Vec::new()));
-            slot.1.push(ExtractJob {
-                path: file.path.clone(),
-                bytes: file.bytes,
-            });
+    loop {
+        let items = queue::take(world, usize::MAX);
+        if items.is_empty() {
+            break;
         }
+        let batch = analyse(world, items);
+        report.extracted += batch.extracted;
+        report.unchanged += batch.unchanged;
+        report.failed.extend(batch.failed);
     }
-    let total = report.files as u64;
-    let pending: u64 = jobs.values().map(|(_, j)| j.len() as u64).sum();
-    set_phase(world, IndexPhase::Extracting, total - pending, total);
-    for (_, (extractor, batch)) in jobs {
-        extract_batch(world, &extractor, batch, &mut report);
-    }
-    set_phase(world, IndexPhase::Linking, total, total);
-    let (edges, unresolved) = link::link_all(world);
-    report.edges = edges;
-    report.unresolved = unresolved;
-    set_phase(world, IndexPhase::Ready, total, total);
+    report.unresolved = link_all(world);
+    report.edges = world
+        .resource::<omnysys_api::graph::DependencyGraph>()
+        .edge_count();
+    update_state(world);
     report.elapsed = started.elapsed();
     report
 }
 
-fn set_phase(world: &mut World, phase: IndexPhase, done: u64, total: u64) {
-    *world.resource_mut::<IndexingState>() = IndexingState {
-        is_indexing: phase != IndexPhase::Ready,
-        done,
-        total,
-        phase,
+/// Walks the project: queues new and changed files (medium priority), and vanished ones so their
+/// facts are removed. Returns the number of files found.
+pub fn scan_project(world: &mut World) -> usize {
+    let root = world.resource::<ProjectRoot>().0.clone();
+    let settings = world
+        .get_resource::<IndexConfig>()
+        .map(|c| c.0.clone())
+        .unwrap_or_default();
+    let found = walk::source_files(&root, &extensions(world), &settings);
+    let mut known: std::collections::BTreeSet<String> =
+        world.resource::<FileIndex>().0.keys().cloned().collect();
+    for file in &found {
+        known.remove(&file.path);
+        if !unchanged_on_disk(world, file) {
+            queue::enqueue(
+                world,
+                &file.path,
+                Priority::Medium,
+                QueueReason::InitialIndex,
+            );
+        }
+    }
+    for vanished in known {
+        queue::enqueue(world, &vanished, Priority::High, QueueReason::Removed);
+    }
+    begin_pass(world);
+    found.len()
+}
+
+/// The tool set's index settings, as a resource.
+#[derive(bevy_ecs::resource::Resource, Clone, Debug, Default)]
+pub struct IndexConfig(pub IndexSettings);
+
+/// File extensions the served extractors handle.
+pub fn extensions(world: &World) -> Vec<String> {
+    let catalog = world.resource::<ExtractorCatalog>();
+    catalog
+        .extractors
+        .values()
+        .flat_map(|e| e.extensions.iter().cloned())
+        .collect()
+}
+
+fn unchanged_on_disk(world: &World, file: &walk::FoundPath) -> bool {
+    let Some(entity) = world.resource::<FileIndex>().0.get(&file.path).copied() else {
+        return false;
+    };
+    let same_meta = world
+        .get::<SourceFile>(entity)
+        .is_some_and(|s| s.size == file.size && s.mtime_ns == file.mtime_ns);
+    same_meta && world.get::<CacheEntry>(entity).is_some()
+}
+
+/// Analyses one batch of the queue; returns true while work remains.
+pub fn index_tick(world: &mut World) -> bool {
+    let items = queue::take(world, BATCH);
+    if items.is_empty() {
+        return false;
+    }
+    analyse(world, items);
+    update_state(world);
+    queue::len(world) > 0
+}
+
+/// Moves the queued ones among `paths` to critical and analyses them now; returns how many
+/// were waiting.
+pub fn analyse_now(world: &mut World, paths: &[String]) -> usize {
+    let items = queue::take_paths(world, paths);
+    let n = items.len();
+    if n > 0 {
+        analyse(world, items);
+        update_state(world);
+    }
+    n
+}
+
+/// Queues a file the project watcher saw change (high priority).
+pub fn queue_change(world: &mut World, path: &str, exists: bool) {
+    let known = world.resource::<FileIndex>().0.contains_key(path);
+    let reason = match (exists, known) {
+        (false, _) => QueueReason::Removed,
+        (true, false) => QueueReason::Created,
+        (true, true) => QueueReason::Modified,
+    };
+    queue::enqueue(world, path, Priority::High, reason);
+    begin_pass(world);
+}
+
+/// Queues, at low priority, every file whose facts came from another version of its extractor.
+pub fn queue_stale(world: &mut World) -> usize {
+    let catalog = world.resource::<ExtractorCatalog>().extractors.clone();
+    let stale: Vec<String> = match world.try_query::<(&SourceFile, &CacheEntry)>() {
+        Some(mut q) => q
+            .iter(world)
+            .filter(|(_, e)| {
+                catalog
+                    .get(&e.extractor)
+                    .is_some_and(|x| x.version != e.extractor_version)
+            })
+            .map(|(s, _)| s.path.clone())
+            .collect(),
+        None => Vec::new(),
+    };
+    for path in &stale {
+        queue::enqueue(world, path, Priority::Low, QueueReason::ExtractorUpgraded);
+    }
+    if !stale.is_empty() {
+        begin_pass(world);
+    }
+    stale.len()
+}
+
+/// Files with facts from an older extractor version (served from those facts meanwhile).
+pub fn stale_count(world: &World) -> usize {
+    let catalog = world.resource::<ExtractorCatalog>();
+    let Some(mut q) = world.try_query::<&CacheEntry>() else {
+        return 0;
+    };
+    q.iter(world)
+        .filter(|e| {
+            catalog
+                .extractors
+                .get(&e.extractor)
+                .is_some_and(|x| x.version != e.extractor_version)
+        })
+        .count()
+}
+
+fn analyse(world: &mut World, items: Vec<omnysys_api::schema::QueueItem>) -> BatchReport {
+    let max = world
+        .get_resource::<IndexConfig>()
+        .map_or(process::DEFAULT_MAX_FILE_BYTES, |c| {
+            c.0.max_file_bytes
+        });
+    let n = items.len() as u64;
+    let report = process::process(world, items, max);
+    if report.files_changed {
+        link_all(world);
+    } else {
+        link_files(world, &report.changed);
+    }
+    world.resource_mut::<IndexingState>().done += n;
+    for (path, reason) in &report.failed {
+        tracing::warn!(file = %path, %reason, "not analysed");
+    }
+    report
+}
+
+fn begin_pass(world: &mut World) {
+    let queued = queue::len(world) as u64;
+    if queued == 0 {
+        return; // nothing to do: the last pass's numbers stand
+    }
+    let mut state = world.resource_mut::<IndexingState>();
+    if !state.is_indexing {
+        state.done = 0;
+    }
+    state.is_indexing = queued > 0;
+    state.total = state.done + queued;
+    state.phase = if queued > 0 {
+        IndexPhase::Extracting
+    } else {
+        IndexPhase::Ready
     };
 }
 
-fn upsert_file(world: &mut World, file: &walk::FoundFile) -> Entity {
-    let source = SourceFile {
-        path: file.path.clone(),
-        size: file.size,
-        mtime_ns: file.mtime_ns,
+fn update_state(world: &mut World) {
+    let queued = queue::len(world) as u64;
+    let mut state = world.resource_mut::<IndexingState>();
+    state.total = state.done + queued;
+    state.is_indexing = queued > 0;
+    state.phase = if queued > 0 {
+        IndexPhase::Extracting
+    } else {
+        IndexPhase::Ready
     };
-    let existing = world.resource::<FileIndex>().0.get(&file.path).copied();
-    match existing {
-        Some(entity) => {
-            world
-                .entity_mut(entity)
-                .insert((source, FileHash(file.hash)));
-            entity
-        }
-        None => {
-            let entity = world.spawn((source, FileHash(file.hash))).id();
-            world
-                .resource_mut::<FileIndex>()
-                .0
-                .insert(file.path.clone(), entity);
-            entity
-        }
-    }
-}
-
-fn needs_extraction(world: &World, entity: Entity, extractor: &ExtractorEntry) -> bool {
-    let hash = world.get::<FileHash>(entity).map(|h| h.0);
-    match world.get::<CacheEntry>(entity) {
-        Some(entry) => {
-            Some(entry.content_hash) != hash
-                || entry.extractor != extractor.name
-                || entry.extractor_version != extractor.version
-        }
-        None => true,
-    }
-}
-
-fn extract_batch(
-    world: &mut World,
-    extractor: &ExtractorEntry,
-    batch: Vec<ExtractJob>,
-    report: &mut IndexReport,
-) {
-    let hashes: BTreeMap<String, u64> = batch
-        .iter()
-        .map(|j| (j.path.clone(), xxhash_rust::xxh3::xxh3_64(&j.bytes)))
-        .collect();
-    let results = match world.run_system_with(extractor.system, batch) {
-        Ok(results) => results,
-        Err(e) => {
-            report.failed.push((extractor.name.clone(), e.to_string()));
-            return;
-        }
-    };
-    for result in results {
-        let facts = match result.outcome {
-            Ok(facts) => facts,
-            Err(reason) => {
-                tracing::warn!(file = %result.path, %reason, "extraction failed");
-                report.failed.push((result.path, reason));
-                continue;
-            }
-        };
-        let Some(entity) = world.resource::<FileIndex>().0.get(&result.path).copied() else {
-            continue;
-        };
-        let entry = CacheEntry {
-            facts: Arc::new(facts),
-            extractor: extractor.name.clone(),
-            extractor_version: extractor.version.clone(),
-            content_hash: hashes.get(&result.path).copied().unwrap_or(0),
-        };
-        world.entity_mut(entity).insert(entry);
-        report.extracted += 1;
-    }
 }

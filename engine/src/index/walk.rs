@@ -1,80 +1,102 @@
-//! Walking the project: `.gitignore` honoured, engine and vendor directories skipped.
+//! Walking the project: `.gitignore` honoured, engine and vendor directories skipped, the tool
+//! set's include/exclude globs applied.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
-use crate::tools::ExtractorEntry;
+use crate::toolset::IndexSettings;
 
 /// Directories never indexed.
 pub const ALWAYS_EXCLUDED: &[&str] = &[".omnysys", ".git", "node_modules", "target"];
 
-/// A file some extractor handles, read and hashed.
-pub struct FoundFile {
+/// A file found by the walk, before it is read.
+pub struct FoundPath {
     /// Project-relative, `/`-separated.
     pub path: String,
-    /// Bytes.
-    pub bytes: Vec<u8>,
-    /// xxh3-64 of the bytes.
-    pub hash: u64,
-    /// Size.
+    /// Size in bytes.
     pub size: u64,
     /// Modification time, ns since the epoch.
     pub mtime_ns: u64,
-    /// The extractor that handles it.
-    pub extractor: ExtractorEntry,
 }
 
-/// Every file under `root` that one of `extractors` handles, sorted by path.
-pub fn source_files(root: &Path, extractors: &BTreeMap<String, ExtractorEntry>) -> Vec<FoundFile> {
-    let walker = ignore::WalkBuilder::new(root)
+/// Every file under `root` with one of `extensions`, sorted by path.
+pub fn source_files(
+    root: &Path,
+    extensions: &[String],
+    settings: &IndexSettings,
+) -> Vec<FoundPath> {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
         .hidden(false)
         .require_git(false)
-        .filter_entry(|e| !ALWAYS_EXCLUDED.iter().any(|x| e.file_name() == *x))
-        .build();
-    let mut found: Vec<FoundFile> = walker
+        .filter_entry(|e| !ALWAYS_EXCLUDED.iter().any(|x| e.file_name() == *x));
+    if let Some(overrides) = overrides(root, settings) {
+        builder.overrides(overrides);
+    }
+    let mut found: Vec<FoundPath> = builder
+        .build()
         .filter_map(|entry| {
             entry
                 .map_err(|e| tracing::warn!(error = %e, "walk error"))
                 .ok()
         })
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .filter_map(|e| read_file(root, e.path(), extractors))
+        .filter_map(|e| found_path(root, e.path(), extensions))
         .collect();
     found.sort_by(|a, b| a.path.cmp(&b.path));
     found
 }
 
-fn read_file(
-    root: &Path,
-    path: &Path,
-    extractors: &BTreeMap<String, ExtractorEntry>,
-) -> Option<FoundFile> {
+/// The relative path of `path` if an extractor handles its extension.
+pub fn relative_if_handled(root: &Path, path: &Path, extensions: &[String]) -> Option<String> {
     let ext = path.extension()?.to_str()?;
-    let extractor = extractors
-        .values()
-        .find(|e| e.extensions.iter().any(|x| x == ext))?
-        .clone();
-    let relative = path
-        .strip_prefix(root)
-        .ok()?
-        .to_string_lossy()
-        .replace('\\', "/");
-    let bytes = std::fs::read(path)
-        .map_err(|e| tracing::warn!(file = %relative, error = %e, "cannot read"))
+    if !extensions.iter().any(|x| x == ext) {
+        return None;
+    }
+    let relative = path.strip_prefix(root).ok()?;
+    if relative
+        .components()
+        .any(|c| ALWAYS_EXCLUDED.iter().any(|x| c.as_os_str() == *x))
+    {
+        return None;
+    }
+    Some(relative.to_string_lossy().replace('\\', "/"))
+}
+
+fn found_path(root: &Path, path: &Path, extensions: &[String]) -> Option<FoundPath> {
+    let relative = relative_if_handled(root, path, extensions)?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| tracing::warn!(file = %relative, error = %e, "cannot stat"))
         .ok()?;
-    let meta = std::fs::metadata(path).ok()?;
-    let mtime_ns = meta
-        .modified()
+    Some(FoundPath {
+        path: relative,
+        size: meta.len(),
+        mtime_ns: mtime_ns(&meta),
+    })
+}
+
+/// Modification time in ns since the epoch (0 if unknown).
+pub fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as u64);
-    Some(FoundFile {
-        hash: xxhash_rust::xxh3::xxh3_64(&bytes),
-        size: bytes.len() as u64,
-        path: relative,
-        bytes,
-        mtime_ns,
-        extractor,
-    })
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+fn overrides(root: &Path, settings: &IndexSettings) -> Option<ignore::overrides::Override> {
+    if settings.include.is_empty() && settings.exclude.is_empty() {
+        return None;
+    }
+    let mut builder = ignore::overrides::OverrideBuilder::new(root);
+    for glob in &settings.include {
+        let _ = builder
+            .add(glob)
+            .map_err(|e| tracing::warn!(%glob, error = %e, "bad include glob"));
+    }
+    for glob in &settings.exclude {
+        let _ = builder
+            .add(&format!("!{glob}"))
+            .map_err(|e| tracing::warn!(%glob, error = %e, "bad exclude glob"));
+    }
+    builder.build().ok()
 }

@@ -79,8 +79,8 @@ impl Peers {
         }
     }
 
-    /// Sends a log notification to one peer if it is a legacy client (2026-07-28 clients get no
-    /// `notifications/message` unasked) and `level` passes the level it set, if any.
+    /// Sends a log notification to a legacy peer if `level` passes the level set with
+    /// `logging/setLevel`, if any.
     pub async fn log_to(
         &self,
         peer: &Peer<RoleServer>,
@@ -88,8 +88,22 @@ impl Peers {
         message: serde_json::Value,
     ) {
         let threshold = *lock(&self.log_level);
-        let below = threshold.is_some_and(|t| severity(level) < severity(t));
-        if below || peer.peer_info().is_none() {
+        if threshold.is_some_and(|t| severity(level) < severity(t)) {
+            return;
+        }
+        let param = LoggingMessageNotificationParam::new(level, message).with_logger("omnysys");
+        let _ = peer.notify_logging_message(param).await;
+    }
+
+    /// Sends a log notification for a 2026-07-28 request that asked for `min` or above.
+    pub async fn log_unfiltered(
+        &self,
+        peer: &Peer<RoleServer>,
+        level: LoggingLevel,
+        min: LoggingLevel,
+        message: serde_json::Value,
+    ) {
+        if severity(level) < severity(min) {
             return;
         }
         let param = LoggingMessageNotificationParam::new(level, message).with_logger("omnysys");

@@ -1,5 +1,6 @@
 //! Forwarding a running tool's events to the client that called it: progress notifications
-//! when the request carried a progress token, log notifications for legacy clients.
+//! when the request carried a progress token; log notifications for legacy clients (at the level
+//! they set) and for 2026-07-28 requests that asked for them in `_meta`.
 #![expect(
     deprecated,
     reason = "MCP logging is deprecated by SEP-2577, but legacy clients still read log notifications"
@@ -16,16 +17,39 @@ use rmcp::service::RequestContext;
 use super::server::Shared;
 use crate::plugin::EventSender;
 
-/// A sender the tool's thread can call; events are sent to the client from a tokio task, in
-/// order.
+/// Which log notifications a call may send.
+#[derive(Clone, Copy)]
+enum LogPolicy {
+    /// A legacy client: the level it set with `logging/setLevel`, if any.
+    Legacy,
+    /// A 2026-07-28 request that asked for logs at this level or above in its `_meta`.
+    AtLeast(LoggingLevel),
+    /// A 2026-07-28 request that did not ask: no `notifications/message`.
+    Never,
+}
+
+/// True for requests of protocol 2026-07-28 or later (no sessions, no `logging/setLevel`).
+pub(super) fn is_modern(ctx: &RequestContext<RoleServer>) -> bool {
+    ctx.protocol_version()
+        .is_some_and(|v| v.as_str() >= "2026-07-28")
+}
+
+/// A sender the tool's thread can call, and the task that forwards its events to the client in
+/// order. The task ends once every sender is dropped; await it before answering, so that no
+/// event arrives after the result.
 pub(super) fn event_sender(
     ctx: &RequestContext<RoleServer>,
     shared: Arc<Shared>,
-) -> Option<EventSender> {
+) -> (EventSender, tokio::task::JoinHandle<()>) {
     let token = ctx.meta.get_progress_token();
     let peer = ctx.peer.clone();
+    let policy = match (is_modern(ctx), ctx.meta.log_level()) {
+        (false, _) => LogPolicy::Legacy,
+        (true, Some(level)) => LogPolicy::AtLeast(level),
+        (true, None) => LogPolicy::Never,
+    };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ToolEvent>();
-    tokio::spawn(async move {
+    let forwarder = tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
             match event {
                 ToolEvent::Progress {
@@ -40,17 +64,25 @@ pub(super) fn event_sender(
                     let _ = peer.notify_progress(param).await;
                 }
                 ToolEvent::Log { level, message } => {
-                    shared
-                        .peers
-                        .log_to(&peer, level_of(level), serde_json::Value::String(message))
-                        .await;
+                    let (level, message) = (level_of(level), serde_json::Value::String(message));
+                    match policy {
+                        LogPolicy::Legacy => shared.peers.log_to(&peer, level, message).await,
+                        LogPolicy::AtLeast(min) => {
+                            shared
+                                .peers
+                                .log_unfiltered(&peer, level, min, message)
+                                .await
+                        }
+                        LogPolicy::Never => {}
+                    }
                 }
             }
         }
     });
-    Some(Arc::new(move |event| {
+    let sender: EventSender = Arc::new(move |event| {
         let _ = tx.send(event);
-    }))
+    });
+    (sender, forwarder)
 }
 
 fn level_of(level: LogLevel) -> LoggingLevel {

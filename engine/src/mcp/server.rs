@@ -48,6 +48,8 @@ pub(super) struct Shared {
     pub tools: RwLock<Arc<ToolSnapshot>>,
     pub peers: Peers,
     pub options: McpOptions,
+    /// Calls that exceeded the time limit (their jobs may still be running).
+    pub stuck_calls: std::sync::atomic::AtomicU64,
 }
 
 impl McpServer {
@@ -69,9 +71,18 @@ impl McpServer {
             tools: RwLock::new(Arc::new(snapshot)),
             peers: Peers::default(),
             options,
+            stuck_calls: Default::default(),
         });
         tokio::spawn(super::events::relay(shared.clone(), events));
         Ok(McpServer { shared })
+    }
+
+    /// Remembers a legacy peer for list_changed and reload logs (2026-07-28 clients listen
+    /// through `subscriptions/listen` instead).
+    fn remember_peer(&self, ctx: &RequestContext<RoleServer>) {
+        if !super::progress::is_modern(ctx) {
+            self.shared.peers.add_legacy(&ctx.peer);
+        }
     }
 
     fn snapshot(&self) -> Arc<ToolSnapshot> {
@@ -104,7 +115,7 @@ impl ServerHandler for McpServer {
         _: Option<PaginatedRequestParams>,
         ctx: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        self.shared.peers.add_legacy(&ctx.peer);
+        self.remember_peer(&ctx);
         let tools = self.snapshot().tools.clone();
         Ok(ListToolsResult::with_all_items(tools)
             .with_ttl_ms(1000)
@@ -120,11 +131,12 @@ impl ServerHandler for McpServer {
         request: CallToolRequestParams,
         ctx: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        self.shared.peers.add_legacy(&ctx.peer);
+        self.remember_peer(&ctx);
         let name = request.name.to_string();
         let args = serde_json::Value::Object(request.arguments.unwrap_or_default());
         let cancelled = ctx.ct.clone();
-        let events = super::progress::event_sender(&ctx, self.shared.clone());
+        let (events, forwarder) = super::progress::event_sender(&ctx, self.shared.clone());
+        let events = Some(events);
         let job = {
             let (name, cancelled) = (name.clone(), cancelled.clone());
             move |e: &mut crate::Engine| {
@@ -140,6 +152,15 @@ impl ServerHandler for McpServer {
             r = tokio::time::timeout(timeout, self.shared.engine.run_async(job)) => r,
             () = cancelled.cancelled() => return Err(McpError::internal_error("cancelled", None)),
         };
+        if outcome.is_ok() {
+            // The job has finished and dropped its event sender: let the last progress and log
+            // notifications go out before the result.
+            let _ = tokio::time::timeout(Duration::from_secs(5), forwarder).await;
+        } else {
+            self.shared
+                .stuck_calls
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         match outcome {
             Err(_) => {
                 tracing::warn!(tool = %name, ?timeout, "tool call exceeded its time limit");
@@ -166,7 +187,7 @@ impl ServerHandler for McpServer {
         request: SetLevelRequestParams,
         ctx: RequestContext<RoleServer>,
     ) -> Result<(), McpError> {
-        self.shared.peers.add_legacy(&ctx.peer);
+        self.remember_peer(&ctx);
         self.shared.peers.set_log_level(request.level);
         Ok(())
     }

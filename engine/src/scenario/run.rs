@@ -85,7 +85,7 @@ pub fn run_scenario_file(
     let _ = std::fs::create_dir_all(&scratch);
     let engine =
         Engine::new(settings).map_err(|e| fail(0, "engine", "an engine", e.to_string()))?;
-    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| {});
+    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| false);
     let mut runner = Runner {
         handle: thread.handle(),
         locator: LibraryLocator::default(),

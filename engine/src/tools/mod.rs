@@ -2,8 +2,10 @@
 
 mod catalog;
 mod extract;
+mod paths;
 mod system;
 
 pub use catalog::{CatalogEntry, ExtractorCatalog, ExtractorEntry, ToolCatalog};
 pub use extract::{ExtractJob, ExtractResult, ExtractSystemId, extractor_system};
+pub use paths::path_arguments;
 pub use system::{CallError, tool_system};

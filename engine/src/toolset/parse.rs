@@ -96,7 +96,7 @@ pub struct WatchSettings {
 }
 
 /// Index settings.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IndexSettings {
     /// Globs a file must match (empty: every file an extractor handles).
     pub include: Vec<String>,
@@ -104,6 +104,12 @@ pub struct IndexSettings {
     pub exclude: Vec<String>,
     /// Files larger than this are recorded but not extracted.
     pub max_file_bytes: u64,
+}
+
+impl Default for IndexSettings {
+    fn default() -> Self {
+        IndexSettings { include: Vec::new(), exclude: Vec::new(), max_file_bytes: 1024 * 1024 }
+    }
 }
 
 /// A validated tool set.

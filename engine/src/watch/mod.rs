@@ -23,6 +23,7 @@
 mod classify;
 mod complete;
 mod log;
+mod project;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,7 @@ use notify::{RecursiveMode, Watcher as _};
 pub use classify::{ChangeClass, WatchContext, classify};
 pub use complete::{elf_complete, read_when_complete};
 pub use log::{ChangeEntry, ChangeLog};
+pub use project::spawn_project_watcher;
 
 use crate::engine::Engine;
 use crate::handle::EngineHandle;
@@ -45,6 +47,15 @@ use crate::toolset::{LibraryLocator, Toolset, diff_changes, load_toolset, worksp
 pub struct Watcher {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watcher {
+    fn new(stop: Arc<AtomicBool>, thread: std::thread::JoinHandle<()>) -> Self {
+        Watcher {
+            stop,
+            thread: Some(thread),
+        }
+    }
 }
 
 impl Drop for Watcher {
@@ -153,7 +164,7 @@ fn rewatch(
 }
 
 /// Waits for a first event, then for `debounce` without events; returns the distinct paths.
-fn collect_batch(
+pub(crate) fn collect_batch(
     rx: &crossbeam_channel::Receiver<PathBuf>,
     debounce: Duration,
     stop: &AtomicBool,

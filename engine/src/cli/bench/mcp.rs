@@ -142,7 +142,7 @@ async fn calls_during_reloads(
         expect: None,
         tools: None,
     }]);
-    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| {});
+    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| false);
     let handle = thread.handle();
     let server = McpServer::new(handle.clone(), McpOptions::default()).await?;
     let (client_io, server_io) = tokio::io::duplex(1 << 20);

@@ -1,0 +1,67 @@
+//! Watching the project: created, changed, deleted and renamed files become high-priority queue
+//! items; the engine thread analyses them between requests.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher as _};
+
+use super::Watcher;
+use crate::handle::EngineHandle;
+
+/// Starts watching `root` recursively.
+///
+/// # Errors
+///
+/// When the OS watcher cannot be created or `root` cannot be watched.
+pub fn spawn_project_watcher(
+    handle: EngineHandle,
+    root: PathBuf,
+    debounce: Duration,
+) -> notify::Result<Watcher> {
+    let (tx, rx) = crossbeam_channel::unbounded();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res
+            && !event.kind.is_access()
+        {
+            for path in event.paths {
+                let _ = tx.send(path);
+            }
+        }
+    })?;
+    watcher.watch(&root, RecursiveMode::Recursive)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name("omnysys-project-watch".into())
+        .spawn(move || {
+            let _watcher = watcher;
+            while !flag.load(Ordering::SeqCst) {
+                let batch = super::collect_batch(&rx, debounce, &flag);
+                if !batch.is_empty() && queue_batch(&handle, &root, batch).is_err() {
+                    return;
+                }
+            }
+        })
+        .map_err(|e| notify::Error::generic(&e.to_string()))?;
+    Ok(Watcher::new(stop, thread))
+}
+
+fn queue_batch(
+    handle: &EngineHandle,
+    root: &Path,
+    batch: BTreeSet<PathBuf>,
+) -> Result<(), crate::handle::EngineGone> {
+    let root = root.to_path_buf();
+    handle.run(move |engine| {
+        let extensions = crate::index::extensions(&engine.world);
+        for path in batch {
+            if let Some(relative) = crate::index::relative_if_handled(&root, &path, &extensions) {
+                crate::index::queue_change(&mut engine.world, &relative, path.exists());
+            }
+        }
+    })
+}

@@ -1,0 +1,32 @@
+//! Call sites: every `call` whose callee is an identifier or an attribute path.
+//!
+//! The callee is the path as written ([`names::path`]): `foo`, `self.bar`, `os.path.join`,
+//! `super().__init__`, `items[0].run`. Callees that are not paths (`(lambda: 1)()`,
+//! `(f or g)()`) are left out. Decorators with arguments (`@app.route("/")`) are calls made
+//! where the decorated definition is (module level for a module-level function). The caller is
+//! the innermost enclosing definition (a function, a method `Class.method`, or a class for
+//! calls in a class body), `None` at module level; the line is where the callee ends, so each
+//! link of a multi-line chain gets its own line.
+
+use omnysys_api::facts::{CallSite, Symbol};
+use tree_sitter::Node;
+
+use crate::names;
+use crate::parse::{Source, end_line};
+
+/// Records the call `node` makes, if it is a call.
+pub fn visit(node: Node<'_>, enclosing: Option<&Symbol>, src: Source<'_>, out: &mut Vec<CallSite>) {
+    if node.kind() != "call" {
+        return;
+    }
+    let Some(callee) = node.child_by_field_name("function") else {
+        return;
+    };
+    if let Some(name) = names::path(callee, src) {
+        out.push(CallSite {
+            caller: enclosing.map(|s| s.name.clone()),
+            callee: name,
+            line: end_line(callee),
+        });
+    }
+}

@@ -1,0 +1,96 @@
+//! Imports in source order, wherever they are (module level, functions, `try` blocks, ...).
+//!
+//! Specifiers and names (`resolved` is always `None`: the engine resolves specifiers):
+//! - `import a.b` and `import a.b as c` → `a.b`, `["*"]`; `import a, b` gives one import each.
+//! - `from a.b import x, y as z` → `a.b`, `["x", "y"]` (the imported names, not the aliases);
+//!   `from a import (x, y)` likewise; `from a import *` → `["*"]`.
+//! - Relative imports keep their dots: `from . import x` → `.`, `from ..pkg.mod import x` →
+//!   `..pkg.mod`.
+//! - `from __future__ import annotations` → `__future__`, `["annotations"]` (it is listed like
+//!   any import; the engine finds no file for it).
+//!
+//! Kind: `Type` for an import inside the body of `if TYPE_CHECKING:` (or `if
+//! typing.TYPE_CHECKING:`, or such an `elif`), at any depth; `Static` otherwise (also in the
+//! `else` branch of such an `if`).
+
+use omnysys_api::facts::{Import, ImportKind};
+use tree_sitter::Node;
+
+use crate::parse::{Source, child_of_kind, field_children, is_field, line};
+
+/// Records the imports `node` makes, if it is an import statement.
+pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
+    let found: Vec<(String, Vec<String>)> = match node.kind() {
+        "import_statement" => field_children(node, "name")
+            .into_iter()
+            .map(|name| (imported_name(name, src), vec!["*".to_owned()]))
+            .collect(),
+        "import_from_statement" => node
+            .child_by_field_name("module_name")
+            .map(|module| (src.compact(module), from_names(node, src)))
+            .into_iter()
+            .collect(),
+        "future_import_statement" => vec![("__future__".to_owned(), from_names(node, src))],
+        _ => return,
+    };
+    let kind = if under_type_checking(node, src) {
+        ImportKind::Type
+    } else {
+        ImportKind::Static
+    };
+    out.extend(found.into_iter().map(|(specifier, names)| Import {
+        specifier,
+        resolved: None,
+        names,
+        kind,
+        line: line(node),
+    }));
+}
+
+/// The dotted name of `a.b` or of `a.b as c` (the name, not the alias).
+fn imported_name(name: Node<'_>, src: Source<'_>) -> String {
+    match name.kind() {
+        "aliased_import" => name
+            .child_by_field_name("name")
+            .map(|n| src.compact(n))
+            .unwrap_or_default(),
+        _ => src.compact(name),
+    }
+}
+
+/// The names `from m import ...` imports: `["*"]` for a wildcard.
+fn from_names(node: Node<'_>, src: Source<'_>) -> Vec<String> {
+    if child_of_kind(node, "wildcard_import").is_some() {
+        return vec!["*".to_owned()];
+    }
+    field_children(node, "name")
+        .into_iter()
+        .map(|name| imported_name(name, src))
+        .collect()
+}
+
+/// Whether `node` is inside the body of an `if TYPE_CHECKING:` (or `elif`) at any depth.
+fn under_type_checking(node: Node<'_>, src: Source<'_>) -> bool {
+    let mut child = node;
+    while let Some(parent) = child.parent() {
+        let guarded = matches!(parent.kind(), "if_statement" | "elif_clause")
+            && is_field(parent, "consequence", child)
+            && parent
+                .child_by_field_name("condition")
+                .is_some_and(|c| is_type_checking(c, src));
+        if guarded {
+            return true;
+        }
+        child = parent;
+    }
+    false
+}
+
+/// `TYPE_CHECKING` or `<anything>.TYPE_CHECKING`.
+fn is_type_checking(condition: Node<'_>, src: Source<'_>) -> bool {
+    match condition.kind() {
+        "identifier" => src.text(condition) == "TYPE_CHECKING",
+        "attribute" => src.field(condition, "attribute").as_deref() == Some("TYPE_CHECKING"),
+        _ => false,
+    }
+}

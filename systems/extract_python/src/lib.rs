@@ -1,0 +1,59 @@
+//! Extractor plugin: the imports, exports, symbols and calls of Python files.
+//!
+//! One extractor, `python`, handles `py` and `pyi` (stubs) with the tree-sitter Python grammar.
+//! It is a pure function of a file's bytes: [`extract`]. A file with syntax errors is not an
+//! error; its facts are marked `partial` and hold whatever parsed.
+//!
+//! Modules:
+//! - [`parse`]: parses, reads text and lines back from the tree.
+//! - [`walk`]: one depth-first pass that tracks the innermost enclosing definition.
+//! - [`names`]: how definitions are named (`f`, `Class`, `Class.method`) and dotted paths.
+//! - [`symbols`], [`imports`], [`exports`], [`calls`]: one collector per kind of fact.
+//! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
+
+pub mod calls;
+pub mod collect;
+pub mod exports;
+pub mod imports;
+pub mod names;
+pub mod parse;
+pub mod symbols;
+pub mod walk;
+
+#[cfg(test)]
+mod tests;
+
+use omnysys_api::prelude::*;
+
+omnysys_api::declare_plugin!(name: "extract_python", build: build);
+
+/// Registers the `python` extractor.
+fn build(r: &mut Registrar) {
+    r.add_extractor(spec(), run);
+}
+
+/// What the extractor handles.
+pub fn spec() -> ExtractorSpec {
+    let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
+    ExtractorSpec {
+        name: "python".to_owned(),
+        version: "1".to_owned(),
+        languages: strings(&["python"]),
+        extensions: strings(&["py", "pyi"]),
+    }
+}
+
+/// The entry point the engine calls.
+fn run(input: &ExtractInput<'_>) -> Result<FileFacts, String> {
+    extract(input.bytes)
+}
+
+/// Extracts the facts of one Python file (source or stub: one grammar parses both).
+///
+/// # Errors
+///
+/// Only when the parser cannot be set up; syntax errors give `partial: true` instead.
+pub fn extract(bytes: &[u8]) -> Result<FileFacts, String> {
+    let tree = parse::parse(bytes)?;
+    Ok(collect::collect(&tree, parse::Source::new(bytes)))
+}

@@ -1,0 +1,121 @@
+//! Naming: what a definition is called, the lines it spans, names bound by assignment targets,
+//! and dotted paths (`a.b.c`) as written.
+
+use omnysys_api::facts::SymbolKind;
+use tree_sitter::Node;
+
+use crate::parse::{Source, named_children};
+
+/// How deep [`path`] follows an attribute or call chain before cutting it to `…`.
+const MAX_PATH_DEPTH: usize = 64;
+
+/// Statements and clauses a definition may sit in without changing who owns it: a `def` inside
+/// `if`/`try`/`with`/`for`/`while`/`match` in a class body is still a method, and one in such a
+/// block at module level is still module-level.
+const TRANSPARENT: &[&str] = &[
+    "block",
+    "decorated_definition",
+    "if_statement",
+    "elif_clause",
+    "else_clause",
+    "try_statement",
+    "except_clause",
+    "except_group_clause",
+    "finally_clause",
+    "with_statement",
+    "for_statement",
+    "while_statement",
+    "match_statement",
+    "case_clause",
+];
+
+/// The name and kind of the definition `node` introduces, if it introduces one:
+/// - `class C` → `C` (`Class`), nested classes too, by their own name;
+/// - `def m` whose owner is a class `C` → `C.m` (`Method`);
+/// - any other `def f` (module-level, nested in a function or method) → `f` (`Function`).
+pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, SymbolKind)> {
+    match node.kind() {
+        "class_definition" => Some((src.field(node, "name")?, SymbolKind::Class)),
+        "function_definition" => {
+            let name = src.field(node, "name")?;
+            match owner_class(node, src) {
+                Some(class) => Some((format!("{class}.{name}"), SymbolKind::Method)),
+                None => Some((name, SymbolKind::Function)),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The name of the class whose body holds `def` (through [`TRANSPARENT`] statements only).
+fn owner_class(def: Node<'_>, src: Source<'_>) -> Option<String> {
+    let mut node = def.parent()?;
+    while TRANSPARENT.contains(&node.kind()) {
+        node = node.parent()?;
+    }
+    (node.kind() == "class_definition")
+        .then(|| src.field(node, "name"))
+        .flatten()
+}
+
+/// The node whose lines a definition spans: the `decorated_definition` around it (so the span
+/// starts at the first decorator), or the node itself.
+pub fn definition_span(node: Node<'_>) -> Node<'_> {
+    node.parent()
+        .filter(|p| p.kind() == "decorated_definition")
+        .unwrap_or(node)
+}
+
+/// Names an assignment target binds: `a` for `a`, `a`, `b`, `c` for `a, (b, c)` and
+/// `[a, *b]`. Attributes (`obj.x`) and subscripts (`d[k]`) bind no name.
+pub fn target_names(target: Node<'_>, src: Source<'_>, out: &mut Vec<String>) {
+    match target.kind() {
+        "identifier" => out.push(src.text(target).into_owned()),
+        "pattern_list"
+        | "tuple_pattern"
+        | "list_pattern"
+        | "list_splat_pattern"
+        | "parenthesized_expression"
+        | "tuple"
+        | "list" => {
+            for child in named_children(target) {
+                target_names(child, src, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A callee path as written, whitespace dropped: `foo`, `self.bar`, `os.path.join`,
+/// `items[0].run`, `super().__init__` (a call in the chain keeps its `()`, not its arguments).
+/// `None` for anything else (a lambda, a parenthesized expression, ...). A chain longer than
+/// [`MAX_PATH_DEPTH`] links starts with `…` where it was cut.
+pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
+    path_at(node, src, 0)
+}
+
+/// [`path`], `depth` links into a chain.
+fn path_at(node: Node<'_>, src: Source<'_>, depth: usize) -> Option<String> {
+    if depth > MAX_PATH_DEPTH {
+        return Some("…".to_owned());
+    }
+    match node.kind() {
+        "identifier" => Some(src.text(node).into_owned()),
+        "attribute" => {
+            let object = path_at(node.child_by_field_name("object")?, src, depth + 1)?;
+            let attribute = src.field(node, "attribute")?;
+            Some(format!("{object}.{attribute}"))
+        }
+        "call" => Some(format!(
+            "{}()",
+            path_at(node.child_by_field_name("function")?, src, depth + 1)?
+        )),
+        "subscript" => {
+            let value = path_at(node.child_by_field_name("value")?, src, depth + 1)?;
+            let index = node.child_by_field_name("subscript")?;
+            let simple = matches!(index.kind(), "string" | "integer" | "identifier");
+            simple.then(|| format!("{value}[{}]", src.compact(index)))
+        }
+        _ => None,
+    }
+}

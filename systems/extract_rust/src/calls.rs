@@ -1,0 +1,131 @@
+//! Call sites: function and method calls, macro invocations, and calls written inside macro
+//! arguments.
+//!
+//! - `call_expression`: the callee as written ([`names::path`]): `foo`, `Foo::new`, `self.bar`,
+//!   `x.y.z`, `a.b().c`. Method calls are call expressions on a field (`self.bar()`), so they
+//!   come out the same way. Tuple-struct and enum-variant constructors (`Some(x)`) look like
+//!   calls and are kept. Callees that are not paths (`(self.f)()`, closures) are left out.
+//! - Macro invocations: `name!` (`println!`, `vec!`, `tokio::select!`), on the line of the name.
+//! - Macro arguments are token trees the grammar does not parse, so calls inside them
+//!   (`assert_eq!(f(x), 1)`, `format!("{}", self.name())`) are found by a heuristic: a path of
+//!   names joined by `.` or `::` (`self`, `super`, `crate`, primitive types, tuple indexes and
+//!   `.await` allowed after the first) directly followed by a `( ... )` group is a call; by a
+//!   `!` and a group, a macro (`name!`). A call's `()` stays in a chain (`a.b().c`); a turbofish
+//!   breaks the path (`a::<T>::b()` → `b`). Token trees in attributes and in `macro_rules!`
+//!   bodies are not read.
+//!
+//! The caller is the innermost enclosing function or method (`Type.method`), `None` outside
+//! any (statics, consts, attributes). The line is where the callee ends.
+
+use omnysys_api::facts::{CallSite, Symbol};
+use tree_sitter::Node;
+
+use crate::names;
+use crate::parse::{Source, children, end_line, line};
+
+/// Records the calls `node` makes.
+pub fn visit(node: Node<'_>, enclosing: Option<&Symbol>, src: Source<'_>, out: &mut Vec<CallSite>) {
+    let caller = || enclosing.map(|s| s.name.clone());
+    match node.kind() {
+        "call_expression" => {
+            let callee = node.child_by_field_name("function");
+            if let Some((callee, name)) = callee.and_then(|c| Some((c, names::path(c, src)?))) {
+                out.push(CallSite {
+                    caller: caller(),
+                    callee: name,
+                    line: end_line(callee),
+                });
+            }
+        }
+        "macro_invocation" => {
+            if let Some(name) = node.child_by_field_name("macro") {
+                out.push(CallSite {
+                    caller: caller(),
+                    callee: format!("{}!", src.compact(name)),
+                    line: end_line(name),
+                });
+            }
+            for (callee, line) in argument_calls(node, src) {
+                out.push(CallSite {
+                    caller: caller(),
+                    callee,
+                    line,
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The calls written in a macro invocation's arguments, every group visited in source order
+/// (iteratively: deeply nested groups cannot overflow the stack).
+fn argument_calls(invocation: Node<'_>, src: Source<'_>) -> Vec<(String, u32)> {
+    let mut calls = Vec::new();
+    let mut stack: Vec<Node<'_>> = children(invocation)
+        .into_iter()
+        .filter(|c| c.kind() == "token_tree")
+        .rev()
+        .collect();
+    while let Some(tree) = stack.pop() {
+        calls.extend(token_calls(tree, src));
+        let start = stack.len();
+        stack.extend(
+            children(tree)
+                .into_iter()
+                .filter(|c| c.kind() == "token_tree"),
+        );
+        stack[start..].reverse();
+    }
+    calls
+}
+
+/// The calls written directly in one token tree (not in its nested groups).
+fn token_calls(tree: Node<'_>, src: Source<'_>) -> Vec<(String, u32)> {
+    let tokens = children(tree);
+    let mut calls = Vec::new();
+    // The path being read, whether it ends in `.` or `::`, and the line of its last name.
+    let mut path: Option<String> = None;
+    let mut open = false;
+    let mut last_line = 0;
+    for (i, token) in tokens.iter().enumerate() {
+        let kind = token.kind();
+        let after_dot = open && path.as_deref().is_some_and(|p| p.ends_with('.'));
+        let name = (token.is_named()
+            && matches!(
+                kind,
+                "identifier" | "self" | "super" | "crate" | "primitive_type"
+            ))
+            || (after_dot && (kind == "integer_literal" || (!token.is_named() && kind == "await")));
+        let ended = path.is_some() && !open;
+        if name {
+            let text = src.compact(*token);
+            path = Some(match (path.take(), open) {
+                (Some(p), true) => p + &text,
+                _ => text,
+            });
+            open = false;
+            last_line = line(*token);
+        } else if ended && !token.is_named() && matches!(kind, "." | "::") {
+            path = path.map(|p| p + kind);
+            open = true;
+        } else if ended
+            && kind == "!"
+            && tokens.get(i + 1).is_some_and(|n| n.kind() == "token_tree")
+        {
+            calls.extend(path.take().map(|p| (format!("{p}!"), last_line)));
+        } else if ended && kind == "token_tree" && is_parenthesized(*token) {
+            let callee = path.take().unwrap_or_default();
+            path = Some(format!("{callee}()"));
+            calls.push((callee, last_line));
+        } else {
+            path = None;
+            open = false;
+        }
+    }
+    calls
+}
+
+/// Whether a token tree is a `( ... )` group.
+fn is_parenthesized(tree: Node<'_>) -> bool {
+    tree.child(0).is_some_and(|c| c.kind() == "(")
+}

@@ -1,0 +1,107 @@
+//! Exported names: what the file makes public, read from items directly in the file.
+//!
+//! - Plain `pub` items: `fn`, `struct`, `enum`, `union`, `trait`, `type`, `const`, `static` and
+//!   `mod` (declared `mod foo;` or inline), by their name, `local: None`, on the item's line.
+//! - `macro_rules! m` preceded by `#[macro_export]` (attributes and comments between are
+//!   skipped) → `m`.
+//! - `pub use`: one export per name it binds (the alias when there is one, the module's name
+//!   for `self`, e.g. `pub use a::b::{self}` → `b`), `local: None` (the source names are on the
+//!   import), on the name's line. A glob `pub use a::*` exports nothing by name.
+//!
+//! Not exported: `pub(crate)`, `pub(super)`, `pub(in ...)` and private items; items inside
+//! inline modules, functions and blocks (the module itself is exported when it is `pub`);
+//! `impl` blocks and their methods (see [`symbols`](crate::symbols) for the methods' flag);
+//! `pub extern crate`. A name exported twice is listed once, first occurrence.
+
+use std::collections::HashSet;
+
+use omnysys_api::facts::Export;
+use tree_sitter::Node;
+
+use crate::names::is_pub;
+use crate::parse::{Source, line, named_children};
+use crate::uses;
+
+/// Item kinds that are exported by name when they are `pub`.
+const NAMED_ITEMS: &[&str] = &[
+    "function_item",
+    "struct_item",
+    "enum_item",
+    "union_item",
+    "trait_item",
+    "type_item",
+    "const_item",
+    "static_item",
+    "mod_item",
+];
+
+/// The exports found so far.
+#[derive(Debug, Default)]
+pub struct Exports {
+    list: Vec<Export>,
+    seen: HashSet<String>,
+}
+
+impl Exports {
+    /// Records the exports of the file when `node` is its root.
+    pub fn visit(&mut self, node: Node<'_>, src: Source<'_>) {
+        if node.kind() == "source_file" {
+            for item in named_children(node) {
+                self.item(item, src);
+            }
+        }
+    }
+
+    /// The exports one item directly in the file makes.
+    fn item(&mut self, node: Node<'_>, src: Source<'_>) {
+        let kind = node.kind();
+        let named = (NAMED_ITEMS.contains(&kind) && is_pub(node, src))
+            || (kind == "macro_definition" && is_macro_export(node, src));
+        if named {
+            if let Some(name) = src.field(node, "name") {
+                self.add(name, node);
+            }
+        } else if kind == "use_declaration" && is_pub(node, src) {
+            for path in uses::flatten(node, src) {
+                if let Some(name) = path.bound_name() {
+                    self.add(name, path.node);
+                }
+            }
+        }
+    }
+
+    /// The exports.
+    pub fn finish(self) -> Vec<Export> {
+        self.list
+    }
+
+    /// Adds one export, unless the name is already exported.
+    fn add(&mut self, name: String, node: Node<'_>) {
+        if self.seen.insert(name.clone()) {
+            self.list.push(Export {
+                name,
+                local: None,
+                line: line(node),
+            });
+        }
+    }
+}
+
+/// Whether an attribute `#[macro_export]` (or `#[macro_export(...)]`) precedes the item.
+fn is_macro_export(item: Node<'_>, src: Source<'_>) -> bool {
+    let mut sibling = item.prev_named_sibling();
+    while let Some(node) = sibling {
+        match node.kind() {
+            "attribute_item" => {
+                let text = src.compact(node);
+                if text == "#[macro_export]" || text.starts_with("#[macro_export(") {
+                    return true;
+                }
+            }
+            "line_comment" | "block_comment" => {}
+            _ => return false,
+        }
+        sibling = node.prev_named_sibling();
+    }
+    false
+}

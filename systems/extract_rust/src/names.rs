@@ -1,0 +1,122 @@
+//! Naming: what a definition is called, visibility, and callee paths (`a.b.c`, `Foo::new`) as
+//! written.
+
+use omnysys_api::facts::SymbolKind;
+use tree_sitter::Node;
+
+use crate::parse::{Source, child_of_kind, named_children};
+
+/// How deep [`path`] follows a field or call chain before cutting it to `…`.
+const MAX_PATH_DEPTH: usize = 64;
+
+/// The name and kind of the definition `node` introduces, if it introduces one:
+/// - `struct S`, `enum E`, `union U`, `trait T` → their name (`Class`), wherever they are;
+/// - `fn m` in `impl X` or `impl T for X` → `X.m` (`Method`), the type named without generics,
+///   path or reference (`impl<T> fmt::Display for &my::Wrapper<T>` → `Wrapper`);
+/// - `fn m` with a body in `trait T` → `T.m` (`Method`);
+/// - any other `fn f` (free, nested in a function, in an inline `mod`) → `f` (`Function`).
+pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, SymbolKind)> {
+    match node.kind() {
+        "struct_item" | "enum_item" | "union_item" | "trait_item" => {
+            Some((src.field(node, "name")?, SymbolKind::Class))
+        }
+        "function_item" => {
+            let name = src.field(node, "name")?;
+            match owner(node, src) {
+                Some(owner) => Some((format!("{owner}.{name}"), SymbolKind::Method)),
+                None => Some((name, SymbolKind::Function)),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The `impl` or `trait` block whose body holds `item` directly.
+pub fn owner_block(item: Node<'_>) -> Option<Node<'_>> {
+    let body = item.parent().filter(|p| p.kind() == "declaration_list")?;
+    body.parent()
+        .filter(|b| matches!(b.kind(), "impl_item" | "trait_item"))
+}
+
+/// The type (for an `impl`) or trait name that owns a method.
+fn owner(item: Node<'_>, src: Source<'_>) -> Option<String> {
+    let block = owner_block(item)?;
+    match block.kind() {
+        "impl_item" => Some(type_name(block.child_by_field_name("type")?, src)),
+        _ => src.field(block, "name"),
+    }
+}
+
+/// A type's bare name: `Foo` for `Foo`, `Foo<T>`, `a::Foo`, `&Foo`, `&mut a::Foo<T>`; other
+/// types (tuples, slices, `dyn Trait`) as written, whitespace collapsed.
+fn type_name(ty: Node<'_>, src: Source<'_>) -> String {
+    match ty.kind() {
+        "generic_type" | "reference_type" | "pointer_type" => ty
+            .child_by_field_name("type")
+            .map(|inner| type_name(inner, src))
+            .unwrap_or_else(|| src.collapsed(ty)),
+        "scoped_type_identifier" => src.field(ty, "name").unwrap_or_else(|| src.collapsed(ty)),
+        _ => src.collapsed(ty),
+    }
+}
+
+/// Whether the item is declared plain `pub` (not `pub(crate)`, `pub(super)`, `pub(in ...)`).
+pub fn is_pub(item: Node<'_>, src: Source<'_>) -> bool {
+    child_of_kind(item, "visibility_modifier").is_some_and(|v| src.compact(v) == "pub")
+}
+
+/// Whether the item sits directly in the file (not in a function, block or inline `mod`).
+pub fn is_file_level(item: Node<'_>) -> bool {
+    item.parent().is_some_and(|p| p.kind() == "source_file")
+}
+
+/// A callee path as written, whitespace dropped: `foo`, `Foo::new`, `self.bar`, `x.y.z`,
+/// `a.b().c` (a call in the chain keeps its `()`, not its arguments), `fut.await`, `r?.get`,
+/// `items[0].run`, `vec!().len` (a macro in the chain keeps `!()`). A turbofish on the called
+/// function is dropped (`parse::<u8>()` → `parse`); one inside a path is kept
+/// (`Vec::<u8>::new`). `None` for anything else (a closure, a parenthesized expression, ...).
+/// A chain longer than [`MAX_PATH_DEPTH`] links starts with `…` where it was cut.
+pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
+    path_at(node, src, 0)
+}
+
+/// [`path`], `depth` links into a chain.
+fn path_at(node: Node<'_>, src: Source<'_>, depth: usize) -> Option<String> {
+    if depth > MAX_PATH_DEPTH {
+        return Some("…".to_owned());
+    }
+    let inner = |n: Node<'_>| path_at(n, src, depth + 1);
+    let first = || named_children(node).first().copied();
+    match node.kind() {
+        "identifier" | "self" | "super" | "crate" | "metavariable" | "scoped_identifier" => {
+            Some(src.compact(node))
+        }
+        "field_expression" => {
+            let value = inner(node.child_by_field_name("value")?)?;
+            let field = node.child_by_field_name("field")?;
+            Some(format!("{value}.{}", src.compact(field)))
+        }
+        "generic_function" => inner(node.child_by_field_name("function")?),
+        "call_expression" => Some(format!(
+            "{}()",
+            inner(node.child_by_field_name("function")?)?
+        )),
+        "await_expression" => Some(format!("{}.await", inner(first()?)?)),
+        "try_expression" => Some(format!("{}?", inner(first()?)?)),
+        "index_expression" => {
+            let parts = named_children(node);
+            let (object, index) = (*parts.first()?, *parts.get(1)?);
+            let simple = matches!(
+                index.kind(),
+                "integer_literal" | "string_literal" | "identifier"
+            );
+            simple.then_some(())?;
+            Some(format!("{}[{}]", inner(object)?, src.compact(index)))
+        }
+        "macro_invocation" => Some(format!(
+            "{}!()",
+            src.compact(node.child_by_field_name("macro")?)
+        )),
+        _ => None,
+    }
+}

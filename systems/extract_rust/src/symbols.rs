@@ -1,0 +1,82 @@
+//! Definitions: free functions, structs, enums, unions, traits and methods, with their lines,
+//! parameters and flags.
+//!
+//! See [`names::definition_name`] for the naming. Closures and trait method signatures without
+//! a body are not definitions; macro-generated items are not seen. A definition spans its item,
+//! from its visibility or `fn` keyword (attributes and doc comments left out) to its end.
+//!
+//! `exported`:
+//! - free functions, structs, enums, unions and traits: declared plain `pub` directly in the
+//!   file (not in a function or an inline `mod`, not `pub(crate)`/`pub(super)`/`pub(in ...)`);
+//! - methods in an `impl` block that sits directly in the file: declared plain `pub`. Trait
+//!   impl methods have no visibility of their own and are not exported;
+//! - methods with a body in a trait: when the trait is exported.
+
+use omnysys_api::facts::{Symbol, SymbolKind};
+use tree_sitter::Node;
+
+use crate::names::{self, is_file_level, is_pub, owner_block};
+use crate::parse::{Source, child_of_kind, end_line, has_token, line, named_children};
+
+/// The symbol `node` defines, if it is a definition.
+pub fn definition(node: Node<'_>, src: Source<'_>) -> Option<Symbol> {
+    let (name, kind) = names::definition_name(node, src)?;
+    Some(Symbol {
+        name,
+        kind,
+        start_line: line(node),
+        end_line: end_line(node),
+        params: params(node, src),
+        exported: exported(node, kind, src),
+        is_async: child_of_kind(node, "function_modifiers").is_some_and(|m| has_token(m, "async")),
+    })
+}
+
+/// The symbols in source order.
+#[derive(Debug, Default)]
+pub struct Symbols {
+    found: Vec<Symbol>,
+}
+
+impl Symbols {
+    /// Records the definition a node introduces.
+    pub fn visit(&mut self, def: Option<&Symbol>) {
+        self.found.extend(def.cloned());
+    }
+
+    /// The symbols.
+    pub fn finish(self) -> Vec<Symbol> {
+        self.found
+    }
+}
+
+/// Whether the definition is exported (see the module docs).
+fn exported(node: Node<'_>, kind: SymbolKind, src: Source<'_>) -> bool {
+    if kind != SymbolKind::Method {
+        return is_file_level(node) && is_pub(node, src);
+    }
+    let Some(block) = owner_block(node) else {
+        return false;
+    };
+    let block_exported = is_file_level(block);
+    match block.kind() {
+        "trait_item" => block_exported && is_pub(block, src),
+        _ => block_exported && is_pub(node, src),
+    }
+}
+
+/// Parameter names in order: the binding for `x: T` and `mut x: T`, the pattern as written
+/// (whitespace collapsed) for anything else (`(a, b): (T, U)`, `_: T`, `Point { x, y }: Point`).
+/// `self` in any form (`&self`, `mut self`, `self: Box<Self>`), C variadics and attributes are left out.
+fn params(node: Node<'_>, src: Source<'_>) -> Vec<String> {
+    let Some(list) = node.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    named_children(list)
+        .into_iter()
+        .filter(|p| p.kind() == "parameter")
+        .filter_map(|p| p.child_by_field_name("pattern"))
+        .filter(|pattern| pattern.kind() != "self")
+        .map(|pattern| src.collapsed(pattern))
+        .collect()
+}
