@@ -26,6 +26,10 @@ const LISTED: &[&str] = &[
     "watch_library_rebuilds",
     "watch_toolset_edits",
     "watch_classifies_changes",
+    "symbol_tools",
+    "python_graph",
+    "rust_graph",
+    "status_and_queue",
 ];
 
 #[test]
@@ -94,4 +98,24 @@ fn tool_set_edits_apply_as_one_transaction_and_bad_edits_change_nothing() {
 #[test]
 fn the_watcher_reports_what_class_of_change_it_saw() {
     passes("watch_classifies_changes");
+}
+
+#[test]
+fn symbol_tools_answers_match_the_hand_worked_answers() {
+    passes("symbol_tools");
+}
+
+#[test]
+fn python_imports_resolve_through_relative_paths_and_packages() {
+    passes("python_graph");
+}
+
+#[test]
+fn rust_paths_resolve_through_the_module_tree() {
+    passes("rust_graph");
+}
+
+#[test]
+fn status_reports_the_queue_and_a_tool_waits_for_the_file_it_asks_about() {
+    passes("status_and_queue");
 }

@@ -90,6 +90,7 @@ impl Engine {
         let revision = self.world.resource::<ToolCatalog>().revision;
         let report = reload(&mut self.world, &mut self.plugins, changes);
         crate::index::queue_stale(&mut self.world);
+        crate::status::refresh_status(self);
         self.emit(EngineEvent::Reloaded(report.records.clone()));
         let now = self.world.resource::<ToolCatalog>().revision;
         if now != revision {

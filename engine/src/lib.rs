@@ -16,6 +16,8 @@
 //! - [`toolset`]: RON tool sets and where their plugins are built.
 //! - [`scenario`]: headless RON scenarios.
 //! - [`soak`]: process measurements (RSS, mapped libraries, file descriptors).
+//! - [`status`]: the `EngineStatus` resource status tools read.
+//! - [`mcp`]: the MCP server; [`watch`]: the watchers.
 
 pub mod engine;
 pub mod handle;
@@ -27,6 +29,7 @@ pub mod scenario;
 pub mod schema;
 pub mod soak;
 pub mod state;
+pub mod status;
 pub mod tools;
 pub mod toolset;
 pub mod watch;

@@ -168,6 +168,8 @@ pub fn boundary_types() -> Vec<TypeFingerprint> {
         TypeFingerprint::of::<schema::QueueItem>(),
         TypeFingerprint::of::<schema::IndexingState>(),
         TypeFingerprint::of::<schema::ProjectRoot>(),
+        TypeFingerprint::of::<schema::FileIndex>(),
+        TypeFingerprint::of::<schema::EngineStatus>(),
         TypeFingerprint::of::<facts::FileFacts>(),
         TypeFingerprint::of::<graph::DependencyGraph>(),
         TypeFingerprint::of::<state::PluginStates>(),

@@ -125,3 +125,51 @@ pub struct ProjectRoot(pub std::path::PathBuf);
 /// Path → entity of every known [`SourceFile`]. Derived data, kept current by the engine.
 #[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileIndex(pub std::collections::BTreeMap<String, bevy_ecs::entity::Entity>);
+
+/// What the engine reports about itself, kept current after every reload; read by status tools.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EngineStatus {
+    /// Engine version.
+    pub engine_version: String,
+    /// Loaded plugins, by name.
+    pub plugins: Vec<PluginInfo>,
+    /// The most recent reloads, newest last (at most 10).
+    pub last_reloads: Vec<ReloadSummary>,
+    /// Tool calls that exceeded their time limit.
+    pub stuck_calls: u64,
+    /// Served extractors and their versions (to count stale cache entries).
+    pub extractor_versions: std::collections::BTreeMap<String, String>,
+}
+
+/// One loaded plugin.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PluginInfo {
+    /// Plugin name.
+    pub name: String,
+    /// Serving generation.
+    pub generation: u64,
+    /// Crate version of the library.
+    pub version: String,
+    /// When the generation was committed (ms since the epoch).
+    pub loaded_at_ms: u64,
+    /// Size of its library.
+    pub library_bytes: u64,
+    /// Library copies of it still mapped (1 normally; 2 during a swap).
+    pub mapped_generations: usize,
+}
+
+/// One reload, in brief.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReloadSummary {
+    /// Plugin (or tool-set file).
+    pub plugin: String,
+    /// Generation it became, if any.
+    pub generation: Option<u64>,
+    /// `loaded`, `rolled_back`, `refused`, `aborted`, `unloaded`, `config_rejected`.
+    pub outcome: String,
+    /// Why, when not loaded (truncated to 200 characters).
+    pub reason: String,
+}

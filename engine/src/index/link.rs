@@ -48,8 +48,8 @@ fn resolve_entry(
     let mut facts = (*entry.facts).clone();
     let mut misses = 0;
     for import in &mut facts.imports {
-        import.resolved = resolve_specifier(path, &import.specifier, files);
-        if import.resolved.is_none() && import.specifier.starts_with('.') {
+        import.resolved = resolve_specifier(path, &import.specifier, &import.names, files);
+        if import.resolved.is_none() && is_local(path, &import.specifier) {
             misses += 1;
         }
     }
@@ -76,4 +76,15 @@ fn edges_of(path: &str, entry: &CacheEntry) -> Vec<FileEdge> {
         edge.kinds.insert(import.kind);
     }
     edges.into_values().collect()
+}
+
+/// Whether a specifier names a project file (so failing to resolve it is worth reporting).
+fn is_local(from: &str, specifier: &str) -> bool {
+    if from.ends_with(".rs") {
+        specifier.starts_with("crate::")
+            || specifier.starts_with("super")
+            || specifier.starts_with("self::")
+    } else {
+        specifier.starts_with('.')
+    }
 }

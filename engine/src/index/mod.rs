@@ -211,9 +211,7 @@ pub fn stale_count(world: &World) -> usize {
 fn analyse(world: &mut World, items: Vec<omnysys_api::schema::QueueItem>) -> BatchReport {
     let max = world
         .get_resource::<IndexConfig>()
-        .map_or(process::DEFAULT_MAX_FILE_BYTES, |c| {
-            c.0.max_file_bytes
-        });
+        .map_or(process::DEFAULT_MAX_FILE_BYTES, |c| c.0.max_file_bytes);
     let n = items.len() as u64;
     let report = process::process(world, items, max);
     if report.files_changed {

@@ -1,35 +1,172 @@
-//! Resolving import specifiers to project files (relative JS/TS paths for now).
+//! Resolving import specifiers to project files: JavaScript/TypeScript relative paths (with
+//! extension and directory-index resolution), Python modules and packages (absolute from the
+//! project root or `src/`, and relative), and the Rust module tree (`mod`, `crate::`, `super::`,
+//! `self::`).
 
 use std::collections::BTreeMap;
 
 use bevy_ecs::entity::Entity;
 
-const EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts", "d.ts"];
+type Files = BTreeMap<String, Entity>;
 
-/// The project file `specifier`, written in `from`, refers to, if any.
+const JS_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts", "d.ts"];
+
+/// The project file the import `specifier` (importing `names`) in `from` refers to, if any.
 pub fn resolve_specifier(
     from: &str,
     specifier: &str,
-    files: &BTreeMap<String, Entity>,
+    names: &[String],
+    files: &Files,
 ) -> Option<String> {
+    match from.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("py" | "pyi") => resolve_python(from, specifier, names, files),
+        Some("rs") => resolve_rust(from, specifier, files),
+        _ => resolve_js(from, specifier, files),
+    }
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn join(dir: &str, rest: &str) -> String {
+    if dir.is_empty() {
+        rest.to_owned()
+    } else {
+        format!("{dir}/{rest}")
+    }
+}
+
+fn first_known(candidates: impl IntoIterator<Item = String>, files: &Files) -> Option<String> {
+    candidates.into_iter().find(|c| files.contains_key(c))
+}
+
+fn resolve_js(from: &str, specifier: &str, files: &Files) -> Option<String> {
     if !specifier.starts_with('.') {
         return None;
     }
-    let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-    let base = normalize(&format!("{dir}/{specifier}"))?;
-    candidates(&base)
-        .into_iter()
-        .find(|c| files.contains_key(c))
+    let base = normalize(&join(dir_of(from), specifier))?;
+    let mut candidates = vec![base.clone()];
+    candidates.extend(JS_EXTENSIONS.iter().map(|e| format!("{base}.{e}")));
+    candidates.extend(JS_EXTENSIONS.iter().map(|e| format!("{base}/index.{e}")));
+    if let Some(stem) = base.strip_suffix(".js") {
+        candidates.extend(["ts", "tsx"].iter().map(|e| format!("{stem}.{e}")));
+    }
+    first_known(candidates, files)
 }
 
-fn candidates(base: &str) -> Vec<String> {
-    let mut out = vec![base.to_owned()];
-    out.extend(EXTENSIONS.iter().map(|e| format!("{base}.{e}")));
-    out.extend(EXTENSIONS.iter().map(|e| format!("{base}/index.{e}")));
-    if let Some(stem) = base.strip_suffix(".js") {
-        out.extend(["ts", "tsx"].iter().map(|e| format!("{stem}.{e}")));
+fn python_module(path: &str) -> [String; 3] {
+    [
+        format!("{path}.py"),
+        format!("{path}.pyi"),
+        join(path, "__init__.py"),
+    ]
+}
+
+fn resolve_python(from: &str, specifier: &str, names: &[String], files: &Files) -> Option<String> {
+    let dots = specifier.chars().take_while(|c| *c == '.').count();
+    let module = specifier[dots..].replace('.', "/");
+    let bases: Vec<String> = if dots > 0 {
+        let mut dir = dir_of(from).to_owned();
+        for _ in 1..dots {
+            dir = dir_of(&dir).to_owned();
+        }
+        vec![if module.is_empty() {
+            dir
+        } else {
+            join(&dir, &module)
+        }]
+    } else {
+        vec![module.clone(), join("src", &module)]
+    };
+    bases.iter().find_map(|base| python_in(base, names, files))
+}
+
+/// `from base import names`: the single submodule named, else the module or package itself.
+fn python_in(base: &str, names: &[String], files: &Files) -> Option<String> {
+    let submodules: Vec<String> = names
+        .iter()
+        .filter_map(|n| first_known(python_module(&join(base, n)), files))
+        .collect();
+    if submodules.len() == 1 && names.len() == 1 && !files.contains_key(&join(base, "__init__.py"))
+    {
+        return submodules.into_iter().next();
     }
-    out
+    first_known(python_module(base), files)
+        .or_else(|| (submodules.len() == 1).then(|| submodules[0].clone()))
+}
+
+/// The directory holding the children of the module defined by `file`.
+fn rust_module_dir(file: &str) -> String {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    if matches!(name, "lib.rs" | "main.rs" | "mod.rs") {
+        dir_of(file).to_owned()
+    } else {
+        file.trim_end_matches(".rs").to_owned()
+    }
+}
+
+/// The crate root (`src/lib.rs` or `src/main.rs`) above `file`.
+fn rust_crate_dir(file: &str, files: &Files) -> Option<String> {
+    let mut dir = dir_of(file).to_owned();
+    loop {
+        if files.contains_key(&join(&dir, "lib.rs")) || files.contains_key(&join(&dir, "main.rs")) {
+            return Some(dir);
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = dir_of(&dir).to_owned();
+    }
+}
+
+fn resolve_rust(from: &str, specifier: &str, files: &Files) -> Option<String> {
+    let mut parts: Vec<&str> = specifier.split("::").collect();
+    let bare = !matches!(parts.first().copied(), Some("crate" | "self" | "super"));
+    let mut dir = match parts.first().copied() {
+        Some("crate") => rust_crate_dir(from, files)?,
+        Some("self") => rust_module_dir(from),
+        Some("super") => dir_of(&rust_module_dir(from)).to_owned(),
+        _ => {
+            parts.insert(0, "self");
+            rust_module_dir(from)
+        }
+    };
+    let supers = parts.iter().skip(1).take_while(|p| **p == "super").count();
+    for _ in 0..supers {
+        dir = dir_of(&dir).to_owned();
+    }
+    let path: Vec<&str> = parts
+        .iter()
+        .skip(1)
+        .copied()
+        .filter(|p| *p != "super")
+        .collect();
+    let child = rust_child_module(&dir, &path, files);
+    if bare {
+        // `mod x;` or `use x::...`: a child module, or else an external crate.
+        return child;
+    }
+    child.or_else(|| {
+        first_known(
+            [
+                join(&dir, "mod.rs"),
+                join(&dir, "lib.rs"),
+                join(&dir, "main.rs"),
+                format!("{dir}.rs"),
+            ],
+            files,
+        )
+    })
+}
+
+/// The file of module `path` under `dir`, or of the longest prefix of it that is a module (the
+/// rest being items inside it).
+fn rust_child_module(dir: &str, path: &[&str], files: &Files) -> Option<String> {
+    (1..=path.len()).rev().find_map(|len| {
+        let module = join(dir, &path[..len].join("/"));
+        first_known([format!("{module}.rs"), join(&module, "mod.rs")], files)
+    })
 }
 
 fn normalize(path: &str) -> Option<String> {
@@ -50,24 +187,98 @@ fn normalize(path: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn directory_imports_resolve_to_their_index_file() {
-        let files: BTreeMap<String, Entity> = ["lib/router/index.js", "lib/app.js", "lib/util.ts"]
+    fn files(paths: &[&str]) -> Files {
+        paths
             .iter()
             .map(|p| (p.to_string(), Entity::PLACEHOLDER))
-            .collect();
+            .collect()
+    }
+
+    fn names(n: &[&str]) -> Vec<String> {
+        n.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn directory_imports_resolve_to_their_index_file() {
+        let f = files(&["lib/router/index.js", "lib/app.js", "lib/util.ts"]);
         assert_eq!(
-            resolve_specifier("lib/app.js", "./router", &files).as_deref(),
+            resolve_specifier("lib/app.js", "./router", &[], &f).as_deref(),
             Some("lib/router/index.js")
         );
         assert_eq!(
-            resolve_specifier("lib/router/index.js", "../app", &files).as_deref(),
+            resolve_specifier("lib/router/index.js", "../app", &[], &f).as_deref(),
             Some("lib/app.js")
         );
         assert_eq!(
-            resolve_specifier("lib/app.js", "./util.js", &files).as_deref(),
+            resolve_specifier("lib/app.js", "./util.js", &[], &f).as_deref(),
             Some("lib/util.ts")
         );
-        assert_eq!(resolve_specifier("lib/app.js", "express", &files), None);
+        assert_eq!(resolve_specifier("lib/app.js", "express", &[], &f), None);
+    }
+
+    #[test]
+    fn python_imports_resolve_to_modules_and_packages() {
+        let f = files(&[
+            "app.py",
+            "pkg/__init__.py",
+            "pkg/core.py",
+            "pkg/util.py",
+            "src/lib2/mod.py",
+        ]);
+        assert_eq!(
+            resolve_specifier("pkg/__init__.py", ".core", &names(&["Engine"]), &f).as_deref(),
+            Some("pkg/core.py")
+        );
+        assert_eq!(
+            resolve_specifier("pkg/core.py", ".", &names(&["util"]), &f).as_deref(),
+            Some("pkg/__init__.py")
+        );
+        assert_eq!(
+            resolve_specifier("app.py", "pkg.util", &names(&["*"]), &f).as_deref(),
+            Some("pkg/util.py")
+        );
+        assert_eq!(
+            resolve_specifier("app.py", "pkg", &names(&["core"]), &f).as_deref(),
+            Some("pkg/__init__.py")
+        );
+        assert_eq!(
+            resolve_specifier("app.py", "lib2.mod", &names(&["x"]), &f).as_deref(),
+            Some("src/lib2/mod.py")
+        );
+        assert_eq!(resolve_specifier("app.py", "os", &names(&["*"]), &f), None);
+    }
+
+    #[test]
+    fn rust_paths_follow_the_module_tree() {
+        let f = files(&["src/lib.rs", "src/a.rs", "src/b/mod.rs", "src/b/c.rs"]);
+        assert_eq!(
+            resolve_specifier("src/lib.rs", "a", &[], &f).as_deref(),
+            Some("src/a.rs")
+        );
+        assert_eq!(
+            resolve_specifier("src/lib.rs", "b", &[], &f).as_deref(),
+            Some("src/b/mod.rs")
+        );
+        assert_eq!(
+            resolve_specifier("src/lib.rs", "b::c", &[], &f).as_deref(),
+            Some("src/b/c.rs")
+        );
+        assert_eq!(
+            resolve_specifier("src/b/mod.rs", "c", &[], &f).as_deref(),
+            Some("src/b/c.rs")
+        );
+        assert_eq!(
+            resolve_specifier("src/b/c.rs", "super", &[], &f).as_deref(),
+            Some("src/b/mod.rs")
+        );
+        assert_eq!(
+            resolve_specifier("src/b/c.rs", "crate::a", &[], &f).as_deref(),
+            Some("src/a.rs")
+        );
+        assert_eq!(
+            resolve_specifier("src/b/c.rs", "crate::a::f", &[], &f).as_deref(),
+            Some("src/a.rs")
+        );
+        assert_eq!(resolve_specifier("src/lib.rs", "serde", &[], &f), None);
     }
 }

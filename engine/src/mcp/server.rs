@@ -48,8 +48,6 @@ pub(super) struct Shared {
     pub tools: RwLock<Arc<ToolSnapshot>>,
     pub peers: Peers,
     pub options: McpOptions,
-    /// Calls that exceeded the time limit (their jobs may still be running).
-    pub stuck_calls: std::sync::atomic::AtomicU64,
 }
 
 impl McpServer {
@@ -71,7 +69,6 @@ impl McpServer {
             tools: RwLock::new(Arc::new(snapshot)),
             peers: Peers::default(),
             options,
-            stuck_calls: Default::default(),
         });
         tokio::spawn(super::events::relay(shared.clone(), events));
         Ok(McpServer { shared })
@@ -157,9 +154,12 @@ impl ServerHandler for McpServer {
             // notifications go out before the result.
             let _ = tokio::time::timeout(Duration::from_secs(5), forwarder).await;
         } else {
-            self.shared
-                .stuck_calls
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            // Counted in the World once the engine thread is free again (it is busy with the
+            // stuck call), so status tools report it.
+            let engine = self.shared.engine.clone();
+            tokio::spawn(async move {
+                let _ = engine.run_async(crate::status::count_stuck_call).await;
+            });
         }
         match outcome {
             Err(_) => {

@@ -159,6 +159,8 @@ pub enum Step {
     },
     /// Sleep.
     Sleep(u64),
+    /// Queue a project file as a user edit would (high priority).
+    Enqueue(String),
     /// The watcher logged a change of a path ending with `path` whose action contains `action`.
     ChangeLogged {
         /// Path suffix.

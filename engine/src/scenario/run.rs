@@ -282,6 +282,11 @@ impl Runner {
                 std::thread::sleep(std::time::Duration::from_millis(*ms));
                 Ok(String::new())
             }
+            Step::Enqueue(path) => {
+                let path = path.clone();
+                self.engine(move |e| crate::index::queue_change(&mut e.world, &path, true))?;
+                Ok(String::new())
+            }
             Step::ChangeLogged { path, action } => change_logged(&self.handle, path, action),
             Step::LastRecord { outcome, reason } => last_record(&self.handle, outcome, reason),
             other => Err(("a known step".to_owned(), format!("{other:?}"))),

@@ -108,7 +108,11 @@ pub struct IndexSettings {
 
 impl Default for IndexSettings {
     fn default() -> Self {
-        IndexSettings { include: Vec::new(), exclude: Vec::new(), max_file_bytes: 1024 * 1024 }
+        IndexSettings {
+            include: Vec::new(),
+            exclude: Vec::new(),
+            max_file_bytes: 1024 * 1024,
+        }
     }
 }
 

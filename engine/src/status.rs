@@ -1,0 +1,77 @@
+//! Keeping [`EngineStatus`] current: the part of the engine's state that status tools read.
+
+use std::time::UNIX_EPOCH;
+
+use omnysys_api::schema::{EngineStatus, PluginInfo, ReloadSummary};
+
+use crate::engine::Engine;
+use crate::reload::ReloadHistory;
+use crate::tools::ExtractorCatalog;
+
+/// Rebuilds the status resource from the plugins, the reload history and the catalogs.
+pub fn refresh_status(engine: &mut Engine) {
+    let mapped = crate::soak::mapped_copies(engine.plugins.copies_dir());
+    let plugins = engine
+        .plugins
+        .generations()
+        .map(|g| plugin_info(g, &mapped))
+        .collect();
+    let history = engine.world.resource::<ReloadHistory>();
+    let last_reloads = history
+        .records
+        .iter()
+        .rev()
+        .take(10)
+        .rev()
+        .map(summary)
+        .collect();
+    let extractor_versions = engine
+        .world
+        .resource::<ExtractorCatalog>()
+        .extractors
+        .iter()
+        .map(|(name, e)| (name.clone(), e.version.clone()))
+        .collect();
+    let mut status = engine.world.resource_mut::<EngineStatus>();
+    status.engine_version = env!("CARGO_PKG_VERSION").to_owned();
+    status.plugins = plugins;
+    status.last_reloads = last_reloads;
+    status.extractor_versions = extractor_versions;
+}
+
+/// Counts a tool call that exceeded its time limit.
+pub fn count_stuck_call(engine: &mut Engine) {
+    engine.world.resource_mut::<EngineStatus>().stuck_calls += 1;
+}
+
+fn plugin_info(
+    g: &crate::plugin::Generation,
+    mapped: &std::collections::BTreeMap<String, usize>,
+) -> PluginInfo {
+    let krate = crate::plugin::prepare::crate_name_of(g.library.copy_path());
+    let krate = krate.split('-').next().unwrap_or_default().to_owned();
+    PluginInfo {
+        name: g.plugin.clone(),
+        generation: g.number,
+        version: g.info.version.clone(),
+        loaded_at_ms: g
+            .loaded_at
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64),
+        library_bytes: g.library.size,
+        mapped_generations: mapped.get(&krate).copied().unwrap_or(1),
+    }
+}
+
+fn summary(r: &crate::reload::ReloadRecord) -> ReloadSummary {
+    let outcome = serde_json::to_value(r.outcome)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    ReloadSummary {
+        plugin: r.plugin.clone(),
+        generation: r.generation,
+        outcome,
+        reason: r.reason.chars().take(200).collect(),
+    }
+}

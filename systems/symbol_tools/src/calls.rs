@@ -1,0 +1,191 @@
+//! Call sites resolved in both directions: the calls a symbol makes, and the calls elsewhere
+//! that resolve to it.
+//!
+//! "Inside a symbol" means the calls whose innermost enclosing definition is that symbol, as
+//! the extractor records them: calls in a nested function belong to the nested function.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use omnysys_api::prelude::*;
+
+use crate::project::Project;
+use crate::resolve::{ImportUse, SymbolRef, Via, resolve_call};
+
+/// A call a symbol makes, with what it resolves to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OutgoingCall {
+    /// The callee as written (`foo`, `ns.foo`, `this.m`).
+    pub callee: String,
+    /// 1-based line of the call.
+    pub line: u32,
+    /// Whether it resolved to exactly one symbol of the project.
+    pub resolved: bool,
+    /// The rule that resolved it, or why it is unresolved.
+    pub via: Via,
+    /// The called symbol, when resolved.
+    pub target: Option<SymbolRef>,
+    /// The import the callee came through, when it came through one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import: Option<ImportUse>,
+}
+
+/// A call elsewhere that resolves to a given symbol.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct IncomingCall {
+    /// The calling file.
+    pub file: String,
+    /// 1-based line of the call.
+    pub line: u32,
+    /// The calling symbol, `null` at module level.
+    pub caller: Option<String>,
+    /// The callee as written there.
+    pub callee: String,
+}
+
+/// The calls `symbol` of `file` makes, in source order, each resolved.
+pub fn calls_inside(
+    p: Project<'_>,
+    file: &str,
+    facts: &FileFacts,
+    symbol: &str,
+) -> Vec<OutgoingCall> {
+    facts
+        .calls
+        .iter()
+        .filter(|c| c.caller.as_deref() == Some(symbol))
+        .map(|c| {
+            let r = resolve_call(p, file, c);
+            OutgoingCall {
+                callee: c.callee.clone(),
+                line: c.line,
+                resolved: r.target.is_some(),
+                via: r.via,
+                target: r.target,
+                import: r.import,
+            }
+        })
+        .collect()
+}
+
+/// Every call in the project that resolves to `target`, ordered by file and line.
+pub fn callers_of(p: Project<'_>, target: &SymbolRef) -> Vec<IncomingCall> {
+    callers_by_symbol(p, &target.file)
+        .remove(&target.symbol)
+        .unwrap_or_default()
+}
+
+/// The calls that resolve into `file`, grouped by the called symbol, ordered by file and line.
+pub fn callers_by_symbol(p: Project<'_>, file: &str) -> BTreeMap<String, Vec<IncomingCall>> {
+    let mut found: BTreeMap<String, Vec<IncomingCall>> = BTreeMap::new();
+    for caller_file in files_that_can_call(p, file) {
+        let Some(facts) = p.facts(&caller_file) else {
+            continue;
+        };
+        for call in &facts.calls {
+            let Some(target) = resolve_call(p, &caller_file, call).target else {
+                continue;
+            };
+            if target.file == file {
+                found.entry(target.symbol).or_default().push(IncomingCall {
+                    file: caller_file.clone(),
+                    line: call.line,
+                    caller: call.caller.clone(),
+                    callee: call.callee.clone(),
+                });
+            }
+        }
+    }
+    found.values_mut().for_each(|calls| calls.sort());
+    found
+}
+
+/// The files whose calls can resolve into `file`: the file, the files importing it, and the
+/// importers of files that re-export it (transitively).
+pub fn files_that_can_call(p: Project<'_>, file: &str) -> BTreeSet<String> {
+    let mut files = BTreeSet::from([file.to_owned()]);
+    let Some(graph) = p.graph() else {
+        return files;
+    };
+    let mut queue = VecDeque::from([file.to_owned()]);
+    while let Some(current) = queue.pop_front() {
+        for importer in graph.dependents(&current) {
+            if files.insert(importer.to_owned()) && reexports(graph, importer, &current) {
+                queue.push_back(importer.to_owned());
+            }
+        }
+    }
+    files
+}
+
+/// Whether `from` re-exports something of `to`.
+fn reexports(graph: &DependencyGraph, from: &str, to: &str) -> bool {
+    graph
+        .forward
+        .get(from)
+        .and_then(|edges| edges.get(to))
+        .is_some_and(|edge| edge.kinds.contains(&ImportKind::ReExport))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+
+    fn incoming(file: &str, line: u32, caller: Option<&str>, callee: &str) -> IncomingCall {
+        IncomingCall {
+            file: file.into(),
+            line,
+            caller: caller.map(str::to_owned),
+            callee: callee.into(),
+        }
+    }
+
+    #[test]
+    fn files_reaching_through_a_barrel_can_call() {
+        let w = shapes_world();
+        let files = files_that_can_call(Project::new(&w), "src/log.js");
+        let want = ["src/index.js", "src/log.js", "src/main.js", "src/shapes.js"];
+        assert_eq!(files.iter().map(String::as_str).collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn callers_are_found_through_names_namespaces_and_barrels() {
+        let w = shapes_world();
+        let got = callers_of(Project::new(&w), &SymbolRef::new("src/log.js", "log"));
+        assert_eq!(
+            got,
+            vec![
+                incoming("src/main.js", 4, Some("run"), "log"),
+                incoming("src/main.js", 4, Some("run"), "logger.log"),
+                incoming("src/shapes.js", 6, Some("Shape.describe"), "log"),
+            ]
+        );
+    }
+
+    #[test]
+    fn calls_inside_a_function_are_resolved_or_marked() {
+        let w = js_basic_world();
+        let p = Project::new(&w);
+        let calls = calls_inside(p, "src/index.js", p.facts("src/index.js").unwrap(), "main");
+        let got: Vec<(&str, Option<&str>, Via)> = calls
+            .iter()
+            .map(|c| {
+                (
+                    c.callee.as_str(),
+                    c.target.as_ref().map(|t| t.file.as_str()),
+                    c.via,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("createApp", Some("src/app.js"), Via::NamedImport),
+                ("router", Some("src/router/index.js"), Via::DefaultImport),
+                ("util.helper", Some("src/util.js"), Via::NamespaceImport),
+            ]
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! Tool plugin: questions about functions, symbols, references and calls, answered from the
+//! extracted facts with call sites resolved at query time.
+//!
+//! Tools (issue 6, OmnySys's names and parameters):
+//! - `get_function_details {filePath, functionName}` ([`details`])
+//! - `get_molecule_summary {filePath}` ([`summary`])
+//! - `get_atomic_functions {filePath}` ([`atomic`])
+//! - `get_call_graph {filePath, symbolName, depth?}` ([`call_graph`])
+//! - `find_references {symbolName, filePath?}` ([`references`])
+//! - `search_symbols {query, kind?}` ([`search`])
+//! - `analyze_signature_change {filePath, symbolName, newSignature?}` ([`signature`], [`params`])
+//! - `explain_value_flow {filePath, symbolName}` ([`value_flow`])
+//!
+//! Shared concepts: [`project`] (the read-only view of the World and the common errors),
+//! [`resolve`] (which symbol a call site calls, and its limits), [`calls`] (calls made by a
+//! symbol and calls into it).
+
+pub mod atomic;
+pub mod call_graph;
+pub mod calls;
+pub mod details;
+pub mod params;
+pub mod project;
+pub mod references;
+pub mod resolve;
+pub mod search;
+pub mod signature;
+pub mod summary;
+pub mod value_flow;
+
+#[cfg(test)]
+mod testkit;
+
+use omnysys_api::prelude::*;
+
+omnysys_api::declare_plugin!(name: "symbol_tools", build: build);
+
+/// Registers every tool of the plugin.
+fn build(r: &mut Registrar) {
+    r.add_tool(
+        ToolSpec::query(
+            "get_function_details",
+            "A function's line range, parameters, export and async flags, complexity (1 + its call sites), the calls it makes and the calls that reach it.",
+        ),
+        details::get_function_details,
+    );
+    r.add_tool(
+        ToolSpec::query(
+            "get_molecule_summary",
+            "A file's outline: its imports with their resolved files, its exports, and its functions and classes with line ranges.",
+        ),
+        summary::get_molecule_summary,
+    );
+    r.add_tool(
+        ToolSpec::query(
+            "get_atomic_functions",
+            "Every function and method of a file with its lines, parameters, flags, complexity and call counts.",
+        ),
+        atomic::get_atomic_functions,
+    );
+    r.add_tool(
+        ToolSpec::query(
+            "get_call_graph",
+            "Callers and callees of a symbol with their locations, to a depth (default 2, at most 5), each call resolved or marked unresolved.",
+        ),
+        call_graph::get_call_graph,
+    );
+    r.add_tool(
+        ToolSpec::query(
+            "find_references",
+            "Every import, re-export and call of a symbol across the project, with file, line and kind.",
+        ),
+        references::find_references,
+    );
+    r.add_tool(
+        ToolSpec::query(
+            "search_symbols",
+            "Ranked fuzzy search over symbol names (exact, prefix, substring, subsequence; shorter names first), optionally by kind.",
+        ),
+        search::search_symbols,
+    );
+    r.add_tool(
+        ToolSpec::query(
+            "analyze_signature_change",
+            "Every call site of a symbol and, given a new parameter list, whether the change (arity, removed or moved parameters) puts them up for review.",
+        ),
+        signature::analyze_signature_change,
+    );
+    r.add_tool(
+        ToolSpec::query(
+            "explain_value_flow",
+            "What flows into a function (parameters, imported names it calls), what it calls, and where its result goes (exports, callers).",
+        ),
+        value_flow::explain_value_flow,
+    );
+}

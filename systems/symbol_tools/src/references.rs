@@ -1,0 +1,320 @@
+//! `find_references`: every import, call and re-export of a symbol across the project.
+//!
+//! With `filePath`, the symbol is the one that file defines or exports (followed through
+//! re-exports). Without it, every symbol of that name (or method short name) and every exported
+//! value of that name is a definition, and imports of the name from outside the project are
+//! listed too, unresolved. Namespace imports (`import * as ns`) are not references by
+//! themselves; the calls made through them are.
+
+use std::collections::BTreeSet;
+
+use omnysys_api::paths::closest;
+use omnysys_api::prelude::*;
+
+use crate::calls::{callers_of, files_that_can_call};
+use crate::project::{Project, cap, exported_as, find_symbol, short_name, unknown_symbol};
+use crate::resolve::{SymbolRef, resolve_export};
+
+/// Arguments of `find_references`.
+#[derive(Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReferencesArgs {
+    /// The symbol (function, class, method or exported value).
+    pub symbol_name: String,
+    /// The file defining it, relative to the project root; all definitions when absent.
+    pub file_path: Option<String>,
+}
+
+/// What kind of reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefKind {
+    /// `import {x} from`, `import x from`.
+    Import,
+    /// `import type {x} from`.
+    TypeImport,
+    /// `require()` naming it.
+    Require,
+    /// `import()`.
+    DynamicImport,
+    /// `export {x} from`, `export * from`.
+    ReExport,
+    /// A call that resolves to it.
+    Call,
+}
+
+/// One reference.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Reference {
+    /// The referring file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// Import, re-export or call.
+    pub kind: RefKind,
+    /// The specifier (imports) or the callee as written (calls).
+    pub text: String,
+    /// The definition it refers to; `null` for imports from outside the project.
+    pub target: Option<SymbolRef>,
+}
+
+/// Result of `find_references`.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct References {
+    /// The name asked about.
+    pub symbol_name: String,
+    /// The definitions whose references are listed.
+    pub definitions: Vec<SymbolRef>,
+    /// References ordered by file, line and kind.
+    pub references: Vec<Reference>,
+    /// How many references there are in all.
+    pub total: usize,
+    /// Whether `references` was cut to 200 entries.
+    pub truncated: bool,
+}
+
+/// The tool.
+pub fn find_references(
+    ctx: &ToolContext<'_>,
+    args: ReferencesArgs,
+) -> Result<References, ToolError> {
+    let p = Project::new(ctx.world());
+    let name = args.symbol_name.as_str();
+    let (definitions, mut found) = match &args.file_path {
+        Some(raw) => (vec![definition_in(p, raw, name)?], BTreeSet::new()),
+        None => (definitions_everywhere(p, name)?, external_imports(p, name)),
+    };
+    for target in &definitions {
+        found.extend(references_to(p, target));
+    }
+    let total = found.len();
+    let (references, truncated) = cap(found.into_iter().collect());
+    Ok(References {
+        symbol_name: args.symbol_name,
+        definitions,
+        references,
+        total,
+        truncated,
+    })
+}
+
+/// The symbol `name` as the file `raw` defines or exports it.
+fn definition_in(p: Project<'_>, raw: &str, name: &str) -> Result<SymbolRef, ToolError> {
+    let (file, facts) = p.file(raw)?;
+    if let Ok(symbol) = find_symbol(facts, &file, name) {
+        return Ok(SymbolRef::new(&file, &symbol.name));
+    }
+    resolve_export(p, &file, name).ok_or_else(|| unknown_symbol(facts, &file, name))
+}
+
+/// Every symbol named `name` (or method `X.name`) and every exported value `name`.
+fn definitions_everywhere(p: Project<'_>, name: &str) -> Result<Vec<SymbolRef>, ToolError> {
+    let mut found = BTreeSet::new();
+    for (file, facts) in p.files() {
+        let symbols = facts
+            .symbols
+            .iter()
+            .filter(|s| s.name == name || short_name(&s.name) == name);
+        found.extend(symbols.map(|s| SymbolRef::new(file, &s.name)));
+        if facts
+            .exports
+            .iter()
+            .any(|e| e.name == name && name != "default")
+        {
+            found.extend(resolve_export(p, file, name).filter(|t| t.file == file));
+        }
+    }
+    if found.is_empty() && !imported_from_outside(p, name) {
+        return Err(ToolError::not_found(
+            format!("no symbol `{name}` in the project"),
+            closest(name, all_names(p)),
+        ));
+    }
+    Ok(found.into_iter().collect())
+}
+
+/// Whether some file imports `name` from outside the project.
+fn imported_from_outside(p: Project<'_>, name: &str) -> bool {
+    !external_imports(p, name).is_empty()
+}
+
+/// Every symbol and export name of the project, once each.
+fn all_names(p: Project<'_>) -> Vec<&str> {
+    let mut names = BTreeSet::new();
+    for (_, facts) in p.files() {
+        names.extend(facts.symbols.iter().map(|s| s.name.as_str()));
+        names.extend(facts.exports.iter().map(|e| e.name.as_str()));
+    }
+    names.into_iter().collect()
+}
+
+/// Imports of `name` by name from packages outside the project.
+fn external_imports(p: Project<'_>, name: &str) -> BTreeSet<Reference> {
+    let mut found = BTreeSet::new();
+    for (file, facts) in p.files() {
+        let external = facts.imports.iter().filter(|i| i.resolved.is_none());
+        for import in external.filter(|i| i.names.iter().any(|n| n == name)) {
+            found.insert(import_reference(file, import, None));
+        }
+    }
+    found
+}
+
+/// The imports, re-exports and calls that reach `target`.
+fn references_to(p: Project<'_>, target: &SymbolRef) -> BTreeSet<Reference> {
+    let mut found = BTreeSet::new();
+    let names = exported_names(p, target);
+    for file in files_that_can_call(p, &target.file) {
+        let Some(facts) = p.facts(&file) else {
+            continue;
+        };
+        let reaching = facts
+            .imports
+            .iter()
+            .filter(|i| reaches(p, i, &names, target));
+        found.extend(reaching.map(|i| import_reference(&file, i, Some(target))));
+    }
+    found.extend(callers_of(p, target).into_iter().map(|c| Reference {
+        file: c.file,
+        line: c.line,
+        kind: RefKind::Call,
+        text: c.callee,
+        target: Some(target.clone()),
+    }));
+    found
+}
+
+/// The names `target` can be imported under: its own and its file's export names for it.
+fn exported_names(p: Project<'_>, target: &SymbolRef) -> Vec<String> {
+    let mut names = vec![target.symbol.clone()];
+    if let Some(facts) = p.facts(&target.file) {
+        names.extend(exported_as(facts, &target.symbol));
+    }
+    names
+}
+
+/// Whether `import` brings in `target`: by a name it lists, or as a `*` re-export.
+fn reaches(p: Project<'_>, import: &Import, names: &[String], target: &SymbolRef) -> bool {
+    let Some(from) = import.resolved.as_deref() else {
+        return false;
+    };
+    let leads = |name: &str| resolve_export(p, from, name).as_ref() == Some(target);
+    import.names.iter().any(|n| match n.as_str() {
+        "*" => import.kind == ImportKind::ReExport && names.iter().any(|n| leads(n)),
+        named => leads(named),
+    })
+}
+
+/// A reference for an import line.
+fn import_reference(file: &str, import: &Import, target: Option<&SymbolRef>) -> Reference {
+    let kind = match import.kind {
+        ImportKind::Static => RefKind::Import,
+        ImportKind::Type => RefKind::TypeImport,
+        ImportKind::Require => RefKind::Require,
+        ImportKind::Dynamic => RefKind::DynamicImport,
+        ImportKind::ReExport => RefKind::ReExport,
+    };
+    Reference {
+        file: file.to_owned(),
+        line: import.line,
+        kind,
+        text: import.specifier.clone(),
+        target: target.cloned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+
+    fn refs(world: &World, name: &str, file: Option<&str>) -> Result<References, ToolError> {
+        let args = ReferencesArgs {
+            symbol_name: name.into(),
+            file_path: file.map(str::to_owned),
+        };
+        find_references(&ctx(world), args)
+    }
+
+    fn rows(r: &References) -> Vec<(&str, u32, RefKind, &str)> {
+        r.references
+            .iter()
+            .map(|x| (x.file.as_str(), x.line, x.kind, x.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn imports_reexports_and_calls_through_a_barrel() {
+        let w = shapes_world();
+        let r = refs(&w, "log", Some("src/log.js")).unwrap();
+        assert_eq!(r.definitions, vec![SymbolRef::new("src/log.js", "log")]);
+        assert_eq!(
+            rows(&r),
+            vec![
+                ("src/index.js", 2, RefKind::ReExport, "./log"),
+                ("src/main.js", 1, RefKind::Import, "./index"),
+                ("src/main.js", 4, RefKind::Call, "log"),
+                ("src/main.js", 4, RefKind::Call, "logger.log"),
+                ("src/shapes.js", 1, RefKind::Import, "./log"),
+                ("src/shapes.js", 6, RefKind::Call, "log"),
+            ]
+        );
+        assert_eq!((r.total, r.truncated), (6, false));
+    }
+
+    #[test]
+    fn a_default_export_is_referenced_by_its_default_import() {
+        let w = js_basic_world();
+        let r = refs(&w, "router", None).unwrap();
+        assert_eq!(
+            rows(&r),
+            vec![
+                ("src/index.js", 2, RefKind::Import, "./router"),
+                ("src/index.js", 6, RefKind::Call, "router")
+            ]
+        );
+    }
+
+    #[test]
+    fn requires_exported_values_and_external_names() {
+        let w = js_basic_world();
+        let r = refs(&w, "helper", None).unwrap();
+        assert_eq!(
+            rows(&r),
+            vec![
+                ("src/app.js", 1, RefKind::Import, "./util"),
+                ("src/app.js", 4, RefKind::Call, "helper"),
+                ("src/index.js", 6, RefKind::Call, "util.helper"),
+            ]
+        );
+        let r = refs(&w, "Options", Some("src/types.ts")).unwrap();
+        assert_eq!(
+            rows(&r),
+            vec![("src/config.ts", 1, RefKind::TypeImport, "./types")]
+        );
+        let s = shapes_world();
+        let r = refs(&s, "default", None).unwrap();
+        assert_eq!(
+            rows(&r),
+            vec![("src/shapes.js", 2, RefKind::Import, "lodash")]
+        );
+        assert_eq!(
+            (r.definitions.len(), r.references[0].target.as_ref()),
+            (0, None)
+        );
+    }
+
+    #[test]
+    fn unknown_symbols_get_close_matches() {
+        let w = js_basic_world();
+        let e = refs(&w, "helpr", None).err().unwrap();
+        assert_eq!(e.suggestions[0], "helper");
+        let e = refs(&w, "helpr", Some("src/util.js")).err().unwrap();
+        assert_eq!(
+            (e.message.as_str(), e.suggestions[0].as_str()),
+            ("no symbol `helpr` in `src/util.js`", "helper")
+        );
+    }
+}

@@ -1,0 +1,585 @@
+//! Resolving a call site to the symbol it calls, at query time, from the facts alone.
+//!
+//! A callee as written in file `F` resolves, first rule that applies:
+//!
+//! 1. **local**: `F` defines a symbol named exactly as written (`foo`, `Class.m`).
+//! 2. **this**: `this.m` / `self.m` inside `Class.x` (or inside `Class` itself) → `Class.m` of `F`.
+//! 3. **named import**: `foo` where an import of `F` lists the name `foo` and its resolved file
+//!    exports or defines `foo` (re-exports followed, see [`resolve_export`]).
+//! 4. **default import**: `foo` where an import of `F` is a default import (or a whole-module
+//!    `require`) whose target's default export is a symbol named `foo`, or whose specifier's
+//!    stem is `foo` (`./router/index.js` → `router`).
+//! 5. **static member**: `C.m` where `C` resolves by rules 3–4 to a class that defines `C.m`.
+//! 6. **namespace import**: `ns.foo` where `F` has a namespace import or whole-module `require`
+//!    whose file exports `foo`: the one whose specifier stem is `ns`, else the only candidate —
+//!    unless `ns` is a parameter of the calling function or a well-known global (`console`…).
+//!
+//! Anything else is unresolved, with the reason: imported from outside the project, more than
+//! one candidate, or no rule applies (globals, calls on values, longer member chains).
+//!
+//! Limits: the facts carry no local binding names, so `import {a as b}` then `b()` is not
+//! resolved, a default import is matched by name or stem only, and the namespace of `ns.foo` is
+//! guessed as described; inheritance is not followed; re-exports are followed by name, so
+//! `export {a as b} from` chains break at the rename.
+
+use omnysys_api::prelude::*;
+
+use crate::project::{Project, defines};
+
+/// How many re-export hops [`resolve_export`] follows before giving up (cycles end there too).
+const MAX_HOPS: u32 = 8;
+
+/// Objects that are never namespace imports.
+const GLOBALS: &[&str] = &[
+    "console",
+    "Math",
+    "JSON",
+    "Object",
+    "Array",
+    "Promise",
+    "Number",
+    "String",
+    "Date",
+    "Reflect",
+    "process",
+    "window",
+    "document",
+    "globalThis",
+    "module",
+    "exports",
+    "super",
+];
+
+/// A symbol of a file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+pub struct SymbolRef {
+    /// Project-relative path of the file defining it.
+    pub file: String,
+    /// Its name (`f`, `Class.method`, or an exported value's name).
+    pub symbol: String,
+}
+
+impl SymbolRef {
+    /// `symbol` of `file`.
+    pub fn new(file: &str, symbol: &str) -> Self {
+        SymbolRef {
+            file: file.to_owned(),
+            symbol: symbol.to_owned(),
+        }
+    }
+}
+
+/// Which rule resolved a call, or why none did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// Defined in the calling file under exactly the name called.
+    Local,
+    /// `this.m` / `self.m` inside a method of the class defining `m`.
+    ThisClass,
+    /// A name imported by name.
+    NamedImport,
+    /// A default import or whole-module require matching the called name.
+    DefaultImport,
+    /// `C.m` where `C` is an imported class defining `m`.
+    StaticMember,
+    /// `ns.f` through a namespace import or whole-module require.
+    NamespaceImport,
+    /// Unresolved: imported from outside the project.
+    External,
+    /// Unresolved: more than one candidate.
+    Ambiguous,
+    /// Unresolved: no rule applies (globals, calls on values, aliases, long chains).
+    Unknown,
+}
+
+/// The import a callee came through.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct ImportUse {
+    /// The specifier as written.
+    pub specifier: String,
+    /// The project file it resolves to, if any.
+    pub resolved: Option<String>,
+    /// Its line in the calling file.
+    pub line: u32,
+}
+
+impl ImportUse {
+    fn of(import: &Import) -> Self {
+        ImportUse {
+            specifier: import.specifier.clone(),
+            resolved: import.resolved.clone(),
+            line: import.line,
+        }
+    }
+}
+
+/// What a call resolves to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolution {
+    /// The called symbol, when resolved.
+    pub target: Option<SymbolRef>,
+    /// The rule that resolved it, or why it is unresolved.
+    pub via: Via,
+    /// The import the callee came through (also for external imports).
+    pub import: Option<ImportUse>,
+}
+
+impl Resolution {
+    fn to(file: &str, symbol: &str, via: Via, import: Option<&Import>) -> Self {
+        Resolution {
+            target: Some(SymbolRef::new(file, symbol)),
+            via,
+            import: import.map(ImportUse::of),
+        }
+    }
+
+    fn unresolved(via: Via, import: Option<&Import>) -> Self {
+        Resolution {
+            target: None,
+            via,
+            import: import.map(ImportUse::of),
+        }
+    }
+}
+
+/// Resolves the call `call` made in `file` (see the module docs for the rules).
+pub fn resolve_call(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
+    let Some(facts) = p.facts(file) else {
+        return Resolution::unresolved(Via::Unknown, None);
+    };
+    if defines(facts, &call.callee) {
+        return Resolution::to(file, &call.callee, Via::Local, None);
+    }
+    let caller = call.caller.as_deref();
+    match call.callee.split_once('.') {
+        None => resolve_name(p, facts, &call.callee),
+        Some((_, member)) if member.contains('.') || !is_identifier(member) => {
+            Resolution::unresolved(Via::Unknown, None)
+        }
+        Some(("this" | "self", member)) => resolve_this(file, facts, caller, member),
+        Some((head, _)) if !is_identifier(head) => Resolution::unresolved(Via::Unknown, None),
+        Some((head, member)) => resolve_member(p, facts, caller, head, member),
+    }
+}
+
+/// `true` for a plain identifier (letters, digits, `_`, `$`).
+fn is_identifier(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+/// `this.member` inside `caller`.
+fn resolve_this(file: &str, facts: &FileFacts, caller: Option<&str>, member: &str) -> Resolution {
+    let class = caller.and_then(|c| enclosing_class(facts, c));
+    match class.map(|c| format!("{c}.{member}")) {
+        Some(name) if defines(facts, &name) => Resolution::to(file, &name, Via::ThisClass, None),
+        _ => Resolution::unresolved(Via::Unknown, None),
+    }
+}
+
+/// The class of a method `Class.m`, or the class itself when `caller` is one.
+fn enclosing_class<'a>(facts: &FileFacts, caller: &'a str) -> Option<&'a str> {
+    if let Some((class, _)) = caller.rsplit_once('.') {
+        return Some(class);
+    }
+    let is_class = facts
+        .symbols
+        .iter()
+        .any(|s| s.name == caller && s.kind == SymbolKind::Class);
+    is_class.then_some(caller)
+}
+
+/// A plain name not defined in the file: named imports, then default imports.
+fn resolve_name(p: Project<'_>, facts: &FileFacts, name: &str) -> Resolution {
+    let named = bindings(facts).filter(|i| i.names.iter().any(|n| n == name));
+    let found = pick(
+        named
+            .clone()
+            .filter_map(|i| Some((i, by_name(p, i, name)?))),
+    );
+    if let Some(resolution) = found.into_resolution(Via::NamedImport) {
+        return resolution;
+    }
+    if let Some(external) = named.clone().find(|i| i.resolved.is_none()) {
+        return Resolution::unresolved(Via::External, Some(external));
+    }
+    let defaults = bindings(facts).filter(|i| is_default_like(i));
+    let found = pick(defaults.filter_map(|i| Some((i, by_default(p, i, name)?))));
+    if let Some(resolution) = found.into_resolution(Via::DefaultImport) {
+        return resolution;
+    }
+    let external = bindings(facts)
+        .filter(|i| i.resolved.is_none() && is_default_like(i))
+        .find(|i| stem(&i.specifier) == name);
+    Resolution::unresolved(
+        if external.is_some() {
+            Via::External
+        } else {
+            Via::Unknown
+        },
+        external,
+    )
+}
+
+/// Imports that bind local names (re-exports do not).
+fn bindings(facts: &FileFacts) -> impl Iterator<Item = &Import> + Clone {
+    facts
+        .imports
+        .iter()
+        .filter(|i| i.kind != ImportKind::ReExport)
+}
+
+/// A default import or a whole-module `require`.
+fn is_default_like(import: &Import) -> bool {
+    import.names.iter().any(|n| n == "default")
+        || (import.kind == ImportKind::Require && import.names.iter().any(|n| n == "*"))
+}
+
+/// A namespace import or a whole-module `require`/`import()`.
+fn is_namespace(import: &Import) -> bool {
+    import.names.iter().any(|n| n == "*")
+}
+
+/// `name` imported by name through `import`.
+fn by_name(p: Project<'_>, import: &Import, name: &str) -> Option<SymbolRef> {
+    resolve_export(p, import.resolved.as_deref()?, name)
+}
+
+/// The default export behind `import`, when it matches the called `name`.
+fn by_default(p: Project<'_>, import: &Import, name: &str) -> Option<SymbolRef> {
+    let target = resolve_export(p, import.resolved.as_deref()?, "default")?;
+    (target.symbol == name || stem(&import.specifier) == name).then_some(target)
+}
+
+/// `head.member` where `head` is not `this`.
+fn resolve_member(
+    p: Project<'_>,
+    facts: &FileFacts,
+    caller: Option<&str>,
+    head: &str,
+    member: &str,
+) -> Resolution {
+    if let Some(resolution) = static_member(p, facts, head, member) {
+        return resolution;
+    }
+    if defines(facts, head) || GLOBALS.contains(&head) || is_param(facts, caller, head) {
+        return Resolution::unresolved(Via::Unknown, None);
+    }
+    namespace_member(p, facts, head, member)
+}
+
+/// `C.m` where `C` is imported and its file defines `C.m`.
+fn static_member(
+    p: Project<'_>,
+    facts: &FileFacts,
+    head: &str,
+    member: &str,
+) -> Option<Resolution> {
+    let class = resolve_name(p, facts, head);
+    let target = class.target?;
+    let name = format!("{}.{member}", target.symbol);
+    defines(p.facts(&target.file)?, &name).then(|| Resolution {
+        target: Some(SymbolRef::new(&target.file, &name)),
+        via: Via::StaticMember,
+        import: class.import,
+    })
+}
+
+/// Whether `name` is a parameter of the calling symbol.
+fn is_param(facts: &FileFacts, caller: Option<&str>, name: &str) -> bool {
+    let Some(caller) = caller else {
+        return false;
+    };
+    facts
+        .symbols
+        .iter()
+        .filter(|s| s.name == caller)
+        .any(|s| s.params.iter().any(|p| p == name))
+}
+
+/// `ns.member` through a namespace import: the one named like `ns`, else the only candidate.
+fn namespace_member(p: Project<'_>, facts: &FileFacts, head: &str, member: &str) -> Resolution {
+    let namespaces = bindings(facts).filter(|i| is_namespace(i));
+    let candidates: Vec<(&Import, SymbolRef)> = namespaces
+        .clone()
+        .filter_map(|i| Some((i, by_name(p, i, member)?)))
+        .collect();
+    let stemmed = candidates
+        .iter()
+        .filter(|(i, _)| stem(&i.specifier) == head);
+    let found = pick(stemmed.cloned());
+    if let Some(resolution) = found.into_resolution(Via::NamespaceImport) {
+        return resolution;
+    }
+    if let Some(resolution) = pick(candidates.into_iter()).into_resolution(Via::NamespaceImport) {
+        return resolution;
+    }
+    let external = namespaces
+        .filter(|i| i.resolved.is_none())
+        .find(|i| stem(&i.specifier) == head);
+    Resolution::unresolved(
+        if external.is_some() {
+            Via::External
+        } else {
+            Via::Unknown
+        },
+        external,
+    )
+}
+
+/// The outcome of choosing among candidate targets.
+enum Pick<'f> {
+    None,
+    One(&'f Import, SymbolRef),
+    Many,
+}
+
+impl Pick<'_> {
+    /// `Some` when there was exactly one target (resolved) or several (ambiguous).
+    fn into_resolution(self, via: Via) -> Option<Resolution> {
+        match self {
+            Pick::None => None,
+            Pick::One(import, target) => Some(Resolution {
+                target: Some(target),
+                via,
+                import: Some(ImportUse::of(import)),
+            }),
+            Pick::Many => Some(Resolution::unresolved(Via::Ambiguous, None)),
+        }
+    }
+}
+
+/// The single distinct target among `candidates`, if there is one.
+fn pick<'f>(candidates: impl Iterator<Item = (&'f Import, SymbolRef)>) -> Pick<'f> {
+    let mut chosen: Option<(&Import, SymbolRef)> = None;
+    for (import, target) in candidates {
+        match &chosen {
+            None => chosen = Some((import, target)),
+            Some((_, seen)) if *seen == target => {}
+            Some(_) => return Pick::Many,
+        }
+    }
+    chosen.map_or(Pick::None, |(i, t)| Pick::One(i, t))
+}
+
+/// The symbol `file` exports (or defines) as `name`, following re-exports.
+///
+/// In order: the symbol an export named `name` refers to; a symbol named `name`; a named, then
+/// a `*`, re-export that leads to it; an exported value that is not a symbol (a constant).
+pub fn resolve_export(p: Project<'_>, file: &str, name: &str) -> Option<SymbolRef> {
+    resolve_export_hops(p, file, name, 0)
+}
+
+fn resolve_export_hops(p: Project<'_>, file: &str, name: &str, hops: u32) -> Option<SymbolRef> {
+    if hops > MAX_HOPS || name == "*" {
+        return None;
+    }
+    let facts = p.facts(file)?;
+    let export = facts.exports.iter().find(|e| e.name == name);
+    let local = export.and_then(|e| e.local.as_deref()).unwrap_or(name);
+    if export.is_some() && defines(facts, local) {
+        return Some(SymbolRef::new(file, local));
+    }
+    if defines(facts, name) {
+        return Some(SymbolRef::new(file, name));
+    }
+    let reexports = facts
+        .imports
+        .iter()
+        .filter(|i| i.kind == ImportKind::ReExport);
+    let named = reexports
+        .clone()
+        .filter(|i| i.names.iter().any(|n| n == name));
+    let star = reexports.filter(|i| i.names.iter().any(|n| n == "*"));
+    let through = named
+        .chain(star)
+        .find_map(|i| resolve_export_hops(p, i.resolved.as_deref()?, name, hops + 1));
+    through.or_else(|| export.map(|_| SymbolRef::new(file, local)))
+}
+
+/// The module name a specifier suggests: `util` for `./util.js`, `router` for `./router/index`.
+pub fn stem(specifier: &str) -> &str {
+    let mut parts = specifier
+        .rsplit('/')
+        .filter(|s| !s.is_empty() && *s != "." && *s != "..");
+    let last = parts.next().unwrap_or(specifier);
+    let base = last.split_once('.').map_or(last, |(b, _)| b);
+    if base == "index" || base == "mod" || base == "__init__" {
+        let parent = parts.next().unwrap_or(base);
+        return parent.split_once('.').map_or(parent, |(b, _)| b);
+    }
+    base
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+
+    fn resolve(world: &World, file: &str, caller: Option<&str>, callee: &str) -> Resolution {
+        let site = CallSite {
+            caller: caller.map(str::to_owned),
+            callee: callee.to_owned(),
+            line: 1,
+        };
+        resolve_call(Project::new(world), file, &site)
+    }
+
+    fn target(
+        world: &World,
+        file: &str,
+        caller: Option<&str>,
+        callee: &str,
+    ) -> Option<(String, String, Via)> {
+        let r = resolve(world, file, caller, callee);
+        r.target.map(|t| (t.file, t.symbol, r.via))
+    }
+
+    fn some(file: &str, symbol: &str, via: Via) -> Option<(String, String, Via)> {
+        Some((file.to_owned(), symbol.to_owned(), via))
+    }
+
+    #[test]
+    fn stems_drop_directories_extensions_and_index() {
+        assert_eq!(stem("./util.js"), "util");
+        assert_eq!(stem("../app"), "app");
+        assert_eq!(stem("./router/index.js"), "router");
+        assert_eq!(stem("./router/"), "router");
+        assert_eq!(stem("lodash"), "lodash");
+        assert_eq!(stem("@scope/pkg"), "pkg");
+    }
+
+    #[test]
+    fn local_names_and_static_members_defined_in_the_file_resolve_locally() {
+        let w = shapes_world();
+        assert_eq!(
+            target(&w, "src/shapes.js", Some("Shape.create"), "Shape"),
+            some("src/shapes.js", "Shape", Via::Local)
+        );
+        assert_eq!(
+            target(&w, "src/shapes.js", Some("makeShape"), "Shape.create"),
+            some("src/shapes.js", "Shape.create", Via::Local)
+        );
+        assert_eq!(
+            target(&w, "src/main.js", None, "run"),
+            some("src/main.js", "run", Via::Local)
+        );
+    }
+
+    #[test]
+    fn this_calls_resolve_to_methods_of_the_enclosing_class() {
+        let w = shapes_world();
+        assert_eq!(
+            target(&w, "src/shapes.js", Some("Shape.describe"), "this.area"),
+            some("src/shapes.js", "Shape.area", Via::ThisClass)
+        );
+        assert_eq!(
+            target(&w, "src/shapes.js", Some("Shape"), "this.area"),
+            some("src/shapes.js", "Shape.area", Via::ThisClass)
+        );
+        assert_eq!(
+            resolve(&w, "src/shapes.js", Some("Shape.describe"), "this.missing").via,
+            Via::Unknown
+        );
+        assert_eq!(
+            resolve(&w, "src/shapes.js", Some("makeShape"), "this.area").via,
+            Via::Unknown
+        );
+    }
+
+    #[test]
+    fn named_imports_follow_named_and_star_reexports() {
+        let w = shapes_world();
+        assert_eq!(
+            target(&w, "src/shapes.js", Some("Shape.describe"), "log"),
+            some("src/log.js", "log", Via::NamedImport)
+        );
+        assert_eq!(
+            target(&w, "src/main.js", Some("run"), "makeShape"),
+            some("src/shapes.js", "makeShape", Via::NamedImport)
+        );
+        assert_eq!(
+            target(&w, "src/main.js", Some("run"), "log"),
+            some("src/log.js", "log", Via::NamedImport)
+        );
+    }
+
+    #[test]
+    fn default_imports_match_the_default_exports_local_name() {
+        let w = shapes_world();
+        let r = resolve(&w, "src/main.js", Some("run"), "format");
+        assert_eq!(r.target, Some(SymbolRef::new("src/log.js", "format")));
+        assert_eq!(r.via, Via::DefaultImport);
+        assert_eq!(r.import.map(|i| i.line), Some(3));
+    }
+
+    #[test]
+    fn namespace_members_prefer_the_stem_then_the_only_candidate() {
+        let w = shapes_world();
+        assert_eq!(
+            target(&w, "src/main.js", Some("run"), "logger.log"),
+            some("src/log.js", "log", Via::NamespaceImport)
+        );
+        let js = js_basic_world();
+        assert_eq!(
+            target(&js, "src/index.js", Some("main"), "util.helper"),
+            some("src/util.js", "helper", Via::NamespaceImport)
+        );
+    }
+
+    #[test]
+    fn globals_parameters_and_values_are_not_namespaces() {
+        let w = shapes_world();
+        assert_eq!(
+            resolve(&w, "src/main.js", Some("run"), "console.log").via,
+            Via::Unknown
+        );
+        assert_eq!(
+            resolve(&w, "src/shapes.js", Some("makeShape"), "s.describe").via,
+            Via::Unknown
+        );
+        assert_eq!(
+            resolve(&w, "src/main.js", Some("run"), "a.b.c").via,
+            Via::Unknown
+        );
+        assert_eq!(
+            resolve(&w, "src/main.js", Some("run"), "fetch().then").via,
+            Via::Unknown
+        );
+        assert_eq!(
+            resolve(&w, "src/main.js", Some("run"), "nowhere").via,
+            Via::Unknown
+        );
+    }
+
+    #[test]
+    fn external_imports_are_unresolved_with_their_specifier() {
+        let w = shapes_world();
+        let r = resolve(&w, "src/shapes.js", Some("Shape.describe"), "lodash");
+        assert_eq!((r.target, r.via), (None, Via::External));
+        assert_eq!(r.import.map(|i| i.specifier), Some("lodash".to_owned()));
+    }
+
+    #[test]
+    fn two_candidates_are_ambiguous() {
+        let w = ambiguous_world();
+        assert_eq!(resolve(&w, "src/both.js", None, "x.go").via, Via::Ambiguous);
+        assert_eq!(resolve(&w, "src/both.js", None, "go").via, Via::Ambiguous);
+        assert_eq!(
+            target(&w, "src/both.js", None, "a.go"),
+            some("src/a.js", "go", Via::NamespaceImport)
+        );
+    }
+
+    #[test]
+    fn reexport_cycles_end() {
+        let w = cycle_world();
+        assert_eq!(
+            resolve_export(Project::new(&w), "src/p.js", "nothing"),
+            None
+        );
+    }
+}
