@@ -10,3 +10,5 @@ mod util;
 mod scenarios;
 // `omnysys call` and the scenario runner's own error reporting.
 mod cli;
+// Snapshots: crash points, corruption, warm versus cold.
+mod snapshot;

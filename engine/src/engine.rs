@@ -17,15 +17,19 @@ pub struct EngineSettings {
     pub project: PathBuf,
     /// Where fresh copies of plugin libraries are written (removed on drop).
     pub copies_dir: PathBuf,
+    /// Where snapshots go (default `<project>/.omnysys`).
+    pub state_dir: PathBuf,
 }
 
 impl EngineSettings {
     /// Settings for `project`, with library copies in a per-process temporary directory.
     pub fn for_project(project: PathBuf) -> Self {
         let copies_dir = std::env::temp_dir().join(format!("omnysys-{}", std::process::id()));
+        let state_dir = project.join(".omnysys");
         EngineSettings {
             project,
             copies_dir,
+            state_dir,
         }
     }
 }

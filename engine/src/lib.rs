@@ -27,6 +27,7 @@ pub mod plugin;
 pub mod reload;
 pub mod scenario;
 pub mod schema;
+pub mod snapshot;
 pub mod soak;
 pub mod state;
 pub mod status;

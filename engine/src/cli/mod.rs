@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod call;
+pub mod index;
 pub mod logging;
 pub mod scenario;
 pub mod serve;
@@ -51,6 +52,11 @@ enum Command {
         #[arg(default_value = "{}")]
         args: String,
     },
+    /// Index the project once, write a snapshot, and print what was found.
+    Index {
+        #[command(flatten)]
+        project: ProjectArgs,
+    },
     /// Measure reload latency (release build): see the README for the recorded numbers.
     Bench(bench::BenchArgs),
 }
@@ -70,5 +76,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             args,
         } => call::run(&project, &tool, &args),
         Command::Bench(args) => bench::run(&args),
+        Command::Index { project } => index::run(&project),
     }
 }

@@ -59,6 +59,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let handle = thread.handle();
     start_indexing(&handle, index_settings)?;
     let _project_watcher = watch_project(&handle, project_root.clone());
+    let snapshots = Snapshots::start(handle.clone(), Duration::from_secs(30));
     let _watcher = match watch {
         Some(w) if w.enabled => Some(omnysys::watch::spawn_watcher(handle.clone(), w.debounce)?),
         _ => None,
@@ -86,6 +87,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         anyhow::Ok(())
     })?;
     runtime.shutdown_timeout(Duration::from_secs(1));
+    drop(snapshots);
+    save_snapshot(&thread.handle());
     thread.shutdown();
     Ok(ExitCode::SUCCESS)
 }
@@ -144,5 +147,55 @@ fn greet(args: &ServeArgs, engine: &omnysys::Engine) {
                 .unwrap_or_else(|_| "omnysys".into()),
             root.display()
         ),
+    }
+}
+
+/// Writes a snapshot now (logging, never failing).
+fn save_snapshot(handle: &omnysys::handle::EngineHandle) {
+    let result = handle.run(|e| omnysys::snapshot::write_snapshot(&e.world, &e.settings.state_dir));
+    match result {
+        Ok(Ok(path)) => tracing::info!(path = %path.display(), "snapshot written"),
+        Ok(Err(e)) => tracing::warn!(error = %e, "no snapshot written"),
+        Err(_) => {}
+    }
+}
+
+/// Writes a snapshot every `period` while the state has changed since the last one.
+struct Snapshots {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Snapshots {
+    fn start(handle: omnysys::handle::EngineHandle, period: Duration) -> Self {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut last = String::new();
+            while !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                std::thread::park_timeout(period);
+                let Ok(digest) = handle.run(|e| e.digest()) else {
+                    return;
+                };
+                if digest != last && !flag.load(std::sync::atomic::Ordering::SeqCst) {
+                    save_snapshot(&handle);
+                    last = digest;
+                }
+            }
+        });
+        Snapshots {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Snapshots {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(t) = self.thread.take() {
+            t.thread().unpark();
+            let _ = t.join();
+        }
     }
 }

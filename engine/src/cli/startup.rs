@@ -46,6 +46,8 @@ pub fn start_engine(args: &ProjectArgs) -> anyhow::Result<Engine> {
         .canonicalize()
         .with_context(|| format!("project `{}`", args.project.display()))?;
     let mut engine = Engine::new(EngineSettings::for_project(project))?;
+    // State first, so plugin-owned state migrates when the plugins load.
+    omnysys::snapshot::restore_if_present(&mut engine.world, &engine.settings.state_dir);
     let report = engine.reload(load_changes(&toolset, &locator));
     if !report.committed() {
         let reasons: Vec<String> = report

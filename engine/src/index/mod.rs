@@ -62,11 +62,12 @@ pub fn index_project(world: &mut World) -> IndexReport {
         ..Default::default()
     };
     loop {
-        let items = queue::take(world, usize::MAX);
+        let items = queue::take(world, BATCH);
         if items.is_empty() {
             break;
         }
         let batch = analyse(world, items);
+        crate::snapshot::crate_test_hook("mid-index");
         report.extracted += batch.extracted;
         report.unchanged += batch.unchanged;
         report.failed.extend(batch.failed);

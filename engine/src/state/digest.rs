@@ -11,7 +11,7 @@ use omnysys_api::state::PluginStates;
 use serde::Serialize;
 
 /// One file's persistent components.
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct FileState {
     /// The file.
     pub file: SourceFile,
@@ -22,7 +22,7 @@ pub struct FileState {
 }
 
 /// All persistent state, in canonical order (files by path, queue by priority then arrival).
-#[derive(Serialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct PersistentState {
     /// Files by path.
     pub files: Vec<FileState>,
@@ -77,6 +77,16 @@ pub fn persistent_state(world: &World) -> PersistentState {
 /// xxh3-128 of the canonical JSON of [`persistent_state`], as 32 hex digits.
 pub fn state_digest(world: &World) -> String {
     let state = persistent_state(world);
+    let bytes = serde_json::to_vec(&state).unwrap_or_default();
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes))
+}
+
+/// xxh3-128 of the analysed facts only: files, queue, graph and plugin state, without the
+/// indexing progress counters. Two indexes of the same files agree on it however they got
+/// there (cold, or warm from a snapshot).
+pub fn facts_digest(world: &World) -> String {
+    let mut state = persistent_state(world);
+    state.indexing = IndexingState::default();
     let bytes = serde_json::to_vec(&state).unwrap_or_default();
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&bytes))
 }

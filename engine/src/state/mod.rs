@@ -3,5 +3,5 @@
 mod digest;
 mod synthetic;
 
-pub use digest::{PersistentState, persistent_state, state_digest};
+pub use digest::{PersistentState, facts_digest, persistent_state, state_digest};
 pub use synthetic::spawn_synthetic_files;

@@ -1,0 +1,67 @@
+//! `omnysys index`: index once (from the snapshot, if any), write a snapshot, print what was
+//! found.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+use omnysys::index::{IndexConfig, index_project};
+use omnysys::snapshot::write_snapshot;
+use omnysys_api::schema::{CacheEntry, SourceFile};
+
+use super::ProjectArgs;
+use super::startup::start_engine;
+
+/// Indexes and prints a summary.
+///
+/// # Errors
+///
+/// Start-up failures.
+pub fn run(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
+    let mut engine = start_engine(args)?;
+    let settings = engine
+        .toolset
+        .as_ref()
+        .map(|t| t.index.clone())
+        .unwrap_or_default();
+    engine.world.insert_resource(IndexConfig(settings));
+    let report = index_project(&mut engine.world);
+    let snapshot = write_snapshot(&engine.world, &engine.settings.state_dir);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "indexed {} in {:.3} s",
+        engine.settings.project.display(),
+        report.elapsed.as_secs_f64()
+    )?;
+    for (extractor, files) in files_per_extractor(&mut engine.world) {
+        writeln!(out, "  {extractor}: {files} files")?;
+    }
+    writeln!(
+        out,
+        "files {}, extracted {}, unchanged {}, edges {}, unresolved local imports {}",
+        report.files, report.extracted, report.unchanged, report.edges, report.unresolved
+    )?;
+    for (path, reason) in &report.failed {
+        writeln!(out, "  not analysed: {path}: {reason}")?;
+    }
+    match snapshot {
+        Ok(path) => writeln!(out, "snapshot {}", path.display())?,
+        Err(e) => writeln!(out, "no snapshot: {e}")?,
+    }
+    writeln!(
+        out,
+        "facts digest {}",
+        omnysys::state::facts_digest(&engine.world)
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn files_per_extractor(world: &mut bevy_ecs::world::World) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    let mut q = world.query::<(&SourceFile, &CacheEntry)>();
+    for (_, entry) in q.iter(world) {
+        *counts.entry(entry.extractor.clone()).or_insert(0) += 1;
+    }
+    counts
+}

@@ -1,0 +1,190 @@
+//! Snapshots: all persistent World state written to the project's `.omnysys/` and read back at
+//! start, so that only files changed since are analysed again.
+//!
+//! Format: one header line `omnysys-snapshot <version> <xxh3-128 of the body>` and a JSON body
+//! ([`PersistentState`]). Written atomically (a temporary file, fsync, rename). A snapshot with
+//! another version or a wrong checksum is ignored with a warning (a cold index follows); an
+//! unwritable location gives a warning and no snapshots — never a crash.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use bevy_ecs::world::World;
+use omnysys_api::graph::DependencyGraph;
+use omnysys_api::schema::{FileIndex, IndexingState};
+use omnysys_api::state::PluginStates;
+
+use crate::state::{PersistentState, persistent_state};
+
+/// Bumped whenever [`PersistentState`]'s shape changes.
+pub const FORMAT_VERSION: u32 = 1;
+/// The snapshot file name inside the state directory.
+pub const FILE_NAME: &str = "snapshot.json";
+
+/// Why a snapshot was not written or not used.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    /// Reading or writing failed.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The OS error.
+        message: String,
+    },
+    /// The file is not a snapshot of this format.
+    #[error("{path}: not an omnysys snapshot of format {FORMAT_VERSION} ({detail})")]
+    Incompatible {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+fn io(path: &Path, e: impl std::fmt::Display) -> SnapshotError {
+    SnapshotError::Io {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Writes the persistent state of `world` to `dir/snapshot.json`; returns the path.
+///
+/// # Errors
+///
+/// When the directory or file cannot be written.
+pub fn write_snapshot(world: &World, dir: &Path) -> Result<PathBuf, SnapshotError> {
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let body = serde_json::to_vec(&persistent_state(world)).map_err(|e| io(dir, e))?;
+    let header = format!(
+        "omnysys-snapshot {FORMAT_VERSION} {:032x}\n",
+        xxhash_rust::xxh3::xxh3_128(&body)
+    );
+    let path = dir.join(FILE_NAME);
+    let tmp = dir.join(format!("{FILE_NAME}.tmp"));
+    let mut file = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
+    file.write_all(header.as_bytes())
+        .and_then(|()| file.write_all(&body))
+        .and_then(|()| file.sync_all())
+        .map_err(|e| io(&tmp, e))?;
+    crate_test_hook("after-write");
+    std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
+    Ok(path)
+}
+
+/// Reads `dir/snapshot.json` (checking format and checksum).
+///
+/// # Errors
+///
+/// `Io` when it cannot be read (including when there is none), `Incompatible` when it is not a
+/// valid snapshot of this format.
+pub fn read_snapshot(dir: &Path) -> Result<PersistentState, SnapshotError> {
+    let path = dir.join(FILE_NAME);
+    let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+    let bad = |detail: &str| SnapshotError::Incompatible {
+        path: path.clone(),
+        detail: detail.to_owned(),
+    };
+    let newline = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .ok_or_else(|| bad("no header line"))?;
+    let header = std::str::from_utf8(&bytes[..newline]).map_err(|_| bad("header is not text"))?;
+    let body = &bytes[newline + 1..];
+    let expected = format!(
+        "omnysys-snapshot {FORMAT_VERSION} {:032x}",
+        xxhash_rust::xxh3::xxh3_128(body)
+    );
+    if !header.starts_with(&format!("omnysys-snapshot {FORMAT_VERSION} ")) {
+        return Err(bad(&format!("header `{header}`")));
+    }
+    if header != expected {
+        return Err(bad(
+            "checksum mismatch: the file is corrupt or was cut short",
+        ));
+    }
+    serde_json::from_slice(body).map_err(|e| bad(&e.to_string()))
+}
+
+/// Puts a snapshot's state into an empty `world`.
+pub fn restore(world: &mut World, state: PersistentState) {
+    for file in state.files {
+        let path = file.file.path.clone();
+        let mut entity = world.spawn(file.file);
+        if let Some(hash) = file.hash {
+            entity.insert(hash);
+        }
+        if let Some(cache) = file.cache {
+            entity.insert(cache);
+        }
+        let id = entity.id();
+        world.resource_mut::<FileIndex>().0.insert(path, id);
+    }
+    for item in state.queue {
+        world.spawn(item);
+    }
+    crate::index::queue::rebuild_index(world);
+    *world.resource_mut::<IndexingState>() = state.indexing;
+    *world.resource_mut::<DependencyGraph>() = state.graph;
+    *world.resource_mut::<PluginStates>() = state.plugin_states;
+}
+
+/// Restores `dir`'s snapshot into `world` if there is a valid one; logs why not otherwise.
+/// Returns the number of files restored.
+pub fn restore_if_present(world: &mut World, dir: &Path) -> usize {
+    match read_snapshot(dir) {
+        Ok(state) => {
+            let files = state.files.len();
+            restore(world, state);
+            tracing::info!(files, dir = %dir.display(), "snapshot restored; only changed files will be analysed");
+            files
+        }
+        Err(SnapshotError::Io { .. }) if !dir.join(FILE_NAME).exists() => 0,
+        Err(e) => {
+            tracing::warn!(error = %e, "ignoring the snapshot; indexing from scratch");
+            0
+        }
+    }
+}
+
+/// For crash tests: `OMNYSYS_TEST_KILL_AT=<point>` makes the process SIGKILL itself there
+/// (`after-write`: the snapshot is written but not renamed; `mid-index`: after the first
+/// analysed batch).
+pub fn crate_test_hook(point: &str) {
+    if std::env::var("OMNYSYS_TEST_KILL_AT").is_ok_and(|p| p == point) {
+        let _ =
+            rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_corrupt_snapshot_is_refused_by_its_checksum() {
+        let dir = std::env::temp_dir().join(format!("omnysys-snap-test-{}", std::process::id()));
+        let mut world = World::new();
+        crate::schema::register_schema(&mut world);
+        crate::state::spawn_synthetic_files(&mut world, 5);
+        write_snapshot(&world, &dir).unwrap();
+        let restored = read_snapshot(&dir).unwrap();
+        assert_eq!(restored, persistent_state(&world));
+        let path = dir.join(FILE_NAME);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 2;
+        bytes[last] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let err = read_snapshot(&dir).unwrap_err().to_string();
+        assert!(err.contains("checksum mismatch"), "{err}");
+        std::fs::write(&path, b"omnysys-snapshot 0 abc\n{}").unwrap();
+        assert!(
+            read_snapshot(&dir)
+                .unwrap_err()
+                .to_string()
+                .contains("not an omnysys snapshot of format 1")
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
