@@ -12,3 +12,5 @@ mod scenarios;
 mod cli;
 // Snapshots: crash points, corruption, warm versus cold.
 mod snapshot;
+// The rollback command against a running server.
+mod rollback;

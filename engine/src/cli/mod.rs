@@ -57,6 +57,14 @@ enum Command {
         #[command(flatten)]
         project: ProjectArgs,
     },
+    /// Ask the server serving a project to roll a plugin back to its previous good library.
+    Rollback {
+        /// The plugin name (as `get_server_status` lists it).
+        plugin: String,
+        /// The project the server serves.
+        #[arg(long, default_value = ".")]
+        project: PathBuf,
+    },
     /// Measure reload latency (release build): see the README for the recorded numbers.
     Bench(bench::BenchArgs),
 }
@@ -77,5 +85,24 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => call::run(&project, &tool, &args),
         Command::Bench(args) => bench::run(&args),
         Command::Index { project } => index::run(&project),
+        Command::Rollback { plugin, project } => rollback(&plugin, &project),
     }
+}
+
+fn rollback(plugin: &str, project: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let state_dir = omnysys::EngineSettings::for_project(project.canonicalize()?).state_dir;
+    let answer = omnysys::watch::control::request_rollback(
+        &state_dir,
+        plugin,
+        std::time::Duration::from_secs(10),
+    )
+    .map_err(anyhow::Error::msg)?;
+    use std::io::Write;
+    write!(std::io::stdout().lock(), "{answer}")?;
+    let ok = answer.contains("RolledBack");
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

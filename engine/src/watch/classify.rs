@@ -27,6 +27,8 @@ pub enum ChangeClass {
     },
     /// The engine's own binary.
     Engine,
+    /// A rollback request dropped into the control directory by `omnysys rollback`.
+    RollbackRequest,
     /// Anything else.
     Other,
 }
@@ -42,6 +44,8 @@ pub struct WatchContext {
     pub engine_binary: Option<PathBuf>,
     /// `(crate directory, crate name)` of each workspace plugin crate.
     pub crate_dirs: Vec<(PathBuf, String)>,
+    /// Where `omnysys rollback` drops requests (`<state dir>/control`).
+    pub control_dir: Option<PathBuf>,
 }
 
 /// Classifies `path`.
@@ -59,6 +63,13 @@ pub fn classify(path: &Path, ctx: &WatchContext) -> ChangeClass {
     }
     if ctx.engine_binary.as_deref() == Some(path) {
         return ChangeClass::Engine;
+    }
+    if ctx
+        .control_dir
+        .as_deref()
+        .is_some_and(|d| path == d.join(super::control::ROLLBACK_FILE))
+    {
+        return ChangeClass::RollbackRequest;
     }
     let is_source = path.extension().is_some_and(|e| e == "rs" || e == "toml");
     match ctx.crate_dirs.iter().find(|(dir, _)| path.starts_with(dir)) {
@@ -83,6 +94,7 @@ mod tests {
             toolset: Some("/a/default.toolset.ron".into()),
             engine_binary: Some("/t/omnysys".into()),
             crate_dirs: vec![("/w/systems/graph_tools".into(), "graph_tools".into())],
+            control_dir: Some("/p/.omnysys/control".into()),
         };
         let c = |p: &str| classify(Path::new(p), &ctx);
         assert_eq!(
@@ -107,5 +119,9 @@ mod tests {
         );
         assert_eq!(c("/w/systems/graph_tools/notes.txt"), ChangeClass::Other);
         assert_eq!(c("/t/libother.so"), ChangeClass::Other);
+        assert_eq!(
+            c("/p/.omnysys/control/rollback"),
+            ChangeClass::RollbackRequest
+        );
     }
 }

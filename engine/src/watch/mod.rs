@@ -22,6 +22,7 @@
 
 mod classify;
 mod complete;
+pub mod control;
 mod log;
 mod project;
 
@@ -122,11 +123,14 @@ pub fn watch_context(engine: &mut Engine) -> WatchContext {
         .filter_map(|e| e.ok())
         .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
         .collect();
+    let control_dir = engine.settings.state_dir.join("control");
+    let _ = std::fs::create_dir_all(&control_dir);
     WatchContext {
         libraries,
         toolset: engine.toolset.as_ref().map(|t| t.file.clone()),
         engine_binary: std::env::current_exe().ok(),
         crate_dirs,
+        control_dir: Some(control_dir),
     }
 }
 
@@ -142,6 +146,7 @@ fn rewatch(
         .map(|(p, _, _)| p.as_path())
         .chain(ctx.toolset.as_deref())
         .chain(ctx.engine_binary.as_deref());
+    wanted.extend(ctx.control_dir.iter().map(|d| (d.clone(), false)));
     wanted.extend(
         parents
             .filter_map(Path::parent)
@@ -197,6 +202,7 @@ fn act_on(handle: &EngineHandle, ctx: &WatchContext, batch: BTreeSet<PathBuf>) {
             ChangeClass::Toolset => toolset_changed(handle, &path, &mut changes, &mut new_toolset),
             ChangeClass::PluginSource { krate } => source_changed(krate),
             ChangeClass::Engine => engine_changed(&path),
+            ChangeClass::RollbackRequest => control::rollback_requested(&path, &mut changes),
             ChangeClass::Other => continue,
         };
         notes.push((path, class, action));
@@ -204,6 +210,7 @@ fn act_on(handle: &EngineHandle, ctx: &WatchContext, batch: BTreeSet<PathBuf>) {
     let _ = handle.run(move |engine| {
         if !changes.is_empty() {
             let report = engine.reload(changes);
+            control::answer(engine, &report);
             match new_toolset {
                 Some(toolset) if report.committed() => engine.toolset = Some(toolset),
                 Some(toolset) => reject_toolset(engine, &toolset.file, &report),
