@@ -30,6 +30,7 @@ const LISTED: &[&str] = &[
     "python_graph",
     "rust_graph",
     "status_and_queue",
+    "graph_tools_suite",
 ];
 
 #[test]
@@ -118,4 +119,9 @@ fn rust_paths_resolve_through_the_module_tree() {
 #[test]
 fn status_reports_the_queue_and_a_tool_waits_for_the_file_it_asks_about() {
     passes("status_and_queue");
+}
+
+#[test]
+fn graph_tools_answer_hand_worked_questions_about_the_import_graph() {
+    passes("graph_tools_suite");
 }

@@ -94,6 +94,7 @@ impl Engine {
         let revision = self.world.resource::<ToolCatalog>().revision;
         let report = reload(&mut self.world, &mut self.plugins, changes);
         crate::index::queue_stale(&mut self.world);
+        self.record_reload_errors(&report);
         crate::status::refresh_status(self);
         self.emit(EngineEvent::Reloaded(report.records.clone()));
         let now = self.world.resource::<ToolCatalog>().revision;
@@ -101,6 +102,14 @@ impl Engine {
             self.emit(EngineEvent::ToolsChanged(now));
         }
         report
+    }
+
+    fn record_reload_errors(&mut self, report: &ReloadReport) {
+        let now = omnysys_api::schema::now_ms();
+        let mut errors = self.world.resource_mut::<omnysys_api::schema::RecentErrors>();
+        for r in report.records.iter().filter(|r| !matches!(r.outcome, crate::reload::ReloadOutcome::Loaded | crate::reload::ReloadOutcome::RolledBack | crate::reload::ReloadOutcome::Unloaded)) {
+            errors.push("reload", &r.plugin, &format!("{:?}: {}", r.outcome, r.reason), now);
+        }
     }
 
     /// Events from now on (reloads, tool-surface changes).

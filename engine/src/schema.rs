@@ -27,6 +27,8 @@ pub fn register_schema(world: &mut World) {
     world.init_resource::<IndexingState>();
     world.init_resource::<PluginStates>();
     world.init_resource::<omnysys_api::schema::EngineStatus>();
+    world.init_resource::<omnysys_api::schema::RecentErrors>();
+    world.init_resource::<omnysys_api::schema::RecentEdits>();
     world.init_resource::<DependencyGraph>();
     world.init_resource::<FileIndex>();
     world.init_resource::<ToolCatalog>();

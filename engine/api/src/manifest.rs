@@ -170,6 +170,8 @@ pub fn boundary_types() -> Vec<TypeFingerprint> {
         TypeFingerprint::of::<schema::ProjectRoot>(),
         TypeFingerprint::of::<schema::FileIndex>(),
         TypeFingerprint::of::<schema::EngineStatus>(),
+        TypeFingerprint::of::<schema::RecentErrors>(),
+        TypeFingerprint::of::<schema::RecentEdits>(),
         TypeFingerprint::of::<facts::FileFacts>(),
         TypeFingerprint::of::<graph::DependencyGraph>(),
         TypeFingerprint::of::<state::PluginStates>(),

@@ -173,3 +173,59 @@ pub struct ReloadSummary {
     /// Why, when not loaded (truncated to 200 characters).
     pub reason: String,
 }
+
+/// What went wrong recently: extraction failures, refused reloads, rejected tool sets,
+/// watcher problems. Newest last, at most [`RecentErrors::CAPACITY`].
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentErrors(pub std::collections::VecDeque<ErrorRecord>);
+
+impl RecentErrors {
+    /// How many records are kept.
+    pub const CAPACITY: usize = 200;
+
+    /// Appends a record, dropping the oldest past capacity.
+    pub fn push(&mut self, kind: &str, subject: &str, message: &str, at_ms: u64) {
+        if self.0.len() == Self::CAPACITY {
+            self.0.pop_front();
+        }
+        let record = ErrorRecord { kind: kind.to_owned(), subject: subject.to_owned(), message: message.to_owned(), at_ms };
+        self.0.push_back(record);
+    }
+}
+
+/// One recent error.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorRecord {
+    /// `extraction`, `reload`, `config` or `watcher`.
+    pub kind: String,
+    /// The file, plugin or tool-set file concerned.
+    pub subject: String,
+    /// What went wrong.
+    pub message: String,
+    /// When (ms since the epoch).
+    pub at_ms: u64,
+}
+
+/// Project files recently edited (seen by the project watcher), newest last, at most
+/// [`RecentEdits::CAPACITY`].
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentEdits(pub std::collections::VecDeque<(String, u64)>);
+
+impl RecentEdits {
+    /// How many edits are kept.
+    pub const CAPACITY: usize = 500;
+
+    /// Records an edit of `path` at `at_ms`.
+    pub fn push(&mut self, path: &str, at_ms: u64) {
+        if self.0.len() == Self::CAPACITY {
+            self.0.pop_front();
+        }
+        self.0.push_back((path.to_owned(), at_ms));
+    }
+}
+
+/// Milliseconds since the epoch, now.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}

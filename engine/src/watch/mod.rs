@@ -244,6 +244,7 @@ fn reject_toolset(engine: &mut Engine, file: &Path, report: &crate::reload::Relo
         &Vec::new(),
         0,
     );
+    engine.world.resource_mut::<omnysys_api::schema::RecentErrors>().push("config", &rec.plugin, &rec.reason, omnysys_api::schema::now_ms());
     engine.world.resource_mut::<ReloadHistory>().push(rec);
 }
 
@@ -256,6 +257,11 @@ fn library_changed(
     let Some(bytes) = read_when_complete(path, Duration::from_millis(2), Duration::from_secs(10))
     else {
         tracing::warn!(file = %path.display(), "the library never became complete; not loading it");
+        let subject = path.display().to_string();
+        let _ = handle.run(move |e| {
+            let now = omnysys_api::schema::now_ms();
+            e.world.resource_mut::<omnysys_api::schema::RecentErrors>().push("watcher", &subject, "never became a complete library within 10 s", now);
+        });
         return "ignored: never became a complete library within 10 s".to_owned();
     };
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
@@ -318,7 +324,10 @@ fn toolset_changed(
                 &Vec::new(),
                 0,
             );
-            let _ = handle.run(move |e| e.world.resource_mut::<ReloadHistory>().push(rec));
+            let _ = handle.run(move |e| {
+                e.world.resource_mut::<omnysys_api::schema::RecentErrors>().push("config", &rec.plugin, &rec.reason, omnysys_api::schema::now_ms());
+                e.world.resource_mut::<ReloadHistory>().push(rec);
+            });
             format!("rejected: {reason}")
         }
     }

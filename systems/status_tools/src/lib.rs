@@ -1,6 +1,9 @@
-//! Tool plugin: `get_server_status`, what the engine is doing, in under 2 KB.
+//! Tool plugin: the engine's own state — `get_server_status` (under 2 KB), `get_recent_errors`,
+//! `get_tunnel_vision_stats`.
 
+mod errors;
 mod status;
+mod tunnel;
 
 use omnysys_api::prelude::*;
 
@@ -13,5 +16,16 @@ fn build(r: &mut Registrar) {
             "Indexing progress, queue by priority, files and facts, stale entries, loaded plugin generations and the last reloads.",
         ),
         status::get_server_status,
+    );
+    r.add_tool(
+        ToolSpec::query("get_recent_errors", "Extraction failures, unresolved imports, refused reloads, rejected tool-set edits and watcher problems."),
+        errors::get_recent_errors,
+    );
+    r.add_tool(
+        ToolSpec::query(
+            "get_tunnel_vision_stats",
+            "Recent edits whose direct dependents were not changed since: the places an edit may have missed.",
+        ),
+        tunnel::get_tunnel_vision_stats,
     );
 }

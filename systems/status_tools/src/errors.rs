@@ -1,0 +1,70 @@
+//! `get_recent_errors`: extraction failures, unresolved imports, watcher and reload errors.
+
+use omnysys_api::prelude::*;
+use omnysys_api::schema::{ErrorRecord, RecentErrors};
+
+use crate::status::NoArgs;
+
+/// An import whose local-looking specifier resolved to no project file.
+#[derive(Serialize, JsonSchema, Debug, PartialEq)]
+pub struct UnresolvedImport {
+    /// The importing file.
+    pub file: String,
+    /// The specifier as written.
+    pub specifier: String,
+    /// 1-based line.
+    pub line: u32,
+}
+
+/// Recent errors by kind, newest last.
+#[derive(Serialize, JsonSchema, Debug, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RecentErrorsReport {
+    /// Files that could not be analysed (binary, too large, unreadable, extractor failure).
+    pub extraction: Vec<ErrorRecord>,
+    /// Local imports that resolve to no file (at most 100).
+    pub unresolved_imports: Vec<UnresolvedImport>,
+    /// Refused or aborted reloads.
+    pub reload: Vec<ErrorRecord>,
+    /// Rejected tool-set edits.
+    pub config: Vec<ErrorRecord>,
+    /// Watcher problems.
+    pub watcher: Vec<ErrorRecord>,
+}
+
+/// Collects the recent errors and scans the facts for unresolved local imports.
+pub fn get_recent_errors(ctx: &ToolContext<'_>, _: NoArgs) -> Result<RecentErrorsReport, ToolError> {
+    let world = ctx.world();
+    let recent = world.get_resource::<RecentErrors>().cloned().unwrap_or_default();
+    let of = |kind: &str| recent.0.iter().filter(|r| r.kind == kind).cloned().collect::<Vec<_>>();
+    Ok(RecentErrorsReport {
+        extraction: of("extraction"),
+        unresolved_imports: unresolved_imports(world, 100),
+        reload: of("reload"),
+        config: of("config"),
+        watcher: of("watcher"),
+    })
+}
+
+fn is_local(file: &str, specifier: &str) -> bool {
+    if file.ends_with(".rs") {
+        specifier.starts_with("crate::") || specifier.starts_with("super") || specifier.starts_with("self::")
+    } else {
+        specifier.starts_with('.')
+    }
+}
+
+fn unresolved_imports(world: &World, limit: usize) -> Vec<UnresolvedImport> {
+    let Some(index) = world.get_resource::<FileIndex>() else { return Vec::new() };
+    let mut found = Vec::new();
+    for (path, entity) in &index.0 {
+        let Some(entry) = world.get::<CacheEntry>(*entity) else { continue };
+        for import in entry.facts.imports.iter().filter(|i| i.resolved.is_none() && is_local(path, &i.specifier)) {
+            found.push(UnresolvedImport { file: path.clone(), specifier: import.specifier.clone(), line: import.line });
+            if found.len() == limit {
+                return found;
+            }
+        }
+    }
+    found
+}
