@@ -19,6 +19,7 @@
 //! - [`status`]: the `EngineStatus` resource status tools read.
 //! - [`mcp`]: the MCP server; [`watch`]: the watchers.
 
+pub mod admin;
 pub mod engine;
 pub mod handle;
 pub mod index;

@@ -36,6 +36,8 @@ pub fn register_schema(world: &mut World) {
     world.init_resource::<ReloadHistory>();
     world.init_resource::<crate::watch::ChangeLog>();
     world.init_resource::<crate::index::QueueIndex>();
+    world.init_resource::<crate::admin::PendingAdmin>();
+    world.init_resource::<crate::admin::ForcedExtraction>();
     world.init_resource::<crate::index::IndexConfig>();
     register_system_types(world);
 }

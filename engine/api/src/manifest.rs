@@ -182,6 +182,7 @@ pub fn boundary_types() -> Vec<TypeFingerprint> {
         TypeFingerprint::of::<tool::ToolError>(),
         TypeFingerprint::of::<tool::ContentItem>(),
         TypeFingerprint::of::<tool::ToolEvent>(),
+        TypeFingerprint::of::<tool::AdminRequest>(),
         TypeFingerprint::of::<extractor::ExtractInput<'static>>(),
         TypeFingerprint::of::<extractor::ExtractorDecl>(),
         TypeFingerprint::of::<guard::Panicked>(),

@@ -189,6 +189,24 @@ pub enum ToolEvent {
     },
 }
 
+/// Something a tool asks the engine to do right after the call returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AdminRequest {
+    /// Reload every plugin from its library (new generations, same state).
+    ReloadAll,
+    /// Restore a plugin's previous good library as a new generation.
+    Rollback {
+        /// The plugin.
+        plugin: String,
+    },
+    /// Reconcile the index with the disk; with `clear_cache`, re-extract every file (old facts
+    /// keep answering until replaced).
+    Reindex {
+        /// Re-extract every file, not just changed ones.
+        clear_cache: bool,
+    },
+}
+
 /// Where a tool's events go: engine code, called from the plugin's thread.
 pub type EventSink<'w> = &'w (dyn Fn(ToolEvent) + Send + Sync);
 
@@ -198,6 +216,7 @@ pub struct ToolContext<'w> {
     plugin: String,
     writes: Mutex<Vec<(String, StoredState)>>,
     content: Mutex<Vec<ContentItem>>,
+    admin: Mutex<Vec<AdminRequest>>,
     events: Option<EventSink<'w>>,
 }
 
@@ -210,6 +229,7 @@ impl<'w> ToolContext<'w> {
             plugin: plugin.to_owned(),
             writes: Mutex::new(Vec::new()),
             content: Mutex::new(Vec::new()),
+            admin: Mutex::new(Vec::new()),
             events,
         }
     }
@@ -220,6 +240,11 @@ impl<'w> ToolContext<'w> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(item);
+    }
+
+    /// Asks the engine to do something right after this call returns (admin tools).
+    pub fn request(&self, request: AdminRequest) {
+        self.admin.lock().unwrap_or_else(|e| e.into_inner()).push(request);
     }
 
     /// Reports progress to the client, if it asked for progress.
@@ -271,13 +296,26 @@ impl<'w> ToolContext<'w> {
             .push((key, stored));
     }
 
-    /// The state writes and content blocks the call made, for the engine.
+    /// The state writes, content blocks and admin requests the call made, for the engine.
     #[doc(hidden)]
-    pub fn finish(self) -> (Vec<(String, StoredState)>, Vec<ContentItem>) {
-        let writes = self.writes.into_inner().unwrap_or_else(|e| e.into_inner());
-        let content = self.content.into_inner().unwrap_or_else(|e| e.into_inner());
-        (writes, content)
+    pub fn finish(self) -> ToolEffects {
+        ToolEffects {
+            writes: self.writes.into_inner().unwrap_or_else(|e| e.into_inner()),
+            content: self.content.into_inner().unwrap_or_else(|e| e.into_inner()),
+            admin: self.admin.into_inner().unwrap_or_else(|e| e.into_inner()),
+        }
     }
+}
+
+/// What a call left behind besides its value.
+#[doc(hidden)]
+pub struct ToolEffects {
+    /// Plugin-state writes.
+    pub writes: Vec<(String, StoredState)>,
+    /// Content blocks.
+    pub content: Vec<ContentItem>,
+    /// Admin requests.
+    pub admin: Vec<AdminRequest>,
 }
 
 /// A tool's entry point as the engine calls it: JSON in, JSON out, panics contained.

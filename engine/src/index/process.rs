@@ -54,7 +54,7 @@ pub fn process(world: &mut World, items: Vec<QueueItem>, max_bytes: u64) -> Batc
             Read::Ok(bytes, size, mtime) => {
                 let (entity, created) = upsert(world, &item.path, &bytes, size, mtime);
                 report.files_changed |= created;
-                if is_current(world, entity, &extractor) {
+                if is_current(world, entity, &item.path, &extractor) {
                     report.unchanged += 1;
                 } else {
                     let slot = jobs
@@ -139,7 +139,10 @@ fn upsert(world: &mut World, path: &str, bytes: &[u8], size: u64, mtime_ns: u64)
     }
 }
 
-fn is_current(world: &World, entity: Entity, extractor: &ExtractorEntry) -> bool {
+fn is_current(world: &mut World, entity: Entity, path: &str, extractor: &ExtractorEntry) -> bool {
+    if world.resource_mut::<crate::admin::ForcedExtraction>().0.remove(path) {
+        return false;
+    }
     let hash = world.get::<FileHash>(entity).map(|h| h.0);
     world.get::<CacheEntry>(entity).is_some_and(|e| {
         Some(e.content_hash) == hash

@@ -161,6 +161,9 @@ pub enum Step {
     Sleep(u64),
     /// Queue a project file as a user edit would (high priority).
     Enqueue(String),
+    /// Apply pending admin requests and drain the queue, as the engine thread does between
+    /// requests.
+    Tick,
     /// The watcher logged a change of a path ending with `path` whose action contains `action`.
     ChangeLogged {
         /// Path suffix.

@@ -282,6 +282,17 @@ impl Runner {
                 std::thread::sleep(std::time::Duration::from_millis(*ms));
                 Ok(String::new())
             }
+            Step::Tick => {
+                let n = self.engine(|e| {
+                    crate::admin::apply_pending(e);
+                    let mut ticks = 0;
+                    while crate::index::index_tick(&mut e.world) && ticks < 10_000 {
+                        ticks += 1;
+                    }
+                    ticks
+                })?;
+                Ok(format!("{n} ticks"))
+            }
             Step::Enqueue(path) => {
                 let path = path.clone();
                 self.engine(move |e| crate::index::queue_change(&mut e.world, &path, true))?;

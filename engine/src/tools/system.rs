@@ -22,7 +22,8 @@ pub enum CallError {
 }
 
 /// The system for `tool`: runs the plugin function on a thread of its generation with read
-/// access to the `World`, then applies the plugin-state writes it made.
+/// access to the `World`, then applies the plugin-state writes it made and queues its admin
+/// requests for right after the call.
 pub fn tool_system(
     tool: Arc<LoadedTool>,
 ) -> impl FnMut(In<ToolInvocation>, &mut World) -> ToolReply + Send + Sync + 'static {
@@ -33,13 +34,12 @@ pub fn tool_system(
         let ctx = ToolContext::new(world, &tool.plugin, sink.map(|s| s as _));
         let value = run_on_plugin_thread(&thread, || (tool.decl.run)(&ctx, &args))
             .unwrap_or_else(|e| Err(ToolError::failed(e)));
-        let (writes, content) = ctx.finish();
-        if !writes.is_empty() {
-            let mut states = world.resource_mut::<PluginStates>();
-            for (key, value) in writes {
-                states.0.insert(key, value);
-            }
+        let effects = ctx.finish();
+        let mut states = world.resource_mut::<PluginStates>();
+        for (key, value) in effects.writes {
+            states.0.insert(key, value);
         }
-        value.map(|value| ToolAnswer { value, content })
+        world.resource_mut::<crate::admin::PendingAdmin>().0.extend(effects.admin);
+        value.map(|value| ToolAnswer { value, content: effects.content })
     }
 }

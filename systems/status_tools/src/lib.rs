@@ -1,7 +1,8 @@
 //! Tool plugin: the engine's own state — `get_server_status` (under 2 KB), `get_recent_errors`,
-//! `get_tunnel_vision_stats`.
+//! `get_tunnel_vision_stats`, and `restart_server`.
 
 mod errors;
+mod restart;
 mod status;
 mod tunnel;
 
@@ -17,6 +18,12 @@ fn build(r: &mut Registrar) {
         ),
         status::get_server_status,
     );
+    let mut restart = ToolSpec::query(
+        "restart_server",
+        "Schedules, for right after this call, a reload of every plugin (or a rollback of one) and an index reconciliation, keeping the client and all state.",
+    );
+    restart.annotations = ToolAnnotations { title: None, read_only: false, destructive: false, idempotent: false, open_world: false };
+    r.add_tool(restart, restart::restart_server);
     r.add_tool(
         ToolSpec::query("get_recent_errors", "Extraction failures, unresolved imports, refused reloads, rejected tool-set edits and watcher problems."),
         errors::get_recent_errors,
