@@ -101,10 +101,55 @@ pub struct ChangeAnalysis {
 }
 
 /// The symbol asked about: its defined name, kind and export names.
-struct Target {
-    name: String,
-    kind: Option<SymbolKind>,
-    exported_as: Vec<String>,
+pub(crate) struct Target {
+    /// The name as defined (an export's local name is followed).
+    pub name: String,
+    /// Its kind, when the file defines it.
+    pub kind: Option<SymbolKind>,
+    /// The names under which other files can import it.
+    pub exported_as: Vec<String>,
+}
+
+/// Who uses one symbol: its importers and callers, the direct users and the affected files.
+pub(crate) struct SymbolImpact {
+    /// The symbol.
+    pub target: Target,
+    /// Imports of it in other files.
+    pub importers: Vec<ImportUse>,
+    /// Calls of it, in its own file and in importers.
+    pub callers: Vec<CallUse>,
+    /// Files other than its own that import or call it.
+    pub direct: BTreeSet<String>,
+    /// Every affected file other than its own, nearest first.
+    pub transitive: Vec<Affected>,
+}
+
+/// The impact of `target`, a symbol of `path` (whose facts are `facts`), as `analyze_change`
+/// computes it.
+pub(crate) fn symbol_impact(
+    p: Project<'_>,
+    path: &str,
+    facts: &FileFacts,
+    target: Target,
+) -> SymbolImpact {
+    let importers = importers(p, path, &target);
+    let mut callers = local_calls(path, facts, &target.name);
+    callers.extend(importer_calls(p, &importers, &target));
+    let direct: BTreeSet<String> = importers
+        .iter()
+        .map(|i| i.file.as_str())
+        .chain(callers.iter().map(|c| c.file.as_str()))
+        .filter(|f| *f != path)
+        .map(str::to_owned)
+        .collect();
+    let transitive = affected(&p.graph(), path, &direct);
+    SymbolImpact {
+        target,
+        importers,
+        callers,
+        direct,
+        transitive,
+    }
 }
 
 /// The `analyze_change` tool.
@@ -119,16 +164,13 @@ pub fn analyze_change(
     let p = Project::new(ctx.world());
     let (path, facts) = p.file(&args.file_path)?;
     let target = find_target(facts, &path, &args.symbol_name)?;
-    let importers = importers(p, &path, &target);
-    let mut callers = local_calls(&path, facts, &target.name);
-    callers.extend(importer_calls(p, &importers, &target));
-    let direct: BTreeSet<&str> = importers
-        .iter()
-        .map(|i| i.file.as_str())
-        .chain(callers.iter().map(|c| c.file.as_str()))
-        .filter(|f| *f != path)
-        .collect();
-    let transitive = affected(&p.graph(), &path, &direct);
+    let SymbolImpact {
+        target,
+        importers,
+        callers,
+        direct,
+        transitive,
+    } = symbol_impact(p, &path, facts, target);
     let (risk_level, reasons) = risk(&target, &direct, &callers, &transitive);
     let recommendation = recommend(
         &risk_level,
@@ -159,7 +201,7 @@ pub fn analyze_change(
 }
 
 /// Finds the symbol `name` of `file`: defined, exported, or a unique method short name.
-fn find_target(facts: &FileFacts, file: &str, name: &str) -> Result<Target, ToolError> {
+pub(crate) fn find_target(facts: &FileFacts, file: &str, name: &str) -> Result<Target, ToolError> {
     let kind_of = |n: &str| facts.symbols.iter().find(|s| s.name == n).map(|s| s.kind);
     let local = if kind_of(name).is_some() {
         name.to_owned()
@@ -339,8 +381,12 @@ pub fn stem(specifier: &str) -> &str {
 }
 
 /// Files affected through importers: `direct` at depth 1, then their importers.
-fn affected(graph: &DependencyGraph, path: &str, direct: &BTreeSet<&str>) -> Vec<Affected> {
-    let mut seen: BTreeMap<String, u32> = direct.iter().map(|f| ((*f).to_owned(), 1)).collect();
+pub(crate) fn affected(
+    graph: &DependencyGraph,
+    path: &str,
+    direct: &BTreeSet<String>,
+) -> Vec<Affected> {
+    let mut seen: BTreeMap<String, u32> = direct.iter().map(|f| (f.clone(), 1)).collect();
     let mut queue: VecDeque<(String, u32)> = seen.iter().map(|(f, d)| (f.clone(), *d)).collect();
     while let Some((file, depth)) = queue.pop_front() {
         for dependent in graph.dependents(&file) {
@@ -361,7 +407,7 @@ fn affected(graph: &DependencyGraph, path: &str, direct: &BTreeSet<&str>) -> Vec
 /// The risk level and its reasons.
 fn risk(
     target: &Target,
-    direct: &BTreeSet<&str>,
+    direct: &BTreeSet<String>,
     calls: &[CallUse],
     transitive: &[Affected],
 ) -> (String, Vec<String>) {
@@ -380,13 +426,17 @@ fn risk(
             "`{name}` is not exported: only its own file can use it"
         ));
     }
-    let level = match (d, t) {
+    (risk_level(d, t).to_owned(), reasons)
+}
+
+/// The risk level from the number of direct users and of affected files.
+pub(crate) fn risk_level(direct: usize, affected: usize) -> &'static str {
+    match (direct, affected) {
         (_, t) if t >= 50 => "critical",
         (d, t) if d >= 10 || t >= 20 => "high",
         (d, t) if d >= 3 || t >= 5 => "medium",
         _ => "low",
-    };
-    (level.to_owned(), reasons)
+    }
 }
 
 /// A one-line recommendation for the risk level.
@@ -394,7 +444,7 @@ fn recommend(
     level: &str,
     name: &str,
     path: &str,
-    direct: &BTreeSet<&str>,
+    direct: &BTreeSet<String>,
     calls: &[CallUse],
     transitive: &[Affected],
 ) -> String {

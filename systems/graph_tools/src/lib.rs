@@ -9,6 +9,7 @@
 //! - `validate_imports {filePath?}` ([`validate`])
 //! - `repo_map {focusFiles?, tokenBudget?}` ([`repo_map`])
 //! - `search_files {pattern}` ([`search`])
+//! - `impact_of_diff {base?}` ([`diff`])
 //!
 //! Shared: [`project`] (the read-only view of the World and the common errors), [`cycles`]
 //! (import cycles by Tarjan's strongly connected components).
@@ -16,6 +17,7 @@
 pub mod analyze;
 pub mod connection;
 pub mod cycles;
+pub mod diff;
 mod impact;
 pub mod project;
 pub mod repo_map;
@@ -80,5 +82,12 @@ fn build(r: &mut Registrar) {
             "Project files whose paths match a glob or a regular expression, with language, lines, fan-in and fan-out.",
         ),
         search::search_files,
+    );
+    r.add_tool(
+        ToolSpec::query(
+            "impact_of_diff",
+            "The symbols changed in the working tree against a git revision (default HEAD), each with its direct users, affected files and risk, and the aggregated impact.",
+        ),
+        diff::impact_of_diff,
     );
 }
