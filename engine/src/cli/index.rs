@@ -65,3 +65,27 @@ fn files_per_extractor(world: &mut bevy_ecs::world::World) -> BTreeMap<String, u
     }
     counts
 }
+
+/// Indexes and prints the file→file import graph as JSON: every indexed file with the sorted
+/// list of project files it imports (type-only imports included).
+///
+/// # Errors
+///
+/// Start-up failures.
+pub fn graph(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
+    let mut engine = start_engine(args)?;
+    let settings = engine.toolset.as_ref().map(|t| t.index.clone()).unwrap_or_default();
+    engine.world.insert_resource(IndexConfig(settings));
+    index_project(&mut engine.world);
+    let files = engine.world.resource::<omnysys_api::schema::FileIndex>().0.keys().cloned().collect::<Vec<_>>();
+    let graph = engine.world.resource::<omnysys_api::graph::DependencyGraph>();
+    let map: BTreeMap<String, Vec<String>> = files
+        .into_iter()
+        .map(|f| {
+            let deps = graph.dependencies(&f).map(|e| e.to.clone()).collect();
+            (f, deps)
+        })
+        .collect();
+    writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&map)?)?;
+    Ok(ExitCode::SUCCESS)
+}

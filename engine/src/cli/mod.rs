@@ -57,6 +57,12 @@ enum Command {
         #[command(flatten)]
         project: ProjectArgs,
     },
+    /// Index the project once and print its file import graph as JSON (`{file: [imports]}`),
+    /// for comparison with other tools.
+    Graph {
+        #[command(flatten)]
+        project: ProjectArgs,
+    },
     /// Ask the server serving a project to roll a plugin back to its previous good library.
     Rollback {
         /// The plugin name (as `get_server_status` lists it).
@@ -85,6 +91,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => call::run(&project, &tool, &args),
         Command::Bench(args) => bench::run(&args),
         Command::Index { project } => index::run(&project),
+        Command::Graph { project } => index::graph(&project),
         Command::Rollback { plugin, project } => rollback(&plugin, &project),
     }
 }

@@ -6,11 +6,12 @@
 //! the innermost enclosing definition, `None` at module level; the line is where the callee
 //! ends, so each link of a multi-line chain gets its own line.
 
+use extract_support::facts::push_call;
 use omnysys_api::facts::{CallSite, Symbol};
 use tree_sitter::Node;
 
 use crate::names;
-use crate::parse::{Source, end_line};
+use crate::parse::Source;
 
 /// Records the call `node` makes, if it is a call.
 pub fn visit(node: Node<'_>, enclosing: Option<&Symbol>, src: Source<'_>, out: &mut Vec<CallSite>) {
@@ -26,11 +27,5 @@ pub fn visit(node: Node<'_>, enclosing: Option<&Symbol>, src: Source<'_>, out: &
     {
         return;
     }
-    if let Some(name) = names::path(callee, src) {
-        out.push(CallSite {
-            caller: enclosing.map(|s| s.name.clone()),
-            callee: name,
-            line: end_line(callee),
-        });
-    }
+    push_call(callee, enclosing, src, names::path, out);
 }

@@ -19,11 +19,13 @@
 
 use std::collections::HashSet;
 
+use extract_support::collect::ExportCollector;
+use extract_support::walk::Visit;
 use omnysys_api::facts::Export;
 use tree_sitter::Node;
 
 use crate::names::{self, pattern_bindings};
-use crate::parse::{Source, child_of_kind, has_token, line, named_children};
+use crate::parse::{JsSource, Source, child_of_kind, has_token, line, named_children};
 
 /// The exports found so far.
 #[derive(Debug, Default)]
@@ -33,21 +35,22 @@ pub struct Exports {
     locals: HashSet<String>,
 }
 
-impl Exports {
-    /// Records the exports `node` makes, if any.
-    pub fn visit(&mut self, node: Node<'_>, src: Source<'_>) {
-        match node.kind() {
-            "export_statement" => self.statement(node, src),
-            "assignment_expression" => self.commonjs(node, src),
+impl ExportCollector for Exports {
+    fn visit(&mut self, v: &Visit<'_, '_>, src: Source<'_>) {
+        match v.node.kind() {
+            "export_statement" => self.statement(v.node, src),
+            "assignment_expression" => self.commonjs(v.node, src),
             _ => {}
         }
     }
 
     /// The exports, and the local names of this file they export (re-exports left out).
-    pub fn finish(self) -> (Vec<Export>, HashSet<String>) {
+    fn finish(self) -> (Vec<Export>, HashSet<String>) {
         (self.list, self.locals)
     }
+}
 
+impl Exports {
     /// Adds one export of a local binding (`local`, or `name` itself when `local` is `None`).
     fn add(&mut self, name: String, local: Option<String>, node: Node<'_>) {
         self.locals

@@ -17,10 +17,11 @@
 //!
 //! `resolved` is always `None`: the engine resolves specifiers.
 
+use extract_support::facts::import;
 use omnysys_api::facts::{Import, ImportKind};
 use tree_sitter::Node;
 
-use crate::parse::{Source, child_of_kind, has_token, line, named_children};
+use crate::parse::{JsSource, Source, child_of_kind, has_token, named_children};
 
 /// Records the import `node` makes, if it makes one.
 pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
@@ -31,17 +32,6 @@ pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
         _ => None,
     };
     out.extend(found);
-}
-
-/// Builds an import with `resolved: None`.
-fn import(specifier: String, names: Vec<String>, kind: ImportKind, node: Node<'_>) -> Import {
-    Import {
-        specifier,
-        resolved: None,
-        names,
-        kind,
-        line: line(node),
-    }
 }
 
 /// `import ... from 'x'`, `import 'x'`, `import type ...`, and TypeScript's

@@ -1,13 +1,11 @@
 //! Naming: what a definition is called, the lines it spans, names bound by patterns, and member
 //! paths (`a.b.c`) as written.
 
+use extract_support::chain::{Chain, chain_path};
 use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
 
 use crate::parse::{Source, is_field, named_children};
-
-/// How deep [`path`] follows a member or call chain before cutting it to `…`.
-const MAX_PATH_DEPTH: usize = 64;
 
 /// The name and kind of the definition `node` introduces, if it introduces one.
 pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, SymbolKind)> {
@@ -180,38 +178,33 @@ pub fn pattern_bindings(pattern: Node<'_>, src: Source<'_>, out: &mut Vec<String
 /// A callee or member path as written, whitespace dropped: `foo`, `this.enable`, `a.b.c`,
 /// `a?.b`, `items[0].run`, `fetch().then` (a call in the chain keeps its `()`, not its
 /// arguments). `None` for anything else (a parenthesized or function expression, ...). A chain
-/// longer than [`MAX_PATH_DEPTH`] links starts with `…` where it was cut.
+/// longer than [`extract_support::chain::MAX_PATH_DEPTH`] links starts with `…` where it was cut.
 pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
-    path_at(node, src, 0)
+    chain_path(node, src, path_link)
 }
 
-/// [`path`], `depth` links into a chain.
-fn path_at(node: Node<'_>, src: Source<'_>, depth: usize) -> Option<String> {
-    if depth > MAX_PATH_DEPTH {
-        return Some("…".to_owned());
-    }
+/// One link of [`path`]; `chain` names the links it is built on.
+fn path_link(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
+    let src = chain.src();
     match node.kind() {
         "identifier" | "this" | "super" | "property_identifier" | "private_property_identifier" => {
             Some(src.text(node).into_owned())
         }
-        "member_expression" => member_path(node, src, depth),
+        "member_expression" => member_path(node, chain),
         "call_expression" => Some(format!(
             "{}()",
-            path_at(node.child_by_field_name("function")?, src, depth + 1)?
+            chain.inner(node.child_by_field_name("function")?)?
         )),
-        "non_null_expression" => Some(format!(
-            "{}!",
-            path_at(*named_children(node).first()?, src, depth + 1)?
-        )),
-        "subscript_expression" => subscript_path(node, src, depth),
+        "non_null_expression" => Some(format!("{}!", chain.inner(*named_children(node).first()?)?)),
+        "subscript_expression" => subscript_path(node, chain),
         _ => None,
     }
 }
 
 /// `object.property` or `object?.property`.
-fn member_path(node: Node<'_>, src: Source<'_>, depth: usize) -> Option<String> {
-    let object = path_at(node.child_by_field_name("object")?, src, depth + 1)?;
-    let property = src.field(node, "property")?;
+fn member_path(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
+    let object = chain.inner(node.child_by_field_name("object")?)?;
+    let property = chain.src().field(node, "property")?;
     let dot = if node.child_by_field_name("optional_chain").is_some() {
         "?."
     } else {
@@ -221,9 +214,9 @@ fn member_path(node: Node<'_>, src: Source<'_>, depth: usize) -> Option<String> 
 }
 
 /// `object[index]` when the index is a literal or an identifier.
-fn subscript_path(node: Node<'_>, src: Source<'_>, depth: usize) -> Option<String> {
-    let object = path_at(node.child_by_field_name("object")?, src, depth + 1)?;
+fn subscript_path(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
+    let object = chain.inner(node.child_by_field_name("object")?)?;
     let index = node.child_by_field_name("index")?;
     let simple = matches!(index.kind(), "string" | "number" | "identifier");
-    simple.then(|| format!("{object}[{}]", src.text(index)))
+    simple.then(|| format!("{object}[{}]", chain.src().text(index)))
 }

@@ -10,57 +10,26 @@
 //!
 //! Object-literal methods are not definitions; calls inside them belong to the enclosing one.
 
-use std::collections::HashSet;
-
-use omnysys_api::facts::{Symbol, SymbolKind};
+use extract_support::facts::symbol;
+use omnysys_api::facts::Symbol;
 use tree_sitter::Node;
 
 use crate::names;
-use crate::parse::{Source, end_line, has_token, line, named_children};
+use crate::parse::{Source, has_token, named_children};
 
 /// The symbol `node` defines, if it is a definition. `exported` is filled in later.
 pub fn definition(node: Node<'_>, src: Source<'_>) -> Option<Symbol> {
     let (name, kind) = names::definition_name(node, src)?;
     let span = names::definition_span(node);
     Some(Symbol {
-        name,
-        kind,
-        start_line: line(span),
-        end_line: end_line(span),
-        params: params(node, src),
-        exported: false,
         is_async: has_token(node, "async"),
+        ..symbol(name, kind, span, params(node, src))
     })
 }
 
-/// A symbol and whether it is defined at module level (not inside another definition).
-#[derive(Debug, Default)]
-pub struct Symbols {
-    found: Vec<(Symbol, bool)>,
-}
-
-impl Symbols {
-    /// Records the definition a node introduces.
-    pub fn visit(&mut self, def: Option<&Symbol>, enclosing: Option<&Symbol>) {
-        if let Some(def) = def {
-            self.found.push((def.clone(), enclosing.is_none()));
-        }
-    }
-
-    /// The symbols, `exported` set for module-level functions and classes whose name is one of
-    /// the file's exported local names. Methods are never `exported` themselves.
-    pub fn finish(self, exported_locals: &HashSet<String>) -> Vec<Symbol> {
-        self.found
-            .into_iter()
-            .map(|(mut symbol, top_level)| {
-                symbol.exported = top_level
-                    && symbol.kind != SymbolKind::Method
-                    && exported_locals.contains(&symbol.name);
-                symbol
-            })
-            .collect()
-    }
-}
+/// The symbols, `exported` set for module-level functions and classes whose name is one of the
+/// file's exported local names.
+pub use extract_support::symbols::TopLevelSymbols as Symbols;
 
 /// Parameter names in order (see [`param_name`]).
 fn params(node: Node<'_>, src: Source<'_>) -> Vec<String> {
@@ -87,11 +56,6 @@ fn param_name(param: Node<'_>, src: Source<'_>) -> Option<String> {
         }
         "rest_pattern" => param_name(*named_children(param).first()?, src),
         "this" | "comment" => None,
-        _ => Some(collapse_whitespace(&src.text(param))),
+        _ => Some(src.collapsed(param)),
     }
-}
-
-/// Replaces every run of whitespace by one space.
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

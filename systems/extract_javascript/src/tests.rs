@@ -1,9 +1,10 @@
 //! Fixture snippets with hand-worked expectations, calling [`extract`] directly.
 
-use omnysys_api::facts::{CallSite, Export, FileFacts, Import, ImportKind, Symbol, SymbolKind};
+use omnysys_api::facts::{Export, FileFacts, Import, ImportKind, SymbolKind};
 
 use crate::extract;
 use crate::parse::Dialect;
+use extract_support::testing::{call, export_names, imp, strings, symbol, symbol_names};
 
 /// Extracts `code` as if it were the file `path`.
 fn facts(path: &str, code: &str) -> FileFacts {
@@ -26,35 +27,6 @@ fn export<'f>(f: &'f FileFacts, name: &str) -> &'f Export {
         .unwrap_or_else(|| panic!("no export {name} in {:#?}", f.exports))
 }
 
-/// The symbol named `name`.
-fn symbol<'f>(f: &'f FileFacts, name: &str) -> &'f Symbol {
-    f.symbols
-        .iter()
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("no symbol {name} in {:#?}", f.symbols))
-}
-
-/// Export names in order.
-fn export_names(f: &FileFacts) -> Vec<&str> {
-    f.exports.iter().map(|e| e.name.as_str()).collect()
-}
-
-/// Symbol names in order.
-fn symbol_names(f: &FileFacts) -> Vec<&str> {
-    f.symbols.iter().map(|s| s.name.as_str()).collect()
-}
-
-/// An import value for comparisons.
-fn imp(specifier: &str, names: &[&str], kind: ImportKind, line: u32) -> Import {
-    Import {
-        specifier: specifier.to_owned(),
-        resolved: None,
-        names: strings(names),
-        kind,
-        line,
-    }
-}
-
 /// An export value for comparisons.
 fn exp(name: &str, local: Option<&str>, line: u32) -> Export {
     Export {
@@ -62,20 +34,6 @@ fn exp(name: &str, local: Option<&str>, line: u32) -> Export {
         local: local.map(str::to_owned),
         line,
     }
-}
-
-/// A call site value for comparisons.
-fn call(caller: Option<&str>, callee: &str, line: u32) -> CallSite {
-    CallSite {
-        caller: caller.map(str::to_owned),
-        callee: callee.to_owned(),
-        line,
-    }
-}
-
-/// Owned strings.
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| (*s).to_owned()).collect()
 }
 
 mod imports {

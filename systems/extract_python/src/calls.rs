@@ -8,11 +8,12 @@
 //! calls in a class body), `None` at module level; the line is where the callee ends, so each
 //! link of a multi-line chain gets its own line.
 
+use extract_support::facts::push_call;
 use omnysys_api::facts::{CallSite, Symbol};
 use tree_sitter::Node;
 
 use crate::names;
-use crate::parse::{Source, end_line};
+use crate::parse::Source;
 
 /// Records the call `node` makes, if it is a call.
 pub fn visit(node: Node<'_>, enclosing: Option<&Symbol>, src: Source<'_>, out: &mut Vec<CallSite>) {
@@ -22,11 +23,5 @@ pub fn visit(node: Node<'_>, enclosing: Option<&Symbol>, src: Source<'_>, out: &
     let Some(callee) = node.child_by_field_name("function") else {
         return;
     };
-    if let Some(name) = names::path(callee, src) {
-        out.push(CallSite {
-            caller: enclosing.map(|s| s.name.clone()),
-            callee: name,
-            line: end_line(callee),
-        });
-    }
+    push_call(callee, enclosing, src, names::path, out);
 }

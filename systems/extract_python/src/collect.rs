@@ -1,45 +1,17 @@
-//! Runs every collector over one walk of the tree and assembles the [`FileFacts`].
+//! Runs every collector over one walk of the tree and assembles the [`FileFacts`] (with
+//! [`extract_support::collect`]).
 
-use omnysys_api::facts::{CallSite, FileFacts, Import};
+use extract_support::collect::Grammar;
+use omnysys_api::facts::FileFacts;
 use tree_sitter::Tree;
 
 use crate::exports::Exports;
 use crate::parse::Source;
-use crate::symbols::Symbols;
-use crate::walk::{Visit, walk};
+use crate::symbols::{self, Symbols};
 use crate::{calls, imports};
-
-/// Everything found so far.
-#[derive(Debug, Default)]
-struct Collector {
-    imports: Vec<Import>,
-    exports: Exports,
-    symbols: Symbols,
-    calls: Vec<CallSite>,
-}
-
-impl Collector {
-    /// Hands one node to every collector.
-    fn visit(&mut self, v: &Visit<'_, '_>, src: Source<'_>) {
-        imports::visit(v.node, src, &mut self.imports);
-        self.exports.visit(v.node, v.def, v.enclosing, src);
-        self.symbols.visit(v.def, v.enclosing);
-        calls::visit(v.node, v.enclosing, src, &mut self.calls);
-    }
-}
 
 /// The facts of a parsed file.
 pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
-    let root = tree.root_node();
-    let mut collector = Collector::default();
-    walk(root, src, |v| collector.visit(v, src));
-    let (exports, exported) = collector.exports.finish();
-    FileFacts {
-        imports: collector.imports,
-        exports,
-        symbols: collector.symbols.finish(&exported),
-        calls: collector.calls,
-        lines: src.line_count(),
-        partial: root.has_error(),
-    }
+    let grammar = Grammar::new(symbols::definition, imports::visit, calls::visit);
+    extract_support::collect::collect::<Exports, Symbols>(tree, src, &grammar)
 }

@@ -18,11 +18,13 @@
 
 use std::collections::HashSet;
 
-use omnysys_api::facts::{Export, Symbol};
+use extract_support::collect::ExportCollector;
+use extract_support::walk::Visit;
+use omnysys_api::facts::Export;
 use tree_sitter::Node;
 
 use crate::names::target_names;
-use crate::parse::{Source, line, named_children};
+use crate::parse::{PythonSource, Source, line, named_children};
 
 /// The module-level names seen so far, and `__all__` if it was assigned.
 #[derive(Debug, Default)]
@@ -31,23 +33,28 @@ pub struct Exports {
     public: Vec<(String, u32)>,
 }
 
+impl ExportCollector for Exports {
+    /// Records what the node binds at module level: a definition's name, or the names a
+    /// statement binds. Nothing inside a definition counts.
+    fn visit(&mut self, v: &Visit<'_, '_>, src: Source<'_>) {
+        if v.enclosing.is_some() {
+            return;
+        }
+        match v.def {
+            Some(def) => self.public.push((def.name.clone(), def.start_line)),
+            None => self.statement(v.node, src),
+        }
+    }
+
+    /// The exports (see the module docs), and their names.
+    fn finish(self) -> (Vec<Export>, HashSet<String>) {
+        self.exports()
+    }
+}
+
 impl Exports {
-    /// Records what `node` binds at module level. `def` is the definition the node introduces,
-    /// `enclosing` the innermost definition around it (`None` at module level).
-    pub fn visit(
-        &mut self,
-        node: Node<'_>,
-        def: Option<&Symbol>,
-        enclosing: Option<&Symbol>,
-        src: Source<'_>,
-    ) {
-        if enclosing.is_some() {
-            return;
-        }
-        if let Some(def) = def {
-            self.public.push((def.name.clone(), def.start_line));
-            return;
-        }
+    /// Records what a module-level statement that is not a definition binds.
+    fn statement(&mut self, node: Node<'_>, src: Source<'_>) {
         match node.kind() {
             "assignment" => self.assignment(node, src),
             "augmented_assignment" => self.augmented(node, src),
@@ -62,7 +69,7 @@ impl Exports {
     }
 
     /// The exports (see the module docs), and their names.
-    pub fn finish(self) -> (Vec<Export>, HashSet<String>) {
+    fn exports(self) -> (Vec<Export>, HashSet<String>) {
         let candidates = match self.all {
             Some(all) => all,
             None => self

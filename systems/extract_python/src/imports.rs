@@ -13,10 +13,11 @@
 //! typing.TYPE_CHECKING:`, or such an `elif`), at any depth; `Static` otherwise (also in the
 //! `else` branch of such an `if`).
 
+use extract_support::facts::import;
 use omnysys_api::facts::{Import, ImportKind};
 use tree_sitter::Node;
 
-use crate::parse::{Source, child_of_kind, field_children, is_field, line};
+use crate::parse::{PythonSource, Source, child_of_kind, field_children, is_field};
 
 /// Records the imports `node` makes, if it is an import statement.
 pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
@@ -27,7 +28,7 @@ pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
             .collect(),
         "import_from_statement" => node
             .child_by_field_name("module_name")
-            .map(|module| (src.compact(module), from_names(node, src)))
+            .map(|module| (src.dotted(module), from_names(node, src)))
             .into_iter()
             .collect(),
         "future_import_statement" => vec![("__future__".to_owned(), from_names(node, src))],
@@ -38,13 +39,11 @@ pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
     } else {
         ImportKind::Static
     };
-    out.extend(found.into_iter().map(|(specifier, names)| Import {
-        specifier,
-        resolved: None,
-        names,
-        kind,
-        line: line(node),
-    }));
+    out.extend(
+        found
+            .into_iter()
+            .map(|(specifier, names)| import(specifier, names, kind, node)),
+    );
 }
 
 /// The dotted name of `a.b` or of `a.b as c` (the name, not the alias).
@@ -52,9 +51,9 @@ fn imported_name(name: Node<'_>, src: Source<'_>) -> String {
     match name.kind() {
         "aliased_import" => name
             .child_by_field_name("name")
-            .map(|n| src.compact(n))
+            .map(|n| src.dotted(n))
             .unwrap_or_default(),
-        _ => src.compact(name),
+        _ => src.dotted(name),
     }
 }
 

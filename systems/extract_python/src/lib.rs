@@ -6,10 +6,12 @@
 //!
 //! Modules:
 //! - [`parse`]: parses, reads text and lines back from the tree.
-//! - [`walk`]: one depth-first pass that tracks the innermost enclosing definition.
 //! - [`names`]: how definitions are named (`f`, `Class`, `Class.method`) and dotted paths.
 //! - [`symbols`], [`imports`], [`exports`], [`calls`]: one collector per kind of fact.
 //! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
+//!
+//! The language-independent parts (parsing, the walk that tracks the innermost enclosing
+//! definition, assembling the facts) come from [`extract_support`].
 
 pub mod calls;
 pub mod collect;
@@ -18,7 +20,6 @@ pub mod imports;
 pub mod names;
 pub mod parse;
 pub mod symbols;
-pub mod walk;
 
 #[cfg(test)]
 mod tests;

@@ -1,13 +1,11 @@
 //! Naming: what a definition is called, the lines it spans, names bound by assignment targets,
 //! and dotted paths (`a.b.c`) as written.
 
+use extract_support::chain::{Chain, chain_path};
 use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
 
-use crate::parse::{Source, named_children};
-
-/// How deep [`path`] follows an attribute or call chain before cutting it to `…`.
-const MAX_PATH_DEPTH: usize = 64;
+use crate::parse::{PythonSource, Source, named_children};
 
 /// Statements and clauses a definition may sit in without changing who owns it: a `def` inside
 /// `if`/`try`/`with`/`for`/`while`/`match` in a class body is still a method, and one in such a
@@ -89,32 +87,30 @@ pub fn target_names(target: Node<'_>, src: Source<'_>, out: &mut Vec<String>) {
 /// A callee path as written, whitespace dropped: `foo`, `self.bar`, `os.path.join`,
 /// `items[0].run`, `super().__init__` (a call in the chain keeps its `()`, not its arguments).
 /// `None` for anything else (a lambda, a parenthesized expression, ...). A chain longer than
-/// [`MAX_PATH_DEPTH`] links starts with `…` where it was cut.
+/// [`extract_support::chain::MAX_PATH_DEPTH`] links starts with `…` where it was cut.
 pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
-    path_at(node, src, 0)
+    chain_path(node, src, path_link)
 }
 
-/// [`path`], `depth` links into a chain.
-fn path_at(node: Node<'_>, src: Source<'_>, depth: usize) -> Option<String> {
-    if depth > MAX_PATH_DEPTH {
-        return Some("…".to_owned());
-    }
+/// One link of [`path`]; `chain` names the links it is built on.
+fn path_link(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
+    let src = chain.src();
     match node.kind() {
         "identifier" => Some(src.text(node).into_owned()),
         "attribute" => {
-            let object = path_at(node.child_by_field_name("object")?, src, depth + 1)?;
+            let object = chain.inner(node.child_by_field_name("object")?)?;
             let attribute = src.field(node, "attribute")?;
             Some(format!("{object}.{attribute}"))
         }
         "call" => Some(format!(
             "{}()",
-            path_at(node.child_by_field_name("function")?, src, depth + 1)?
+            chain.inner(node.child_by_field_name("function")?)?
         )),
         "subscript" => {
-            let value = path_at(node.child_by_field_name("value")?, src, depth + 1)?;
+            let value = chain.inner(node.child_by_field_name("value")?)?;
             let index = node.child_by_field_name("subscript")?;
             let simple = matches!(index.kind(), "string" | "integer" | "identifier");
-            simple.then(|| format!("{value}[{}]", src.compact(index)))
+            simple.then(|| format!("{value}[{}]", src.dotted(index)))
         }
         _ => None,
     }

@@ -3,57 +3,26 @@
 //! See [`names::definition_name`] for the naming. Lambdas are not definitions; calls inside
 //! them belong to the enclosing one. A decorated definition spans from its first decorator.
 
-use std::collections::HashSet;
-
+use extract_support::facts::symbol;
 use omnysys_api::facts::{Symbol, SymbolKind};
 use tree_sitter::Node;
 
 use crate::names;
-use crate::parse::{Source, end_line, has_token, line, named_children};
+use crate::parse::{Source, has_token, named_children};
 
 /// The symbol `node` defines, if it is a definition. `exported` is filled in later.
 pub fn definition(node: Node<'_>, src: Source<'_>) -> Option<Symbol> {
     let (name, kind) = names::definition_name(node, src)?;
     let span = names::definition_span(node);
     Some(Symbol {
-        name,
-        kind,
-        start_line: line(span),
-        end_line: end_line(span),
-        params: params(node, kind, src),
-        exported: false,
         is_async: node.kind() == "function_definition" && has_token(node, "async"),
+        ..symbol(name, kind, span, params(node, kind, src))
     })
 }
 
-/// A symbol and whether it is defined at module level (not inside another definition).
-#[derive(Debug, Default)]
-pub struct Symbols {
-    found: Vec<(Symbol, bool)>,
-}
-
-impl Symbols {
-    /// Records the definition a node introduces.
-    pub fn visit(&mut self, def: Option<&Symbol>, enclosing: Option<&Symbol>) {
-        if let Some(def) = def {
-            self.found.push((def.clone(), enclosing.is_none()));
-        }
-    }
-
-    /// The symbols, `exported` set for module-level functions and classes whose name is one of
-    /// the file's exported names. Methods and nested definitions are never `exported`.
-    pub fn finish(self, exported: &HashSet<String>) -> Vec<Symbol> {
-        self.found
-            .into_iter()
-            .map(|(mut symbol, top_level)| {
-                symbol.exported = top_level
-                    && symbol.kind != SymbolKind::Method
-                    && exported.contains(&symbol.name);
-                symbol
-            })
-            .collect()
-    }
-}
+/// The symbols, `exported` set for module-level functions and classes whose name is one of the
+/// file's exported local names.
+pub use extract_support::symbols::TopLevelSymbols as Symbols;
 
 /// Parameter names in order (see [`param_name`]). A method's first parameter is left out when
 /// it is `self` or `cls`.
@@ -85,11 +54,6 @@ fn param_name(param: Node<'_>, src: Source<'_>) -> Option<String> {
             param_name(*named_children(param).first()?, src)
         }
         "keyword_separator" | "positional_separator" | "comment" => None,
-        _ => Some(collapse_whitespace(&src.text(param))),
+        _ => Some(src.collapsed(param)),
     }
-}
-
-/// Replaces every run of whitespace by one space.
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -17,6 +17,7 @@
 //! The caller is the innermost enclosing function or method (`Type.method`), `None` outside
 //! any (statics, consts, attributes). The line is where the callee ends.
 
+use extract_support::facts::push_call;
 use omnysys_api::facts::{CallSite, Symbol};
 use tree_sitter::Node;
 
@@ -28,13 +29,8 @@ pub fn visit(node: Node<'_>, enclosing: Option<&Symbol>, src: Source<'_>, out: &
     let caller = || enclosing.map(|s| s.name.clone());
     match node.kind() {
         "call_expression" => {
-            let callee = node.child_by_field_name("function");
-            if let Some((callee, name)) = callee.and_then(|c| Some((c, names::path(c, src)?))) {
-                out.push(CallSite {
-                    caller: caller(),
-                    callee: name,
-                    line: end_line(callee),
-                });
+            if let Some(callee) = node.child_by_field_name("function") {
+                push_call(callee, enclosing, src, names::path, out);
             }
         }
         "macro_invocation" => {

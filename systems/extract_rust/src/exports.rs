@@ -15,6 +15,8 @@
 
 use std::collections::HashSet;
 
+use extract_support::collect::ExportCollector;
+use extract_support::walk::Visit;
 use omnysys_api::facts::Export;
 use tree_sitter::Node;
 
@@ -42,16 +44,23 @@ pub struct Exports {
     seen: HashSet<String>,
 }
 
-impl Exports {
-    /// Records the exports of the file when `node` is its root.
-    pub fn visit(&mut self, node: Node<'_>, src: Source<'_>) {
-        if node.kind() == "source_file" {
-            for item in named_children(node) {
+impl ExportCollector for Exports {
+    /// Records the exports of the file when the node is its root.
+    fn visit(&mut self, v: &Visit<'_, '_>, src: Source<'_>) {
+        if v.node.kind() == "source_file" {
+            for item in named_children(v.node) {
                 self.item(item, src);
             }
         }
     }
 
+    /// The exports (no local names: symbols decide `exported` themselves).
+    fn finish(self) -> (Vec<Export>, HashSet<String>) {
+        (self.list, HashSet::new())
+    }
+}
+
+impl Exports {
     /// The exports one item directly in the file makes.
     fn item(&mut self, node: Node<'_>, src: Source<'_>) {
         let kind = node.kind();
@@ -68,11 +77,6 @@ impl Exports {
                 }
             }
         }
-    }
-
-    /// The exports.
-    pub fn finish(self) -> Vec<Export> {
-        self.list
     }
 
     /// Adds one export, unless the name is already exported.

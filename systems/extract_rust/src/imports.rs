@@ -16,11 +16,12 @@
 //!   [exports](crate::exports)); `Static` for every other `use`, `pub(crate) use` included.
 //! - `extern crate x;` and `extern crate x as y;` → `x`, `["*"]`, `Static`.
 
+use extract_support::facts::import;
 use omnysys_api::facts::{Import, ImportKind};
 use tree_sitter::Node;
 
 use crate::names::{is_file_level, is_pub};
-use crate::parse::{Source, line};
+use crate::parse::Source;
 use crate::uses;
 
 /// Records the imports `node` makes, if it makes any.
@@ -49,17 +50,6 @@ pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
             }
         }
         _ => {}
-    }
-}
-
-/// Builds an import with `resolved: None`.
-fn import(specifier: String, names: Vec<String>, kind: ImportKind, node: Node<'_>) -> Import {
-    Import {
-        specifier,
-        resolved: None,
-        names,
-        kind,
-        line: line(node),
     }
 }
 

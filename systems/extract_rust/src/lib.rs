@@ -6,12 +6,14 @@
 //!
 //! Modules:
 //! - [`parse`]: parses, reads text and lines back from the tree.
-//! - [`walk`]: one depth-first pass that tracks the innermost enclosing function.
 //! - [`names`]: how definitions are named (`f`, `Struct`, `Type.method`), visibility, and
 //!   callee paths as written.
 //! - [`uses`]: flattens a `use` tree into one path prefix per imported name.
 //! - [`symbols`], [`imports`], [`exports`], [`calls`]: one collector per kind of fact.
 //! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
+//!
+//! The language-independent parts (parsing, the walk that tracks the innermost enclosing
+//! function, assembling the facts) come from [`extract_support`].
 
 pub mod calls;
 pub mod collect;
@@ -21,7 +23,6 @@ pub mod names;
 pub mod parse;
 pub mod symbols;
 pub mod uses;
-pub mod walk;
 
 #[cfg(test)]
 mod tests;

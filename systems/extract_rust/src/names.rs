@@ -1,13 +1,11 @@
 //! Naming: what a definition is called, visibility, and callee paths (`a.b.c`, `Foo::new`) as
 //! written.
 
+use extract_support::chain::{Chain, chain_path};
 use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
 
 use crate::parse::{Source, child_of_kind, named_children};
-
-/// How deep [`path`] follows a field or call chain before cutting it to `…`.
-const MAX_PATH_DEPTH: usize = 64;
 
 /// The name and kind of the definition `node` introduces, if it introduces one:
 /// - `struct S`, `enum E`, `union U`, `trait T` → their name (`Class`), wherever they are;
@@ -75,17 +73,16 @@ pub fn is_file_level(item: Node<'_>) -> bool {
 /// `items[0].run`, `vec!().len` (a macro in the chain keeps `!()`). A turbofish on the called
 /// function is dropped (`parse::<u8>()` → `parse`); one inside a path is kept
 /// (`Vec::<u8>::new`). `None` for anything else (a closure, a parenthesized expression, ...).
-/// A chain longer than [`MAX_PATH_DEPTH`] links starts with `…` where it was cut.
+/// A chain longer than [`extract_support::chain::MAX_PATH_DEPTH`] links starts with `…` where
+/// it was cut.
 pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
-    path_at(node, src, 0)
+    chain_path(node, src, path_link)
 }
 
-/// [`path`], `depth` links into a chain.
-fn path_at(node: Node<'_>, src: Source<'_>, depth: usize) -> Option<String> {
-    if depth > MAX_PATH_DEPTH {
-        return Some("…".to_owned());
-    }
-    let inner = |n: Node<'_>| path_at(n, src, depth + 1);
+/// One link of [`path`]; `chain` names the links it is built on.
+fn path_link(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
+    let src = chain.src();
+    let inner = |n: Node<'_>| chain.inner(n);
     let first = || named_children(node).first().copied();
     match node.kind() {
         "identifier" | "self" | "super" | "crate" | "metavariable" | "scoped_identifier" => {

@@ -1,8 +1,9 @@
-//! Parsing, and reading text and lines back from the tree.
+//! Parsing with the Rust grammar, and reading text and lines back from the tree. The
+//! language-independent parts come from [`extract_support::parse`].
 
-use std::borrow::Cow;
+use tree_sitter::{Node, Tree};
 
-use tree_sitter::{Node, Parser, Tree};
+pub use extract_support::parse::{Source, child_of_kind, children, end_line, has_token, line};
 
 /// Parses `bytes` with a fresh parser (no parser outlives the call).
 ///
@@ -10,100 +11,10 @@ use tree_sitter::{Node, Parser, Tree};
 ///
 /// When the grammar cannot be loaded or the parser gives no tree.
 pub fn parse(bytes: &[u8]) -> Result<Tree, String> {
-    let mut parser = Parser::new();
-    parser
-        .set_language(&tree_sitter_rust::LANGUAGE.into())
-        .map_err(|e| format!("cannot load the Rust grammar: {e}"))?;
-    parser
-        .parse(bytes, None)
-        .ok_or_else(|| "the Rust parser returned no tree".to_owned())
-}
-
-/// The file's bytes, for reading node text.
-#[derive(Clone, Copy, Debug)]
-pub struct Source<'a> {
-    bytes: &'a [u8],
-}
-
-impl<'a> Source<'a> {
-    /// Wraps the bytes the tree was parsed from.
-    pub fn new(bytes: &'a [u8]) -> Self {
-        Source { bytes }
-    }
-
-    /// The node's text; invalid UTF-8 is replaced by U+FFFD.
-    pub fn text(&self, node: Node<'_>) -> Cow<'a, str> {
-        String::from_utf8_lossy(self.bytes.get(node.byte_range()).unwrap_or_default())
-    }
-
-    /// The node's text with all whitespace removed: `a :: b` → `a::b`.
-    pub fn compact(&self, node: Node<'_>) -> String {
-        self.text(node)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    }
-
-    /// The node's text with every run of whitespace replaced by one space.
-    pub fn collapsed(&self, node: Node<'_>) -> String {
-        self.text(node)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    /// The text of the node's `field` child, if it has one.
-    pub fn field(&self, node: Node<'_>, field: &str) -> Option<String> {
-        node.child_by_field_name(field)
-            .map(|n| self.text(n).into_owned())
-    }
-
-    /// Number of lines: newlines, plus one when the last line has no newline.
-    pub fn line_count(&self) -> u32 {
-        let newlines = self.bytes.iter().filter(|&&b| b == b'\n').count();
-        let unterminated = self.bytes.last().is_some_and(|&b| b != b'\n');
-        u32::try_from(newlines + usize::from(unterminated)).unwrap_or(u32::MAX)
-    }
-}
-
-/// 1-based line where the node starts.
-pub fn line(node: Node<'_>) -> u32 {
-    to_line(node.start_position().row)
-}
-
-/// 1-based line where the node ends.
-pub fn end_line(node: Node<'_>) -> u32 {
-    to_line(node.end_position().row)
-}
-
-/// Converts a 0-based row to a 1-based line.
-fn to_line(row: usize) -> u32 {
-    u32::try_from(row).unwrap_or(u32::MAX - 1).saturating_add(1)
-}
-
-/// Whether the node has a direct anonymous child token `token` (e.g. `async`).
-pub fn has_token(node: Node<'_>, token: &str) -> bool {
-    let mut cursor = node.walk();
-    node.children(&mut cursor)
-        .any(|c| !c.is_named() && c.kind() == token)
-}
-
-/// The first direct named child of the given kind.
-pub fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor).find(|c| c.kind() == kind)
+    extract_support::parse::parse(&tree_sitter_rust::LANGUAGE.into(), "Rust", bytes)
 }
 
 /// Direct named children, comments left out.
 pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor)
-        .filter(|c| !matches!(c.kind(), "line_comment" | "block_comment"))
-        .collect()
-}
-
-/// Every direct child, named or not, in order.
-pub fn children(node: Node<'_>) -> Vec<Node<'_>> {
-    let mut cursor = node.walk();
-    node.children(&mut cursor).collect()
+    extract_support::parse::named_children_except(node, &["line_comment", "block_comment"])
 }

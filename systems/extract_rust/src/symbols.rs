@@ -12,23 +12,24 @@
 //!   impl methods have no visibility of their own and are not exported;
 //! - methods with a body in a trait: when the trait is exported.
 
+use std::collections::HashSet;
+
+use extract_support::collect::SymbolCollector;
+use extract_support::facts::symbol;
+use extract_support::walk::Visit;
 use omnysys_api::facts::{Symbol, SymbolKind};
 use tree_sitter::Node;
 
 use crate::names::{self, is_file_level, is_pub, owner_block};
-use crate::parse::{Source, child_of_kind, end_line, has_token, line, named_children};
+use crate::parse::{Source, child_of_kind, has_token, named_children};
 
 /// The symbol `node` defines, if it is a definition.
 pub fn definition(node: Node<'_>, src: Source<'_>) -> Option<Symbol> {
     let (name, kind) = names::definition_name(node, src)?;
     Some(Symbol {
-        name,
-        kind,
-        start_line: line(node),
-        end_line: end_line(node),
-        params: params(node, src),
         exported: exported(node, kind, src),
         is_async: child_of_kind(node, "function_modifiers").is_some_and(|m| has_token(m, "async")),
+        ..symbol(name, kind, node, params(node, src))
     })
 }
 
@@ -38,14 +39,13 @@ pub struct Symbols {
     found: Vec<Symbol>,
 }
 
-impl Symbols {
-    /// Records the definition a node introduces.
-    pub fn visit(&mut self, def: Option<&Symbol>) {
-        self.found.extend(def.cloned());
+impl SymbolCollector for Symbols {
+    fn visit(&mut self, v: &Visit<'_, '_>) {
+        self.found.extend(v.def.cloned());
     }
 
-    /// The symbols.
-    pub fn finish(self) -> Vec<Symbol> {
+    /// The symbols (`exported` was decided per definition).
+    fn finish(self, _exported_locals: &HashSet<String>) -> Vec<Symbol> {
         self.found
     }
 }

@@ -1,55 +1,15 @@
 //! Fixture snippets with hand-worked expectations, calling [`extract`] directly.
 
-use omnysys_api::facts::{CallSite, Export, FileFacts, Import, ImportKind, Symbol, SymbolKind};
+use omnysys_api::facts::{Export, FileFacts, ImportKind, SymbolKind};
 
 use crate::extract;
+use extract_support::testing::{
+    call, export_names, exported_symbols, imp, shape, strings, symbol, symbol_names,
+};
 
 /// Extracts `code`.
 fn facts(code: &str) -> FileFacts {
     extract(code.as_bytes()).expect("the parser is set up")
-}
-
-/// The symbol named `name`.
-fn symbol<'f>(f: &'f FileFacts, name: &str) -> &'f Symbol {
-    f.symbols
-        .iter()
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("no symbol {name} in {:#?}", f.symbols))
-}
-
-/// Export names in order.
-fn export_names(f: &FileFacts) -> Vec<&str> {
-    f.exports.iter().map(|e| e.name.as_str()).collect()
-}
-
-/// Symbol names in order.
-fn symbol_names(f: &FileFacts) -> Vec<&str> {
-    f.symbols.iter().map(|s| s.name.as_str()).collect()
-}
-
-/// Names of the symbols marked `exported`, in order.
-fn exported_symbols(f: &FileFacts) -> Vec<&str> {
-    f.symbols
-        .iter()
-        .filter(|s| s.exported)
-        .map(|s| s.name.as_str())
-        .collect()
-}
-
-/// `(kind, start_line, end_line)` of a symbol.
-fn shape(s: &Symbol) -> (SymbolKind, u32, u32) {
-    (s.kind, s.start_line, s.end_line)
-}
-
-/// An import value for comparisons.
-fn imp(specifier: &str, names: &[&str], kind: ImportKind, line: u32) -> Import {
-    Import {
-        specifier: specifier.to_owned(),
-        resolved: None,
-        names: strings(names),
-        kind,
-        line,
-    }
 }
 
 /// An export value for comparisons (`local` is always `None` in Rust).
@@ -59,20 +19,6 @@ fn exp(name: &str, line: u32) -> Export {
         local: None,
         line,
     }
-}
-
-/// A call site value for comparisons.
-fn call(caller: Option<&str>, callee: &str, line: u32) -> CallSite {
-    CallSite {
-        caller: caller.map(str::to_owned),
-        callee: callee.to_owned(),
-        line,
-    }
-}
-
-/// Owned strings.
-fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| (*s).to_owned()).collect()
 }
 
 mod imports {

@@ -1,13 +1,13 @@
-//! One depth-first pass over the tree that knows, at every node, the innermost function or
-//! method containing it (structs, enums, traits and `impl` blocks do not make a scope).
+//! One depth-first pass over the tree that knows, at every node, the innermost definition
+//! containing it. Which nodes are definitions, and which definitions open a scope, the plugin
+//! says.
 //!
 //! The pass is iterative (an explicit stack), so deeply nested code cannot overflow the stack.
 
-use omnysys_api::facts::{Symbol, SymbolKind};
+use omnysys_api::facts::Symbol;
 use tree_sitter::Node;
 
 use crate::parse::Source;
-use crate::symbols;
 
 /// One node as the pass sees it.
 pub struct Visit<'w, 't> {
@@ -15,16 +15,23 @@ pub struct Visit<'w, 't> {
     pub node: Node<'t>,
     /// The definition this node introduces, if it is one.
     pub def: Option<&'w Symbol>,
-    /// The innermost function or method strictly containing the node, `None` outside any.
+    /// The innermost scope-opening definition strictly containing the node, `None` outside any.
     pub enclosing: Option<&'w Symbol>,
 }
 
-/// Visits every node of the tree under `root` in source order.
-pub fn walk<'t>(root: Node<'t>, src: Source<'_>, mut visit: impl FnMut(&Visit<'_, 't>)) {
+/// Visits every node of the tree under `root` in source order. `definition` gives the symbol a
+/// node defines; a definition is the enclosing one of the nodes inside it when `opens_scope`.
+pub fn walk<'t>(
+    root: Node<'t>,
+    src: Source<'_>,
+    definition: impl Fn(Node<'t>, Source<'_>) -> Option<Symbol>,
+    opens_scope: impl Fn(&Symbol) -> bool,
+    mut visit: impl FnMut(&Visit<'_, 't>),
+) {
     let mut defs: Vec<Symbol> = Vec::new();
     let mut stack: Vec<(Node<'t>, Option<usize>)> = vec![(root, None)];
     while let Some((node, enclosing)) = stack.pop() {
-        let own = symbols::definition(node, src).map(|def| {
+        let own = definition(node, src).map(|def| {
             defs.push(def);
             defs.len() - 1
         });
@@ -33,9 +40,7 @@ pub fn walk<'t>(root: Node<'t>, src: Source<'_>, mut visit: impl FnMut(&Visit<'_
             def: own.map(|i| &defs[i]),
             enclosing: enclosing.map(|i| &defs[i]),
         });
-        let scope = own
-            .filter(|&i| defs[i].kind != SymbolKind::Class)
-            .or(enclosing);
+        let scope = own.filter(|&i| opens_scope(&defs[i])).or(enclosing);
         push_children(&mut stack, node, scope);
     }
 }

@@ -1,0 +1,49 @@
+//! Small builders for fact values.
+
+use omnysys_api::facts::{CallSite, Import, ImportKind, Symbol, SymbolKind};
+use tree_sitter::Node;
+
+use crate::parse::{Source, end_line, line};
+
+/// Builds an import with `resolved: None`, on the line where `node` starts.
+pub fn import(specifier: String, names: Vec<String>, kind: ImportKind, node: Node<'_>) -> Import {
+    Import {
+        specifier,
+        resolved: None,
+        names,
+        kind,
+        line: line(node),
+    }
+}
+
+/// Records a call of `callee`, named with `path`, on the line where `callee` ends; made by
+/// `enclosing` (`None` at module level). Nothing is recorded when `path` gives no name.
+pub fn push_call(
+    callee: Node<'_>,
+    enclosing: Option<&Symbol>,
+    src: Source<'_>,
+    path: impl Fn(Node<'_>, Source<'_>) -> Option<String>,
+    out: &mut Vec<CallSite>,
+) {
+    if let Some(name) = path(callee, src) {
+        out.push(CallSite {
+            caller: enclosing.map(|s| s.name.clone()),
+            callee: name,
+            line: end_line(callee),
+        });
+    }
+}
+
+/// A symbol spanning the lines of `span`, neither `exported` nor `is_async` (the caller sets
+/// those when they hold).
+pub fn symbol(name: String, kind: SymbolKind, span: Node<'_>, params: Vec<String>) -> Symbol {
+    Symbol {
+        name,
+        kind,
+        start_line: line(span),
+        end_line: end_line(span),
+        params,
+        exported: false,
+        is_async: false,
+    }
+}

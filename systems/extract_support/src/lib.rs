@@ -1,0 +1,19 @@
+//! Language-independent parts of the tree-sitter extractor plugins (`extract_javascript`,
+//! `extract_python`, `extract_rust`), linked statically into each of them.
+//!
+//! Modules:
+//! - [`parse`]: parses with a given grammar, reads text and 1-based lines back from the tree.
+//! - [`walk`]: one depth-first pass that tracks the innermost enclosing definition.
+//! - [`collect`]: runs a plugin's collectors over the walk and assembles the `FileFacts`.
+//! - [`chain`]: callee paths named link by link, cut when too deep.
+//! - [`facts`]: small builders for fact values.
+//! - [`symbols`]: the symbol collector of languages that export by module-level name.
+//! - [`testing`]: lookups and value builders shared by the plugins' tests.
+
+pub mod chain;
+pub mod collect;
+pub mod facts;
+pub mod parse;
+pub mod symbols;
+pub mod testing;
+pub mod walk;
