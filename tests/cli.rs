@@ -117,20 +117,38 @@ fn an_invalid_tool_set_stops_start_up_with_file_line_and_column() {
 /// Every tool of the default tool set, with arguments that make sense on js_basic.
 const EVERY_TOOL: &[(&str, &str)] = &[
     ("get_impact_map", r#"{"filePath": "src/util.js"}"#),
-    ("analyze_change", r#"{"filePath": "src/util.js", "symbolName": "helper"}"#),
-    ("explain_connection", r#"{"fileA": "src/index.js", "fileB": "src/util.js"}"#),
+    (
+        "analyze_change",
+        r#"{"filePath": "src/util.js", "symbolName": "helper"}"#,
+    ),
+    (
+        "explain_connection",
+        r#"{"fileA": "src/index.js", "fileB": "src/util.js"}"#,
+    ),
     ("get_risk_assessment", "{}"),
     ("validate_imports", "{}"),
     ("repo_map", r#"{"tokenBudget": 400}"#),
     ("search_files", r#"{"pattern": "src/*.js"}"#),
-    ("get_function_details", r#"{"filePath": "src/app.js", "functionName": "createApp"}"#),
+    (
+        "get_function_details",
+        r#"{"filePath": "src/app.js", "functionName": "createApp"}"#,
+    ),
     ("get_molecule_summary", r#"{"filePath": "src/app.js"}"#),
     ("get_atomic_functions", r#"{"filePath": "src/app.js"}"#),
-    ("get_call_graph", r#"{"filePath": "src/app.js", "symbolName": "createApp"}"#),
+    (
+        "get_call_graph",
+        r#"{"filePath": "src/app.js", "symbolName": "createApp"}"#,
+    ),
     ("find_references", r#"{"symbolName": "helper"}"#),
     ("search_symbols", r#"{"query": "createapp"}"#),
-    ("analyze_signature_change", r#"{"filePath": "src/util.js", "symbolName": "helper", "newSignature": "(a)"}"#),
-    ("explain_value_flow", r#"{"filePath": "src/app.js", "symbolName": "createApp"}"#),
+    (
+        "analyze_signature_change",
+        r#"{"filePath": "src/util.js", "symbolName": "helper", "newSignature": "(a)"}"#,
+    ),
+    (
+        "explain_value_flow",
+        r#"{"filePath": "src/app.js", "symbolName": "createApp"}"#,
+    ),
     ("get_server_status", "{}"),
     ("get_recent_errors", "{}"),
     ("get_tunnel_vision_stats", "{}"),
@@ -141,9 +159,16 @@ const EVERY_TOOL: &[(&str, &str)] = &[
 #[test]
 fn every_tool_answers_through_omnysys_call() {
     for (tool, args) in EVERY_TOOL {
-        let out = run(&["call", "--project", "tests/fixtures/projects/js_basic", tool, args]);
+        let out = run(&[
+            "call",
+            "--project",
+            "tests/fixtures/projects/js_basic",
+            tool,
+            args,
+        ]);
         assert!(out.status.success(), "{tool}: {}", text(&out));
-        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{tool}: {e}: {}", text(&out)));
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{tool}: {e}: {}", text(&out)));
         assert!(value.is_object(), "{tool}: {value}");
     }
 }

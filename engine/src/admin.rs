@@ -52,11 +52,26 @@ fn reload_all_changes(engine: &Engine) -> Vec<ReloadChange> {
 
 fn reindex(engine: &mut Engine, clear_cache: bool) {
     if clear_cache {
-        let paths: Vec<String> = engine.world.resource::<FileIndex>().0.keys().cloned().collect();
+        let paths: Vec<String> = engine
+            .world
+            .resource::<FileIndex>()
+            .0
+            .keys()
+            .cloned()
+            .collect();
         for path in &paths {
-            crate::index::queue::enqueue(&mut engine.world, path, Priority::Medium, QueueReason::Requested);
+            crate::index::queue::enqueue(
+                &mut engine.world,
+                path,
+                Priority::Medium,
+                QueueReason::Requested,
+            );
         }
-        engine.world.resource_mut::<ForcedExtraction>().0.extend(paths);
+        engine
+            .world
+            .resource_mut::<ForcedExtraction>()
+            .0
+            .extend(paths);
     }
     crate::index::scan_project(&mut engine.world);
 }

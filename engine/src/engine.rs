@@ -106,9 +106,23 @@ impl Engine {
 
     fn record_reload_errors(&mut self, report: &ReloadReport) {
         let now = omnysys_api::schema::now_ms();
-        let mut errors = self.world.resource_mut::<omnysys_api::schema::RecentErrors>();
-        for r in report.records.iter().filter(|r| !matches!(r.outcome, crate::reload::ReloadOutcome::Loaded | crate::reload::ReloadOutcome::RolledBack | crate::reload::ReloadOutcome::Unloaded)) {
-            errors.push("reload", &r.plugin, &format!("{:?}: {}", r.outcome, r.reason), now);
+        let mut errors = self
+            .world
+            .resource_mut::<omnysys_api::schema::RecentErrors>();
+        for r in report.records.iter().filter(|r| {
+            !matches!(
+                r.outcome,
+                crate::reload::ReloadOutcome::Loaded
+                    | crate::reload::ReloadOutcome::RolledBack
+                    | crate::reload::ReloadOutcome::Unloaded
+            )
+        }) {
+            errors.push(
+                "reload",
+                &r.plugin,
+                &format!("{:?}: {}", r.outcome, r.reason),
+                now,
+            );
         }
     }
 

@@ -188,7 +188,12 @@ impl RecentErrors {
         if self.0.len() == Self::CAPACITY {
             self.0.pop_front();
         }
-        let record = ErrorRecord { kind: kind.to_owned(), subject: subject.to_owned(), message: message.to_owned(), at_ms };
+        let record = ErrorRecord {
+            kind: kind.to_owned(),
+            subject: subject.to_owned(),
+            message: message.to_owned(),
+            at_ms,
+        };
         self.0.push_back(record);
     }
 }
@@ -227,5 +232,7 @@ impl RecentEdits {
 
 /// Milliseconds since the epoch, now.
 pub fn now_ms() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }

@@ -244,7 +244,10 @@ impl<'w> ToolContext<'w> {
 
     /// Asks the engine to do something right after this call returns (admin tools).
     pub fn request(&self, request: AdminRequest) {
-        self.admin.lock().unwrap_or_else(|e| e.into_inner()).push(request);
+        self.admin
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(request);
     }
 
     /// Reports progress to the client, if it asked for progress.

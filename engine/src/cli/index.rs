@@ -74,11 +74,23 @@ fn files_per_extractor(world: &mut bevy_ecs::world::World) -> BTreeMap<String, u
 /// Start-up failures.
 pub fn graph(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
     let mut engine = start_engine(args)?;
-    let settings = engine.toolset.as_ref().map(|t| t.index.clone()).unwrap_or_default();
+    let settings = engine
+        .toolset
+        .as_ref()
+        .map(|t| t.index.clone())
+        .unwrap_or_default();
     engine.world.insert_resource(IndexConfig(settings));
     index_project(&mut engine.world);
-    let files = engine.world.resource::<omnysys_api::schema::FileIndex>().0.keys().cloned().collect::<Vec<_>>();
-    let graph = engine.world.resource::<omnysys_api::graph::DependencyGraph>();
+    let files = engine
+        .world
+        .resource::<omnysys_api::schema::FileIndex>()
+        .0
+        .keys()
+        .cloned()
+        .collect::<Vec<_>>();
+    let graph = engine
+        .world
+        .resource::<omnysys_api::graph::DependencyGraph>();
     let map: BTreeMap<String, Vec<String>> = files
         .into_iter()
         .map(|f| {
@@ -86,6 +98,10 @@ pub fn graph(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
             (f, deps)
         })
         .collect();
-    writeln!(std::io::stdout().lock(), "{}", serde_json::to_string_pretty(&map)?)?;
+    writeln!(
+        std::io::stdout().lock(),
+        "{}",
+        serde_json::to_string_pretty(&map)?
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -166,7 +166,9 @@ pub fn queue_change(world: &mut World, path: &str, exists: bool) {
         (true, true) => QueueReason::Modified,
     };
     queue::enqueue(world, path, Priority::High, reason);
-    world.resource_mut::<omnysys_api::schema::RecentEdits>().push(path, omnysys_api::schema::now_ms());
+    world
+        .resource_mut::<omnysys_api::schema::RecentEdits>()
+        .push(path, omnysys_api::schema::now_ms());
     begin_pass(world);
 }
 
@@ -225,7 +227,9 @@ fn analyse(world: &mut World, items: Vec<omnysys_api::schema::QueueItem>) -> Bat
     let now = omnysys_api::schema::now_ms();
     for (path, reason) in &report.failed {
         tracing::warn!(file = %path, %reason, "not analysed");
-        world.resource_mut::<omnysys_api::schema::RecentErrors>().push("extraction", path, reason, now);
+        world
+            .resource_mut::<omnysys_api::schema::RecentErrors>()
+            .push("extraction", path, reason, now);
     }
     report
 }

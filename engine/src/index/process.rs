@@ -140,7 +140,11 @@ fn upsert(world: &mut World, path: &str, bytes: &[u8], size: u64, mtime_ns: u64)
 }
 
 fn is_current(world: &mut World, entity: Entity, path: &str, extractor: &ExtractorEntry) -> bool {
-    if world.resource_mut::<crate::admin::ForcedExtraction>().0.remove(path) {
+    if world
+        .resource_mut::<crate::admin::ForcedExtraction>()
+        .0
+        .remove(path)
+    {
         return false;
     }
     let hash = world.get::<FileHash>(entity).map(|h| h.0);

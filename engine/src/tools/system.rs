@@ -39,7 +39,13 @@ pub fn tool_system(
         for (key, value) in effects.writes {
             states.0.insert(key, value);
         }
-        world.resource_mut::<crate::admin::PendingAdmin>().0.extend(effects.admin);
-        value.map(|value| ToolAnswer { value, content: effects.content })
+        world
+            .resource_mut::<crate::admin::PendingAdmin>()
+            .0
+            .extend(effects.admin);
+        value.map(|value| ToolAnswer {
+            value,
+            content: effects.content,
+        })
     }
 }

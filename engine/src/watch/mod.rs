@@ -244,7 +244,15 @@ fn reject_toolset(engine: &mut Engine, file: &Path, report: &crate::reload::Relo
         &Vec::new(),
         0,
     );
-    engine.world.resource_mut::<omnysys_api::schema::RecentErrors>().push("config", &rec.plugin, &rec.reason, omnysys_api::schema::now_ms());
+    engine
+        .world
+        .resource_mut::<omnysys_api::schema::RecentErrors>()
+        .push(
+            "config",
+            &rec.plugin,
+            &rec.reason,
+            omnysys_api::schema::now_ms(),
+        );
     engine.world.resource_mut::<ReloadHistory>().push(rec);
 }
 
@@ -260,7 +268,14 @@ fn library_changed(
         let subject = path.display().to_string();
         let _ = handle.run(move |e| {
             let now = omnysys_api::schema::now_ms();
-            e.world.resource_mut::<omnysys_api::schema::RecentErrors>().push("watcher", &subject, "never became a complete library within 10 s", now);
+            e.world
+                .resource_mut::<omnysys_api::schema::RecentErrors>()
+                .push(
+                    "watcher",
+                    &subject,
+                    "never became a complete library within 10 s",
+                    now,
+                );
         });
         return "ignored: never became a complete library within 10 s".to_owned();
     };
@@ -325,7 +340,14 @@ fn toolset_changed(
                 0,
             );
             let _ = handle.run(move |e| {
-                e.world.resource_mut::<omnysys_api::schema::RecentErrors>().push("config", &rec.plugin, &rec.reason, omnysys_api::schema::now_ms());
+                e.world
+                    .resource_mut::<omnysys_api::schema::RecentErrors>()
+                    .push(
+                        "config",
+                        &rec.plugin,
+                        &rec.reason,
+                        omnysys_api::schema::now_ms(),
+                    );
                 e.world.resource_mut::<ReloadHistory>().push(rec);
             });
             format!("rejected: {reason}")

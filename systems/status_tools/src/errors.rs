@@ -33,10 +33,23 @@ pub struct RecentErrorsReport {
 }
 
 /// Collects the recent errors and scans the facts for unresolved local imports.
-pub fn get_recent_errors(ctx: &ToolContext<'_>, _: NoArgs) -> Result<RecentErrorsReport, ToolError> {
+pub fn get_recent_errors(
+    ctx: &ToolContext<'_>,
+    _: NoArgs,
+) -> Result<RecentErrorsReport, ToolError> {
     let world = ctx.world();
-    let recent = world.get_resource::<RecentErrors>().cloned().unwrap_or_default();
-    let of = |kind: &str| recent.0.iter().filter(|r| r.kind == kind).cloned().collect::<Vec<_>>();
+    let recent = world
+        .get_resource::<RecentErrors>()
+        .cloned()
+        .unwrap_or_default();
+    let of = |kind: &str| {
+        recent
+            .0
+            .iter()
+            .filter(|r| r.kind == kind)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     Ok(RecentErrorsReport {
         extraction: of("extraction"),
         unresolved_imports: unresolved_imports(world, 100),
@@ -48,19 +61,34 @@ pub fn get_recent_errors(ctx: &ToolContext<'_>, _: NoArgs) -> Result<RecentError
 
 fn is_local(file: &str, specifier: &str) -> bool {
     if file.ends_with(".rs") {
-        specifier.starts_with("crate::") || specifier.starts_with("super") || specifier.starts_with("self::")
+        specifier.starts_with("crate::")
+            || specifier.starts_with("super")
+            || specifier.starts_with("self::")
     } else {
         specifier.starts_with('.')
     }
 }
 
 fn unresolved_imports(world: &World, limit: usize) -> Vec<UnresolvedImport> {
-    let Some(index) = world.get_resource::<FileIndex>() else { return Vec::new() };
+    let Some(index) = world.get_resource::<FileIndex>() else {
+        return Vec::new();
+    };
     let mut found = Vec::new();
     for (path, entity) in &index.0 {
-        let Some(entry) = world.get::<CacheEntry>(*entity) else { continue };
-        for import in entry.facts.imports.iter().filter(|i| i.resolved.is_none() && is_local(path, &i.specifier)) {
-            found.push(UnresolvedImport { file: path.clone(), specifier: import.specifier.clone(), line: import.line });
+        let Some(entry) = world.get::<CacheEntry>(*entity) else {
+            continue;
+        };
+        for import in entry
+            .facts
+            .imports
+            .iter()
+            .filter(|i| i.resolved.is_none() && is_local(path, &i.specifier))
+        {
+            found.push(UnresolvedImport {
+                file: path.clone(),
+                specifier: import.specifier.clone(),
+                line: import.line,
+            });
             if found.len() == limit {
                 return found;
             }

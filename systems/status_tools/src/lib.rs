@@ -22,7 +22,13 @@ fn build(r: &mut Registrar) {
         "restart_server",
         "Schedules, for right after this call, a reload of every plugin (or a rollback of one) and an index reconciliation, keeping the client and all state.",
     );
-    restart.annotations = ToolAnnotations { title: None, read_only: false, destructive: false, idempotent: false, open_world: false };
+    restart.annotations = ToolAnnotations {
+        title: None,
+        read_only: false,
+        destructive: false,
+        idempotent: false,
+        open_world: false,
+    };
     r.add_tool(restart, restart::restart_server);
     r.add_tool(
         ToolSpec::query("get_recent_errors", "Extraction failures, unresolved imports, refused reloads, rejected tool-set edits and watcher problems."),

@@ -28,9 +28,13 @@ pub struct Scheduled {
 pub fn restart_server(ctx: &ToolContext<'_>, args: RestartArgs) -> Result<Scheduled, ToolError> {
     let mut scheduled = Vec::new();
     match args.rollback {
-        Some(plugin) if plugin.trim().is_empty() => return Err(ToolError::invalid_arguments("`rollback`: name a plugin")),
+        Some(plugin) if plugin.trim().is_empty() => {
+            return Err(ToolError::invalid_arguments("`rollback`: name a plugin"));
+        }
         Some(plugin) => {
-            scheduled.push(format!("rollback of `{plugin}` to its previous good library"));
+            scheduled.push(format!(
+                "rollback of `{plugin}` to its previous good library"
+            ));
             ctx.request(AdminRequest::Rollback { plugin });
         }
         None => {
@@ -38,8 +42,14 @@ pub fn restart_server(ctx: &ToolContext<'_>, args: RestartArgs) -> Result<Schedu
             ctx.request(AdminRequest::ReloadAll);
         }
     }
-    let reindex = if args.clear_cache { "re-index from scratch" } else { "reconciliation of the index with the disk" };
+    let reindex = if args.clear_cache {
+        "re-index from scratch"
+    } else {
+        "reconciliation of the index with the disk"
+    };
     scheduled.push(reindex.to_owned());
-    ctx.request(AdminRequest::Reindex { clear_cache: args.clear_cache });
+    ctx.request(AdminRequest::Reindex {
+        clear_cache: args.clear_cache,
+    });
     Ok(Scheduled { scheduled })
 }
