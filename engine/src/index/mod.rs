@@ -57,8 +57,11 @@ pub struct IndexReport {
 pub fn index_project(world: &mut World) -> IndexReport {
     let started = Instant::now();
     let files = scan_project(world);
+    // Files whose size and mtime match their facts were not queued: they are unchanged.
+    let unchanged = files.saturating_sub(queue::len(world));
     let mut report = IndexReport {
         files,
+        unchanged,
         ..Default::default()
     };
     loop {

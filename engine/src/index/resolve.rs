@@ -47,8 +47,15 @@ fn resolve_js(from: &str, specifier: &str, files: &Files) -> Option<String> {
     }
     let base = normalize(&join(dir_of(from), specifier))?;
     let mut candidates = vec![base.clone()];
-    candidates.extend(JS_EXTENSIONS.iter().map(|e| format!("{base}.{e}")));
-    candidates.extend(JS_EXTENSIONS.iter().map(|e| format!("{base}/index.{e}")));
+    if !base.is_empty() {
+        candidates.extend(JS_EXTENSIONS.iter().map(|e| format!("{base}.{e}")));
+    }
+    // `require(".")` and `require("..")` name a directory: its index file.
+    candidates.extend(
+        JS_EXTENSIONS
+            .iter()
+            .map(|e| join(&base, &format!("index.{e}"))),
+    );
     if let Some(stem) = base.strip_suffix(".js") {
         candidates.extend(["ts", "tsx"].iter().map(|e| format!("{stem}.{e}")));
     }
@@ -214,6 +221,19 @@ mod tests {
             Some("lib/util.ts")
         );
         assert_eq!(resolve_specifier("lib/app.js", "express", &[], &f), None);
+    }
+
+    #[test]
+    fn dot_and_dot_dot_resolve_to_the_directory_index() {
+        let f = files(&["index.js", "esm/Plugin.js", "Compiler.js"]);
+        assert_eq!(
+            resolve_specifier("Compiler.js", ".", &[], &f).as_deref(),
+            Some("index.js")
+        );
+        assert_eq!(
+            resolve_specifier("esm/Plugin.js", "..", &[], &f).as_deref(),
+            Some("index.js")
+        );
     }
 
     #[test]

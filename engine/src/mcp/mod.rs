@@ -12,6 +12,7 @@ mod convert;
 mod events;
 pub mod http;
 mod peers;
+mod pipe;
 mod progress;
 mod server;
 pub mod stdio;

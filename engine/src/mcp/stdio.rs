@@ -31,7 +31,8 @@ pub async fn serve_stdio(
     out: File,
     shutdown: tokio_util::sync::CancellationToken,
 ) -> anyhow::Result<()> {
-    let transport = (tokio::io::stdin(), tokio::fs::File::from_std(out));
+    let stdin = rustix::io::dup(std::io::stdin())?;
+    let transport = (super::pipe::reader(stdin), super::pipe::writer(out.into()));
     let running = server.serve(transport).await?;
     tokio::select! {
         r = running.waiting() => { r?; }
