@@ -4,10 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use omnysys::index::index_project;
 
 use super::ProjectArgs;
-use super::startup::start_engine;
+use super::startup::start_indexed;
 
 /// Indexes the project, calls the tool, prints its structured result as JSON on stdout.
 /// A tool error is printed on stderr and exits with status 2.
@@ -18,8 +17,7 @@ use super::startup::start_engine;
 pub fn run(project: &ProjectArgs, tool: &str, args: &str) -> anyhow::Result<ExitCode> {
     let args: serde_json::Value =
         serde_json::from_str(args).context("arguments are not valid JSON")?;
-    let mut engine = start_engine(project)?;
-    index_project(&mut engine.world);
+    let (mut engine, _) = start_indexed(project)?;
     match engine.call_tool(tool, args)? {
         Ok(value) => {
             writeln!(

@@ -5,12 +5,11 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use omnysys::index::{IndexConfig, index_project};
 use omnysys::snapshot::write_snapshot;
 use omnysys_api::schema::{CacheEntry, SourceFile};
 
 use super::ProjectArgs;
-use super::startup::start_engine;
+use super::startup::start_indexed;
 
 /// Indexes and prints a summary.
 ///
@@ -18,14 +17,7 @@ use super::startup::start_engine;
 ///
 /// Start-up failures.
 pub fn run(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
-    let mut engine = start_engine(args)?;
-    let settings = engine
-        .toolset
-        .as_ref()
-        .map(|t| t.index.clone())
-        .unwrap_or_default();
-    engine.world.insert_resource(IndexConfig(settings));
-    let report = index_project(&mut engine.world);
+    let (mut engine, report) = start_indexed(args)?;
     let snapshot = write_snapshot(&engine.world, &engine.settings.state_dir);
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -73,14 +65,7 @@ fn files_per_extractor(world: &mut bevy_ecs::world::World) -> BTreeMap<String, u
 ///
 /// Start-up failures.
 pub fn graph(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
-    let mut engine = start_engine(args)?;
-    let settings = engine
-        .toolset
-        .as_ref()
-        .map(|t| t.index.clone())
-        .unwrap_or_default();
-    engine.world.insert_resource(IndexConfig(settings));
-    index_project(&mut engine.world);
+    let (engine, _) = start_indexed(args)?;
     let files = engine
         .world
         .resource::<omnysys_api::schema::FileIndex>()

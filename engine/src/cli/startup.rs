@@ -62,3 +62,23 @@ pub fn start_engine(args: &ProjectArgs) -> anyhow::Result<Engine> {
     engine.toolset = Some(toolset);
     Ok(engine)
 }
+
+/// An engine as [`start_engine`] makes it, with the project indexed (the tool set's index
+/// settings applied).
+///
+/// # Errors
+///
+/// As [`start_engine`].
+pub fn start_indexed(args: &ProjectArgs) -> anyhow::Result<(Engine, omnysys::index::IndexReport)> {
+    let mut engine = start_engine(args)?;
+    let settings = engine
+        .toolset
+        .as_ref()
+        .map(|t| t.index.clone())
+        .unwrap_or_default();
+    engine
+        .world
+        .insert_resource(omnysys::index::IndexConfig(settings));
+    let report = omnysys::index::index_project(&mut engine.world);
+    Ok((engine, report))
+}
