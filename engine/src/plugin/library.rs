@@ -83,7 +83,14 @@ impl LoadedLibrary {
     /// `NotALibrary` when the file is not a loadable shared object, `NoEntry` without the entry
     /// symbol, `BadMagic` when the symbol is not an omnysys entry.
     pub fn open(bytes: &[u8], copy: PathBuf) -> Result<(Self, EntryInfo), LoadError> {
-        std::fs::write(&copy, bytes).map_err(|e| LoadError::Io {
+        // A new file, never an existing one: rewriting a library that is mapped changes the
+        // code of whoever mapped it.
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&copy)
+            .and_then(|mut file| std::io::Write::write_all(&mut file, bytes));
+        written.map_err(|e| LoadError::Io {
             path: copy.clone(),
             message: e.to_string(),
         })?;

@@ -4,9 +4,11 @@
 //! - `swap`: reload latency per phase, with 10 000 files in the World.
 //! - `watch`: detection latency, library write complete → swap start, through the watcher.
 //! - `mcp`: MCP round trip over stdio, and calls during 100 back-to-back reloads.
+//! - `synthetic`: a generated project of `--files` files: cold, warm, RSS, restart vs swap.
 
 mod mcp;
 mod swap;
+mod synthetic;
 mod watch;
 
 use std::process::ExitCode;
@@ -17,10 +19,10 @@ use anyhow::bail;
 /// Arguments of `omnysys bench`.
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
-    /// What to measure: swap, watch or mcp.
+    /// What to measure: swap, watch, mcp or synthetic.
     #[arg(default_value = "swap")]
     pub what: String,
-    /// Synthetic files in the World (swap).
+    /// Synthetic files in the World (swap), or in the generated project (synthetic).
     #[arg(long, default_value_t = 10_000)]
     pub files: usize,
     /// Swaps per plugin (swap), writes (watch), reloads (mcp).
@@ -52,7 +54,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         "swap" => swap::run(args, &mut out)?,
         "watch" => watch::run(args, &mut out)?,
         "mcp" => mcp::run(args, &mut out)?,
-        other => bail!("unknown benchmark `{other}` (known: swap, watch, mcp)"),
+        "synthetic" => synthetic::run(args, &mut out)?,
+        other => bail!("unknown benchmark `{other}` (known: swap, watch, mcp, synthetic)"),
     }
     Ok(ExitCode::SUCCESS)
 }

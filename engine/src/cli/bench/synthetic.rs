@@ -1,0 +1,156 @@
+//! `omnysys bench synthetic`: a generated JavaScript project of N files (default 50 000):
+//! cold index (in process), peak RSS, warm start from the snapshot, and the restart baseline
+//! (a new `omnysys index` process indexing from scratch, what restart-on-change servers pay on
+//! every change) beside one hot swap of the extractor.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use omnysys::reload::ReloadChange;
+use omnysys::toolset::LibraryLocator;
+use omnysys::{Engine, EngineSettings};
+
+use super::{BenchArgs, fmt};
+
+/// Prints the table.
+///
+/// # Errors
+///
+/// When the project cannot be written or the engine fails.
+pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
+    let dir = std::env::temp_dir().join(format!("omnysys-bench-synthetic-{}", std::process::id()));
+    let files = args.files;
+    generate(&dir, files)?;
+    let (cold, edges, cold_time) = index_once(&dir)?;
+    let peak_mb = peak_rss_mb();
+    omnysys::snapshot::write_snapshot(&cold.world, &cold.settings.state_dir)?;
+    drop(cold);
+    let warm_started = Instant::now();
+    let (_warm, _, _) = index_once(&dir)?;
+    let warm = warm_started.elapsed();
+    std::fs::remove_dir_all(dir.join(".omnysys"))?;
+    let restart = restart_baseline(&dir)?;
+    let swap = extractor_swap(&dir)?;
+    let _ = std::fs::remove_dir_all(&dir);
+    writeln!(
+        out,
+        "synthetic JavaScript project: {files} files, {edges} import edges"
+    )?;
+    writeln!(
+        out,
+        "| cold index (in process) | peak RSS | warm start (snapshot → ready) | restart baseline (new process, cold index) | hot swap of the extractor (p50) | restart / swap |"
+    )?;
+    writeln!(out, "|---|---|---|---|---|---|")?;
+    let ratio = restart.as_secs_f64() / swap.as_secs_f64().max(1e-9);
+    writeln!(
+        out,
+        "| {} | {peak_mb:.0} MB | {} | {} | {} | {ratio:.0}× |",
+        fmt(cold_time),
+        fmt(warm),
+        fmt(restart),
+        fmt(swap)
+    )?;
+    Ok(())
+}
+
+/// Writes `n` files `src/d<k>/f<i>.js`, each importing up to three earlier files and exporting a
+/// function that calls them.
+fn generate(dir: &Path, n: usize) -> anyhow::Result<()> {
+    let _ = std::fs::remove_dir_all(dir);
+    for i in 0..n {
+        let file = dir.join(format!("src/d{}/f{i}.js", i / 100));
+        std::fs::create_dir_all(file.parent().context("parent")?)?;
+        let deps: Vec<usize> = [1, 7, 50]
+            .iter()
+            .filter(|d| **d <= i)
+            .map(|d| i - d)
+            .collect();
+        let mut text = String::new();
+        for d in &deps {
+            text.push_str(&format!(
+                "import {{ f{d} }} from '../d{}/f{d}.js';\n",
+                d / 100
+            ));
+        }
+        let calls: Vec<String> = deps.iter().map(|d| format!("f{d}()")).collect();
+        text.push_str(&format!(
+            "export function f{i}() {{\n  return [{}].length;\n}}\n",
+            calls.join(", ")
+        ));
+        std::fs::write(file, text)?;
+    }
+    Ok(())
+}
+
+/// A fresh engine with the JavaScript extractor, restored from the snapshot if any, indexed;
+/// with the number of edges and the time `index_project` took.
+fn index_once(dir: &Path) -> anyhow::Result<(Engine, usize, Duration)> {
+    let mut engine = Engine::new(EngineSettings::for_project(dir.to_path_buf()))?;
+    omnysys::snapshot::restore_if_present(&mut engine.world, &engine.settings.state_dir);
+    let source = LibraryLocator::default().library_of("extract_javascript");
+    engine.reload(vec![ReloadChange::Load {
+        source,
+        expect: None,
+        tools: None,
+    }]);
+    let started = Instant::now();
+    let report = omnysys::index::index_project(&mut engine.world);
+    Ok((engine, report.edges, started.elapsed()))
+}
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+/// Wall time of a new `omnysys index` process on the project with no snapshot.
+fn restart_baseline(dir: &Path) -> anyhow::Result<Duration> {
+    let toolset = dir.join("js.toolset.ron");
+    std::fs::write(
+        &toolset,
+        "ToolSet(plugins: [(crate: \"extract_javascript\")], watch: (enabled: false))",
+    )?;
+    let started = Instant::now();
+    let status = Command::new(std::env::current_exe()?)
+        .args(["index", "--project"])
+        .arg(dir)
+        .arg("--toolset")
+        .arg(&toolset)
+        .env("OMNYSYS_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .status()?;
+    anyhow::ensure!(status.success(), "omnysys index failed: {status}");
+    Ok(started.elapsed())
+}
+
+/// Median time of 20 hot swaps of the extractor, alternating two distinct builds (library
+/// complete on disk → new systems serving).
+fn extractor_swap(dir: &Path) -> anyhow::Result<Duration> {
+    let locator = LibraryLocator::default();
+    let builds = [
+        locator.padded_copy("extract_javascript", dir, 0)?,
+        locator.padded_copy("extract_javascript", dir, 1)?,
+    ];
+    let mut engine = Engine::new(EngineSettings::for_project(dir.to_path_buf()))?;
+    let mut times = Vec::new();
+    for i in 0..21 {
+        let report = engine.reload(vec![ReloadChange::Load {
+            source: builds[i % 2].clone(),
+            expect: None,
+            tools: None,
+        }]);
+        let record = report.records.first().context("no reload record")?;
+        if i > 0 {
+            times.push(record.time_until("swap"));
+        }
+    }
+    Ok(super::percentile(times, 50))
+}
