@@ -43,7 +43,9 @@ impl Plugins {
 
     /// A fresh path for the next library copy of `source`.
     pub fn next_copy_path(&mut self, source: &Path) -> PathBuf {
-        self.copies += 1;
+        static COPIES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        // Unique in the process, even when several engines share a directory.
+        self.copies = COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         let stem = super::prepare::crate_name_of(source);
         let pid = std::process::id();
         self.copies_dir
