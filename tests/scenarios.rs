@@ -31,6 +31,7 @@ const LISTED: &[&str] = &[
     "rust_graph",
     "status_and_queue",
     "graph_tools_suite",
+    "extractor_upgrade_window",
 ];
 
 #[test]
@@ -124,4 +125,9 @@ fn status_reports_the_queue_and_a_tool_waits_for_the_file_it_asks_about() {
 #[test]
 fn graph_tools_answer_hand_worked_questions_about_the_import_graph() {
     passes("graph_tools_suite");
+}
+
+#[test]
+fn queries_inside_an_extractor_upgrade_window_never_see_a_file_without_facts() {
+    passes("extractor_upgrade_window");
 }

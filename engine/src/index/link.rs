@@ -6,13 +6,14 @@ use std::sync::Arc;
 use bevy_ecs::entity::Entity;
 use bevy_ecs::world::World;
 use omnysys_api::graph::{DependencyGraph, FileEdge};
-use omnysys_api::schema::{CacheEntry, FileIndex};
+use omnysys_api::schema::{CacheEntry, FileIndex, SourceFile};
 
 use super::resolve::resolve_specifier;
 
 /// Resolves imports of every file and rebuilds the graph; returns the number of local imports
 /// that resolved to no file.
 pub fn link_all(world: &mut World) -> usize {
+    world.insert_resource(RelinkPending(false));
     let paths: Vec<String> = world.resource::<FileIndex>().0.keys().cloned().collect();
     *world.resource_mut::<DependencyGraph>() = DependencyGraph::default();
     link_files(world, &paths)
@@ -21,16 +22,20 @@ pub fn link_all(world: &mut World) -> usize {
 /// Resolves the imports of `paths` and replaces their outgoing edges (each file in one step);
 /// returns the number of local imports that resolved to no file.
 pub fn link_files(world: &mut World, paths: &[String]) -> usize {
-    let files = world.resource::<FileIndex>().0.clone();
+    let linked: Vec<(Entity, &String, CacheEntry, usize)> = {
+        let files = &world.resource::<FileIndex>().0;
+        paths
+            .iter()
+            .filter_map(|path| {
+                let entity = files.get(path).copied()?;
+                let entry = world.get::<CacheEntry>(entity)?.clone();
+                let (entry, misses) = resolve_entry(path, entry, files);
+                Some((entity, path, entry, misses))
+            })
+            .collect()
+    };
     let mut unresolved = 0;
-    for path in paths {
-        let Some(entity) = files.get(path).copied() else {
-            continue;
-        };
-        let Some(entry) = world.get::<CacheEntry>(entity).cloned() else {
-            continue;
-        };
-        let (entry, misses) = resolve_entry(path, entry, &files);
+    for (entity, path, entry, misses) in linked {
         unresolved += misses;
         world
             .resource_mut::<DependencyGraph>()
@@ -38,6 +43,39 @@ pub fn link_files(world: &mut World, paths: &[String]) -> usize {
         world.entity_mut(entity).insert(entry);
     }
     unresolved
+}
+
+/// Set when files appeared or vanished during a pass: another file's import may now find (or
+/// lose) its target, so the whole graph is linked again once, when the pass ends.
+#[derive(bevy_ecs::resource::Resource, Default)]
+pub struct RelinkPending(pub bool);
+
+/// Links the whole project if the file set changed and the queue is empty; returns whether it did.
+pub fn relink_if_pass_done(world: &mut World, queued: usize) -> bool {
+    let pending = world.get_resource::<RelinkPending>().is_some_and(|p| p.0);
+    if !pending || queued > 0 {
+        return false;
+    }
+    link_all(world);
+    true
+}
+
+/// Local imports that resolve to no file, over the whole project (from the stored resolutions).
+pub fn unresolved_count(world: &mut World) -> usize {
+    let Some(mut query) = world.try_query::<(&SourceFile, &CacheEntry)>() else {
+        return 0;
+    };
+    query
+        .iter(world)
+        .map(|(file, entry)| {
+            entry
+                .facts
+                .imports
+                .iter()
+                .filter(|i| i.resolved.is_none() && is_local(&file.path, &i.specifier))
+                .count()
+        })
+        .sum()
 }
 
 fn resolve_entry(

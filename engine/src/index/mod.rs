@@ -75,7 +75,8 @@ pub fn index_project(world: &mut World) -> IndexReport {
         report.unchanged += batch.unchanged;
         report.failed.extend(batch.failed);
     }
-    report.unresolved = link_all(world);
+    link::relink_if_pass_done(world, 0);
+    report.unresolved = link::unresolved_count(world);
     report.edges = world
         .resource::<omnysys_api::graph::DependencyGraph>()
         .edge_count();
@@ -139,13 +140,20 @@ fn unchanged_on_disk(world: &World, file: &walk::FoundPath) -> bool {
 
 /// Analyses one batch of the queue; returns true while work remains.
 pub fn index_tick(world: &mut World) -> bool {
-    let items = queue::take(world, BATCH);
+    index_tick_batch(world, BATCH)
+}
+
+/// Analyses up to `n` queued files, most urgent first; returns true while work remains.
+pub fn index_tick_batch(world: &mut World, n: usize) -> bool {
+    let items = queue::take(world, n);
     if items.is_empty() {
         return false;
     }
     analyse(world, items);
+    let queued = queue::len(world);
+    link::relink_if_pass_done(world, queued);
     update_state(world);
-    queue::len(world) > 0
+    queued > 0
 }
 
 /// Moves the queued ones among `paths` to critical and analyses them now; returns how many
@@ -155,6 +163,7 @@ pub fn analyse_now(world: &mut World, paths: &[String]) -> usize {
     let n = items.len();
     if n > 0 {
         analyse(world, items);
+        link::relink_if_pass_done(world, queue::len(world));
         update_state(world);
     }
     n
@@ -221,10 +230,9 @@ fn analyse(world: &mut World, items: Vec<omnysys_api::schema::QueueItem>) -> Bat
         .map_or(process::DEFAULT_MAX_FILE_BYTES, |c| c.0.max_file_bytes);
     let n = items.len() as u64;
     let report = process::process(world, items, max);
+    link_files(world, &report.changed);
     if report.files_changed {
-        link_all(world);
-    } else {
-        link_files(world, &report.changed);
+        world.insert_resource(link::RelinkPending(true));
     }
     world.resource_mut::<IndexingState>().done += n;
     let now = omnysys_api::schema::now_ms();

@@ -9,6 +9,7 @@ mod model;
 mod run;
 mod stress;
 mod watching;
+mod window;
 
 pub use model::{CallExpect, Library, LoadExpect, Scenario, Step};
 pub use run::{ScenarioFailure, run_scenario_file};

@@ -11,6 +11,10 @@ pub struct Scenario {
     /// The fixture project, relative to the workspace root.
     #[serde(default)]
     pub project: Option<String>,
+    /// Instead of a fixture: a generated JavaScript project of this many files (see
+    /// [`crate::state::write_javascript_project`]), written to the scenario's scratch directory.
+    #[serde(default)]
+    pub generated_project: Option<usize>,
     /// Steps, run in order.
     pub steps: Vec<Step>,
 }
@@ -182,6 +186,8 @@ pub enum Step {
     Stress(Stress),
     /// Swap a plugin many times and check memory, mapped libraries and file descriptors.
     Soak(Soak),
+    /// Upgrade an extractor while callers query every file; count the queries inside the window.
+    UpgradeWindow(UpgradeWindow),
 }
 
 fn rolled_back() -> LoadExpect {
@@ -240,4 +246,22 @@ pub struct Soak {
     pub max_mapped: usize,
     /// Counter the plugin's thread-local destructors add to.
     pub destructor_counter: Option<String>,
+}
+
+/// Parameters of [`Step::UpgradeWindow`].
+#[derive(Deserialize, Debug, Clone, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UpgradeWindow {
+    /// The extractor's new library (a new extractor version, so every entry turns stale).
+    pub library: Library,
+    /// Tool the callers call, with `{"filePath": <each project file in turn>}`.
+    pub tool: String,
+    /// Number of calling threads.
+    pub callers: usize,
+    /// Files re-extracted per tick of the engine thread (queries are answered between ticks).
+    pub batch: usize,
+    /// Fewest queries that must land inside the window.
+    pub min_inside: u64,
+    /// Give up after this long.
+    pub within_ms: u64,
 }

@@ -73,16 +73,25 @@ pub fn run_scenario_file(
     let scenario: Scenario =
         ron::from_str(&text).map_err(|e| fail(0, "parse", "a valid scenario", e.to_string()))?;
     let root = workspace_root();
-    let project = root.join(
-        scenario
-            .project
-            .as_deref()
-            .unwrap_or("tests/fixtures/projects/empty"),
-    );
-    let mut settings = EngineSettings::for_project(project);
-    settings.copies_dir = unique_copies_dir();
-    let scratch = settings.copies_dir.with_extension("scratch");
+    let copies_dir = unique_copies_dir();
+    let scratch = copies_dir.with_extension("scratch");
     let _ = std::fs::create_dir_all(&scratch);
+    let project = match scenario.generated_project {
+        Some(files) => {
+            let dir = scratch.join("project");
+            crate::state::write_javascript_project(&dir, files)
+                .map_err(|e| fail(0, "generate", "a generated project", e.to_string()))?;
+            dir
+        }
+        None => root.join(
+            scenario
+                .project
+                .as_deref()
+                .unwrap_or("tests/fixtures/projects/empty"),
+        ),
+    };
+    let mut settings = EngineSettings::for_project(project);
+    settings.copies_dir = copies_dir;
     let engine =
         Engine::new(settings).map_err(|e| fail(0, "engine", "an engine", e.to_string()))?;
     let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| false);
@@ -233,6 +242,9 @@ impl Runner {
             Step::Soak(s) => {
                 let sources = s.libraries.iter().map(|l| self.library(l)).collect();
                 run_soak(&self.handle, s, sources)
+            }
+            Step::UpgradeWindow(w) => {
+                super::window::run_upgrade_window(&self.handle, w, self.library(&w.library))
             }
             other => self.run_watch_step(other),
         }

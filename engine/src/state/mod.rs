@@ -4,4 +4,4 @@ mod digest;
 mod synthetic;
 
 pub use digest::{PersistentState, facts_digest, persistent_state, state_digest};
-pub use synthetic::spawn_synthetic_files;
+pub use synthetic::{spawn_synthetic_files, write_javascript_project};

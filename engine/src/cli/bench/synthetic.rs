@@ -23,13 +23,13 @@ use super::{BenchArgs, fmt};
 pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("omnysys-bench-synthetic-{}", std::process::id()));
     let files = args.files;
-    generate(&dir, files)?;
-    let (cold, edges, cold_time) = index_once(&dir)?;
+    omnysys::state::write_javascript_project(&dir, files)?;
+    let (cold, edges, _, cold_time) = index_once(&dir)?;
     let peak_mb = peak_rss_mb();
     omnysys::snapshot::write_snapshot(&cold.world, &cold.settings.state_dir)?;
     drop(cold);
     let warm_started = Instant::now();
-    let (_warm, _, _) = index_once(&dir)?;
+    let (_warm, _, restore, reconcile) = index_once(&dir)?;
     let warm = warm_started.elapsed();
     std::fs::remove_dir_all(dir.join(".omnysys"))?;
     let restart = restart_baseline(&dir)?;
@@ -41,55 +41,30 @@ pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
     )?;
     writeln!(
         out,
-        "| cold index (in process) | peak RSS | warm start (snapshot → ready) | restart baseline (new process, cold index) | hot swap of the extractor (p50) | restart / swap |"
+        "| cold index (in process) | peak RSS | warm start (snapshot → ready) | of which: restore, reconcile | restart baseline (new process, cold index) | hot swap of the extractor (p50) | restart / swap |"
     )?;
-    writeln!(out, "|---|---|---|---|---|---|")?;
+    writeln!(out, "|---|---|---|---|---|---|---|")?;
     let ratio = restart.as_secs_f64() / swap.as_secs_f64().max(1e-9);
     writeln!(
         out,
-        "| {} | {peak_mb:.0} MB | {} | {} | {} | {ratio:.0}× |",
+        "| {} | {peak_mb:.0} MB | {} | {}, {} | {} | {} | {ratio:.0}× |",
         fmt(cold_time),
         fmt(warm),
+        fmt(restore),
+        fmt(reconcile),
         fmt(restart),
         fmt(swap)
     )?;
     Ok(())
 }
 
-/// Writes `n` files `src/d<k>/f<i>.js`, each importing up to three earlier files and exporting a
-/// function that calls them.
-fn generate(dir: &Path, n: usize) -> anyhow::Result<()> {
-    let _ = std::fs::remove_dir_all(dir);
-    for i in 0..n {
-        let file = dir.join(format!("src/d{}/f{i}.js", i / 100));
-        std::fs::create_dir_all(file.parent().context("parent")?)?;
-        let deps: Vec<usize> = [1, 7, 50]
-            .iter()
-            .filter(|d| **d <= i)
-            .map(|d| i - d)
-            .collect();
-        let mut text = String::new();
-        for d in &deps {
-            text.push_str(&format!(
-                "import {{ f{d} }} from '../d{}/f{d}.js';\n",
-                d / 100
-            ));
-        }
-        let calls: Vec<String> = deps.iter().map(|d| format!("f{d}()")).collect();
-        text.push_str(&format!(
-            "export function f{i}() {{\n  return [{}].length;\n}}\n",
-            calls.join(", ")
-        ));
-        std::fs::write(file, text)?;
-    }
-    Ok(())
-}
-
 /// A fresh engine with the JavaScript extractor, restored from the snapshot if any, indexed;
-/// with the number of edges and the time `index_project` took.
-fn index_once(dir: &Path) -> anyhow::Result<(Engine, usize, Duration)> {
+/// with the number of edges, the time the restore took and the time `index_project` took.
+fn index_once(dir: &Path) -> anyhow::Result<(Engine, usize, Duration, Duration)> {
     let mut engine = Engine::new(EngineSettings::for_project(dir.to_path_buf()))?;
+    let restore_started = Instant::now();
     omnysys::snapshot::restore_if_present(&mut engine.world, &engine.settings.state_dir);
+    let restore = restore_started.elapsed();
     let source = LibraryLocator::default().library_of("extract_javascript");
     engine.reload(vec![ReloadChange::Load {
         source,
@@ -98,7 +73,7 @@ fn index_once(dir: &Path) -> anyhow::Result<(Engine, usize, Duration)> {
     }]);
     let started = Instant::now();
     let report = omnysys::index::index_project(&mut engine.world);
-    Ok((engine, report.edges, started.elapsed()))
+    Ok((engine, report.edges, restore, started.elapsed()))
 }
 
 fn peak_rss_mb() -> f64 {
