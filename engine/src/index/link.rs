@@ -50,6 +50,11 @@ pub fn link_files(world: &mut World, paths: &[String]) -> usize {
 #[derive(bevy_ecs::resource::Resource, Default)]
 pub struct RelinkPending(pub bool);
 
+/// Asks for the whole graph to be linked again when the current pass ends.
+pub fn mark_relink(world: &mut World) {
+    world.insert_resource(RelinkPending(true));
+}
+
 /// Links the whole project if the file set changed and the queue is empty; returns whether it did.
 pub fn relink_if_pass_done(world: &mut World, queued: usize) -> bool {
     let pending = world.get_resource::<RelinkPending>().is_some_and(|p| p.0);

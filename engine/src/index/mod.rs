@@ -24,7 +24,7 @@ use omnysys_api::schema::{
 use crate::tools::ExtractorCatalog;
 use crate::toolset::IndexSettings;
 
-pub use link::{link_all, link_files};
+pub use link::{link_all, link_files, mark_relink};
 pub use process::BatchReport;
 pub use queue::QueueIndex;
 pub use resolve::resolve_specifier;
@@ -232,7 +232,7 @@ fn analyse(world: &mut World, items: Vec<omnysys_api::schema::QueueItem>) -> Bat
     let report = process::process(world, items, max);
     link_files(world, &report.changed);
     if report.files_changed {
-        world.insert_resource(link::RelinkPending(true));
+        mark_relink(world);
     }
     world.resource_mut::<IndexingState>().done += n;
     let now = omnysys_api::schema::now_ms();

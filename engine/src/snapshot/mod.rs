@@ -121,10 +121,15 @@ pub fn restore(world: &mut World, state: PersistentState) {
         let id = entity.id();
         world.resource_mut::<FileIndex>().0.insert(path, id);
     }
+    let interrupted = !state.queue.is_empty();
     for item in state.queue {
         world.spawn(item);
     }
     crate::index::queue::rebuild_index(world);
+    if interrupted {
+        // The pass may have changed the file set before the snapshot: link everything at its end.
+        crate::index::mark_relink(world);
+    }
     *world.resource_mut::<IndexingState>() = state.indexing;
     *world.resource_mut::<DependencyGraph>() = state.graph;
     *world.resource_mut::<PluginStates>() = state.plugin_states;
