@@ -100,3 +100,41 @@ fn a_corrupt_snapshot_means_a_cold_index_with_a_warning() {
     assert!(out.contains("extracted 6,"), "{out}");
     let _ = std::fs::remove_dir_all(&project);
 }
+
+#[test]
+fn the_snapshot_exports_as_ron_that_reads_back_to_the_same_state() {
+    let project = copy_project("export");
+    let (_, out, _) = index(&project, None);
+    assert!(out.contains("snapshot "), "{out}");
+    let export = crate::util::run(&["export", "--project", project.to_str().unwrap()]);
+    assert!(export.status.success(), "{}", text(&export));
+    let ron_text = String::from_utf8(export.stdout).unwrap();
+    let from_ron: omnysys::state::PersistentState = ron::from_str(&ron_text).unwrap();
+    let from_json = omnysys::snapshot::read_snapshot(&project.join(".omnysys")).unwrap();
+    assert_eq!(from_ron, from_json);
+    let paths: Vec<&str> = from_ron
+        .files
+        .iter()
+        .map(|f| f.file.path.as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "src/app.js",
+            "src/config.ts",
+            "src/index.js",
+            "src/router/index.js",
+            "src/types.ts",
+            "src/util.js"
+        ]
+    );
+    std::fs::write(project.join(".omnysys/snapshot.json"), "corrupt").unwrap();
+    let refused = crate::util::run(&["export", "--project", project.to_str().unwrap()]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused).contains("not an omnysys snapshot"),
+        "{}",
+        text(&refused)
+    );
+    let _ = std::fs::remove_dir_all(project);
+}

@@ -9,7 +9,8 @@ use omnysys::snapshot::write_snapshot;
 use omnysys_api::schema::{CacheEntry, SourceFile};
 
 use super::ProjectArgs;
-use super::startup::start_indexed;
+use super::progress::ProgressBar;
+use super::startup::{start_indexed, start_indexed_with};
 
 /// Indexes and prints a summary.
 ///
@@ -17,7 +18,9 @@ use super::startup::start_indexed;
 ///
 /// Start-up failures.
 pub fn run(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
-    let (mut engine, report) = start_indexed(args)?;
+    let mut bar = ProgressBar::on_stderr("indexing");
+    let (mut engine, report) = start_indexed_with(args, |done, total| bar.update(done, total))?;
+    bar.finish();
     let snapshot = write_snapshot(&engine.world, &engine.settings.state_dir);
     let mut out = std::io::stdout().lock();
     writeln!(

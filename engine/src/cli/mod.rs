@@ -2,8 +2,10 @@
 
 pub mod bench;
 pub mod call;
+pub mod export;
 pub mod index;
 pub mod logging;
+pub mod progress;
 pub mod scenario;
 pub mod serve;
 pub mod startup;
@@ -57,6 +59,16 @@ enum Command {
         #[command(flatten)]
         project: ProjectArgs,
     },
+    /// Print the project's snapshot (`.omnysys/snapshot.json`, checksum verified) as readable
+    /// RON, for inspection.
+    Export {
+        /// The project whose snapshot to print.
+        #[arg(long, default_value = ".")]
+        project: PathBuf,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Index the project once and print its file import graph as JSON (`{file: [imports]}`),
     /// for comparison with other tools.
     Graph {
@@ -92,6 +104,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench::run(&args),
         Command::Index { project } => index::run(&project),
         Command::Graph { project } => index::graph(&project),
+        Command::Export { project, output } => export::run(&project, output.as_deref()),
         Command::Rollback { plugin, project } => rollback(&plugin, &project),
     }
 }

@@ -70,6 +70,18 @@ pub fn start_engine(args: &ProjectArgs) -> anyhow::Result<Engine> {
 ///
 /// As [`start_engine`].
 pub fn start_indexed(args: &ProjectArgs) -> anyhow::Result<(Engine, omnysys::index::IndexReport)> {
+    start_indexed_with(args, |_, _| {})
+}
+
+/// As [`start_indexed`], calling `progress(done, total)` as files are analysed.
+///
+/// # Errors
+///
+/// As [`start_engine`].
+pub fn start_indexed_with(
+    args: &ProjectArgs,
+    progress: impl FnMut(u64, u64),
+) -> anyhow::Result<(Engine, omnysys::index::IndexReport)> {
     let mut engine = start_engine(args)?;
     let settings = engine
         .toolset
@@ -79,6 +91,6 @@ pub fn start_indexed(args: &ProjectArgs) -> anyhow::Result<(Engine, omnysys::ind
     engine
         .world
         .insert_resource(omnysys::index::IndexConfig(settings));
-    let report = omnysys::index::index_project(&mut engine.world);
+    let report = omnysys::index::index_project_with(&mut engine.world, progress);
     Ok((engine, report))
 }

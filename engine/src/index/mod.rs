@@ -55,6 +55,11 @@ pub struct IndexReport {
 
 /// Scans and analyses the whole project now (for one-shot commands and scenarios).
 pub fn index_project(world: &mut World) -> IndexReport {
+    index_project_with(world, |_, _| {})
+}
+
+/// As [`index_project`], calling `progress(done, total)` after the scan and after each batch.
+pub fn index_project_with(world: &mut World, mut progress: impl FnMut(u64, u64)) -> IndexReport {
     let started = Instant::now();
     let files = scan_project(world);
     // Files whose size and mtime match their facts were not queued: they are unchanged.
@@ -71,6 +76,8 @@ pub fn index_project(world: &mut World) -> IndexReport {
         }
         let batch = analyse(world, items);
         crate::snapshot::crate_test_hook("mid-index");
+        let state = world.resource::<IndexingState>();
+        progress(state.done, state.done + queue::len(world) as u64);
         report.extracted += batch.extracted;
         report.unchanged += batch.unchanged;
         report.failed.extend(batch.failed);
