@@ -18,8 +18,13 @@
 # For each package: madge --json and omnysys graph (cold: .omnysys deleted first), each under
 # GNU `time -v` (wall clock, peak RSS), BENCH_RUNS times (median reported); then omnysys index
 # twice (the second is the warm start from the snapshot). scripts/compare-graphs.py compares the
-# edge sets (madge as the reference) and explains every difference. The Markdown report is
-# printed at the end and saved to target/bench-webpack/report.md.
+# edge sets (madge as the reference) and explains every difference. For webpack, then,
+# scripts/compare-impact.py (run by .venv/bin/python, which has the `mcp` client) starts one
+# `omnysys serve --project lib` over stdio and checks, file by file, that get_impact_map's direct
+# dependents equal madge's reverse dependencies (issue 6), timing each call (p50/p99); its
+# differences go to target/bench-webpack/impact-report.md and the script exits 1 if any is not
+# explained by the project root. The Markdown report is printed at the end and saved to
+# target/bench-webpack/report.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
@@ -40,6 +45,9 @@ BENCH_DIR="$REPO/target/bench-webpack"
 TOOLS="$BENCH_DIR/tools"
 OMNYSYS="$REPO/target/release/omnysys"
 COMPARE="$REPO/scripts/compare-graphs.py"
+COMPARE_IMPACT="$REPO/scripts/compare-impact.py"
+VENV_PY="$REPO/.venv/bin/python"
+IMPACT_RC=0
 T0=$(date +%s.%N)
 
 die() {
@@ -53,6 +61,9 @@ command -v python3 >/dev/null || die "python3 is not installed"
 command -v npm >/dev/null || die "npm is not installed"
 command -v timeout >/dev/null || die "timeout (coreutils) is not installed"
 [[ -x "$OMNYSYS" ]] || die "$OMNYSYS is missing: run 'cargo build --release --workspace' first"
+if ! { [[ -x "$VENV_PY" ]] && "$VENV_PY" -c 'import mcp' 2>/dev/null; }; then
+    die "$VENV_PY with the Python mcp client is missing (compare-impact.py needs it): run 'bash scripts/install-test-tools.sh'"
+fi
 
 if [[ ! -x /usr/bin/time ]] || ! /usr/bin/time --version 2>&1 | grep -q GNU; then
     say "/usr/bin/time (GNU time, for wall clock and peak RSS) is missing: installing the Debian 'time' package with apt-get"
@@ -174,6 +185,29 @@ bench_package() {
         --timing "omny_cmd=rm -rf $dir/.omnysys && /usr/bin/time -v target/release/omnysys graph --project $dir" \
         --timing "index_cmd=rm -rf $dir/.omnysys && omnysys index --project $dir && /usr/bin/time -v omnysys index --project $dir   # 2nd = warm" \
         >>"$SECTIONS" || die "compare-graphs.py failed for $name"
+
+    if [[ "$name" == webpack ]]; then
+        say "[$name] get_impact_map (one omnysys serve over stdio) vs madge reverse dependencies"
+        local rc=0
+        (cd "$pkg" && timeout "$STEP_TIMEOUT" "$VENV_PY" "$COMPARE_IMPACT" --name "$name" --project "$proj" \
+            --madge "$pdir/madge.json" --omnysys "$OMNYSYS" --report "$BENCH_DIR/impact-report.md") \
+            >"$pdir/impact.out" 2>"$pdir/impact.err" || rc=$?
+        cat "$pdir/impact.out" >&2
+        ((rc == 0 || rc == 1)) || { tail -20 "$pdir/impact.err" >&2; die "compare-impact.py failed (exit $rc)"; }
+        IMPACT_RC=$rc
+        {
+            echo "### get_impact_map vs madge reverse dependencies (issue 6)"
+            echo
+            echo "\`.venv/bin/python scripts/compare-impact.py --project $dir --madge madge.json\`: one \`omnysys serve\`"
+            echo "over stdio, \`get_impact_map\` for every indexed file; every difference is in"
+            echo "\`target/bench-webpack/impact-report.md\`."
+            echo
+            echo '```'
+            grep -v '^  report: ' "$pdir/impact.out"
+            echo '```'
+            echo
+        } >>"$SECTIONS"
+    fi
 }
 
 for entry in "${PACKAGES[@]}"; do
@@ -199,3 +233,6 @@ REPORT="$BENCH_DIR/report.md"
     cat "$SECTIONS"
 } >"$REPORT"
 cat "$REPORT"
+if ((IMPACT_RC != 0)); then
+    die "get_impact_map disagrees with madge beyond the project root: see $BENCH_DIR/impact-report.md"
+fi

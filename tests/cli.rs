@@ -172,3 +172,93 @@ fn every_tool_answers_through_omnysys_call() {
         assert!(value.is_object(), "{tool}: {value}");
     }
 }
+
+/// A project holding every kind of bad input the indexer must survive.
+fn bad_input_project() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("omnysys-bad-input-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let src = dir.join("src");
+    std::fs::create_dir_all(src.join("secret")).unwrap();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(src.join(name), bytes).unwrap();
+    write(
+        "ok.js",
+        b"import { helper } from './binary.js';\nexport function ok() {\n  return helper();\n}\n",
+    );
+    write("binary.js", b"export const a = 1;\0\x01\x02");
+    write(
+        "latin1.js",
+        b"export function latin() {\n  return '\xe9t\xe9';\n}\n",
+    );
+    write(
+        "broken.js",
+        b"export function good() {\n  return 1;\n}\nfunction bad( {\n",
+    );
+    write("big.js", &vec![b' '; 1024 * 1024 + 1]);
+    write("secret/hidden.js", b"export function hidden() {}\n");
+    let link =
+        |target: &str, name: &str| std::os::unix::fs::symlink(target, src.join(name)).unwrap();
+    link(".", "loop");
+    link("b_loop.js", "a_loop.js");
+    link("a_loop.js", "b_loop.js");
+    link("/etc/hostname", "leak.js");
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(src.join("pipe.js"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    dir
+}
+
+#[test]
+fn bad_input_is_recorded_and_skipped_without_a_crash_or_a_hang() {
+    let dir = bad_input_project();
+    let project = dir.to_str().unwrap();
+    let out = run(&["index", "--project", project]);
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Found: ok, binary, latin1, broken, big, secret/hidden. Links (a loop of directories, a loop
+    // of files, one leading out of the project) and the pipe are not followed or read.
+    assert!(stdout.contains("files 6, extracted 4,"), "{stdout}");
+    assert!(
+        stdout.contains("not analysed: src/binary.js: binary file (contains NUL bytes)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("not analysed: src/big.js: 1048577 bytes is over the 1048576-byte limit"),
+        "{stdout}"
+    );
+    let call = |tool: &str, args: &str| -> serde_json::Value {
+        let out = run(&["call", "--project", project, tool, args]);
+        assert!(out.status.success(), "{tool}: {}", text(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let broken = call("get_atomic_functions", r#"{"filePath": "src/broken.js"}"#);
+    assert_eq!(broken["functions"][0]["name"], "good", "{broken}");
+    let latin = call("get_atomic_functions", r#"{"filePath": "src/latin1.js"}"#);
+    assert_eq!(latin["functions"][0]["name"], "latin", "{latin}");
+    let files = call("search_files", r#"{"pattern": "**"}"#);
+    let paths: Vec<&str> = files["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        !paths
+            .iter()
+            .any(|p| p.contains("leak") || p.contains("loop") || p.contains("pipe")),
+        "{paths:?}"
+    );
+    let errors = call("get_recent_errors", "{}");
+    let subjects: Vec<&str> = errors["extraction"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["subject"].as_str().unwrap())
+        .collect();
+    assert!(
+        subjects.contains(&"src/binary.js") && subjects.contains(&"src/big.js"),
+        "{errors}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

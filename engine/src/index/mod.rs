@@ -100,7 +100,13 @@ pub fn scan_project(world: &mut World) -> usize {
         .get_resource::<IndexConfig>()
         .map(|c| c.0.clone())
         .unwrap_or_default();
-    let found = walk::source_files(&root, &extensions(world), &settings);
+    let walk::Walk { found, errors } = walk::source_files(&root, &extensions(world), &settings);
+    let now = omnysys_api::schema::now_ms();
+    for (path, reason) in &errors {
+        world
+            .resource_mut::<omnysys_api::schema::RecentErrors>()
+            .push("extraction", path, &format!("cannot list: {reason}"), now);
+    }
     let mut known: std::collections::BTreeSet<String> =
         world.resource::<FileIndex>().0.keys().cloned().collect();
     for file in &found {

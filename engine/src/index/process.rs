@@ -82,11 +82,16 @@ enum Read {
 
 fn read(root: &Path, path: &str, max_bytes: u64) -> Read {
     let full = root.join(path);
-    let meta = match std::fs::metadata(&full) {
+    // Not followed, as the walk does not follow links: a link could loop, lead outside the
+    // project, or name a pipe whose read would block the engine thread.
+    let meta = match std::fs::symlink_metadata(&full) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Read::Vanished,
         Err(e) => return Read::Failed(format!("cannot stat: {e}")),
     };
+    if !meta.is_file() {
+        return Read::Failed(format!("not a regular file ({})", kind_of(&meta)));
+    }
     if meta.len() > max_bytes {
         return Read::Failed(format!(
             "{} bytes is over the {max_bytes}-byte limit",
@@ -100,6 +105,22 @@ fn read(root: &Path, path: &str, max_bytes: u64) -> Read {
         Ok(bytes) => Read::Ok(bytes, meta.len(), mtime_ns(&meta)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Read::Vanished,
         Err(e) => Read::Failed(format!("cannot read: {e}")),
+    }
+}
+
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_symlink() {
+        "a symbolic link, not followed"
+    } else if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a named pipe"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "a device"
     }
 }
 

@@ -19,32 +19,59 @@ pub struct FoundPath {
     pub mtime_ns: u64,
 }
 
-/// Every file under `root` with one of `extensions`, sorted by path.
-pub fn source_files(
-    root: &Path,
-    extensions: &[String],
-    settings: &IndexSettings,
-) -> Vec<FoundPath> {
+/// What a walk found: files with one of the extensions, sorted by path, and what it could not
+/// read, as `(path, reason)`.
+#[derive(Default)]
+pub struct Walk {
+    /// The files.
+    pub found: Vec<FoundPath>,
+    /// Directories and files it could not read.
+    pub errors: Vec<(String, String)>,
+}
+
+/// Every regular file under `root` with one of `extensions`. Symbolic links are not followed
+/// (so a link cannot loop or lead outside the project); unreadable directories are reported.
+pub fn source_files(root: &Path, extensions: &[String], settings: &IndexSettings) -> Walk {
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .hidden(false)
         .require_git(false)
+        .follow_links(false)
         .filter_entry(|e| !ALWAYS_EXCLUDED.iter().any(|x| e.file_name() == *x));
     if let Some(overrides) = overrides(root, settings) {
         builder.overrides(overrides);
     }
-    let mut found: Vec<FoundPath> = builder
-        .build()
-        .filter_map(|entry| {
-            entry
-                .map_err(|e| tracing::warn!(error = %e, "walk error"))
-                .ok()
-        })
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .filter_map(|e| found_path(root, e.path(), extensions))
-        .collect();
-    found.sort_by(|a, b| a.path.cmp(&b.path));
-    found
+    let mut walk = Walk::default();
+    for entry in builder.build() {
+        match entry {
+            Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                walk.found.extend(found_path(root, e.path(), extensions));
+            }
+            Ok(_) => {}
+            Err(e) => walk.errors.push(walk_error(root, &e)),
+        }
+    }
+    walk.found.sort_by(|a, b| a.path.cmp(&b.path));
+    walk
+}
+
+fn walk_error(root: &Path, error: &ignore::Error) -> (String, String) {
+    let path = error_path(error).map_or_else(
+        || root.display().to_string(),
+        |p| p.strip_prefix(root).unwrap_or(p).display().to_string(),
+    );
+    tracing::warn!(%path, %error, "walk error");
+    (path, error.to_string())
+}
+
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
 }
 
 /// The relative path of `path` if an extractor handles its extension.
