@@ -45,11 +45,9 @@ pub struct ImpactMap {
 pub fn get_impact_map(ctx: &ToolContext<'_>, args: ImpactArgs) -> Result<ImpactMap, ToolError> {
     let world = ctx.world();
     let path = known_file(world, &args.file_path)?;
-    let graph = world
-        .get_resource::<DependencyGraph>()
-        .cloned()
-        .unwrap_or_default();
-    let depths = dependents_by_depth(&graph, &path);
+    let empty = DependencyGraph::default();
+    let graph = world.get_resource::<DependencyGraph>().unwrap_or(&empty);
+    let depths = dependents_by_depth(graph, &path);
     let mut direct: Vec<String> = graph.dependents(&path).map(str::to_owned).collect();
     direct.sort();
     let mut transitive: Vec<Affected> = depths

@@ -41,17 +41,15 @@ pub fn get_tunnel_vision_stats(
         .get_resource::<RecentEdits>()
         .cloned()
         .unwrap_or_default();
-    let graph = world
-        .get_resource::<DependencyGraph>()
-        .cloned()
-        .unwrap_or_default();
+    let empty = DependencyGraph::default();
+    let graph = world.get_resource::<DependencyGraph>().unwrap_or(&empty);
     let mut last: BTreeMap<String, u64> = BTreeMap::new();
     for (path, at) in &edits.0 {
         last.insert(path.clone(), *at);
     }
     let mut suspects: Vec<Suspect> = last
         .iter()
-        .filter_map(|(file, at)| suspect(file, *at, &graph, &last))
+        .filter_map(|(file, at)| suspect(file, *at, graph, &last))
         .collect();
     suspects.sort_by(|a, b| {
         b.edited_at_ms

@@ -195,7 +195,7 @@ async fn calls_during_reloads(
 }
 
 /// A newline-delimited JSON-RPC client: one request in flight at a time.
-struct LineClient<R, W> {
+pub struct LineClient<R, W> {
     reader: BufReader<R>,
     writer: W,
     next_id: u64,
@@ -203,7 +203,7 @@ struct LineClient<R, W> {
 }
 
 impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> LineClient<R, W> {
-    fn new(reader: R, writer: W) -> Self {
+    pub fn new(reader: R, writer: W) -> Self {
         LineClient {
             reader: BufReader::new(reader),
             writer,
@@ -212,7 +212,7 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> LineClient<R, W> {
         }
     }
 
-    async fn initialize(&mut self) -> anyhow::Result<()> {
+    pub async fn initialize(&mut self) -> anyhow::Result<()> {
         let params = json!({"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "omnysys-bench", "version": "0"}});
         self.request("initialize", params).await?;
         self.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
@@ -221,20 +221,37 @@ impl<R: AsyncRead + Unpin, W: AsyncWrite + Unpin> LineClient<R, W> {
 
     /// One `fixture_echo` call; an error unless it answered without `isError`.
     async fn echo(&mut self) -> anyhow::Result<()> {
+        self.call("fixture_echo", json!({"text": "x"}))
+            .await
+            .map(drop)
+    }
+
+    /// One tool call; its result, or an error if it failed or answered with `isError`.
+    pub async fn call(&mut self, tool: &str, arguments: Value) -> anyhow::Result<Value> {
         let result = self
-            .request(
-                "tools/call",
-                json!({"name": "fixture_echo", "arguments": {"text": "x"}}),
-            )
+            .request("tools/call", json!({"name": tool, "arguments": arguments}))
             .await?;
         if result
             .get("isError")
             .and_then(Value::as_bool)
             .unwrap_or(false)
         {
-            bail!("isError: {result}");
+            bail!("{tool} isError: {result}");
         }
-        Ok(())
+        Ok(result)
+    }
+
+    /// Polls `get_server_status` (at most two minutes) until indexing is ready.
+    pub async fn wait_until_ready(&mut self) -> anyhow::Result<()> {
+        for _ in 0..2400 {
+            let status = self.call("get_server_status", json!({})).await?;
+            let phase = &status["structuredContent"]["indexing"]["phase"];
+            if phase == "ready" {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        bail!("the server never became ready")
     }
 
     async fn request(&mut self, method: &str, params: Value) -> anyhow::Result<Value> {

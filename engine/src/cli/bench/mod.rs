@@ -5,10 +5,12 @@
 //! - `watch`: detection latency, library write complete → swap start, through the watcher.
 //! - `mcp`: MCP round trip over stdio, and calls during 100 back-to-back reloads.
 //! - `synthetic`: a generated project of `--files` files: cold, warm, RSS, restart vs swap.
+//! - `tools`: the most used tools on `--project` (or a generated project), in-engine and stdio.
 
 mod mcp;
 mod swap;
 mod synthetic;
+mod tools;
 mod watch;
 
 use std::process::ExitCode;
@@ -19,7 +21,7 @@ use anyhow::bail;
 /// Arguments of `omnysys bench`.
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
-    /// What to measure: swap, watch, mcp or synthetic.
+    /// What to measure: swap, watch, mcp, synthetic or tools.
     #[arg(default_value = "swap")]
     pub what: String,
     /// Synthetic files in the World (swap), or in the generated project (synthetic).
@@ -38,9 +40,12 @@ pub struct BenchArgs {
     /// Watcher debounce in ms (watch).
     #[arg(long, default_value_t = 50)]
     pub debounce_ms: u64,
-    /// Calls measured (mcp).
+    /// Calls measured (mcp: in all; tools: per tool).
     #[arg(long, default_value_t = 5000)]
     pub calls: usize,
+    /// The project to measure (tools; default: a generated project of `--files` files).
+    #[arg(long)]
+    pub project: Option<std::path::PathBuf>,
 }
 
 /// Runs the benchmark named by `args.what`.
@@ -55,7 +60,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         "watch" => watch::run(args, &mut out)?,
         "mcp" => mcp::run(args, &mut out)?,
         "synthetic" => synthetic::run(args, &mut out)?,
-        other => bail!("unknown benchmark `{other}` (known: swap, watch, mcp, synthetic)"),
+        "tools" => tools::run(args, &mut out)?,
+        other => bail!("unknown benchmark `{other}` (known: swap, watch, mcp, synthetic, tools)"),
     }
     Ok(ExitCode::SUCCESS)
 }
