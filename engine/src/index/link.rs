@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use bevy_ecs::entity::Entity;
 use bevy_ecs::world::World;
 use omnysys_api::graph::{DependencyGraph, FileEdge};
 use omnysys_api::schema::{CacheEntry, FileIndex};
 
-use super::resolve::resolve_specifier;
+use super::manifests::ResolveConfig;
+use super::resolve::Resolver;
 
 /// Resolves imports of every file and rebuilds the graph; returns the number of local imports
 /// that resolved to no file.
@@ -22,6 +22,14 @@ pub fn link_all(world: &mut World) -> usize {
 /// returns the number of local imports that resolved to no file.
 pub fn link_files(world: &mut World, paths: &[String]) -> usize {
     let files = world.resource::<FileIndex>().0.clone();
+    let config = world
+        .get_resource::<ResolveConfig>()
+        .cloned()
+        .unwrap_or_default();
+    let resolver = Resolver {
+        files: &files,
+        config: &config,
+    };
     let mut unresolved = 0;
     for path in paths {
         let Some(entity) = files.get(path).copied() else {
@@ -30,7 +38,7 @@ pub fn link_files(world: &mut World, paths: &[String]) -> usize {
         let Some(entry) = world.get::<CacheEntry>(entity).cloned() else {
             continue;
         };
-        let (entry, misses) = resolve_entry(path, entry, &files);
+        let (entry, misses) = resolve_entry(path, entry, &resolver);
         unresolved += misses;
         world
             .resource_mut::<DependencyGraph>()
@@ -43,13 +51,13 @@ pub fn link_files(world: &mut World, paths: &[String]) -> usize {
 fn resolve_entry(
     path: &str,
     mut entry: CacheEntry,
-    files: &BTreeMap<String, Entity>,
+    resolver: &Resolver<'_>,
 ) -> (CacheEntry, usize) {
     let mut facts = (*entry.facts).clone();
     let mut misses = 0;
     for import in &mut facts.imports {
-        import.resolved = resolve_specifier(path, &import.specifier, &import.names, files);
-        if import.resolved.is_none() && is_local(path, &import.specifier) {
+        import.resolved = resolver.resolve(path, &import.specifier, &import.names, import.kind);
+        if import.resolved.is_none() && is_local(path, &import.specifier, resolver.config) {
             misses += 1;
         }
     }
@@ -79,12 +87,12 @@ fn edges_of(path: &str, entry: &CacheEntry) -> Vec<FileEdge> {
 }
 
 /// Whether a specifier names a project file (so failing to resolve it is worth reporting).
-fn is_local(from: &str, specifier: &str) -> bool {
+fn is_local(from: &str, specifier: &str, config: &ResolveConfig) -> bool {
     if from.ends_with(".rs") {
         specifier.starts_with("crate::")
             || specifier.starts_with("super")
             || specifier.starts_with("self::")
     } else {
-        specifier.starts_with('.')
+        specifier.starts_with('.') || config.claims(from, specifier)
     }
 }

@@ -1,0 +1,143 @@
+//! The project's `package.json`, `tsconfig.json` and `jsconfig.json` files, read for module
+//! resolution: found by a walk that honours `.gitignore` and skips `node_modules` (the tool
+//! set's include/exclude globs do not apply: a root config governs included files too).
+//!
+//! They are read when the project is scanned and again when the watcher sees one change; when
+//! what they say changed, every import is resolved again. A file that cannot be parsed is
+//! logged and kept in the recent errors, naming the file and position, and resolution goes on
+//! without it.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use bevy_ecs::resource::Resource;
+use bevy_ecs::world::World;
+use omnysys_api::schema::{ProjectRoot, RecentErrors, now_ms};
+
+use super::packages::Package;
+use super::resolve::dir_of;
+use super::tsconfig::{self, TsConfig};
+use super::walk::ALWAYS_EXCLUDED;
+
+/// File names read for resolution.
+const MANIFESTS: &[&str] = &["package.json", "tsconfig.json", "jsconfig.json"];
+
+/// What the project's manifests say about resolving bare specifiers.
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct ResolveConfig {
+    /// Workspace packages by name (the first by path when two share one).
+    pub packages: BTreeMap<String, Package>,
+    /// Compiler options by the directory of their config.
+    pub tsconfigs: BTreeMap<String, TsConfig>,
+    /// Every file read (configs extended from included), project-relative.
+    pub sources: BTreeSet<String>,
+}
+
+impl ResolveConfig {
+    /// The config that governs `file`: the nearest in its directory or above.
+    pub fn tsconfig_for(&self, file: &str) -> Option<&TsConfig> {
+        let mut dir = dir_of(file);
+        loop {
+            if let Some(config) = self.tsconfigs.get(dir) {
+                return Some(config);
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = dir_of(dir);
+        }
+    }
+
+    /// Whether a bare `specifier` in `from` names project code (a workspace package or a
+    /// `paths` alias), so failing to resolve it is worth reporting.
+    pub fn claims(&self, from: &str, specifier: &str) -> bool {
+        let package = super::packages::split_name(specifier)
+            .is_some_and(|(name, _)| self.packages.contains_key(name));
+        package || self.tsconfig_for(from).is_some_and(|c| c.maps(specifier))
+    }
+}
+
+/// Reads every manifest under `root`; returns the config and `(file, message)` warnings.
+pub fn load(root: &Path) -> (ResolveConfig, Vec<(String, String)>) {
+    let mut config = ResolveConfig::default();
+    let mut warnings = Vec::new();
+    let mut found = manifest_paths(root);
+    // `tsconfig.json` wins over `jsconfig.json` in one directory: read it last.
+    found.sort_by_key(|p| (p.ends_with("tsconfig.json"), p.clone()));
+    for path in found {
+        let dir = dir_of(&path).to_owned();
+        if path.ends_with("package.json") {
+            config.sources.insert(path.clone());
+            let manifest = tsconfig::read_json(root, &path, &mut warnings);
+            if let Some((name, package)) = manifest.and_then(|m| Package::from_manifest(&dir, &m)) {
+                config.packages.entry(name).or_insert(package);
+            }
+        } else {
+            let loaded = tsconfig::load(root, &path);
+            config.sources.extend(loaded.sources);
+            warnings.extend(loaded.warnings);
+            config.tsconfigs.extend(loaded.config.map(|c| (dir, c)));
+        }
+    }
+    (config, warnings)
+}
+
+/// Project-relative paths of the manifests under `root`, sorted.
+fn manifest_paths(root: &Path) -> Vec<String> {
+    let mut found: Vec<String> = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|e| !ALWAYS_EXCLUDED.iter().any(|x| e.file_name() == *x))
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter(|e| MANIFESTS.iter().any(|m| e.file_name() == *m))
+        .filter_map(|e| {
+            let relative = e.path().strip_prefix(root).ok()?;
+            Some(relative.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Whether a change to `path` (absolute) may change resolution: a manifest outside the
+/// excluded directories, or a config another one extends.
+pub fn is_manifest(world: &World, root: &Path, path: &Path) -> bool {
+    let Ok(relative) = path.strip_prefix(root) else {
+        return false;
+    };
+    if relative
+        .components()
+        .any(|c| ALWAYS_EXCLUDED.iter().any(|x| c.as_os_str() == *x))
+    {
+        return false;
+    }
+    let named = path
+        .file_name()
+        .is_some_and(|n| MANIFESTS.iter().any(|m| n == *m));
+    let relative = relative.to_string_lossy().replace('\\', "/");
+    named
+        || world
+            .get_resource::<ResolveConfig>()
+            .is_some_and(|c| c.sources.contains(&relative))
+}
+
+/// Reads the manifests again; when what they say changed, stores it and returns true (the
+/// caller relinks). Warnings go to the log and the recent errors.
+pub fn reload(world: &mut World) -> bool {
+    let root = world.resource::<ProjectRoot>().0.clone();
+    let (config, warnings) = load(&root);
+    let now = now_ms();
+    for (file, message) in warnings {
+        tracing::warn!(%file, %message, "module resolution config");
+        world
+            .resource_mut::<RecentErrors>()
+            .push("config", &file, &message, now);
+    }
+    if world.get_resource::<ResolveConfig>() == Some(&config) {
+        return false;
+    }
+    world.insert_resource(config);
+    true
+}
