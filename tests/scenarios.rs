@@ -31,6 +31,7 @@ const LISTED: &[&str] = &[
     "rust_graph",
     "status_and_queue",
     "graph_tools_suite",
+    "typescript_workspace",
 ];
 
 #[test]
@@ -124,4 +125,9 @@ fn status_reports_the_queue_and_a_tool_waits_for_the_file_it_asks_about() {
 #[test]
 fn graph_tools_answer_hand_worked_questions_about_the_import_graph() {
     passes("graph_tools_suite");
+}
+
+#[test]
+fn typescript_imports_resolve_through_packages_exports_and_tsconfig_paths() {
+    passes("typescript_workspace");
 }
