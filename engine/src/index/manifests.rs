@@ -141,3 +141,101 @@ pub fn reload(world: &mut World) -> bool {
     world.insert_resource(config);
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use omnysys_api::facts::{FileFacts, Import, ImportKind};
+    use omnysys_api::graph::DependencyGraph;
+    use omnysys_api::schema::{CacheEntry, FileIndex};
+
+    use super::*;
+
+    /// A world for the project at `root` whose files are `paths`, `app.js` importing `@t/lib`.
+    fn world(root: &Path, paths: &[&str]) -> World {
+        let mut world = World::new();
+        crate::schema::register_schema(&mut world);
+        world.insert_resource(ProjectRoot(root.to_path_buf()));
+        for path in paths {
+            let imports = (*path == "app.js").then(|| Import {
+                specifier: "@t/lib".to_owned(),
+                resolved: None,
+                names: vec!["x".to_owned()],
+                kind: ImportKind::Static,
+                line: 1,
+            });
+            let facts = FileFacts {
+                imports: imports.into_iter().collect(),
+                ..FileFacts::default()
+            };
+            let entity = world
+                .spawn(CacheEntry {
+                    facts: Arc::new(facts),
+                    extractor: "javascript".to_owned(),
+                    extractor_version: "1".to_owned(),
+                    content_hash: 0,
+                })
+                .id();
+            world
+                .resource_mut::<FileIndex>()
+                .0
+                .insert((*path).to_owned(), entity);
+        }
+        world
+    }
+
+    fn resolved(world: &World) -> Option<String> {
+        let entity = world.resource::<FileIndex>().0["app.js"];
+        world.get::<CacheEntry>(entity)?.facts.imports[0]
+            .resolved
+            .clone()
+    }
+
+    #[test]
+    fn an_edited_manifest_relinks_the_imports_it_governs() {
+        let root = std::env::temp_dir().join(format!("omnysys-manifests-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("lib")).expect("temp dir");
+        let manifest = root.join("lib/package.json");
+        std::fs::write(&manifest, r#"{"name": "@t/lib", "main": "a.js"}"#).expect("write");
+        let mut w = world(&root, &["app.js", "lib/a.js", "lib/b.js"]);
+        assert!(crate::index::manifests_changed(&mut w));
+        assert_eq!(resolved(&w).as_deref(), Some("lib/a.js"));
+        assert!(!crate::index::manifests_changed(&mut w), "nothing changed");
+
+        std::fs::write(&manifest, r#"{"name": "@t/lib", "main": "b.js"}"#).expect("write");
+        assert!(is_manifest(&w, &root, &manifest));
+        assert!(crate::index::manifests_changed(&mut w));
+        assert_eq!(resolved(&w).as_deref(), Some("lib/b.js"));
+        let graph = w.resource::<DependencyGraph>();
+        assert_eq!(graph.dependents("lib/b.js").collect::<Vec<_>>(), ["app.js"]);
+        assert_eq!(graph.dependents("lib/a.js").count(), 0);
+
+        // A config that a tsconfig extends is watched by path; other JSON files are not.
+        std::fs::write(root.join("tsconfig.json"), r#"{"extends": "./base"}"#).expect("write");
+        std::fs::write(root.join("base.json"), "{}").expect("write");
+        assert!(!is_manifest(&w, &root, &root.join("base.json")));
+        crate::index::manifests_changed(&mut w);
+        assert!(is_manifest(&w, &root, &root.join("base.json")));
+        assert!(!is_manifest(&w, &root, &root.join("data.json")));
+        assert!(!is_manifest(
+            &w,
+            &root,
+            &root.join("node_modules/x/package.json")
+        ));
+
+        // A broken manifest is a warning; resolution goes on without it.
+        std::fs::write(&manifest, "{\"name\": }").expect("write");
+        assert!(crate::index::manifests_changed(&mut w));
+        assert_eq!(resolved(&w), None);
+        let errors = w.resource::<RecentErrors>();
+        let last = errors.0.back().expect("a warning");
+        assert_eq!(last.subject, "lib/package.json");
+        assert!(
+            last.message.contains("line 1 column 10"),
+            "{}",
+            last.message
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
