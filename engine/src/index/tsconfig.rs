@@ -24,9 +24,17 @@ const MAX_EXTENDS: usize = 8;
 pub struct TsConfig {
     /// `baseUrl`, project-relative.
     pub base_url: Option<String>,
-    /// `paths` in the order written, and the directory its targets are relative to when there
-    /// is no `baseUrl`.
-    pub paths: Option<(Vec<(String, Vec<String>)>, String)>,
+    /// `paths`.
+    pub paths: Option<Paths>,
+}
+
+/// `compilerOptions.paths`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Paths {
+    /// Each key with its targets, in the order written.
+    pub entries: Vec<(String, Vec<String>)>,
+    /// The directory targets are relative to when there is no `baseUrl`: the config's.
+    pub dir: String,
 }
 
 /// What reading a config found: the options, the files read, and what was wrong.
@@ -88,11 +96,13 @@ fn read(root: &Path, path: &str, depth: usize, config: &mut TsConfig, loaded: &m
     }
     match options.get("paths") {
         Some(Json::Object(entries)) => {
-            let paths = entries
-                .iter()
-                .map(|(key, targets)| (key.clone(), strings(targets)))
-                .collect();
-            config.paths = Some((paths, dir.to_owned()));
+            config.paths = Some(Paths {
+                entries: entries
+                    .iter()
+                    .map(|(key, targets)| (key.clone(), strings(targets)))
+                    .collect(),
+                dir: dir.to_owned(),
+            });
         }
         Some(_) => loaded.warnings.push((
             path.to_owned(),
@@ -135,9 +145,9 @@ impl TsConfig {
     /// order TypeScript tries them.
     pub fn candidates(&self, specifier: &str) -> Vec<String> {
         let mut out = Vec::new();
-        if let Some((paths, dir)) = &self.paths {
-            let base = self.base_url.as_deref().unwrap_or(dir);
-            if let Some((targets, star)) = best_match(paths, specifier) {
+        if let Some(paths) = &self.paths {
+            let base = self.base_url.as_deref().unwrap_or(&paths.dir);
+            if let Some((targets, star)) = best_match(&paths.entries, specifier) {
                 out.extend(
                     targets
                         .iter()
@@ -155,7 +165,7 @@ impl TsConfig {
     pub fn maps(&self, specifier: &str) -> bool {
         self.paths
             .as_ref()
-            .is_some_and(|(paths, _)| best_match(paths, specifier).is_some())
+            .is_some_and(|paths| best_match(&paths.entries, specifier).is_some())
     }
 }
 
@@ -190,13 +200,13 @@ mod tests {
     fn config(base_url: Option<&str>, paths: &[(&str, &[&str])]) -> TsConfig {
         TsConfig {
             base_url: base_url.map(str::to_owned),
-            paths: Some((
-                paths
+            paths: Some(Paths {
+                entries: paths
                     .iter()
                     .map(|(k, t)| (k.to_string(), t.iter().map(|s| s.to_string()).collect()))
                     .collect(),
-                "web".to_owned(),
-            )),
+                dir: "web".to_owned(),
+            }),
         }
     }
 
