@@ -17,7 +17,7 @@ use omnysys_api::schema::{ProjectRoot, RecentErrors, now_ms};
 use super::packages::Package;
 use super::resolve::dir_of;
 use super::tsconfig::{self, TsConfig};
-use super::walk::ALWAYS_EXCLUDED;
+use super::walk;
 
 /// File names read for resolution.
 const MANIFESTS: &[&str] = &["package.json", "tsconfig.json", "jsconfig.json"];
@@ -84,10 +84,7 @@ pub fn load(root: &Path) -> (ResolveConfig, Vec<(String, String)>) {
 
 /// Project-relative paths of the manifests under `root`, sorted.
 fn manifest_paths(root: &Path) -> Vec<String> {
-    let mut found: Vec<String> = ignore::WalkBuilder::new(root)
-        .hidden(false)
-        .require_git(false)
-        .filter_entry(|e| !ALWAYS_EXCLUDED.iter().any(|x| e.file_name() == *x))
+    let mut found: Vec<String> = walk::walker(root)
         .build()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
@@ -107,10 +104,7 @@ pub fn is_manifest(world: &World, root: &Path, path: &Path) -> bool {
     let Ok(relative) = path.strip_prefix(root) else {
         return false;
     };
-    if relative
-        .components()
-        .any(|c| ALWAYS_EXCLUDED.iter().any(|x| c.as_os_str() == *x))
-    {
+    if walk::is_excluded(relative) {
         return false;
     }
     let named = path

@@ -25,11 +25,7 @@ pub fn source_files(
     extensions: &[String],
     settings: &IndexSettings,
 ) -> Vec<FoundPath> {
-    let mut builder = ignore::WalkBuilder::new(root);
-    builder
-        .hidden(false)
-        .require_git(false)
-        .filter_entry(|e| !ALWAYS_EXCLUDED.iter().any(|x| e.file_name() == *x));
+    let mut builder = walker(root);
     if let Some(overrides) = overrides(root, settings) {
         builder.overrides(overrides);
     }
@@ -47,6 +43,23 @@ pub fn source_files(
     found
 }
 
+/// A walk of `root` that honours `.gitignore` and skips [`ALWAYS_EXCLUDED`] directories.
+pub fn walker(root: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|e| !ALWAYS_EXCLUDED.iter().any(|x| e.file_name() == *x));
+    builder
+}
+
+/// Whether a project-relative path lies in an [`ALWAYS_EXCLUDED`] directory.
+pub fn is_excluded(relative: &Path) -> bool {
+    relative
+        .components()
+        .any(|c| ALWAYS_EXCLUDED.iter().any(|x| c.as_os_str() == *x))
+}
+
 /// The relative path of `path` if an extractor handles its extension.
 pub fn relative_if_handled(root: &Path, path: &Path, extensions: &[String]) -> Option<String> {
     let ext = path.extension()?.to_str()?;
@@ -54,10 +67,7 @@ pub fn relative_if_handled(root: &Path, path: &Path, extensions: &[String]) -> O
         return None;
     }
     let relative = path.strip_prefix(root).ok()?;
-    if relative
-        .components()
-        .any(|c| ALWAYS_EXCLUDED.iter().any(|x| c.as_os_str() == *x))
-    {
+    if is_excluded(relative) {
         return None;
     }
     Some(relative.to_string_lossy().replace('\\', "/"))
