@@ -31,6 +31,8 @@ pub struct ResolveConfig {
     pub tsconfigs: BTreeMap<String, TsConfig>,
     /// Every file read (configs extended from included), project-relative.
     pub sources: BTreeSet<String>,
+    /// `(file, message)` of the files that could not be used.
+    pub warnings: Vec<(String, String)>,
 }
 
 impl ResolveConfig {
@@ -57,10 +59,10 @@ impl ResolveConfig {
     }
 }
 
-/// Reads every manifest under `root`; returns the config and `(file, message)` warnings.
-pub fn load(root: &Path) -> (ResolveConfig, Vec<(String, String)>) {
+/// Reads every manifest under `root`.
+pub fn load(root: &Path) -> ResolveConfig {
     let mut config = ResolveConfig::default();
-    let mut warnings = Vec::new();
+    let warnings = &mut config.warnings;
     let mut found = manifest_paths(root);
     // `tsconfig.json` wins over `jsconfig.json` in one directory: read it last.
     found.sort_by_key(|p| (p.ends_with("tsconfig.json"), p.clone()));
@@ -68,7 +70,7 @@ pub fn load(root: &Path) -> (ResolveConfig, Vec<(String, String)>) {
         let dir = dir_of(&path).to_owned();
         if path.ends_with("package.json") {
             config.sources.insert(path.clone());
-            let manifest = tsconfig::read_json(root, &path, &mut warnings);
+            let manifest = tsconfig::read_json(root, &path, warnings);
             if let Some((name, package)) = manifest.and_then(|m| Package::from_manifest(&dir, &m)) {
                 config.packages.entry(name).or_insert(package);
             }
@@ -79,7 +81,7 @@ pub fn load(root: &Path) -> (ResolveConfig, Vec<(String, String)>) {
             config.tsconfigs.extend(loaded.config.map(|c| (dir, c)));
         }
     }
-    (config, warnings)
+    config
 }
 
 /// Project-relative paths of the manifests under `root`, sorted.
@@ -118,12 +120,19 @@ pub fn is_manifest(world: &World, root: &Path, path: &Path) -> bool {
 }
 
 /// Reads the manifests again; when what they say changed, stores it and returns true (the
-/// caller relinks). Warnings go to the log and the recent errors.
+/// caller relinks). New warnings go to the log and the recent errors.
 pub fn reload(world: &mut World) -> bool {
     let root = world.resource::<ProjectRoot>().0.clone();
-    let (config, warnings) = load(&root);
+    let config = load(&root);
+    let previous = world.get_resource::<ResolveConfig>();
+    let new: Vec<(String, String)> = config
+        .warnings
+        .iter()
+        .filter(|w| previous.is_none_or(|p| !p.warnings.contains(w)))
+        .cloned()
+        .collect();
     let now = now_ms();
-    for (file, message) in warnings {
+    for (file, message) in new {
         tracing::warn!(%file, %message, "module resolution config");
         world
             .resource_mut::<RecentErrors>()
