@@ -5,6 +5,7 @@
 //! text, so the line and column of an error are those of the original file.
 
 use std::fmt;
+use std::path::Path;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
@@ -49,6 +50,25 @@ impl Json {
 pub fn parse(text: &str) -> Result<Json, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     serde_json::from_str(&strip_trailing_commas(&strip_comments(text))).map_err(|e| e.to_string())
+}
+
+/// Reads and parses a JSON file; a warning naming the position when it cannot.
+pub fn read(root: &Path, path: &str, warnings: &mut Vec<(String, String)>) -> Option<Json> {
+    let text = match std::fs::read_to_string(root.join(path)) {
+        Ok(text) => text,
+        Err(e) => {
+            warnings.push((path.to_owned(), format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    parse(&text)
+        .map_err(|e| {
+            warnings.push((
+                path.to_owned(),
+                format!("invalid JSON ({e}); ignored for module resolution"),
+            ));
+        })
+        .ok()
 }
 
 /// `text` with every comment byte (but newlines) replaced by a space.

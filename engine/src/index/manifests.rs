@@ -14,6 +14,7 @@ use bevy_ecs::resource::Resource;
 use bevy_ecs::world::World;
 use omnysys_api::schema::{ProjectRoot, RecentErrors, now_ms};
 
+use super::jsonc;
 use super::packages::Package;
 use super::resolve::dir_of;
 use super::tsconfig::{self, TsConfig};
@@ -70,7 +71,7 @@ pub fn load(root: &Path) -> ResolveConfig {
         let dir = dir_of(&path).to_owned();
         if path.ends_with("package.json") {
             config.sources.insert(path.clone());
-            let manifest = tsconfig::read_json(root, &path, warnings);
+            let manifest = jsonc::read(root, &path, warnings);
             if let Some((name, package)) = manifest.and_then(|m| Package::from_manifest(&dir, &m)) {
                 config.packages.entry(name).or_insert(package);
             }

@@ -64,7 +64,7 @@ fn read(root: &Path, path: &str, depth: usize, config: &mut TsConfig, loaded: &m
     if depth > MAX_EXTENDS || !loaded.sources.insert(path.to_owned()) {
         return false;
     }
-    let Some(json) = read_json(root, path, &mut loaded.warnings) else {
+    let Some(json) = jsonc::read(root, path, &mut loaded.warnings) else {
         return false;
     };
     let dir = dir_of(path);
@@ -111,25 +111,6 @@ fn read(root: &Path, path: &str, depth: usize, config: &mut TsConfig, loaded: &m
         None => {}
     }
     true
-}
-
-/// Reads and parses a JSON file; a warning naming the position when it cannot.
-pub fn read_json(root: &Path, path: &str, warnings: &mut Vec<(String, String)>) -> Option<Json> {
-    let text = match std::fs::read_to_string(root.join(path)) {
-        Ok(text) => text,
-        Err(e) => {
-            warnings.push((path.to_owned(), format!("cannot read: {e}")));
-            return None;
-        }
-    };
-    jsonc::parse(&text)
-        .map_err(|e| {
-            warnings.push((
-                path.to_owned(),
-                format!("invalid JSON ({e}); ignored for module resolution"),
-            ));
-        })
-        .ok()
 }
 
 fn strings(value: &Json) -> Vec<String> {
