@@ -14,3 +14,5 @@ mod cli;
 mod snapshot;
 // The rollback command against a running server.
 mod rollback;
+// Module resolution following package.json and tsconfig edits in a running server.
+mod resolution;

@@ -32,6 +32,7 @@ const LISTED: &[&str] = &[
     "status_and_queue",
     "graph_tools_suite",
     "extractor_upgrade_window",
+    "typescript_workspace",
 ];
 
 #[test]
@@ -130,4 +131,9 @@ fn graph_tools_answer_hand_worked_questions_about_the_import_graph() {
 #[test]
 fn queries_inside_an_extractor_upgrade_window_never_see_a_file_without_facts() {
     passes("extractor_upgrade_window");
+}
+
+#[test]
+fn typescript_imports_resolve_through_packages_exports_and_tsconfig_paths() {
+    passes("typescript_workspace");
 }

@@ -8,7 +8,8 @@ use bevy_ecs::world::World;
 use omnysys_api::graph::{DependencyGraph, FileEdge};
 use omnysys_api::schema::{CacheEntry, FileIndex, SourceFile};
 
-use super::resolve::resolve_specifier;
+use super::manifests::ResolveConfig;
+use super::resolve::Resolver;
 
 /// Resolves imports of every file and rebuilds the graph; returns the number of local imports
 /// that resolved to no file.
@@ -22,14 +23,21 @@ pub fn link_all(world: &mut World) -> usize {
 /// Resolves the imports of `paths` and replaces their outgoing edges (each file in one step);
 /// returns the number of local imports that resolved to no file.
 pub fn link_files(world: &mut World, paths: &[String]) -> usize {
+    let default_config = ResolveConfig::default();
     let linked: Vec<(Entity, &String, CacheEntry, usize)> = {
         let files = &world.resource::<FileIndex>().0;
+        let resolver = Resolver {
+            files,
+            config: world
+                .get_resource::<ResolveConfig>()
+                .unwrap_or(&default_config),
+        };
         paths
             .iter()
             .filter_map(|path| {
                 let entity = files.get(path).copied()?;
                 let entry = world.get::<CacheEntry>(entity)?.clone();
-                let (entry, misses) = resolve_entry(path, entry, files);
+                let (entry, misses) = resolve_entry(path, entry, &resolver);
                 Some((entity, path, entry, misses))
             })
             .collect()
@@ -67,6 +75,10 @@ pub fn relink_if_pass_done(world: &mut World, queued: usize) -> bool {
 
 /// Local imports that resolve to no file, over the whole project (from the stored resolutions).
 pub fn unresolved_count(world: &mut World) -> usize {
+    let config = world
+        .get_resource::<ResolveConfig>()
+        .cloned()
+        .unwrap_or_default();
     let Some(mut query) = world.try_query::<(&SourceFile, &CacheEntry)>() else {
         return 0;
     };
@@ -77,7 +89,7 @@ pub fn unresolved_count(world: &mut World) -> usize {
                 .facts
                 .imports
                 .iter()
-                .filter(|i| i.resolved.is_none() && is_local(&file.path, &i.specifier))
+                .filter(|i| i.resolved.is_none() && is_local(&file.path, &i.specifier, &config))
                 .count()
         })
         .sum()
@@ -86,13 +98,13 @@ pub fn unresolved_count(world: &mut World) -> usize {
 fn resolve_entry(
     path: &str,
     mut entry: CacheEntry,
-    files: &BTreeMap<String, Entity>,
+    resolver: &Resolver<'_>,
 ) -> (CacheEntry, usize) {
     let mut facts = (*entry.facts).clone();
     let mut misses = 0;
     for import in &mut facts.imports {
-        import.resolved = resolve_specifier(path, &import.specifier, &import.names, files);
-        if import.resolved.is_none() && is_local(path, &import.specifier) {
+        import.resolved = resolver.resolve(path, &import.specifier, &import.names, import.kind);
+        if import.resolved.is_none() && is_local(path, &import.specifier, resolver.config) {
             misses += 1;
         }
     }
@@ -122,12 +134,12 @@ fn edges_of(path: &str, entry: &CacheEntry) -> Vec<FileEdge> {
 }
 
 /// Whether a specifier names a project file (so failing to resolve it is worth reporting).
-fn is_local(from: &str, specifier: &str) -> bool {
+fn is_local(from: &str, specifier: &str, config: &ResolveConfig) -> bool {
     if from.ends_with(".rs") {
         specifier.starts_with("crate::")
             || specifier.starts_with("super")
             || specifier.starts_with("self::")
     } else {
-        specifier.starts_with('.')
+        specifier.starts_with('.') || config.claims(from, specifier)
     }
 }

@@ -7,10 +7,14 @@
 //! re-extraction after an extractor upgrade low. Files keep their previous facts until new ones
 //! replace them in one step.
 
+mod jsonc;
 mod link;
+pub mod manifests;
+mod packages;
 pub mod process;
 pub mod queue;
 mod resolve;
+mod tsconfig;
 mod walk;
 
 use std::time::{Duration, Instant};
@@ -27,7 +31,7 @@ use crate::toolset::IndexSettings;
 pub use link::{link_all, link_files, mark_relink};
 pub use process::BatchReport;
 pub use queue::QueueIndex;
-pub use resolve::resolve_specifier;
+pub use resolve::{Resolver, resolve_specifier};
 pub use walk::{ALWAYS_EXCLUDED, relative_if_handled};
 
 /// Files analysed per tick of the engine thread.
@@ -107,6 +111,7 @@ pub fn scan_project(world: &mut World) -> usize {
             .resource_mut::<omnysys_api::schema::RecentErrors>()
             .push("extraction", path, &format!("cannot list: {reason}"), now);
     }
+    manifests_changed(world);
     let mut known: std::collections::BTreeSet<String> =
         world.resource::<FileIndex>().0.keys().cloned().collect();
     for file in &found {
@@ -195,6 +200,16 @@ pub fn queue_change(world: &mut World, path: &str, exists: bool) {
         .resource_mut::<omnysys_api::schema::RecentEdits>()
         .push(path, omnysys_api::schema::now_ms());
     begin_pass(world);
+}
+
+/// Reads the project's resolution manifests (at a scan, or after the watcher saw one change),
+/// and resolves every import again when what they say changed. Returns whether it did.
+pub fn manifests_changed(world: &mut World) -> bool {
+    let relink = manifests::reload(world);
+    if relink {
+        link_all(world);
+    }
+    relink
 }
 
 /// Queues, at low priority, every file whose facts came from another version of its extractor.

@@ -1,35 +1,143 @@
 //! Resolving import specifiers to project files: JavaScript/TypeScript relative paths (with
-//! extension and directory-index resolution), Python modules and packages (absolute from the
-//! project root or `src/`, and relative), and the Rust module tree (`mod`, `crate::`, `super::`,
-//! `self::`).
+//! extension and directory-index resolution), `tsconfig` `paths` and `baseUrl`, and workspace
+//! packages (see [`super::packages`] and [`super::tsconfig`]); Python modules and packages
+//! (absolute from the project root or `src/`, and relative), and the Rust module tree (`mod`,
+//! `crate::`, `super::`, `self::`).
 
 use std::collections::BTreeMap;
 
 use bevy_ecs::entity::Entity;
+use omnysys_api::facts::ImportKind;
+
+use super::manifests::ResolveConfig;
+use super::packages::{self, Package};
 
 type Files = BTreeMap<String, Entity>;
 
 const JS_EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts", "d.ts"];
 
-/// The project file the import `specifier` (importing `names`) in `from` refers to, if any.
+/// The project file the import `specifier` (importing `names`) in `from` refers to, if any,
+/// without package manifests or `tsconfig` (a static import).
 pub fn resolve_specifier(
     from: &str,
     specifier: &str,
     names: &[String],
     files: &Files,
 ) -> Option<String> {
-    match from.rsplit_once('.').map(|(_, ext)| ext) {
-        Some("py" | "pyi") => resolve_python(from, specifier, names, files),
-        Some("rs") => resolve_rust(from, specifier, files),
-        _ => resolve_js(from, specifier, files),
+    let config = ResolveConfig::default();
+    let resolver = Resolver {
+        files,
+        config: &config,
+    };
+    resolver.resolve(from, specifier, names, ImportKind::Static)
+}
+
+/// Resolves specifiers against the project's files and manifests.
+pub struct Resolver<'a> {
+    /// The project's files.
+    pub files: &'a Files,
+    /// What its `package.json` and `tsconfig.json` files say.
+    pub config: &'a ResolveConfig,
+}
+
+impl Resolver<'_> {
+    /// The project file the import `specifier` (of `kind`, importing `names`) in `from` refers
+    /// to, if any.
+    pub fn resolve(
+        &self,
+        from: &str,
+        specifier: &str,
+        names: &[String],
+        kind: ImportKind,
+    ) -> Option<String> {
+        match from.rsplit_once('.').map(|(_, ext)| ext) {
+            Some("py" | "pyi") => resolve_python(from, specifier, names, self.files),
+            Some("rs") => resolve_rust(from, specifier, self.files),
+            _ => self.resolve_js(from, specifier, kind),
+        }
+    }
+
+    fn resolve_js(&self, from: &str, specifier: &str, kind: ImportKind) -> Option<String> {
+        if specifier.starts_with('.') {
+            return js_file(&normalize(&join(dir_of(from), specifier))?, self.files);
+        }
+        if specifier.starts_with('/') {
+            return None;
+        }
+        let aliased = self.config.tsconfig_for(from).and_then(|c| {
+            c.candidates(specifier)
+                .iter()
+                .find_map(|base| js_file(base, self.files))
+        });
+        aliased.or_else(|| {
+            let (name, subpath) = packages::split_name(specifier)?;
+            let package = self.config.packages.get(name)?;
+            package_file(package, subpath, kind, self.files)
+        })
     }
 }
 
-fn dir_of(path: &str) -> &str {
+/// The file `name/subpath` names in a workspace package (see [`super::packages`]).
+fn package_file(
+    package: &Package,
+    subpath: &str,
+    kind: ImportKind,
+    files: &Files,
+) -> Option<String> {
+    let inside = |path: &str| normalize(&join(&package.dir, path));
+    if let Some(exports) = &package.exports {
+        let key = if subpath.is_empty() {
+            ".".to_owned()
+        } else {
+            format!("./{subpath}")
+        };
+        let target = packages::exports_target(exports, &key, packages::conditions(kind))?;
+        let path = inside(&target)?;
+        return first_known(
+            std::iter::once(path.clone()).chain(typescript_twins(&path)),
+            files,
+        );
+    }
+    if !subpath.is_empty() {
+        return js_file(&inside(subpath)?, files);
+    }
+    let types = package.types.as_ref().filter(|_| kind == ImportKind::Type);
+    types
+        .into_iter()
+        .chain(&package.main)
+        .find_map(|entry| js_file(&inside(entry)?, files))
+        .or_else(|| first_known(index_files(&package.dir), files))
+}
+
+/// `dir/index.<ext>` for each extension.
+fn index_files(dir: &str) -> impl Iterator<Item = String> {
+    JS_EXTENSIONS
+        .iter()
+        .map(move |e| join(dir, &format!("index.{e}")))
+}
+
+/// The TypeScript sources a `.js`, `.mjs` or `.cjs` path may be written for.
+fn typescript_twins(path: &str) -> Vec<String> {
+    let twins: &[(&str, &[&str])] = &[
+        (".js", &["ts", "tsx", "d.ts"]),
+        (".mjs", &["mts", "d.mts"]),
+        (".cjs", &["cts", "d.cts"]),
+        (".jsx", &["tsx"]),
+    ];
+    twins
+        .iter()
+        .find_map(|(ext, to)| {
+            let stem = path.strip_suffix(ext)?;
+            Some(to.iter().map(|e| format!("{stem}.{e}")).collect())
+        })
+        .unwrap_or_default()
+}
+
+pub(super) fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-fn join(dir: &str, rest: &str) -> String {
+pub(super) fn join(dir: &str, rest: &str) -> String {
     if dir.is_empty() {
         rest.to_owned()
     } else {
@@ -41,24 +149,16 @@ fn first_known(candidates: impl IntoIterator<Item = String>, files: &Files) -> O
     candidates.into_iter().find(|c| files.contains_key(c))
 }
 
-fn resolve_js(from: &str, specifier: &str, files: &Files) -> Option<String> {
-    if !specifier.starts_with('.') {
-        return None;
-    }
-    let base = normalize(&join(dir_of(from), specifier))?;
-    let mut candidates = vec![base.clone()];
+/// The file a path names: itself, with an extension, its directory's index, or the TypeScript
+/// source of a `.js` path.
+fn js_file(base: &str, files: &Files) -> Option<String> {
+    let mut candidates = vec![base.to_owned()];
     if !base.is_empty() {
         candidates.extend(JS_EXTENSIONS.iter().map(|e| format!("{base}.{e}")));
     }
     // `require(".")` and `require("..")` name a directory: its index file.
-    candidates.extend(
-        JS_EXTENSIONS
-            .iter()
-            .map(|e| join(&base, &format!("index.{e}"))),
-    );
-    if let Some(stem) = base.strip_suffix(".js") {
-        candidates.extend(["ts", "tsx"].iter().map(|e| format!("{stem}.{e}")));
-    }
+    candidates.extend(index_files(base));
+    candidates.extend(typescript_twins(base));
     first_known(candidates, files)
 }
 
@@ -176,7 +276,7 @@ fn rust_child_module(dir: &str, path: &[&str], files: &Files) -> Option<String> 
     })
 }
 
-fn normalize(path: &str) -> Option<String> {
+pub(super) fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     for part in path.split('/') {
         match part {

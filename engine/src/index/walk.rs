@@ -32,12 +32,7 @@ pub struct Walk {
 /// Every regular file under `root` with one of `extensions`. Symbolic links are not followed
 /// (so a link cannot loop or lead outside the project); unreadable directories are reported.
 pub fn source_files(root: &Path, extensions: &[String], settings: &IndexSettings) -> Walk {
-    let mut builder = ignore::WalkBuilder::new(root);
-    builder
-        .hidden(false)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(|e| !ALWAYS_EXCLUDED.iter().any(|x| e.file_name() == *x));
+    let mut builder = walker(root);
     if let Some(overrides) = overrides(root, settings) {
         builder.overrides(overrides);
     }
@@ -74,6 +69,25 @@ fn error_path(error: &ignore::Error) -> Option<&Path> {
     }
 }
 
+/// A walk of `root` that honours `.gitignore`, skips [`ALWAYS_EXCLUDED`] directories and does
+/// not follow symbolic links.
+pub fn walker(root: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| !ALWAYS_EXCLUDED.iter().any(|x| e.file_name() == *x));
+    builder
+}
+
+/// Whether a project-relative path lies in an [`ALWAYS_EXCLUDED`] directory.
+pub fn is_excluded(relative: &Path) -> bool {
+    relative
+        .components()
+        .any(|c| ALWAYS_EXCLUDED.iter().any(|x| c.as_os_str() == *x))
+}
+
 /// The relative path of `path` if an extractor handles its extension.
 pub fn relative_if_handled(root: &Path, path: &Path, extensions: &[String]) -> Option<String> {
     let ext = path.extension()?.to_str()?;
@@ -81,10 +95,7 @@ pub fn relative_if_handled(root: &Path, path: &Path, extensions: &[String]) -> O
         return None;
     }
     let relative = path.strip_prefix(root).ok()?;
-    if relative
-        .components()
-        .any(|c| ALWAYS_EXCLUDED.iter().any(|x| c.as_os_str() == *x))
-    {
+    if is_excluded(relative) {
         return None;
     }
     Some(relative.to_string_lossy().replace('\\', "/"))

@@ -1,5 +1,7 @@
 //! Watching the project: created, changed, deleted and renamed files become high-priority queue
-//! items; the engine thread analyses them between requests.
+//! items; the engine thread analyses them between requests. A changed `package.json`,
+//! `tsconfig.json` or `jsconfig.json` (or a config one extends) is read again at once and, when
+//! resolution changed, every import is resolved again.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -58,10 +60,16 @@ fn queue_batch(
     let root = root.to_path_buf();
     handle.run(move |engine| {
         let extensions = crate::index::extensions(&engine.world);
+        let mut manifests = false;
         for path in batch {
             if let Some(relative) = crate::index::relative_if_handled(&root, &path, &extensions) {
                 crate::index::queue_change(&mut engine.world, &relative, path.exists());
             }
+            manifests |= crate::index::manifests::is_manifest(&engine.world, &root, &path);
+        }
+        // A `package.json` or `tsconfig.json` changes how imports resolve, not any file's facts.
+        if manifests {
+            crate::index::manifests_changed(&mut engine.world);
         }
     })
 }
