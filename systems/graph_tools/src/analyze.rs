@@ -323,8 +323,9 @@ fn by_file(importers: &[ImportUse]) -> BTreeMap<&str, Vec<&ImportUse>> {
 enum Binding {
     /// By this name (a named or default import).
     Name(String),
-    /// As `ns.export` for any namespace name.
-    Namespace(Vec<String>),
+    /// As `ns.export` for any namespace name, or through the module's dotted path as
+    /// imported (Python `import pkg.util` then `pkg.util.f()`).
+    Namespace(Vec<String>, String),
 }
 
 impl Binding {
@@ -334,10 +335,12 @@ impl Binding {
         match (self, method) {
             (Binding::Name(n), None) => callee == n,
             (Binding::Name(n), Some(m)) => split_member(callee) == Some((n.as_str(), m)),
-            (Binding::Namespace(exports), None) => split_member(callee).is_some_and(|(head, m)| {
-                !head.contains(['.', ':']) && exports.iter().any(|e| e == m)
-            }),
-            (Binding::Namespace(_), Some(_)) => false,
+            (Binding::Namespace(exports, path), None) => {
+                split_member(callee).is_some_and(|(head, m)| {
+                    (!head.contains(['.', ':']) || head == path) && exports.iter().any(|e| e == m)
+                })
+            }
+            (Binding::Namespace(..), Some(_)) => false,
         }
     }
 }
@@ -348,7 +351,10 @@ fn bindings(use_: &ImportUse, target: &Target) -> Vec<Binding> {
     for name in &use_.names {
         if name == "*" {
             let named = target.exported_as.iter().filter(|e| *e != "default");
-            out.push(Binding::Namespace(named.cloned().collect()));
+            out.push(Binding::Namespace(
+                named.cloned().collect(),
+                use_.specifier.clone(),
+            ));
             if target.exported_as.iter().any(|e| e == "default") {
                 out.push(Binding::Name(stem(&use_.specifier).to_owned()));
             }
