@@ -31,6 +31,8 @@ const LISTED: &[&str] = &[
     "rust_graph",
     "status_and_queue",
     "graph_tools_suite",
+    "python_tools_suite",
+    "rust_tools_suite",
 ];
 
 #[test]
@@ -124,4 +126,14 @@ fn status_reports_the_queue_and_a_tool_waits_for_the_file_it_asks_about() {
 #[test]
 fn graph_tools_answer_hand_worked_questions_about_the_import_graph() {
     passes("graph_tools_suite");
+}
+
+#[test]
+fn every_tool_answers_hand_worked_questions_about_the_python_fixture() {
+    passes("python_tools_suite");
+}
+
+#[test]
+fn every_tool_answers_hand_worked_questions_about_the_rust_fixture() {
+    passes("rust_tools_suite");
 }
