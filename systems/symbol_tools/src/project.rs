@@ -1,18 +1,10 @@
 //! A read-only view of the indexed project: each file's facts, the import graph, and symbol
 //! look-ups that fail with the errors every tool shares.
 
-use omnysys_api::paths::{closest, known_file};
+use omnysys_api::paths::known_file;
 use omnysys_api::prelude::*;
 
-/// The maximum number of entries in any list a tool returns; longer lists set `truncated`.
-pub const MAX_ENTRIES: usize = 200;
-
-/// Cuts `items` to [`MAX_ENTRIES`]; the flag says whether anything was cut.
-pub fn cap<T>(mut items: Vec<T>) -> (Vec<T>, bool) {
-    let truncated = items.len() > MAX_ENTRIES;
-    items.truncate(MAX_ENTRIES);
-    (items, truncated)
-}
+pub use tool_support::{MAX_ENTRIES, Page, PageRequest, cap, paginate, unknown_symbol};
 
 /// The project as the tools see it: files with their facts, and the dependency graph.
 #[derive(Clone, Copy)]
@@ -95,18 +87,6 @@ pub fn find_symbol<'f>(
         (Some(only), None) => Ok(only),
         _ => Err(unknown_symbol(facts, file, name)),
     }
-}
-
-/// The error for a symbol `file` does not define, with its closest names.
-pub fn unknown_symbol(facts: &FileFacts, file: &str, name: &str) -> ToolError {
-    let mut names: Vec<&str> = facts.symbols.iter().map(|s| s.name.as_str()).collect();
-    names.extend(facts.exports.iter().map(|e| e.name.as_str()));
-    names.sort_unstable();
-    names.dedup();
-    ToolError::not_found(
-        format!("no symbol `{name}` in `{file}`"),
-        closest(name, names),
-    )
 }
 
 /// The names under which `file` exports its symbol `symbol` (`default` included).
