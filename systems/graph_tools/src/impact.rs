@@ -16,6 +16,7 @@ pub struct ImpactArgs {
     /// The `nextCursor` of the previous page, to continue `transitiveDependents`.
     pub cursor: Option<String>,
     /// The most transitive dependents per page (1 to 200, default 200).
+    #[schemars(range(min = 1, max = 200))]
     pub limit: Option<u32>,
 }
 

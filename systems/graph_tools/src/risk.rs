@@ -50,6 +50,7 @@ pub struct RiskArgs {
     pub cursor: Option<String>,
     /// The most findings per page (1 to 200, default 200).
     #[serde(default)]
+    #[schemars(range(min = 1, max = 200))]
     pub limit: Option<u32>,
 }
 

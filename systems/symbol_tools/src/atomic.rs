@@ -15,6 +15,7 @@ pub struct AtomicArgs {
     /// The `nextCursor` of the previous page, to continue the functions.
     pub cursor: Option<String>,
     /// The most functions per page (1 to 200, default 200).
+    #[schemars(range(min = 1, max = 200))]
     pub limit: Option<u32>,
 }
 

@@ -29,6 +29,7 @@ pub struct ReferencesArgs {
     /// The `nextCursor` of the previous page, to continue the references.
     pub cursor: Option<String>,
     /// The most references per page (1 to 200, default 200).
+    #[schemars(range(min = 1, max = 200))]
     pub limit: Option<u32>,
 }
 

@@ -22,6 +22,7 @@ pub struct SearchArgs {
     /// The `nextCursor` of the previous page, to continue the matches.
     pub cursor: Option<String>,
     /// The most matches per page (1 to 200, default 50).
+    #[schemars(range(min = 1, max = 200))]
     pub limit: Option<u32>,
 }
 
