@@ -1,6 +1,6 @@
 //! `omnysys call` and the scenario runner's reporting.
 
-use crate::util::{run, text};
+use crate::util::{copy_dir, run, text};
 
 #[test]
 fn call_prints_the_structured_result_of_a_tool() {
@@ -236,20 +236,6 @@ impl GitCopy {
 impl Drop for GitCopy {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Copies a directory tree.
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 

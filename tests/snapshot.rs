@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::util::{omnysys, text};
+use crate::util::{copy_dir, omnysys, text};
 
 fn copy_project(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("omnysys-snap-{name}-{}", std::process::id()));
@@ -11,19 +11,6 @@ fn copy_project(name: &str) -> PathBuf {
     let src = crate::util::workspace().join("tests/fixtures/projects/js_basic");
     copy_dir(&src, &dir);
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Runs `omnysys index`; returns (killed by a signal, stdout+stderr, facts digest).

@@ -106,16 +106,14 @@ pub fn callers_by_symbol(p: Project<'_>, file: &str) -> BTreeMap<String, Vec<Inc
 /// its package's `__init__.py` too (`from pkg import mod` resolves to the package).
 pub fn files_that_can_call(p: Project<'_>, file: &str) -> BTreeSet<String> {
     let mut files = BTreeSet::from([file.to_owned()]);
-    let Some(graph) = p.graph() else {
-        return files;
-    };
+    let graph = p.graph();
     if let Some(package) = python_package_of(file) {
         files.extend(graph.dependents(&package).map(str::to_owned));
     }
     let mut queue = VecDeque::from([file.to_owned()]);
     while let Some(current) = queue.pop_front() {
         for importer in graph.dependents(&current) {
-            if files.insert(importer.to_owned()) && reexports(graph, importer, &current) {
+            if files.insert(importer.to_owned()) && reexports(&graph, importer, &current) {
                 queue.push_back(importer.to_owned());
             }
         }

@@ -11,9 +11,15 @@
 //!   each time, so successive pages are disjoint and together complete, as long as the index
 //!   does not change between calls (a cursor past the end of a list that shrank is an error).
 //! - [`unknown_symbol`]: the not-found error for a symbol, with the file's closest names.
+//! - [`Project`]: the read-only view of the World (files, facts, the import graph) and the
+//!   path checks ("outside the project", unknown files with the closest paths).
+
+mod project;
 
 use omnysys_api::paths::closest;
 use omnysys_api::prelude::*;
+
+pub use project::Project;
 
 /// The most entries in any list a tool returns in one answer.
 pub const MAX_ENTRIES: usize = 200;
