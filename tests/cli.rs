@@ -243,8 +243,8 @@ impl Drop for GitCopy {
 fn impact_of_diff_on_the_python_fixture_matches_the_hand_worked_answer() {
     let repo = GitCopy::of("py_basic");
     // Line 5 is inside `helper` (4-5): its users are app.py (`pkg.util.helper()`),
-    // pkg/__init__.py and pkg/core.py (`from .util import helper`); pkg/sub/tools.py imports
-    // the package, so it is affected at depth 2. The README is not indexed.
+    // pkg/__init__.py and pkg/core.py (`from .util import helper`) and pkg/sub/tools.py
+    // (`from .. import util`, then `util.helper()`). The README is not indexed.
     repo.edit("pkg/util.py", "\"base\"", "\"root\"");
     repo.edit("README.md", "# py_basic", "# py_basic (edited)");
     assert_eq!(
@@ -256,7 +256,7 @@ fn impact_of_diff_on_the_python_fixture_matches_the_hand_worked_answer() {
             "symbols": [{
                 "file": "pkg/util.py", "symbol": "helper", "kind": "function",
                 "changedLines": [{"start": 5, "end": 5}],
-                "directUsers": 3, "affectedFiles": 4, "riskLevel": "medium",
+                "directUsers": 4, "affectedFiles": 4, "riskLevel": "medium",
             }],
             "affectedFiles": ["app.py", "pkg/__init__.py", "pkg/core.py", "pkg/sub/tools.py"],
             "totalAffected": 4,
