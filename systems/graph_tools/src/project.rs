@@ -1,5 +1,5 @@
-//! A read-only view of the indexed project (each file's facts, the import graph) and the
-//! look-ups and errors every tool of this plugin shares.
+//! The project view, pages and shared errors (from the `tool_support` rlib, re-exported here),
+//! and the graph look-ups every tool of this plugin shares.
 
 use omnysys_api::prelude::*;
 

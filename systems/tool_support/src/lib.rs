@@ -142,18 +142,19 @@ mod tests {
     use super::*;
     use omnysys_api::tool::ToolErrorKind;
 
-    fn request(cursor: Option<&str>, limit: Option<u32>) -> PageRequest<'_> {
-        PageRequest::new(cursor, limit)
-    }
-
     #[test]
     fn pages_are_disjoint_ordered_and_complete() {
         let items: Vec<u32> = (0..7).collect();
         let mut seen = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
-            let page =
-                paginate(items.clone(), request(cursor.as_deref(), Some(3)), "q", 200).unwrap();
+            let page = paginate(
+                items.clone(),
+                PageRequest::new(cursor.as_deref(), Some(3)),
+                "q",
+                200,
+            )
+            .unwrap();
             assert!(page.items.len() <= 3);
             seen.extend(page.items);
             match page.next_cursor {
@@ -166,19 +167,25 @@ mod tests {
 
     #[test]
     fn the_default_limit_applies_and_a_short_list_has_no_next_cursor() {
-        let page = paginate((0..5).collect::<Vec<u32>>(), request(None, None), "q", 2).unwrap();
+        let page = paginate(
+            (0..5).collect::<Vec<u32>>(),
+            PageRequest::new(None, None),
+            "q",
+            2,
+        )
+        .unwrap();
         assert_eq!(page.items, vec![0, 1]);
         assert!(page.next_cursor.is_some());
-        let page = paginate(vec![1, 2], request(None, None), "q", 200).unwrap();
+        let page = paginate(vec![1, 2], PageRequest::new(None, None), "q", 200).unwrap();
         assert_eq!((page.items, page.next_cursor), (vec![1, 2], None));
-        let empty = paginate(Vec::<u8>::new(), request(None, None), "q", 200).unwrap();
+        let empty = paginate(Vec::<u8>::new(), PageRequest::new(None, None), "q", 200).unwrap();
         assert_eq!((empty.items, empty.next_cursor), (vec![], None));
     }
 
     #[test]
     fn bad_cursors_and_limits_are_errors_naming_the_argument() {
         let items: Vec<u32> = (0..10).collect();
-        let next = paginate(items.clone(), request(None, Some(4)), "q", 200)
+        let next = paginate(items.clone(), PageRequest::new(None, Some(4)), "q", 200)
             .unwrap()
             .next_cursor
             .unwrap();
@@ -190,16 +197,23 @@ mod tests {
             &next[..next.len() - 1],
             &next.replace('4', "5"),
         ] {
-            let e = paginate(items.clone(), request(Some(bad), None), "q", 200).unwrap_err();
+            let e =
+                paginate(items.clone(), PageRequest::new(Some(bad), None), "q", 200).unwrap_err();
             assert_eq!(e.kind, ToolErrorKind::InvalidArguments, "{bad}");
             assert!(e.message.starts_with("`cursor`"), "{bad}: {}", e.message);
         }
-        let other = paginate(items.clone(), request(Some(&next), None), "other", 200);
+        let other = paginate(
+            items.clone(),
+            PageRequest::new(Some(&next), None),
+            "other",
+            200,
+        );
         assert!(other.unwrap_err().message.starts_with("`cursor`"));
-        let shrunk = paginate(vec![1, 2], request(Some(&next), None), "q", 200);
+        let shrunk = paginate(vec![1, 2], PageRequest::new(Some(&next), None), "q", 200);
         assert!(shrunk.unwrap_err().message.contains("past the end"));
         for limit in [0, 201] {
-            let e = paginate(items.clone(), request(None, Some(limit)), "q", 200).unwrap_err();
+            let e =
+                paginate(items.clone(), PageRequest::new(None, Some(limit)), "q", 200).unwrap_err();
             assert!(
                 e.message.starts_with("`limit` must be between 1 and 200"),
                 "{}",
