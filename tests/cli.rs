@@ -1,6 +1,6 @@
 //! `omnysys call` and the scenario runner's reporting.
 
-use crate::util::{run, text};
+use crate::util::{copy_dir, run, text};
 
 #[test]
 fn call_prints_the_structured_result_of_a_tool() {
@@ -261,4 +261,131 @@ fn bad_input_is_recorded_and_skipped_without_a_crash_or_a_hang() {
         "{errors}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+/// A copy of a fixture project committed to a fresh git repository, removed on drop.
+struct GitCopy(std::path::PathBuf);
+
+impl GitCopy {
+    /// Copies `tests/fixtures/projects/NAME` and commits every file.
+    fn of(name: &str) -> GitCopy {
+        let dir = std::env::temp_dir().join(format!(
+            "omnysys-diff-{name}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        ));
+        copy_dir(
+            &crate::util::workspace()
+                .join("tests/fixtures/projects")
+                .join(name),
+            &dir,
+        );
+        let copy = GitCopy(dir);
+        copy.git(&["init", "-q"]);
+        copy.git(&["add", "."]);
+        copy.git(&["commit", "-q", "-m", "fixture"]);
+        copy
+    }
+
+    /// Runs git in the copy, panicking on failure.
+    fn git(&self, args: &[&str]) {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&self.0)
+            .args(["-c", "user.email=t@t", "-c", "user.name=t"])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", text(&out));
+    }
+
+    /// Replaces `from` with `to` in one file of the copy.
+    fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.0.join(file);
+        let before = std::fs::read_to_string(&path).unwrap();
+        assert!(before.contains(from), "{file} has no `{from}`");
+        std::fs::write(&path, before.replacen(from, to, 1)).unwrap();
+    }
+
+    /// `impact_of_diff` against HEAD, as JSON.
+    fn impact_of_diff(&self) -> serde_json::Value {
+        let out = run(&[
+            "call",
+            "--project",
+            self.0.to_str().unwrap(),
+            "impact_of_diff",
+            "{}",
+        ]);
+        assert!(out.status.success(), "{}", text(&out));
+        serde_json::from_slice(&out.stdout).expect("stdout is JSON")
+    }
+}
+
+impl Drop for GitCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn impact_of_diff_on_the_python_fixture_matches_the_hand_worked_answer() {
+    let repo = GitCopy::of("py_basic");
+    // Line 5 is inside `helper` (4-5): its users are app.py (`pkg.util.helper()`),
+    // pkg/__init__.py and pkg/core.py (`from .util import helper`) and pkg/sub/tools.py
+    // (`from .. import util`, then `util.helper()`). The README is not indexed.
+    repo.edit("pkg/util.py", "\"base\"", "\"root\"");
+    repo.edit("README.md", "# py_basic", "# py_basic (edited)");
+    assert_eq!(
+        repo.impact_of_diff(),
+        serde_json::json!({
+            "base": "HEAD",
+            "changedFiles": 2,
+            "changedSymbols": 1,
+            "symbols": [{
+                "file": "pkg/util.py", "symbol": "helper", "kind": "function",
+                "changedLines": [{"start": 5, "end": 5}],
+                "directUsers": 4, "affectedFiles": 4, "riskLevel": "medium",
+            }],
+            "affectedFiles": ["app.py", "pkg/__init__.py", "pkg/core.py", "pkg/sub/tools.py"],
+            "totalAffected": 4,
+            "riskLevel": "medium",
+            "notIndexed": [{"path": "README.md", "status": "modified"}],
+            "truncated": false,
+        })
+    );
+}
+
+#[test]
+fn impact_of_diff_on_the_rust_fixture_matches_the_hand_worked_answer() {
+    let repo = GitCopy::of("rs_basic");
+    // Line 25 is inside `impl Step for Counter`'s `step` (24-27): the method travels with
+    // `Counter`, imported by src/b/mod.rs and src/lib.rs. Line 1 of lib.rs is outside every
+    // symbol: a module-level change, and nothing imports lib.rs.
+    repo.edit("src/b/c.rs", "self.total += 1;", "self.total += 2;");
+    repo.edit("src/lib.rs", "//! A small crate", "//! A very small crate");
+    assert_eq!(
+        repo.impact_of_diff(),
+        serde_json::json!({
+            "base": "HEAD",
+            "changedFiles": 2,
+            "changedSymbols": 2,
+            "symbols": [
+                {
+                    "file": "src/b/c.rs", "symbol": "Counter.step", "kind": "method",
+                    "changedLines": [{"start": 25, "end": 25}],
+                    "directUsers": 2, "affectedFiles": 2, "riskLevel": "low",
+                },
+                {
+                    "file": "src/lib.rs", "symbol": null, "kind": null,
+                    "changedLines": [{"start": 1, "end": 1}],
+                    "directUsers": 0, "affectedFiles": 0, "riskLevel": "low",
+                },
+            ],
+            "affectedFiles": ["src/b/mod.rs", "src/lib.rs"],
+            "totalAffected": 2,
+            "riskLevel": "low",
+            "notIndexed": [],
+            "truncated": false,
+        })
+    );
 }

@@ -33,6 +33,8 @@ const LISTED: &[&str] = &[
     "graph_tools_suite",
     "extractor_upgrade_window",
     "typescript_workspace",
+    "python_tools_suite",
+    "rust_tools_suite",
 ];
 
 #[test]
@@ -136,4 +138,14 @@ fn queries_inside_an_extractor_upgrade_window_never_see_a_file_without_facts() {
 #[test]
 fn typescript_imports_resolve_through_packages_exports_and_tsconfig_paths() {
     passes("typescript_workspace");
+}
+
+#[test]
+fn every_tool_answers_hand_worked_questions_about_the_python_fixture() {
+    passes("python_tools_suite");
+}
+
+#[test]
+fn every_tool_answers_hand_worked_questions_about_the_rust_fixture() {
+    passes("rust_tools_suite");
 }

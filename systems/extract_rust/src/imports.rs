@@ -11,7 +11,12 @@
 //!   `a::b`, `["c"]`; `use a::b::{c, d as e};` → `a::b`, `["c", "d"]` (the names, not the
 //!   aliases); `use a::b::*;` → `["*"]`; `use a::b::c::{self};` → `a::b::c`, `["self"]`;
 //!   `use a::{b::{c, d}, e};` → `a::b` `["c", "d"]` then `a` `["e"]`; `use foo;` → `foo`,
-//!   `["self"]`. `crate::`, `super::`, `self::` and `::` prefixes are kept as written.
+//!   `["self"]`. `crate::`, `super::`, `self::` and `::` prefixes are kept as written, except
+//!   inside inline modules, where `self::` and `super::` are made relative to the file's
+//!   module (as for `mod` declarations there): in `mod m { .. }`, `use self::x::y;` → `self::m::x`
+//!   and `use super::x::y;` → `self::x`; each `super` leaves one inline module, and those left
+//!   over stay (`super::super::x` in `mod m` → `super::x`). Other paths are kept: a bare path
+//!   there may name an external crate.
 //! - Kind: `ReExport` for a plain `pub use` directly in the file (those are also
 //!   [exports](crate::exports)); `Static` for every other `use`, `pub(crate) use` included.
 //! - `extern crate x;` and `extern crate x as y;` → `x`, `["*"]`, `Static`.
@@ -45,8 +50,9 @@ pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
                 ImportKind::Static
             };
             let paths = uses::flatten(node, src);
+            let inline = inline_modules(node, src);
             for (prefix, names) in uses::by_prefix(&paths) {
-                out.push(import(prefix, names, kind, node));
+                out.push(import(from_file(&prefix, &inline), names, kind, node));
             }
         }
         _ => {}
@@ -55,14 +61,49 @@ pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
 
 /// `outer::inner` for `mod inner;` inside `mod outer { ... }`; the name alone at file level.
 fn module_path(item: Node<'_>, src: Source<'_>) -> Option<String> {
-    let mut segments = vec![src.field(item, "name")?];
-    let mut node = item;
-    while let Some(parent) = node.parent() {
-        if parent.kind() == "mod_item" {
-            segments.push(src.field(parent, "name")?);
-        }
-        node = parent;
-    }
-    segments.reverse();
+    let mut segments = inline_modules(item, src);
+    segments.push(src.field(item, "name")?);
     Some(segments.join("::"))
+}
+
+/// The names of the inline modules around `node`, outermost first.
+fn inline_modules(node: Node<'_>, src: Source<'_>) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut at = node;
+    while let Some(parent) = at.parent() {
+        if parent.kind() == "mod_item" {
+            names.extend(src.field(parent, "name"));
+        }
+        at = parent;
+    }
+    names.reverse();
+    names
+}
+
+/// A `use` prefix written inside the inline modules `inline`, relative to the file's module
+/// (see the module docs).
+fn from_file(prefix: &str, inline: &[String]) -> String {
+    let segments: Vec<&str> = prefix.split("::").collect();
+    let supers = segments.iter().take_while(|s| **s == "super").count();
+    let (base, rest): (Vec<&str>, &[&str]) = match segments.first() {
+        _ if inline.is_empty() => return prefix.to_owned(),
+        Some(&"self") => (inline.iter().map(String::as_str).collect(), &segments[1..]),
+        Some(&"super") if supers <= inline.len() => (
+            inline[..inline.len() - supers]
+                .iter()
+                .map(String::as_str)
+                .collect(),
+            &segments[supers..],
+        ),
+        Some(&"super") => {
+            let left = vec!["super"; supers - inline.len()];
+            return [left.as_slice(), &segments[supers..]].concat().join("::");
+        }
+        _ => return prefix.to_owned(),
+    };
+    std::iter::once("self")
+        .chain(base)
+        .chain(rest.iter().copied())
+        .collect::<Vec<_>>()
+        .join("::")
 }

@@ -48,6 +48,39 @@ mod imports {
     }
 
     #[test]
+    fn self_and_super_inside_inline_modules_are_made_relative_to_the_file() {
+        let f = facts(
+            "use super::top;\n\
+             mod m {\n\
+            \x20   use super::*;\n\
+            \x20   use super::b::c::{d, e};\n\
+            \x20   use self::inner::x;\n\
+            \x20   use super::super::up;\n\
+            \x20   use crate::a::f;\n\
+            \x20   use std::fmt;\n\
+            \x20   mod n {\n\
+            \x20       use super::super::b::g;\n\
+            \x20       use super::h;\n\
+            \x20   }\n\
+             }\n",
+        );
+        assert_eq!(
+            f.imports,
+            vec![
+                imp("super", &["top"], ImportKind::Static, 1),
+                imp("self", &["*"], ImportKind::Static, 3),
+                imp("self::b::c", &["d", "e"], ImportKind::Static, 4),
+                imp("self::m::inner", &["x"], ImportKind::Static, 5),
+                imp("super", &["up"], ImportKind::Static, 6),
+                imp("crate::a", &["f"], ImportKind::Static, 7),
+                imp("std", &["fmt"], ImportKind::Static, 8),
+                imp("self::b", &["g"], ImportKind::Static, 10),
+                imp("self::m", &["h"], ImportKind::Static, 11),
+            ]
+        );
+    }
+
+    #[test]
     fn use_declarations_split_into_a_prefix_and_the_imported_names() {
         let f = facts(
             "use a::b::c;\n\
@@ -579,7 +612,7 @@ mod files {
     fn the_spec_covers_rust_files() {
         let spec = crate::spec();
         assert_eq!(spec.name, "rust");
-        assert_eq!(spec.version, "1");
+        assert_eq!(spec.version, "2");
         assert_eq!(spec.languages, strings(&["rust"]));
         assert_eq!(spec.extensions, strings(&["rs"]));
     }

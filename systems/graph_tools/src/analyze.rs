@@ -45,6 +45,10 @@ pub struct ImportUse {
     pub names: Vec<String>,
     /// The kind of import.
     pub kind: ImportKind,
+    /// The module's name when the import names it in its package (`from pkg import util`).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub module: Option<String>,
 }
 
 /// A call of the symbol.
@@ -231,30 +235,49 @@ pub(crate) fn find_target(facts: &FileFacts, file: &str, name: &str) -> Result<T
     })
 }
 
-/// Imports in other files that bring the symbol in by name or as a whole module.
+/// Imports in other files that bring the symbol in by name or as a whole module (a Python
+/// module also through its package: `from pkg import util` resolves to `pkg/__init__.py`).
 fn importers(p: Project<'_>, path: &str, target: &Target) -> Vec<ImportUse> {
     let mut out = Vec::new();
+    if target.exported_as.is_empty() {
+        return out;
+    }
+    let package = python_package(path);
     for (file, facts) in p.files().filter(|(f, _)| *f != path) {
         for import in &facts.imports {
             let names_it = import
                 .names
                 .iter()
                 .any(|n| n == "*" || target.exported_as.contains(n));
-            if import.resolved.as_deref() == Some(path)
-                && names_it
-                && !target.exported_as.is_empty()
-            {
+            let module = package.as_ref().and_then(|(init, name)| {
+                let through = import.resolved.as_deref() == Some(init.as_str())
+                    && import.names.iter().any(|n| n == name);
+                through.then(|| (*name).to_owned())
+            });
+            if (import.resolved.as_deref() == Some(path) && names_it) || module.is_some() {
                 out.push(ImportUse {
                     file: file.to_owned(),
                     line: import.line,
                     specifier: import.specifier.clone(),
                     names: import.names.clone(),
                     kind: import.kind,
+                    module,
                 });
             }
         }
     }
     out
+}
+
+/// The package `__init__.py` and the module name of a Python module in a package
+/// (`pkg/util.py` → `pkg/__init__.py`, `util`; `pkg/sub/__init__.py` → `pkg/__init__.py`,
+/// `sub`).
+fn python_package(path: &str) -> Option<(String, &str)> {
+    let module = path
+        .strip_suffix("/__init__.py")
+        .or_else(|| path.strip_suffix(".py"))?;
+    let (dir, name) = module.rsplit_once('/')?;
+    Some((format!("{dir}/__init__.py"), name))
 }
 
 /// Splits `a.b` or `a::b` at its last separator.
@@ -323,8 +346,9 @@ fn by_file(importers: &[ImportUse]) -> BTreeMap<&str, Vec<&ImportUse>> {
 enum Binding {
     /// By this name (a named or default import).
     Name(String),
-    /// As `ns.export` for any namespace name.
-    Namespace(Vec<String>),
+    /// As `ns.export` for any namespace name, or through the module's dotted path as
+    /// imported (Python `import pkg.util` then `pkg.util.f()`).
+    Namespace(Vec<String>, String),
 }
 
 impl Binding {
@@ -334,10 +358,12 @@ impl Binding {
         match (self, method) {
             (Binding::Name(n), None) => callee == n,
             (Binding::Name(n), Some(m)) => split_member(callee) == Some((n.as_str(), m)),
-            (Binding::Namespace(exports), None) => split_member(callee).is_some_and(|(head, m)| {
-                !head.contains(['.', ':']) && exports.iter().any(|e| e == m)
-            }),
-            (Binding::Namespace(_), Some(_)) => false,
+            (Binding::Namespace(exports, path), None) => {
+                split_member(callee).is_some_and(|(head, m)| {
+                    (!head.contains(['.', ':']) || head == path) && exports.iter().any(|e| e == m)
+                })
+            }
+            (Binding::Namespace(..), Some(_)) => false,
         }
     }
 }
@@ -345,10 +371,17 @@ impl Binding {
 /// The bindings one import makes for the symbol.
 fn bindings(use_: &ImportUse, target: &Target) -> Vec<Binding> {
     let mut out = Vec::new();
+    if let Some(module) = &use_.module {
+        let named = target.exported_as.iter().filter(|e| *e != "default");
+        out.push(Binding::Namespace(named.cloned().collect(), module.clone()));
+    }
     for name in &use_.names {
         if name == "*" {
             let named = target.exported_as.iter().filter(|e| *e != "default");
-            out.push(Binding::Namespace(named.cloned().collect()));
+            out.push(Binding::Namespace(
+                named.cloned().collect(),
+                use_.specifier.clone(),
+            ));
             if target.exported_as.iter().any(|e| e == "default") {
                 out.push(Binding::Name(stem(&use_.specifier).to_owned()));
             }
@@ -483,6 +516,21 @@ mod tests {
             symbol_name: symbol.into(),
         };
         analyze_change(&ctx(world), args)
+    }
+
+    #[test]
+    fn a_python_module_is_named_in_its_package() {
+        assert_eq!(
+            python_package("pkg/util.py"),
+            Some(("pkg/__init__.py".to_owned(), "util"))
+        );
+        assert_eq!(
+            python_package("pkg/sub/__init__.py"),
+            Some(("pkg/__init__.py".to_owned(), "sub"))
+        );
+        assert_eq!(python_package("app.py"), None);
+        assert_eq!(python_package("pkg/__init__.py"), None);
+        assert_eq!(python_package("src/a.rs"), None);
     }
 
     #[test]

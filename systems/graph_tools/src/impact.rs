@@ -5,12 +5,19 @@ use std::collections::{BTreeMap, VecDeque};
 use omnysys_api::paths::known_file;
 use omnysys_api::prelude::*;
 
+use crate::project::{MAX_ENTRIES, PageRequest, paginate};
+
 /// Arguments of `get_impact_map`.
 #[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImpactArgs {
     /// The file, relative to the project root.
     pub file_path: String,
+    /// The `nextCursor` of the previous page, to continue `transitiveDependents`.
+    pub cursor: Option<String>,
+    /// The most transitive dependents per page (1 to 200, default 200).
+    #[schemars(range(min = 1, max = 200))]
+    pub limit: Option<u32>,
 }
 
 /// A file affected transitively, with its distance from the changed file.
@@ -30,8 +37,11 @@ pub struct ImpactMap {
     pub file_path: String,
     /// Files that import it directly.
     pub direct_dependents: Vec<String>,
-    /// Every file that imports it, directly or through others, nearest first.
+    /// This page of the files that import it, directly or through others, nearest first.
     pub transitive_dependents: Vec<Affected>,
+    /// The cursor of the next page of `transitiveDependents`; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
     /// Names the file exports.
     pub exports: Vec<String>,
     /// Number of affected files.
@@ -56,12 +66,21 @@ pub fn get_impact_map(ctx: &ToolContext<'_>, args: ImpactArgs) -> Result<ImpactM
         .collect();
     transitive.sort_by(|a, b| (a.depth, &a.path).cmp(&(b.depth, &b.path)));
     let (risk_level, reasons) = risk(direct.len(), &transitive);
+    let total_affected = transitive.len();
+    let request = PageRequest::new(args.cursor.as_deref(), args.limit);
+    let page = paginate(
+        transitive,
+        request,
+        &format!("get_impact_map {path}"),
+        MAX_ENTRIES,
+    )?;
     Ok(ImpactMap {
         exports: exports_of(world, &path),
-        total_affected: transitive.len(),
+        total_affected,
         file_path: path,
         direct_dependents: direct,
-        transitive_dependents: transitive,
+        transitive_dependents: page.items,
+        next_cursor: page.next_cursor,
         risk_level,
         reasons,
     })

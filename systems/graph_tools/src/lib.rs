@@ -1,18 +1,20 @@
 //! Tool plugin: questions answered from the file-level import graph.
 //!
 //! Tools (issue 6, OmnySys's names and parameters):
-//! - `get_impact_map {filePath}` ([`impact`]): the files that import a file directly and
-//!   transitively, its exports, and a risk level derived from fan-in and depth.
+//! - `get_impact_map {filePath, cursor?, limit?}` ([`impact`]): the files that import a file
+//!   directly and transitively (the transitive list paged), its exports, and a risk level
+//!   derived from fan-in and depth.
 //! - `analyze_change {filePath, symbolName}` ([`analyze`])
 //! - `explain_connection {fileA, fileB}` ([`connection`])
-//! - `get_risk_assessment {minSeverity?}` ([`risk`])
+//! - `get_risk_assessment {minSeverity?, cursor?, limit?}` ([`risk`])
 //! - `validate_imports {filePath?}` ([`validate`])
 //! - `repo_map {focusFiles?, tokenBudget?}` ([`repo_map`])
-//! - `search_files {pattern}` ([`search`])
+//! - `search_files {pattern, cursor?, limit?}` ([`search`])
 //! - `impact_of_diff {base?}` ([`diff`])
 //!
-//! Shared: [`project`] (the read-only view of the World and the common errors), [`cycles`]
-//! (import cycles by Tarjan's strongly connected components).
+//! Shared: [`project`] (the read-only view of the World, pages and the common errors, mostly
+//! from the `tool_support` rlib), [`cycles`] (import cycles by Tarjan's strongly connected
+//! components).
 
 pub mod analyze;
 pub mod connection;

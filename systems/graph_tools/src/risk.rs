@@ -19,7 +19,9 @@
 use omnysys_api::prelude::*;
 
 use crate::cycles::cycles;
-use crate::project::{Project, cap, fan_in, fan_out, is_local_specifier};
+use crate::project::{
+    MAX_ENTRIES, PageRequest, Project, fan_in, fan_out, is_local_specifier, paginate,
+};
 
 /// How serious a finding is.
 #[derive(
@@ -43,6 +45,13 @@ pub struct RiskArgs {
     /// The least severity to report: `low` (default), `medium` or `high`.
     #[serde(default)]
     pub min_severity: Severity,
+    /// The `nextCursor` of the previous page, to continue the list.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// The most findings per page (1 to 200, default 200).
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 200))]
+    pub limit: Option<u32>,
 }
 
 /// One risk.
@@ -84,17 +93,18 @@ pub struct RiskAssessment {
     pub files: usize,
     /// Findings by count of severity.
     pub counts: Counts,
-    /// The findings, most severe first.
+    /// This page of the findings, most severe first (`counts` covers them all).
     pub findings: Vec<Finding>,
-    /// Whether the list was cut at 200 entries.
-    pub truncated: bool,
+    /// The cursor of the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 /// The `get_risk_assessment` tool.
 ///
 /// # Errors
 ///
-/// None beyond bad arguments.
+/// None beyond bad arguments (a bad cursor or limit included).
 pub fn get_risk_assessment(
     ctx: &ToolContext<'_>,
     args: RiskArgs,
@@ -111,13 +121,15 @@ pub fn get_risk_assessment(
             Severity::Low => counts.low += 1,
         }
     }
-    let (findings, truncated) = cap(findings);
+    let request = PageRequest::new(args.cursor.as_deref(), args.limit);
+    let query = format!("get_risk_assessment {:?}", args.min_severity);
+    let page = paginate(findings, request, &query, MAX_ENTRIES)?;
     Ok(RiskAssessment {
         min_severity: args.min_severity,
         files: p.files().count(),
         counts,
-        findings,
-        truncated,
+        findings: page.items,
+        next_cursor: page.next_cursor,
     })
 }
 
@@ -297,7 +309,14 @@ mod tests {
     use crate::testkit::*;
 
     fn run(world: &World, min: Severity) -> RiskAssessment {
-        get_risk_assessment(&ctx(world), RiskArgs { min_severity: min }).unwrap()
+        get_risk_assessment(
+            &ctx(world),
+            RiskArgs {
+                min_severity: min,
+                ..RiskArgs::default()
+            },
+        )
+        .unwrap()
     }
 
     fn kinds(r: &RiskAssessment) -> Vec<(&str, Severity, Vec<&str>)> {

@@ -10,7 +10,7 @@
 use omnysys_api::prelude::*;
 use regex::Regex;
 
-use crate::project::{MAX_ENTRIES, Project, fan_in, fan_out};
+use crate::project::{MAX_ENTRIES, PageRequest, Project, fan_in, fan_out, paginate};
 
 /// Arguments of `search_files`.
 #[derive(Deserialize, JsonSchema)]
@@ -18,6 +18,11 @@ use crate::project::{MAX_ENTRIES, Project, fan_in, fan_out};
 pub struct SearchArgs {
     /// A glob (contains `*`, `?` or `[`) or else a regular expression over project paths.
     pub pattern: String,
+    /// The `nextCursor` of the previous page, to continue the list.
+    pub cursor: Option<String>,
+    /// The most matches per page (1 to 200, default 200).
+    #[schemars(range(min = 1, max = 200))]
+    pub limit: Option<u32>,
 }
 
 /// One matching file.
@@ -44,19 +49,20 @@ pub struct SearchResult {
     pub pattern: String,
     /// `glob` or `regex`.
     pub mode: String,
-    /// Matching files in path order (at most 200).
+    /// This page of the matching files, in path order.
     pub matches: Vec<FileMatch>,
-    /// Number of matching files.
+    /// Number of matching files, on every page.
     pub total: usize,
-    /// Whether the list was cut at 200 entries.
-    pub truncated: bool,
+    /// The cursor of the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 /// The `search_files` tool.
 ///
 /// # Errors
 ///
-/// An invalid regular expression.
+/// An invalid regular expression, a bad cursor or limit.
 pub fn search_files(ctx: &ToolContext<'_>, args: SearchArgs) -> Result<SearchResult, ToolError> {
     let p = Project::new(ctx.world());
     let is_glob = args.pattern.contains(['*', '?', '[']);
@@ -75,9 +81,13 @@ pub fn search_files(ctx: &ToolContext<'_>, args: SearchArgs) -> Result<SearchRes
         })
         .collect();
     let graph = p.graph();
-    let matches = matching
+    let total = matching.len();
+    let request = PageRequest::new(args.cursor.as_deref(), args.limit);
+    let query = format!("search_files {}", args.pattern);
+    let page = paginate(matching, request, &query, MAX_ENTRIES)?;
+    let matches = page
+        .items
         .iter()
-        .take(MAX_ENTRIES)
         .map(|path| {
             let entry = p.entry(path);
             FileMatch {
@@ -93,8 +103,8 @@ pub fn search_files(ctx: &ToolContext<'_>, args: SearchArgs) -> Result<SearchRes
         mode: if is_glob { "glob" } else { "regex" }.to_owned(),
         pattern: args.pattern,
         matches,
-        total: matching.len(),
-        truncated: matching.len() > MAX_ENTRIES,
+        total,
+        next_cursor: page.next_cursor,
     })
 }
 
@@ -215,6 +225,8 @@ mod tests {
             &ctx(world),
             SearchArgs {
                 pattern: pattern.into(),
+                cursor: None,
+                limit: None,
             },
         )
     }
@@ -253,7 +265,7 @@ mod tests {
             }
         );
         assert_eq!(r.total, 3);
-        assert!(!r.truncated);
+        assert_eq!(r.next_cursor, None);
     }
 
     #[test]
@@ -268,7 +280,7 @@ mod tests {
     }
 
     #[test]
-    fn more_than_200_matches_are_truncated() {
+    fn more_than_200_matches_come_in_pages() {
         let files: Vec<(String, FileFacts)> = (0..205)
             .map(|i| (format!("f{i:03}.js"), imports_only(&[])))
             .collect();
@@ -276,6 +288,16 @@ mod tests {
         let r = run(&w, "*.js").unwrap();
         assert_eq!(r.matches.len(), 200);
         assert_eq!(r.total, 205);
-        assert!(r.truncated);
+        let args = SearchArgs {
+            pattern: "*.js".into(),
+            cursor: r.next_cursor,
+            limit: None,
+        };
+        let rest = search_files(&ctx(&w), args).unwrap();
+        assert_eq!(
+            paths(&rest),
+            vec!["f200.js", "f201.js", "f202.js", "f203.js", "f204.js"]
+        );
+        assert_eq!(rest.next_cursor, None);
     }
 }

@@ -4,7 +4,7 @@ use omnysys_api::prelude::*;
 
 use crate::calls::callers_by_symbol;
 use crate::details::COMPLEXITY_NOTE;
-use crate::project::{Project, cap};
+use crate::project::{MAX_ENTRIES, PageRequest, Project, paginate};
 
 /// Arguments of `get_atomic_functions`.
 #[derive(Deserialize, JsonSchema)]
@@ -12,6 +12,11 @@ use crate::project::{Project, cap};
 pub struct AtomicArgs {
     /// The file, relative to the project root.
     pub file_path: String,
+    /// The `nextCursor` of the previous page, to continue the functions.
+    pub cursor: Option<String>,
+    /// The most functions per page (1 to 200, default 200).
+    #[schemars(range(min = 1, max = 200))]
+    pub limit: Option<u32>,
 }
 
 /// One function or method.
@@ -48,14 +53,15 @@ pub struct AtomicFunction {
 pub struct AtomicFunctions {
     /// The file.
     pub file_path: String,
-    /// Functions and methods in source order.
+    /// This page of the functions and methods, in source order.
     pub functions: Vec<AtomicFunction>,
     /// How many there are in all.
     pub total: usize,
     /// How `complexity` is computed.
     pub complexity_note: String,
-    /// Whether `functions` was cut to 200 entries.
-    pub truncated: bool,
+    /// The cursor of the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 /// The tool.
@@ -73,13 +79,15 @@ pub fn get_atomic_functions(
         .map(|s| describe(facts, s, callers.get(&s.name).map_or(0, Vec::len)))
         .collect();
     let total = functions.len();
-    let (functions, truncated) = cap(functions);
+    let request = PageRequest::new(args.cursor.as_deref(), args.limit);
+    let query = format!("get_atomic_functions {file}");
+    let page = paginate(functions, request, &query, MAX_ENTRIES)?;
     Ok(AtomicFunctions {
         file_path: file,
-        functions,
+        functions: page.items,
         total,
         complexity_note: COMPLEXITY_NOTE.to_owned(),
-        truncated,
+        next_cursor: page.next_cursor,
     })
 }
 
@@ -115,6 +123,8 @@ mod tests {
             &ctx(world),
             AtomicArgs {
                 file_path: file.into(),
+                cursor: None,
+                limit: None,
             },
         )
     }
@@ -138,7 +148,7 @@ mod tests {
                 ("makeShape", 3, 2, 1),
             ]
         );
-        assert_eq!((a.total, a.truncated), (5, false));
+        assert_eq!((a.total, a.next_cursor), (5, None));
     }
 
     #[test]

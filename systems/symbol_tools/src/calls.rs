@@ -102,21 +102,34 @@ pub fn callers_by_symbol(p: Project<'_>, file: &str) -> BTreeMap<String, Vec<Inc
 }
 
 /// The files whose calls can resolve into `file`: the file, the files importing it, and the
-/// importers of files that re-export it (transitively).
+/// importers of files that re-export it (transitively). For a Python module, the importers of
+/// its package's `__init__.py` too (`from pkg import mod` resolves to the package).
 pub fn files_that_can_call(p: Project<'_>, file: &str) -> BTreeSet<String> {
     let mut files = BTreeSet::from([file.to_owned()]);
-    let Some(graph) = p.graph() else {
-        return files;
-    };
+    let graph = p.graph();
+    if let Some(package) = python_package_of(file) {
+        files.extend(graph.dependents(&package).map(str::to_owned));
+    }
     let mut queue = VecDeque::from([file.to_owned()]);
     while let Some(current) = queue.pop_front() {
         for importer in graph.dependents(&current) {
-            if files.insert(importer.to_owned()) && reexports(graph, importer, &current) {
+            if files.insert(importer.to_owned()) && reexports(&graph, importer, &current) {
                 queue.push_back(importer.to_owned());
             }
         }
     }
     files
+}
+
+/// The `__init__.py` of the package holding the Python module `file` (for a package's own
+/// `__init__.py`, its parent package's).
+fn python_package_of(file: &str) -> Option<String> {
+    let module = file.strip_suffix("/__init__.py").unwrap_or(file);
+    if !file.ends_with(".py") {
+        return None;
+    }
+    let (dir, _) = module.rsplit_once('/')?;
+    Some(format!("{dir}/__init__.py"))
 }
 
 /// Whether `from` re-exports something of `to`.

@@ -4,10 +4,10 @@
 //! Tools (issue 6, OmnySys's names and parameters):
 //! - `get_function_details {filePath, functionName}` ([`details`])
 //! - `get_molecule_summary {filePath}` ([`summary`])
-//! - `get_atomic_functions {filePath}` ([`atomic`])
+//! - `get_atomic_functions {filePath, cursor?, limit?}` ([`atomic`])
 //! - `get_call_graph {filePath, symbolName, depth?}` ([`call_graph`])
-//! - `find_references {symbolName, filePath?}` ([`references`])
-//! - `search_symbols {query, kind?}` ([`search`])
+//! - `find_references {symbolName, filePath?, cursor?, limit?}` ([`references`])
+//! - `search_symbols {query, kind?, cursor?, limit?}` ([`search`])
 //! - `analyze_signature_change {filePath, symbolName, newSignature?}` ([`signature`], [`params`])
 //! - `explain_value_flow {filePath, symbolName}` ([`value_flow`])
 //!

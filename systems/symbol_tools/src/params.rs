@@ -2,7 +2,9 @@
 //!
 //! A signature is `(a, b = 1, ...rest)`, `f(a, b)`, `a, b`, TypeScript `(a: T, b?: U): R` or
 //! Python `(self, a, *args, b=1, **kw)`. Names are read like the extractor reads them: the
-//! binding before any default or type, `...`/`*` stripped, destructuring patterns kept as text.
+//! binding before any default or type, `...`/`*` stripped, destructuring patterns kept as text,
+//! and a leading receiver left out (Python `self`/`cls`, Rust `self`, `&self`, `&mut self`,
+//! `mut self`), as the extractors leave it out of the indexed parameters.
 
 use omnysys_api::prelude::*;
 
@@ -19,10 +21,23 @@ pub struct Param {
 
 /// Parses a proposed parameter list.
 pub fn parse_signature(text: &str) -> Vec<Param> {
-    split_top_level(inner_list(text))
+    let mut params: Vec<Param> = split_top_level(inner_list(text))
         .into_iter()
         .filter_map(parse_param)
-        .collect()
+        .collect();
+    if params.first().is_some_and(|p| is_receiver(&p.name)) {
+        params.remove(0);
+    }
+    params
+}
+
+/// `self`, `cls`, `&self`, `&mut self`, `&'a self`, `mut self`.
+fn is_receiver(name: &str) -> bool {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == '&')
+        .filter(|w| !w.is_empty() && *w != "mut" && !w.starts_with('\''))
+        .collect();
+    matches!(words.as_slice(), ["self" | "cls"])
 }
 
 /// The text between the first `(` and its matching `)`, or all of it when there is no `(`.
@@ -52,6 +67,7 @@ fn split_top_level(text: &str) -> Vec<&str> {
         match (quote, c) {
             (Some(q), _) if c == q => quote = None,
             (Some(_), _) => {}
+            (None, '\'') if is_lifetime(&text[..i]) => {}
             (None, '\'' | '"' | '`') => quote = Some(c),
             (None, '(' | '[' | '{' | '<') => depth += 1,
             (None, ')' | ']' | '}' | '>') => depth = depth.saturating_sub(1),
@@ -64,6 +80,12 @@ fn split_top_level(text: &str) -> Vec<&str> {
     }
     parts.push(&text[start..]);
     parts
+}
+
+/// Whether a `'` after `before` opens a Rust lifetime (`&'a T`, `Foo<'a>`, `T + 'static`)
+/// rather than a quoted string.
+fn is_lifetime(before: &str) -> bool {
+    before.trim_end().ends_with(['&', '<', '+'])
 }
 
 /// One parameter, `None` for empty text and Python's bare `*` and `/` markers.
@@ -244,6 +266,20 @@ mod tests {
     }
 
     #[test]
+    fn a_leading_receiver_is_left_out() {
+        for text in [
+            "(self, a)",
+            "(cls, a)",
+            "(&self, a: u8)",
+            "(&'a mut self, a: u8)",
+            "(mut self, a)",
+        ] {
+            assert_eq!(parse_signature(text), vec![p("a", false, false)], "{text}");
+        }
+        assert_eq!(parse_signature("(a, self)").len(), 2);
+    }
+
+    #[test]
     fn signatures_in_several_spellings() {
         assert_eq!(
             parse_signature("(a, b, c = 1)"),
@@ -272,7 +308,6 @@ mod tests {
         assert_eq!(
             parse_signature("(self, a, *, b='x,y', **kw)"),
             vec![
-                p("self", false, false),
                 p("a", false, false),
                 p("b", true, false),
                 p("kw", false, true)

@@ -1,71 +1,9 @@
-//! A read-only view of the indexed project: each file's facts, the import graph, and symbol
-//! look-ups that fail with the errors every tool shares.
+//! The project view, pages and shared errors (from the `tool_support` rlib, re-exported here),
+//! and the symbol look-ups every tool of this plugin shares.
 
-use omnysys_api::paths::{closest, known_file};
 use omnysys_api::prelude::*;
 
-/// The maximum number of entries in any list a tool returns; longer lists set `truncated`.
-pub const MAX_ENTRIES: usize = 200;
-
-/// Cuts `items` to [`MAX_ENTRIES`]; the flag says whether anything was cut.
-pub fn cap<T>(mut items: Vec<T>) -> (Vec<T>, bool) {
-    let truncated = items.len() > MAX_ENTRIES;
-    items.truncate(MAX_ENTRIES);
-    (items, truncated)
-}
-
-/// The project as the tools see it: files with their facts, and the dependency graph.
-#[derive(Clone, Copy)]
-pub struct Project<'w> {
-    world: &'w World,
-}
-
-impl<'w> Project<'w> {
-    /// A view of `world`.
-    pub fn new(world: &'w World) -> Self {
-        Project { world }
-    }
-
-    /// The facts of `path`, when the file is known and analysed.
-    pub fn facts(&self, path: &str) -> Option<&'w FileFacts> {
-        let entity = *self.world.get_resource::<FileIndex>()?.0.get(path)?;
-        self.world.get::<CacheEntry>(entity).map(|e| &*e.facts)
-    }
-
-    /// Every analysed file with its facts, in path order.
-    pub fn files(&self) -> impl Iterator<Item = (&'w str, &'w FileFacts)> + 'w {
-        let world = self.world;
-        world
-            .get_resource::<FileIndex>()
-            .into_iter()
-            .flat_map(|index| index.0.iter())
-            .filter_map(move |(path, entity)| {
-                let entry = world.get::<CacheEntry>(*entity)?;
-                Some((path.as_str(), &*entry.facts))
-            })
-    }
-
-    /// The file-level import graph (empty when the engine has not built one yet).
-    pub fn graph(&self) -> Option<&'w DependencyGraph> {
-        self.world.get_resource::<DependencyGraph>()
-    }
-
-    /// Checks a client path and returns it normalized, with the file's facts.
-    ///
-    /// # Errors
-    ///
-    /// "outside the project", not found with the closest paths, or a failure when the file is
-    /// known but has no facts yet.
-    pub fn file(&self, raw: &str) -> Result<(String, &'w FileFacts), ToolError> {
-        let path = known_file(self.world, raw)?;
-        match self.facts(&path) {
-            Some(facts) => Ok((path, facts)),
-            None => Err(ToolError::failed(format!(
-                "`{path}` has not been analysed yet; ask again once indexing is done"
-            ))),
-        }
-    }
-}
+pub use tool_support::{MAX_ENTRIES, Page, PageRequest, Project, cap, paginate, unknown_symbol};
 
 /// True when `facts` defines a symbol named exactly `name`.
 pub fn defines(facts: &FileFacts, name: &str) -> bool {
@@ -95,18 +33,6 @@ pub fn find_symbol<'f>(
         (Some(only), None) => Ok(only),
         _ => Err(unknown_symbol(facts, file, name)),
     }
-}
-
-/// The error for a symbol `file` does not define, with its closest names.
-pub fn unknown_symbol(facts: &FileFacts, file: &str, name: &str) -> ToolError {
-    let mut names: Vec<&str> = facts.symbols.iter().map(|s| s.name.as_str()).collect();
-    names.extend(facts.exports.iter().map(|e| e.name.as_str()));
-    names.sort_unstable();
-    names.dedup();
-    ToolError::not_found(
-        format!("no symbol `{name}` in `{file}`"),
-        closest(name, names),
-    )
 }
 
 /// The names under which `file` exports its symbol `symbol` (`default` included).

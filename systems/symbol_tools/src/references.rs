@@ -12,7 +12,10 @@ use omnysys_api::paths::closest;
 use omnysys_api::prelude::*;
 
 use crate::calls::{callers_of, files_that_can_call};
-use crate::project::{Project, cap, exported_as, find_symbol, short_name, unknown_symbol};
+use crate::project::{
+    MAX_ENTRIES, PageRequest, Project, exported_as, find_symbol, paginate, short_name,
+    unknown_symbol,
+};
 use crate::resolve::{SymbolRef, resolve_export};
 
 /// Arguments of `find_references`.
@@ -23,6 +26,11 @@ pub struct ReferencesArgs {
     pub symbol_name: String,
     /// The file defining it, relative to the project root; all definitions when absent.
     pub file_path: Option<String>,
+    /// The `nextCursor` of the previous page, to continue the references.
+    pub cursor: Option<String>,
+    /// The most references per page (1 to 200, default 200).
+    #[schemars(range(min = 1, max = 200))]
+    pub limit: Option<u32>,
 }
 
 /// What kind of reference.
@@ -67,12 +75,13 @@ pub struct References {
     pub symbol_name: String,
     /// The definitions whose references are listed.
     pub definitions: Vec<SymbolRef>,
-    /// References ordered by file, line and kind.
+    /// This page of the references, ordered by file, line and kind.
     pub references: Vec<Reference>,
     /// How many references there are in all.
     pub total: usize,
-    /// Whether `references` was cut to 200 entries.
-    pub truncated: bool,
+    /// The cursor of the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 /// The tool.
@@ -90,13 +99,15 @@ pub fn find_references(
         found.extend(references_to(p, target));
     }
     let total = found.len();
-    let (references, truncated) = cap(found.into_iter().collect());
+    let request = PageRequest::new(args.cursor.as_deref(), args.limit);
+    let query = format!("find_references {name} {:?}", args.file_path);
+    let page = paginate(found.into_iter().collect(), request, &query, MAX_ENTRIES)?;
     Ok(References {
         symbol_name: args.symbol_name,
         definitions,
-        references,
+        references: page.items,
         total,
-        truncated,
+        next_cursor: page.next_cursor,
     })
 }
 
@@ -234,6 +245,8 @@ mod tests {
         let args = ReferencesArgs {
             symbol_name: name.into(),
             file_path: file.map(str::to_owned),
+            cursor: None,
+            limit: None,
         };
         find_references(&ctx(world), args)
     }
@@ -261,7 +274,7 @@ mod tests {
                 ("src/shapes.js", 6, RefKind::Call, "log"),
             ]
         );
-        assert_eq!((r.total, r.truncated), (6, false));
+        assert_eq!((r.total, r.next_cursor), (6, None));
     }
 
     #[test]

@@ -2,8 +2,11 @@
 //!
 //! A callee as written in file `F` resolves, first rule that applies:
 //!
+//! Rust paths are read like members: `Type::f` as `Type.f`, `module::f` as `module.f`.
+//!
 //! 1. **local**: `F` defines a symbol named exactly as written (`foo`, `Class.m`).
-//! 2. **this**: `this.m` / `self.m` inside `Class.x` (or inside `Class` itself) → `Class.m` of `F`.
+//! 2. **this**: `this.m` / `self.m` / `Self::m` inside `Class.x` (or inside `Class` itself) →
+//!    `Class.m` of `F`.
 //! 3. **named import**: `foo` where an import of `F` lists the name `foo` and its resolved file
 //!    exports or defines `foo` (re-exports followed, see [`resolve_export`]).
 //! 4. **default import**: `foo` where an import of `F` is a default import (or a whole-module
@@ -13,6 +16,13 @@
 //! 6. **namespace import**: `ns.foo` where `F` has a namespace import or whole-module `require`
 //!    whose file exports `foo`: the one whose specifier stem is `ns`, else the only candidate —
 //!    unless `ns` is a parameter of the calling function or a well-known global (`console`…).
+//!    A dotted head names a Python module imported whole: `pkg.util.f` after `import pkg.util`.
+//! 7. **submodule**: `mod.foo` where `F` imports the name `mod` from a Python package
+//!    (`from pkg import mod`, `from .. import mod`: the import resolves to the package's
+//!    `__init__.py`) and `mod` is a module of that package exporting or defining `foo`.
+//!
+//! Names a Rust `pub use` brings in are bound in the file as well as re-exported; JavaScript
+//! `export ... from` binds nothing.
 //!
 //! Anything else is unresolved, with the reason: imported from outside the project, more than
 //! one candidate, or no rule applies (globals, calls on values, longer member chains).
@@ -148,19 +158,42 @@ pub fn resolve_call(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
     let Some(facts) = p.facts(file) else {
         return Resolution::unresolved(Via::Unknown, None);
     };
-    if defines(facts, &call.callee) {
-        return Resolution::to(file, &call.callee, Via::Local, None);
+    let callee = call.callee.replace("::", ".");
+    if defines(facts, &callee) {
+        return Resolution::to(file, &callee, Via::Local, None);
     }
+    let scope = Scope {
+        facts,
+        rust: file.ends_with(".rs"),
+    };
     let caller = call.caller.as_deref();
-    match call.callee.split_once('.') {
-        None => resolve_name(p, facts, &call.callee),
-        Some((_, member)) if member.contains('.') || !is_identifier(member) => {
-            Resolution::unresolved(Via::Unknown, None)
-        }
-        Some(("this" | "self", member)) => resolve_this(file, facts, caller, member),
+    match callee.split_once('.') {
+        None => resolve_name(p, scope, &callee),
+        Some((_, member)) if member.contains('.') => dotted_member(p, scope, &callee),
+        Some((_, member)) if !is_identifier(member) => Resolution::unresolved(Via::Unknown, None),
+        Some(("this" | "self" | "Self", member)) => resolve_this(file, facts, caller, member),
         Some((head, _)) if !is_identifier(head) => Resolution::unresolved(Via::Unknown, None),
-        Some((head, member)) => resolve_member(p, facts, caller, head, member),
+        Some((head, member)) => resolve_member(p, scope, caller, head, member),
     }
+}
+
+/// The facts of the calling file, and whether its re-exports bind names (Rust `pub use`).
+#[derive(Clone, Copy)]
+struct Scope<'f> {
+    facts: &'f FileFacts,
+    rust: bool,
+}
+
+/// `a.b.f`: `f` of the module imported whole as `a.b` (Python `import a.b`), else unresolved.
+fn dotted_member(p: Project<'_>, scope: Scope<'_>, callee: &str) -> Resolution {
+    let Some((head, member)) = callee.rsplit_once('.') else {
+        return Resolution::unresolved(Via::Unknown, None);
+    };
+    let whole = bindings(scope).filter(|i| is_namespace(i) && i.specifier == head);
+    let found = pick(whole.filter_map(|i| Some((i, by_name(p, i, member)?))));
+    found
+        .into_resolution(Via::NamespaceImport)
+        .unwrap_or_else(|| Resolution::unresolved(Via::Unknown, None))
 }
 
 /// `true` for a plain identifier (letters, digits, `_`, `$`).
@@ -193,8 +226,8 @@ fn enclosing_class<'a>(facts: &FileFacts, caller: &'a str) -> Option<&'a str> {
 }
 
 /// A plain name not defined in the file: named imports, then default imports.
-fn resolve_name(p: Project<'_>, facts: &FileFacts, name: &str) -> Resolution {
-    let named = bindings(facts).filter(|i| i.names.iter().any(|n| n == name));
+fn resolve_name(p: Project<'_>, scope: Scope<'_>, name: &str) -> Resolution {
+    let named = bindings(scope).filter(|i| i.names.iter().any(|n| n == name));
     let found = pick(
         named
             .clone()
@@ -206,12 +239,12 @@ fn resolve_name(p: Project<'_>, facts: &FileFacts, name: &str) -> Resolution {
     if let Some(external) = named.clone().find(|i| i.resolved.is_none()) {
         return Resolution::unresolved(Via::External, Some(external));
     }
-    let defaults = bindings(facts).filter(|i| is_default_like(i));
+    let defaults = bindings(scope).filter(|i| is_default_like(i));
     let found = pick(defaults.filter_map(|i| Some((i, by_default(p, i, name)?))));
     if let Some(resolution) = found.into_resolution(Via::DefaultImport) {
         return resolution;
     }
-    let external = bindings(facts)
+    let external = bindings(scope)
         .filter(|i| i.resolved.is_none() && is_default_like(i))
         .find(|i| stem(&i.specifier) == name);
     Resolution::unresolved(
@@ -224,12 +257,13 @@ fn resolve_name(p: Project<'_>, facts: &FileFacts, name: &str) -> Resolution {
     )
 }
 
-/// Imports that bind local names (re-exports do not).
-fn bindings(facts: &FileFacts) -> impl Iterator<Item = &Import> + Clone {
-    facts
+/// Imports that bind local names (JavaScript re-exports do not; Rust `pub use` does).
+fn bindings<'f>(scope: Scope<'f>) -> impl Iterator<Item = &'f Import> + Clone {
+    scope
+        .facts
         .imports
         .iter()
-        .filter(|i| i.kind != ImportKind::ReExport)
+        .filter(move |i| scope.rust || i.kind != ImportKind::ReExport)
 }
 
 /// A default import or a whole-module `require`.
@@ -257,28 +291,48 @@ fn by_default(p: Project<'_>, import: &Import, name: &str) -> Option<SymbolRef> 
 /// `head.member` where `head` is not `this`.
 fn resolve_member(
     p: Project<'_>,
-    facts: &FileFacts,
+    scope: Scope<'_>,
     caller: Option<&str>,
     head: &str,
     member: &str,
 ) -> Resolution {
-    if let Some(resolution) = static_member(p, facts, head, member) {
+    if let Some(resolution) = static_member(p, scope, head, member) {
         return resolution;
     }
+    let facts = scope.facts;
     if defines(facts, head) || GLOBALS.contains(&head) || is_param(facts, caller, head) {
         return Resolution::unresolved(Via::Unknown, None);
     }
-    namespace_member(p, facts, head, member)
+    if let Some(resolution) = submodule_member(p, scope, head, member) {
+        return resolution;
+    }
+    namespace_member(p, scope, head, member)
 }
 
-/// `C.m` where `C` is imported and its file defines `C.m`.
-fn static_member(
+/// `m.member` where `m` is imported by name from a Python package and is a module of it.
+fn submodule_member(
     p: Project<'_>,
-    facts: &FileFacts,
+    scope: Scope<'_>,
     head: &str,
     member: &str,
 ) -> Option<Resolution> {
-    let class = resolve_name(p, facts, head);
+    let named = bindings(scope).filter(|i| i.names.iter().any(|n| n == head));
+    let found = pick(named.filter_map(|i| {
+        let package = i.resolved.as_deref()?.strip_suffix("__init__.py")?;
+        let module = [
+            format!("{package}{head}.py"),
+            format!("{package}{head}/__init__.py"),
+        ]
+        .into_iter()
+        .find(|m| p.facts(m).is_some())?;
+        Some((i, resolve_export(p, &module, member)?))
+    }));
+    found.into_resolution(Via::NamespaceImport)
+}
+
+/// `C.m` where `C` is imported and its file defines `C.m`.
+fn static_member(p: Project<'_>, scope: Scope<'_>, head: &str, member: &str) -> Option<Resolution> {
+    let class = resolve_name(p, scope, head);
     let target = class.target?;
     let name = format!("{}.{member}", target.symbol);
     defines(p.facts(&target.file)?, &name).then(|| Resolution {
@@ -301,8 +355,8 @@ fn is_param(facts: &FileFacts, caller: Option<&str>, name: &str) -> bool {
 }
 
 /// `ns.member` through a namespace import: the one named like `ns`, else the only candidate.
-fn namespace_member(p: Project<'_>, facts: &FileFacts, head: &str, member: &str) -> Resolution {
-    let namespaces = bindings(facts).filter(|i| is_namespace(i));
+fn namespace_member(p: Project<'_>, scope: Scope<'_>, head: &str, member: &str) -> Resolution {
+    let namespaces = bindings(scope).filter(|i| is_namespace(i));
     let candidates: Vec<(&Import, SymbolRef)> = namespaces
         .clone()
         .filter_map(|i| Some((i, by_name(p, i, member)?)))
@@ -367,8 +421,9 @@ fn pick<'f>(candidates: impl Iterator<Item = (&'f Import, SymbolRef)>) -> Pick<'
 
 /// The symbol `file` exports (or defines) as `name`, following re-exports.
 ///
-/// In order: the symbol an export named `name` refers to; a symbol named `name`; a named, then
-/// a `*`, re-export that leads to it; an exported value that is not a symbol (a constant).
+/// In order: the symbol an export named `name` refers to; a symbol named `name`; a named
+/// re-export (in Python, any import binding the name), then a `*` re-export, that leads to it;
+/// an exported value that is not a symbol (a constant).
 pub fn resolve_export(p: Project<'_>, file: &str, name: &str) -> Option<SymbolRef> {
     resolve_export_hops(p, file, name, 0)
 }
@@ -390,8 +445,16 @@ fn resolve_export_hops(p: Project<'_>, file: &str, name: &str, hops: u32) -> Opt
         .imports
         .iter()
         .filter(|i| i.kind == ImportKind::ReExport);
+    // A name a Python module imports is an attribute of it (`from .util import helper` in a
+    // package's `__init__.py` is how packages re-export).
+    let python = file.ends_with(".py") || file.ends_with(".pyi");
+    let bound = facts
+        .imports
+        .iter()
+        .filter(|i| python && i.kind == ImportKind::Static);
     let named = reexports
         .clone()
+        .chain(bound)
         .filter(|i| i.names.iter().any(|n| n == name));
     let star = reexports.filter(|i| i.names.iter().any(|n| n == "*"));
     let through = named
@@ -571,6 +634,128 @@ mod tests {
         assert_eq!(
             target(&w, "src/both.js", None, "a.go"),
             some("src/a.js", "go", Via::NamespaceImport)
+        );
+    }
+
+    /// A Python package: `app.py` imports `pkg.util` whole and the submodule `core` by name.
+    fn python_world() -> World {
+        use ImportKind::Static;
+        use SymbolKind::Function;
+        let module = |name: &str| {
+            let symbols = vec![sym(name, Function, (1, 2), &[], true)];
+            facts(vec![], vec![exp(name, None, 1)], symbols, vec![], 2)
+        };
+        world_of(vec![
+            (
+                "pkg/__init__.py",
+                facts(
+                    vec![imp(".core", Some("pkg/core.py"), &["run"], Static, 1)],
+                    vec![exp("run", None, 3)],
+                    vec![],
+                    vec![],
+                    3,
+                ),
+            ),
+            ("pkg/util.py", module("helper")),
+            ("pkg/core.py", module("run")),
+            (
+                "app.py",
+                facts(
+                    vec![
+                        imp("pkg.util", Some("pkg/util.py"), &["*"], Static, 1),
+                        imp("pkg", Some("pkg/__init__.py"), &["core"], Static, 2),
+                    ],
+                    vec![],
+                    vec![],
+                    vec![call(None, "pkg.util.helper", 4), call(None, "core.run", 5)],
+                    5,
+                ),
+            ),
+        ])
+    }
+
+    #[test]
+    fn python_dotted_modules_and_submodules_imported_by_name_resolve() {
+        let w = python_world();
+        assert_eq!(
+            target(&w, "app.py", None, "pkg.util.helper"),
+            some("pkg/util.py", "helper", Via::NamespaceImport)
+        );
+        assert_eq!(
+            target(&w, "app.py", None, "core.run"),
+            some("pkg/core.py", "run", Via::NamespaceImport)
+        );
+        assert_eq!(
+            resolve(&w, "app.py", None, "pkg.core.run").via,
+            Via::Unknown
+        );
+        assert_eq!(
+            resolve_export(Project::new(&w), "pkg/__init__.py", "run"),
+            Some(SymbolRef::new("pkg/core.py", "run"))
+        );
+        let callers =
+            crate::calls::callers_of(Project::new(&w), &SymbolRef::new("pkg/core.py", "run"));
+        assert_eq!(callers.len(), 1);
+        assert_eq!(callers[0].callee, "core.run");
+    }
+
+    /// A Rust crate: `lib.rs` declares `mod a;` and re-exports `c::Counter`.
+    fn rust_world() -> World {
+        use ImportKind::{ReExport, Static};
+        use SymbolKind::{Class, Function, Method};
+        let counter = vec![
+            sym("Counter", Class, (1, 1), &[], true),
+            sym("Counter.new", Method, (3, 5), &[], true),
+            sym("Counter.tick", Method, (6, 8), &[], true),
+        ];
+        let a = vec![sym("f", Function, (1, 3), &["x"], true)];
+        world_of(vec![
+            (
+                "src/lib.rs",
+                facts(
+                    vec![
+                        imp("a", Some("src/a.rs"), &["*"], Static, 1),
+                        imp("c", Some("src/c.rs"), &["Counter"], ReExport, 2),
+                    ],
+                    vec![],
+                    vec![],
+                    vec![],
+                    9,
+                ),
+            ),
+            (
+                "src/a.rs",
+                facts(vec![], vec![exp("f", None, 1)], a, vec![], 3),
+            ),
+            (
+                "src/c.rs",
+                facts(vec![], vec![exp("Counter", None, 1)], counter, vec![], 8),
+            ),
+        ])
+    }
+
+    #[test]
+    fn rust_paths_resolve_like_members_and_pub_use_binds_its_names() {
+        let w = rust_world();
+        assert_eq!(
+            target(&w, "src/lib.rs", Some("run"), "Counter::new"),
+            some("src/c.rs", "Counter.new", Via::StaticMember)
+        );
+        assert_eq!(
+            target(&w, "src/lib.rs", Some("run"), "a::f"),
+            some("src/a.rs", "f", Via::NamespaceImport)
+        );
+        assert_eq!(
+            target(&w, "src/c.rs", Some("Counter.tick"), "Self::new"),
+            some("src/c.rs", "Counter.new", Via::ThisClass)
+        );
+        assert_eq!(
+            target(&w, "src/c.rs", None, "Counter::new"),
+            some("src/c.rs", "Counter.new", Via::Local)
+        );
+        assert_eq!(
+            resolve(&w, "src/c.rs", Some("Counter.new"), "Self::default").via,
+            Via::Unknown
         );
     }
 

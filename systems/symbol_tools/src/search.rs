@@ -6,9 +6,9 @@
 
 use omnysys_api::prelude::*;
 
-use crate::project::{Project, short_name};
+use crate::project::{PageRequest, Project, paginate, short_name};
 
-/// The most matches returned.
+/// The most matches on a page when the client names no limit.
 const LIMIT: usize = 50;
 
 /// Arguments of `search_symbols`.
@@ -19,6 +19,11 @@ pub struct SearchArgs {
     pub query: String,
     /// Only symbols of this kind: `function`, `class` or `method`.
     pub kind: Option<SymbolKind>,
+    /// The `nextCursor` of the previous page, to continue the matches.
+    pub cursor: Option<String>,
+    /// The most matches per page (1 to 200, default 50).
+    #[schemars(range(min = 1, max = 200))]
+    pub limit: Option<u32>,
 }
 
 /// How a name matched, best first.
@@ -62,12 +67,13 @@ pub struct SymbolMatch {
 pub struct SearchResult {
     /// The query.
     pub query: String,
-    /// The best matches, at most 50.
+    /// This page of the matches, best first.
     pub matches: Vec<SymbolMatch>,
     /// How many symbols matched in all.
     pub total: usize,
-    /// Whether `matches` was cut to 50.
-    pub truncated: bool,
+    /// The cursor of the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 /// The tool.
@@ -86,12 +92,14 @@ pub fn search_symbols(ctx: &ToolContext<'_>, args: SearchArgs) -> Result<SearchR
     }
     found.sort_by(|a, b| rank(a).cmp(&rank(b)));
     let total = found.len();
-    found.truncate(LIMIT);
+    let request = PageRequest::new(args.cursor.as_deref(), args.limit);
+    let key = format!("search_symbols {query} {:?}", args.kind);
+    let page = paginate(found, request, &key, LIMIT)?;
     Ok(SearchResult {
         query: args.query,
-        matches: found,
+        matches: page.items,
         total,
-        truncated: total > LIMIT,
+        next_cursor: page.next_cursor,
     })
 }
 
@@ -154,6 +162,8 @@ mod tests {
         let args = SearchArgs {
             query: query.into(),
             kind,
+            cursor: None,
+            limit: None,
         };
         search_symbols(&ctx(world), args)
     }
@@ -205,7 +215,7 @@ mod tests {
         let r = search(&w, "crap", None).unwrap();
         assert_eq!(names(&r), vec![("createApp", MatchKind::Subsequence)]);
         let r = search(&w, "zzz", None).unwrap();
-        assert_eq!((r.total, r.truncated), (0, false));
+        assert_eq!((r.total, r.next_cursor), (0, None));
         assert!(search(&w, "  ", None).is_err());
     }
 }

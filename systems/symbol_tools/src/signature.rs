@@ -100,13 +100,17 @@ pub fn analyze_signature_change(
     })
 }
 
-/// The symbol's parameters; a class's are its constructor's.
+/// The symbol's parameters; a class's are its constructor's (JavaScript `constructor`, Python
+/// `__init__`).
 fn params_of(facts: &FileFacts, symbol: &Symbol) -> Vec<String> {
     if symbol.kind != SymbolKind::Class {
         return symbol.params.clone();
     }
-    let constructor = format!("{}.constructor", symbol.name);
-    let found = facts.symbols.iter().find(|s| s.name == constructor);
+    let constructors = ["constructor", "__init__"].map(|m| format!("{}.{m}", symbol.name));
+    let found = facts
+        .symbols
+        .iter()
+        .find(|s| constructors.contains(&s.name));
     found.map(|s| s.params.clone()).unwrap_or_default()
 }
 

@@ -113,7 +113,12 @@ fn imported_inputs(calls: &[OutgoingCall]) -> Vec<ImportedInput> {
         .iter()
         .filter_map(|c| {
             let import = c.import.as_ref()?;
-            let name = c.callee.split('.').next().unwrap_or(&c.callee).to_owned();
+            let name = c
+                .callee
+                .split(['.', ':'])
+                .next()
+                .unwrap_or(&c.callee)
+                .to_owned();
             Some(ImportedInput {
                 name,
                 specifier: import.specifier.clone(),

@@ -1,0 +1,84 @@
+//! A read-only view of the indexed project: each file's facts and the import graph, with the
+//! path checks every tool shares.
+
+use std::borrow::Cow;
+
+use omnysys_api::paths::known_file;
+use omnysys_api::prelude::*;
+
+/// The project as the tools see it: files with their facts, and the dependency graph.
+#[derive(Clone, Copy)]
+pub struct Project<'w> {
+    world: &'w World,
+}
+
+impl<'w> Project<'w> {
+    /// A view of `world`.
+    pub fn new(world: &'w World) -> Self {
+        Project { world }
+    }
+
+    /// The cache entry (facts and extractor) of `path`, when the file is known and analysed.
+    pub fn entry(&self, path: &str) -> Option<&'w CacheEntry> {
+        let entity = *self.world.get_resource::<FileIndex>()?.0.get(path)?;
+        self.world.get::<CacheEntry>(entity)
+    }
+
+    /// The facts of `path`, when the file is known and analysed.
+    pub fn facts(&self, path: &str) -> Option<&'w FileFacts> {
+        self.entry(path).map(|e| &*e.facts)
+    }
+
+    /// Every indexed path, analysed or not, in path order.
+    pub fn paths(&self) -> impl Iterator<Item = &'w str> + 'w {
+        let index = self.world.get_resource::<FileIndex>();
+        index
+            .into_iter()
+            .flat_map(|i| i.0.keys().map(String::as_str))
+    }
+
+    /// Whether `path` is in the index.
+    pub fn is_known(&self, path: &str) -> bool {
+        let index = self.world.get_resource::<FileIndex>();
+        index.is_some_and(|i| i.0.contains_key(path))
+    }
+
+    /// Every analysed file with its facts, in path order.
+    pub fn files(&self) -> impl Iterator<Item = (&'w str, &'w FileFacts)> + 'w {
+        let this = *self;
+        self.paths()
+            .filter_map(move |path| Some((path, this.facts(path)?)))
+    }
+
+    /// The file-level import graph (empty when the engine has not built one yet).
+    pub fn graph(&self) -> Cow<'w, DependencyGraph> {
+        match self.world.get_resource::<DependencyGraph>() {
+            Some(graph) => Cow::Borrowed(graph),
+            None => Cow::Owned(DependencyGraph::default()),
+        }
+    }
+
+    /// Checks a client path and returns it normalized.
+    ///
+    /// # Errors
+    ///
+    /// "outside the project", or not found with the closest paths.
+    pub fn path(&self, raw: &str) -> Result<String, ToolError> {
+        known_file(self.world, raw)
+    }
+
+    /// Checks a client path and returns it normalized, with the file's facts.
+    ///
+    /// # Errors
+    ///
+    /// As [`Project::path`], or a failure when the file is known but has no facts yet.
+    pub fn file(&self, raw: &str) -> Result<(String, &'w FileFacts), ToolError> {
+        let path = self.path(raw)?;
+        match self.facts(&path) {
+            Some(facts) => Ok((path, facts)),
+            None => Err(ToolError::failed(format!(
+                "`{path}` has not been analysed yet; ask again once indexing is done"
+            ))),
+        }
+    }
+}
