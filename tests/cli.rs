@@ -261,6 +261,8 @@ fn bad_input_is_recorded_and_skipped_without_a_crash_or_a_hang() {
         "{errors}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A copy of a fixture project committed to a fresh git repository, removed on drop.
 struct GitCopy(std::path::PathBuf);
 
