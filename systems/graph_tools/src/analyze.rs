@@ -15,7 +15,7 @@
 //! - Risk as `get_impact_map`: critical from 50 affected files, high from 10 direct users or
 //!   20 affected, medium from 3 direct or 5 affected, else low.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use omnysys_api::prelude::*;
 
@@ -243,7 +243,14 @@ fn importers(p: Project<'_>, path: &str, target: &Target) -> Vec<ImportUse> {
         return out;
     }
     let package = python_package(path);
-    for (file, facts) in p.files().filter(|(f, _)| *f != path) {
+    // Only files with an edge to it (or to its package) can import it: the reverse index.
+    let graph = p.graph();
+    let mut candidates: BTreeSet<&str> = graph.dependents(path).collect();
+    if let Some((init, _)) = &package {
+        candidates.extend(graph.dependents(init));
+    }
+    for file in candidates.into_iter().filter(|f| *f != path) {
+        let Some(facts) = p.facts(file) else { continue };
         for import in &facts.imports {
             let names_it = import
                 .names
@@ -419,22 +426,26 @@ pub(crate) fn affected(
     path: &str,
     direct: &BTreeSet<String>,
 ) -> Vec<Affected> {
-    let mut seen: BTreeMap<String, u32> = direct.iter().map(|f| (f.clone(), 1)).collect();
-    let mut queue: VecDeque<(String, u32)> = seen.iter().map(|(f, d)| (f.clone(), *d)).collect();
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    let mut queue: VecDeque<(&str, u32)> = direct.iter().map(|f| (f.as_str(), 1)).collect();
     while let Some((file, depth)) = queue.pop_front() {
-        for dependent in graph.dependents(&file) {
-            if dependent != path && !seen.contains_key(dependent) {
-                seen.insert(dependent.to_owned(), depth + 1);
-                queue.push_back((dependent.to_owned(), depth + 1));
-            }
+        if file == path || seen.contains_key(file) {
+            continue;
         }
+        seen.insert(file, depth);
+        queue.extend(graph.dependents(file).map(|d| (d, depth + 1)));
     }
-    let mut out: Vec<Affected> = seen
+    let mut out: Vec<(u32, &str)> = seen
         .into_iter()
-        .map(|(path, depth)| Affected { path, depth })
+        .map(|(file, depth)| (depth, file))
         .collect();
-    out.sort_by(|a, b| (a.depth, &a.path).cmp(&(b.depth, &b.path)));
-    out
+    out.sort_unstable();
+    out.into_iter()
+        .map(|(depth, file)| Affected {
+            path: file.to_owned(),
+            depth,
+        })
+        .collect()
 }
 
 /// The risk level and its reasons.

@@ -1,6 +1,6 @@
 //! `get_impact_map`: who is affected when a file changes.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use omnysys_api::paths::known_file;
 use omnysys_api::prelude::*;
@@ -57,16 +57,17 @@ pub fn get_impact_map(ctx: &ToolContext<'_>, args: ImpactArgs) -> Result<ImpactM
     let path = known_file(world, &args.file_path)?;
     let empty = DependencyGraph::default();
     let graph = world.get_resource::<DependencyGraph>().unwrap_or(&empty);
-    let depths = dependents_by_depth(graph, &path);
+    // Borrowed from the graph until the page is known: only that page is copied.
+    let mut transitive: Vec<(u32, &str)> = dependents_by_depth(graph, &path)
+        .into_iter()
+        .map(|(file, depth)| (depth, file))
+        .collect();
+    transitive.sort_unstable();
     let mut direct: Vec<String> = graph.dependents(&path).map(str::to_owned).collect();
     direct.sort();
-    let mut transitive: Vec<Affected> = depths
-        .into_iter()
-        .map(|(path, depth)| Affected { path, depth })
-        .collect();
-    transitive.sort_by(|a, b| (a.depth, &a.path).cmp(&(b.depth, &b.path)));
-    let (risk_level, reasons) = risk(direct.len(), &transitive);
+    let max_depth = transitive.last().map_or(0, |(depth, _)| *depth);
     let total_affected = transitive.len();
+    let (risk_level, reasons) = risk(direct.len(), total_affected, max_depth);
     let request = PageRequest::new(args.cursor.as_deref(), args.limit);
     let page = paginate(
         transitive,
@@ -74,28 +75,32 @@ pub fn get_impact_map(ctx: &ToolContext<'_>, args: ImpactArgs) -> Result<ImpactM
         &format!("get_impact_map {path}"),
         MAX_ENTRIES,
     )?;
+    let affected = page.items.into_iter().map(|(depth, file)| Affected {
+        path: file.to_owned(),
+        depth,
+    });
     Ok(ImpactMap {
         exports: exports_of(world, &path),
         total_affected,
         file_path: path,
         direct_dependents: direct,
-        transitive_dependents: page.items,
+        transitive_dependents: affected.collect(),
         next_cursor: page.next_cursor,
         risk_level,
         reasons,
     })
 }
 
-fn dependents_by_depth(graph: &DependencyGraph, start: &str) -> BTreeMap<String, u32> {
-    let mut seen = BTreeMap::new();
-    let mut queue = VecDeque::from([(start.to_owned(), 0u32)]);
+/// Every file that imports `start`, directly or through others, with its nearest depth.
+fn dependents_by_depth<'g>(graph: &'g DependencyGraph, start: &str) -> HashMap<&'g str, u32> {
+    let mut seen: HashMap<&'g str, u32> = HashMap::new();
+    let mut queue: VecDeque<(&'g str, u32)> = graph.dependents(start).map(|d| (d, 1)).collect();
     while let Some((file, depth)) = queue.pop_front() {
-        for dependent in graph.dependents(&file) {
-            if dependent != start && !seen.contains_key(dependent) {
-                seen.insert(dependent.to_owned(), depth + 1);
-                queue.push_back((dependent.to_owned(), depth + 1));
-            }
+        if file == start || seen.contains_key(file) {
+            continue;
         }
+        seen.insert(file, depth);
+        queue.extend(graph.dependents(file).map(|d| (d, depth + 1)));
     }
     seen
 }
@@ -110,9 +115,7 @@ fn exports_of(world: &World, path: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn risk(direct: usize, transitive: &[Affected]) -> (String, Vec<String>) {
-    let max_depth = transitive.iter().map(|a| a.depth).max().unwrap_or(0);
-    let total = transitive.len();
+fn risk(direct: usize, total: usize, max_depth: u32) -> (String, Vec<String>) {
     let mut reasons = vec![format!(
         "{direct} direct and {total} transitive dependents, up to depth {max_depth}"
     )];
@@ -149,6 +152,6 @@ mod tests {
         g.set_edges("c.js", vec![edge("c.js", "b.js"), edge("c.js", "a.js")]);
         g.set_edges("a.js", vec![edge("a.js", "c.js")]);
         let d = dependents_by_depth(&g, "a.js");
-        assert_eq!(d, BTreeMap::from([("b.js".into(), 1), ("c.js".into(), 1)]));
+        assert_eq!(d, HashMap::from([("b.js", 1), ("c.js", 1)]));
     }
 }

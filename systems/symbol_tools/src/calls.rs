@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use omnysys_api::prelude::*;
 
-use crate::project::Project;
+use crate::project::{Project, exported_as, short_name};
 use crate::resolve::{ImportUse, SymbolRef, Via, resolve_call};
 
 /// A call a symbol makes, with what it resolves to.
@@ -71,19 +71,59 @@ pub fn calls_inside(
 
 /// Every call in the project that resolves to `target`, ordered by file and line.
 pub fn callers_of(p: Project<'_>, target: &SymbolRef) -> Vec<IncomingCall> {
-    callers_by_symbol(p, &target.file)
+    let may_call = CalleeFilter::for_target(p, target);
+    calls_into(p, &target.file, |callee| may_call.admits(callee))
         .remove(&target.symbol)
         .unwrap_or_default()
 }
 
 /// The calls that resolve into `file`, grouped by the called symbol, ordered by file and line.
 pub fn callers_by_symbol(p: Project<'_>, file: &str) -> BTreeMap<String, Vec<IncomingCall>> {
+    calls_into(p, file, |_| true)
+}
+
+/// The names a call to one symbol can be written with, to skip resolving the calls that cannot
+/// reach it: every rule of [`crate::resolve`] ends the callee with the symbol's short name or a
+/// name it is exported as, except a default import, called by any single name.
+struct CalleeFilter {
+    names: BTreeSet<String>,
+    any_single_name: bool,
+}
+
+impl CalleeFilter {
+    fn for_target(p: Project<'_>, target: &SymbolRef) -> Self {
+        let mut names = BTreeSet::from([short_name(&target.symbol).to_owned()]);
+        let exported = p
+            .facts(&target.file)
+            .map(|f| exported_as(f, &target.symbol))
+            .unwrap_or_default();
+        let any_single_name = exported.iter().any(|e| e == "default");
+        names.extend(exported);
+        CalleeFilter {
+            names,
+            any_single_name,
+        }
+    }
+
+    fn admits(&self, callee: &str) -> bool {
+        let last = callee.rsplit(['.', ':']).next().unwrap_or(callee);
+        self.names.contains(last) || (self.any_single_name && last == callee)
+    }
+}
+
+/// The calls that resolve into `file` among those whose callee `consider` admits, grouped by
+/// the called symbol, ordered by file and line.
+fn calls_into(
+    p: Project<'_>,
+    file: &str,
+    consider: impl Fn(&str) -> bool,
+) -> BTreeMap<String, Vec<IncomingCall>> {
     let mut found: BTreeMap<String, Vec<IncomingCall>> = BTreeMap::new();
     for caller_file in files_that_can_call(p, file) {
         let Some(facts) = p.facts(&caller_file) else {
             continue;
         };
-        for call in &facts.calls {
+        for call in facts.calls.iter().filter(|c| consider(&c.callee)) {
             let Some(target) = resolve_call(p, &caller_file, call).target else {
                 continue;
             };

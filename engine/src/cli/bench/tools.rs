@@ -53,7 +53,7 @@ pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
     anyhow::ensure!(!targets.is_empty(), "no functions in {}", project.display());
     writeln!(
         out,
-        "{}: {} files, {} edges; {} calls per tool spread over {} exported functions",
+        "{}: {} files, {} edges; {} calls per tool spread over {} functions (each file's first)",
         project.display(),
         report.files,
         report.edges,
@@ -87,7 +87,7 @@ pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `(file, first function)` of every file that has one, in path order.
+/// `(file, first function or method)` of every file that has one, in path order.
 fn targets(engine: &mut Engine) -> Vec<(String, String)> {
     let mut q = engine.world.query::<(&SourceFile, &CacheEntry)>();
     let mut found: Vec<(String, String)> = q
@@ -97,7 +97,7 @@ fn targets(engine: &mut Engine) -> Vec<(String, String)> {
                 .facts
                 .symbols
                 .iter()
-                .find(|s| matches!(s.kind, SymbolKind::Function) && s.exported)?;
+                .find(|s| matches!(s.kind, SymbolKind::Function | SymbolKind::Method))?;
             Some((file.path.clone(), f.name.clone()))
         })
         .collect();
