@@ -1,6 +1,7 @@
 //! The file-level dependency graph, kept as a resource and rebuilt incrementally by the engine.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::{Arc, OnceLock};
 
 use bevy_ecs::resource::Resource;
 use schemars::JsonSchema;
@@ -25,18 +26,109 @@ pub struct FileEdge {
 }
 
 /// File → file edges, forward and reverse, keyed by project-relative path.
-#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Read `forward` and `reverse` freely; change them only through [`DependencyGraph::set_edges`]
+/// and [`DependencyGraph::remove_file_edges`], which also drop the interned view that
+/// [`DependencyGraph::importers_by_depth`] builds on first use after a change.
+#[derive(Resource, Clone, Debug, Default, Serialize, Deserialize)]
 pub struct DependencyGraph {
     /// `from → (to → edge)`.
     pub forward: BTreeMap<String, BTreeMap<String, FileEdge>>,
     /// `to → set of from`.
     pub reverse: BTreeMap<String, BTreeSet<String>>,
+    #[serde(skip)]
+    interned: OnceLock<Arc<InternedImporters>>,
+}
+
+impl PartialEq for DependencyGraph {
+    fn eq(&self, other: &Self) -> bool {
+        self.forward == other.forward && self.reverse == other.reverse
+    }
+}
+
+impl Eq for DependencyGraph {}
+
+/// The reverse edges with files numbered in path order, for walks that visit thousands of files.
+#[derive(Debug)]
+struct InternedImporters {
+    /// Every file of the graph, sorted: a file's number is its index here.
+    names: Vec<String>,
+    /// For each file, the numbers of the files that import it.
+    importers: Vec<Vec<u32>>,
+}
+
+impl InternedImporters {
+    fn of(graph: &DependencyGraph) -> Self {
+        let names: Vec<String> = graph
+            .forward
+            .keys()
+            .chain(graph.reverse.keys())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .cloned()
+            .collect();
+        let mut interned = InternedImporters {
+            importers: vec![Vec::new(); names.len()],
+            names,
+        };
+        for (to, froms) in &graph.reverse {
+            if let Some(to) = interned.id(to) {
+                let ids = froms.iter().filter_map(|f| interned.id(f)).collect();
+                interned.importers[to as usize] = ids;
+            }
+        }
+        interned
+    }
+
+    fn id(&self, path: &str) -> Option<u32> {
+        self.names
+            .binary_search_by(|n| n.as_str().cmp(path))
+            .ok()
+            .map(|i| i as u32)
+    }
 }
 
 impl DependencyGraph {
+    /// Files that import one of `seeds` (listed themselves at depth 1), directly or through
+    /// others, each at its nearest depth, sorted by depth then path. `skip` is neither listed
+    /// nor walked through; seeds that are not in the graph are ignored.
+    pub fn importers_by_depth<S: AsRef<str>>(
+        &self,
+        seeds: impl IntoIterator<Item = S>,
+        skip: &str,
+    ) -> Vec<(u32, &str)> {
+        let index = self
+            .interned
+            .get_or_init(|| Arc::new(InternedImporters::of(self)));
+        let skip = index.id(skip);
+        let mut depth = vec![0u32; index.names.len()];
+        let mut queue: VecDeque<(u32, u32)> = seeds
+            .into_iter()
+            .filter_map(|s| index.id(s.as_ref()))
+            .map(|id| (id, 1))
+            .collect();
+        while let Some((id, d)) = queue.pop_front() {
+            if Some(id) == skip || depth[id as usize] != 0 {
+                continue;
+            }
+            depth[id as usize] = d;
+            queue.extend(index.importers[id as usize].iter().map(|&i| (i, d + 1)));
+        }
+        let mut found: Vec<(u32, u32)> = (0..depth.len() as u32)
+            .filter(|&i| depth[i as usize] > 0)
+            .map(|i| (depth[i as usize], i))
+            .collect();
+        found.sort_unstable();
+        found
+            .into_iter()
+            .map(|(d, i)| (d, index.names[i as usize].as_str()))
+            .collect()
+    }
+
     /// Replaces every outgoing edge of `from` with `edges`, keeping the reverse index exact.
     pub fn set_edges(&mut self, from: &str, edges: Vec<FileEdge>) {
         self.remove_file_edges(from);
+        self.interned = OnceLock::new();
         if edges.is_empty() {
             return;
         }
@@ -56,6 +148,7 @@ impl DependencyGraph {
         let Some(old) = self.forward.remove(from) else {
             return;
         };
+        self.interned = OnceLock::new();
         for to in old.keys() {
             if let Some(importers) = self.reverse.get_mut(to) {
                 importers.remove(from);
@@ -110,5 +203,23 @@ mod tests {
         g.remove_file_edges("d.js");
         assert!(!g.reverse.contains_key("b.js"));
         assert_eq!(g.edge_count(), 1);
+    }
+
+    #[test]
+    fn importers_by_depth_walks_chains_and_cycles_and_follows_changes() {
+        let mut g = DependencyGraph::default();
+        g.set_edges("b.js", vec![edge("b.js", "a.js")]);
+        g.set_edges("c.js", vec![edge("c.js", "b.js"), edge("c.js", "a.js")]);
+        g.set_edges("d.js", vec![edge("d.js", "c.js")]);
+        g.set_edges("a.js", vec![edge("a.js", "d.js")]);
+        let direct: Vec<&str> = g.dependents("a.js").collect();
+        let by_depth = g.importers_by_depth(direct, "a.js");
+        assert_eq!(by_depth, vec![(1, "b.js"), (1, "c.js"), (2, "d.js")]);
+        g.remove_file_edges("d.js");
+        assert_eq!(
+            g.importers_by_depth(["b.js", "c.js"], "a.js"),
+            vec![(1, "b.js"), (1, "c.js")]
+        );
+        assert_eq!(g.importers_by_depth(["nowhere.js"], "a.js"), vec![]);
     }
 }

@@ -15,7 +15,7 @@
 //! - Risk as `get_impact_map`: critical from 50 affected files, high from 10 direct users or
 //!   20 affected, medium from 3 direct or 5 affected, else low.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet};
 
 use omnysys_api::prelude::*;
 
@@ -426,21 +426,9 @@ pub(crate) fn affected(
     path: &str,
     direct: &BTreeSet<String>,
 ) -> Vec<Affected> {
-    let mut seen: HashMap<&str, u32> = HashMap::new();
-    let mut queue: VecDeque<(&str, u32)> = direct.iter().map(|f| (f.as_str(), 1)).collect();
-    while let Some((file, depth)) = queue.pop_front() {
-        if file == path || seen.contains_key(file) {
-            continue;
-        }
-        seen.insert(file, depth);
-        queue.extend(graph.dependents(file).map(|d| (d, depth + 1)));
-    }
-    let mut out: Vec<(u32, &str)> = seen
+    graph
+        .importers_by_depth(direct, path)
         .into_iter()
-        .map(|(file, depth)| (depth, file))
-        .collect();
-    out.sort_unstable();
-    out.into_iter()
         .map(|(depth, file)| Affected {
             path: file.to_owned(),
             depth,

@@ -1,7 +1,5 @@
 //! `get_impact_map`: who is affected when a file changes.
 
-use std::collections::{HashMap, VecDeque};
-
 use omnysys_api::paths::known_file;
 use omnysys_api::prelude::*;
 
@@ -58,11 +56,7 @@ pub fn get_impact_map(ctx: &ToolContext<'_>, args: ImpactArgs) -> Result<ImpactM
     let empty = DependencyGraph::default();
     let graph = world.get_resource::<DependencyGraph>().unwrap_or(&empty);
     // Borrowed from the graph until the page is known: only that page is copied.
-    let mut transitive: Vec<(u32, &str)> = dependents_by_depth(graph, &path)
-        .into_iter()
-        .map(|(file, depth)| (depth, file))
-        .collect();
-    transitive.sort_unstable();
+    let transitive = graph.importers_by_depth(graph.dependents(&path), &path);
     let mut direct: Vec<String> = graph.dependents(&path).map(str::to_owned).collect();
     direct.sort();
     let max_depth = transitive.last().map_or(0, |(depth, _)| *depth);
@@ -91,20 +85,6 @@ pub fn get_impact_map(ctx: &ToolContext<'_>, args: ImpactArgs) -> Result<ImpactM
     })
 }
 
-/// Every file that imports `start`, directly or through others, with its nearest depth.
-fn dependents_by_depth<'g>(graph: &'g DependencyGraph, start: &str) -> HashMap<&'g str, u32> {
-    let mut seen: HashMap<&'g str, u32> = HashMap::new();
-    let mut queue: VecDeque<(&'g str, u32)> = graph.dependents(start).map(|d| (d, 1)).collect();
-    while let Some((file, depth)) = queue.pop_front() {
-        if file == start || seen.contains_key(file) {
-            continue;
-        }
-        seen.insert(file, depth);
-        queue.extend(graph.dependents(file).map(|d| (d, depth + 1)));
-    }
-    seen
-}
-
 fn exports_of(world: &World, path: &str) -> Vec<String> {
     let entity = world
         .get_resource::<FileIndex>()
@@ -129,29 +109,4 @@ fn risk(direct: usize, total: usize, max_depth: u32) -> (String, Vec<String>) {
         reasons.push("nothing imports this file".to_owned());
     }
     (level.to_owned(), reasons)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::BTreeSet;
-
-    fn edge(from: &str, to: &str) -> FileEdge {
-        FileEdge {
-            from: from.into(),
-            to: to.into(),
-            names: BTreeSet::new(),
-            kinds: [ImportKind::Static].into(),
-        }
-    }
-
-    #[test]
-    fn dependents_are_found_through_chains_and_cycles_at_their_nearest_depth() {
-        let mut g = DependencyGraph::default();
-        g.set_edges("b.js", vec![edge("b.js", "a.js")]);
-        g.set_edges("c.js", vec![edge("c.js", "b.js"), edge("c.js", "a.js")]);
-        g.set_edges("a.js", vec![edge("a.js", "c.js")]);
-        let d = dependents_by_depth(&g, "a.js");
-        assert_eq!(d, HashMap::from([("b.js", 1), ("c.js", 1)]));
-    }
 }
