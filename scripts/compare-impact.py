@@ -43,8 +43,6 @@ _spec = importlib.util.spec_from_file_location("compare_graphs", HERE / "compare
 cg = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(cg)  # norm, outside, load_graph, classify: one path normalisation for both scripts
 
-SEARCH_LIMIT_HINT = 200  # search_files answers at most this many matches (it says `truncated`)
-ALPHABET = sorted(set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+@$~ "))
 
 
 def fail(msg: str) -> None:
@@ -68,42 +66,26 @@ async def call(client: Client, name: str, args: dict, timeout: float):
 
 
 async def list_indexed_files(client: Client, timeout: float) -> tuple[set[str], int, int]:
-    """Every project path, through search_files. Its answer is capped (`truncated`, `total`), with no
-    paging argument, so the path space is partitioned by anchored regular expressions over path
-    prefixes (`^prefix` plus `^prefix$` for the prefix itself), refined until no answer is truncated.
-    Returns (paths, total the unrestricted query reported, number of search_files calls)."""
+    """Every project path, through search_files, page by page with its cursor.
+    Returns (paths, total the first page reported, number of search_files calls)."""
     calls = 0
-
-    async def search(pattern: str) -> dict:
-        nonlocal calls
-        calls += 1
-        r = await call(client, "search_files", {"pattern": pattern}, timeout)
-        if r.is_error or r.structured_content is None:
-            fail(f"search_files {pattern!r} failed: {r.content}")
-        return r.structured_content
-
-    top = await search("**")
-    total = top["total"]
-    if not top["truncated"]:
-        return {m["path"] for m in top["matches"]}, total, calls
     found: set[str] = set()
-
-    async def walk(prefix: str) -> None:
-        esc = "".join("\\" + c if c in ".+$^(){}|\\" else c for c in prefix)
-        r = await search(f"^{esc}")
-        if r["total"] == 0:
-            return
-        if not r["truncated"]:
-            found.update(m["path"] for m in r["matches"])
-            return
-        exact = await search(f"^{esc}$")
-        found.update(m["path"] for m in exact["matches"])
-        for ch in ALPHABET:
-            await walk(prefix + ch)
-
-    for ch in ALPHABET:
-        await walk(ch)
-    return found, total, calls
+    args: dict = {"pattern": "**"}
+    total = None
+    while True:
+        calls += 1
+        r = await call(client, "search_files", args, timeout)
+        if r.is_error or r.structured_content is None:
+            fail(f"search_files {args!r} failed: {r.content}")
+        page = r.structured_content
+        total = page["total"] if total is None else total
+        found.update(m["path"] for m in page["matches"])
+        cursor = page.get("nextCursor")
+        if not cursor:
+            return found, total, calls
+        if calls > 10_000:
+            fail("search_files kept returning a next cursor")
+        args = {"pattern": "**", "cursor": cursor}
 
 
 async def run(args) -> int:

@@ -32,6 +32,7 @@ const LISTED: &[&str] = &[
     "status_and_queue",
     "graph_tools_suite",
     "extractor_upgrade_window",
+    "tool_answer_changes_under_load",
     "typescript_workspace",
     "python_tools_suite",
     "rust_tools_suite",
@@ -148,4 +149,9 @@ fn every_tool_answers_hand_worked_questions_about_the_python_fixture() {
 #[test]
 fn every_tool_answers_hand_worked_questions_about_the_rust_fixture() {
     passes("rust_tools_suite");
+}
+
+#[test]
+fn a_rebuilt_tool_plugin_answers_differently_with_no_failed_call_and_the_same_state() {
+    passes("tool_answer_changes_under_load");
 }

@@ -188,6 +188,20 @@ pub enum Step {
     Soak(Soak),
     /// Upgrade an extractor while callers query every file; count the queries inside the window.
     UpgradeWindow(UpgradeWindow),
+    /// Start threads calling a tool over and over, until [`Step::StopCalling`].
+    KeepCalling {
+        /// Tool name.
+        tool: String,
+        /// Arguments.
+        args: serde_json::Value,
+        /// Number of calling threads.
+        callers: usize,
+    },
+    /// Stop the callers: at least this many calls were made, and none failed.
+    StopCalling {
+        /// Fewest calls.
+        min_calls: u64,
+    },
 }
 
 fn rolled_back() -> LoadExpect {

@@ -50,6 +50,7 @@ struct Runner {
     digests: BTreeMap<String, String>,
     watcher: Option<crate::watch::Watcher>,
     last_record: Option<ReloadRecord>,
+    callers: Option<super::stress::Callers>,
 }
 
 /// Runs one scenario file; `on_step` is called after each passing step.
@@ -103,6 +104,7 @@ pub fn run_scenario_file(
         digests: BTreeMap::new(),
         watcher: None,
         last_record: None,
+        callers: None,
     };
     for (i, step) in scenario.steps.iter().enumerate() {
         let started = Instant::now();
@@ -243,6 +245,24 @@ impl Runner {
                 let sources = s.libraries.iter().map(|l| self.library(l)).collect();
                 run_soak(&self.handle, s, sources)
             }
+            Step::KeepCalling {
+                tool,
+                args,
+                callers,
+            } => {
+                let started = super::stress::keep_calling(&self.handle, tool, args, *callers);
+                if let Some(previous) = self.callers.replace(started) {
+                    super::stress::stop_calling(previous, 0)?;
+                }
+                Ok(String::new())
+            }
+            Step::StopCalling { min_calls } => match self.callers.take() {
+                Some(callers) => super::stress::stop_calling(callers, *min_calls),
+                None => Err((
+                    "callers started by KeepCalling".to_owned(),
+                    "none".to_owned(),
+                )),
+            },
             Step::UpgradeWindow(w) => {
                 super::window::run_upgrade_window(&self.handle, w, self.library(&w.library))
             }

@@ -36,7 +36,8 @@ fn generation(handle: &EngineHandle, plugin: &str) -> Result<u64, (String, Strin
         .ok_or((format!("plugin `{plugin}` loaded"), "not loaded".to_owned()))
 }
 
-struct Callers {
+/// Threads calling one tool over and over until stopped, counting calls and failures.
+pub struct Callers {
     stop: Arc<AtomicBool>,
     calls: Arc<AtomicU64>,
     failures: Arc<std::sync::Mutex<Vec<String>>>,
@@ -44,10 +45,27 @@ struct Callers {
 }
 
 fn start_callers(handle: &EngineHandle, s: &Stress) -> Callers {
+    keep_calling(handle, &s.tool, &s.args, s.callers)
+}
+
+impl Drop for Callers {
+    /// Callers left running (a failed scenario) stop at their next call.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Starts `n` threads calling `tool` with `args` until [`stop_calling`].
+pub fn keep_calling(
+    handle: &EngineHandle,
+    tool: &str,
+    args: &serde_json::Value,
+    n: usize,
+) -> Callers {
     let stop = Arc::new(AtomicBool::new(false));
     let calls = Arc::new(AtomicU64::new(0));
     let failures = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let threads = (0..s.callers)
+    let threads = (0..n)
         .map(|_| {
             let (handle, stop, calls, failures) = (
                 handle.clone(),
@@ -55,7 +73,7 @@ fn start_callers(handle: &EngineHandle, s: &Stress) -> Callers {
                 calls.clone(),
                 failures.clone(),
             );
-            let (tool, args) = (s.tool.clone(), s.args.clone());
+            let (tool, args) = (tool.to_owned(), args.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
                     let (t, a) = (tool.clone(), args.clone());
@@ -83,7 +101,7 @@ fn start_callers(handle: &EngineHandle, s: &Stress) -> Callers {
 /// generation must advance by exactly `swaps`.
 pub fn run_stress(handle: &EngineHandle, s: &Stress, sources: Vec<PathBuf>) -> StepResult {
     let before = generation(handle, &s.plugin)?;
-    let callers = start_callers(handle, s);
+    let mut callers = start_callers(handle, s);
     let mut swap_us = Vec::new();
     let mut calls_during = 0;
     for i in 0..s.swaps {
@@ -93,7 +111,7 @@ pub fn run_stress(handle: &EngineHandle, s: &Stress, sources: Vec<PathBuf>) -> S
         calls_during += callers.calls.load(Ordering::SeqCst) - at_start;
     }
     callers.stop.store(true, Ordering::SeqCst);
-    for t in callers.threads {
+    for t in std::mem::take(&mut callers.threads) {
         let _ = t.join();
     }
     let failures = callers
@@ -198,4 +216,29 @@ pub fn run_soak(handle: &EngineHandle, s: &Soak, sources: Vec<PathBuf>) -> StepR
         ));
     }
     Ok(summary)
+}
+
+/// Stops the callers; an error unless at least `min_calls` were made and none failed.
+pub fn stop_calling(mut callers: Callers, min_calls: u64) -> StepResult {
+    callers.stop.store(true, Ordering::SeqCst);
+    for t in std::mem::take(&mut callers.threads) {
+        let _ = t.join();
+    }
+    let calls = callers.calls.load(Ordering::SeqCst);
+    let failures = callers
+        .failures
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    if let Some(first) = failures.first() {
+        let n = failures.len();
+        return Err((
+            "every call to succeed".to_owned(),
+            format!("{n} of {calls} failed, first: {first}"),
+        ));
+    }
+    if calls < min_calls {
+        return Err((format!("at least {min_calls} calls"), calls.to_string()));
+    }
+    Ok(format!("{calls} calls, 0 failed"))
 }
