@@ -36,7 +36,17 @@ pub struct ResolveConfig {
     pub warnings: Vec<(String, String)>,
 }
 
+/// The fingerprint of the config a restored snapshot's imports were resolved with: the first
+/// scan relinks only when the manifests on disk say something else.
+#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RestoredResolveConfig(pub u64);
+
 impl ResolveConfig {
+    /// A hash of everything the config says (its debug form: maps and lists in order).
+    pub fn fingerprint(&self) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(format!("{self:?}").as_bytes())
+    }
+
     /// The config that governs `file`: the nearest in its directory or above.
     pub fn tsconfig_for(&self, file: &str) -> Option<&TsConfig> {
         let mut dir = dir_of(file);
@@ -139,11 +149,17 @@ pub fn reload(world: &mut World) -> bool {
             .resource_mut::<RecentErrors>()
             .push("config", &file, &message, now);
     }
-    if world.get_resource::<ResolveConfig>() == Some(&config) {
+    let unchanged = match world.get_resource::<ResolveConfig>() {
+        Some(previous) => *previous == config,
+        None => world
+            .remove_resource::<RestoredResolveConfig>()
+            .is_some_and(|restored| restored.0 == config.fingerprint()),
+    };
+    if unchanged && world.contains_resource::<ResolveConfig>() {
         return false;
     }
     world.insert_resource(config);
-    true
+    !unchanged
 }
 
 #[cfg(test)]

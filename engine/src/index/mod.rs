@@ -29,6 +29,16 @@ use crate::tools::ExtractorCatalog;
 use crate::toolset::IndexSettings;
 
 pub use link::{link_all, link_files, mark_relink};
+pub use manifests::{ResolveConfig, RestoredResolveConfig};
+
+/// The fingerprint of the module-resolution config in use (once a scan has read it), else the
+/// one restored from the snapshot.
+pub fn resolve_fingerprint(world: &World) -> Option<u64> {
+    match world.get_resource::<ResolveConfig>() {
+        Some(config) => Some(config.fingerprint()),
+        None => world.get_resource::<RestoredResolveConfig>().map(|r| r.0),
+    }
+}
 pub use process::BatchReport;
 pub use queue::QueueIndex;
 pub use resolve::{Resolver, resolve_specifier};

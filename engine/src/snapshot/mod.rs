@@ -133,6 +133,9 @@ pub fn restore(world: &mut World, state: PersistentState) {
     *world.resource_mut::<IndexingState>() = state.indexing;
     *world.resource_mut::<DependencyGraph>() = state.graph;
     *world.resource_mut::<PluginStates>() = state.plugin_states;
+    if let Some(fingerprint) = state.resolve_config {
+        world.insert_resource(crate::index::RestoredResolveConfig(fingerprint));
+    }
 }
 
 /// Restores `dir`'s snapshot into `world` if there is a valid one; logs why not otherwise.

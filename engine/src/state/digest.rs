@@ -34,6 +34,10 @@ pub struct PersistentState {
     pub graph: DependencyGraph,
     /// Plugin-owned state.
     pub plugin_states: PluginStates,
+    /// Fingerprint of the module-resolution config the facts' imports were resolved with (see
+    /// [`crate::index::ResolveConfig::fingerprint`]); `None` before the first scan.
+    #[serde(default)]
+    pub resolve_config: Option<u64>,
 }
 
 /// Collects the persistent state of `world`.
@@ -71,6 +75,7 @@ pub fn persistent_state(world: &World) -> PersistentState {
             .get_resource::<PluginStates>()
             .cloned()
             .unwrap_or_default(),
+        resolve_config: crate::index::resolve_fingerprint(world),
     }
 }
 
