@@ -100,21 +100,7 @@ async fn stdio_round_trips(
             library.display().to_string()
         ),
     )?;
-    let mut child = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["serve", "--project"])
-        .arg(dir)
-        .arg("--toolset")
-        .arg(&toolset)
-        .env("OMNYSYS_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()?;
-    let mut client = LineClient::new(
-        child.stdout.take().context("stdout")?,
-        child.stdin.take().context("stdin")?,
-    );
-    client.initialize().await?;
+    let (mut child, mut client) = serve_child(dir, Some(&toolset)).await?;
     let mut times = Vec::with_capacity(calls);
     for i in 0..calls + 200 {
         let started = Instant::now();
@@ -127,6 +113,38 @@ async fn stdio_round_trips(
     let _ = tokio::time::timeout(Duration::from_secs(5), child.wait()).await;
     Ok(times)
 }
+
+/// A client of `omnysys serve --project project [--toolset toolset]` started as a child process
+/// over stdio (killed when the child is dropped), initialized.
+///
+/// # Errors
+///
+/// When the process cannot start or does not answer `initialize`.
+pub async fn serve_child(
+    project: &Path,
+    toolset: Option<&Path>,
+) -> anyhow::Result<(tokio::process::Child, StdioClient)> {
+    let mut command = tokio::process::Command::new(std::env::current_exe()?);
+    command.args(["serve", "--project"]).arg(project);
+    if let Some(toolset) = toolset {
+        command.arg("--toolset").arg(toolset);
+    }
+    let mut child = command
+        .env("OMNYSYS_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let mut client = LineClient::new(
+        child.stdout.take().context("stdout")?,
+        child.stdin.take().context("stdin")?,
+    );
+    client.initialize().await?;
+    Ok((child, client))
+}
+
+/// A [`LineClient`] over a child's stdio.
+pub type StdioClient = LineClient<tokio::process::ChildStdout, tokio::process::ChildStdin>;
 
 type Phases = (Vec<Duration>, Vec<Duration>, usize, usize);
 

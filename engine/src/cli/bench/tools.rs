@@ -8,16 +8,14 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use omnysys::Engine;
 use omnysys_api::facts::SymbolKind;
 use omnysys_api::schema::{CacheEntry, SourceFile};
 use serde_json::{Value, json};
 
-use super::mcp::LineClient;
+use super::mcp::serve_child;
 use super::{BenchArgs, fmt, percentile};
 use crate::cli::ProjectArgs;
 
@@ -133,19 +131,7 @@ fn in_engine(engine: &mut Engine, tool: &str, calls: &[Value]) -> anyhow::Result
 }
 
 async fn over_stdio(project: &Path, tool: &str, calls: &[Value]) -> anyhow::Result<Vec<Duration>> {
-    let mut child = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["serve", "--project"])
-        .arg(project)
-        .env("OMNYSYS_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()?;
-    let mut client = LineClient::new(
-        child.stdout.take().context("stdout")?,
-        child.stdin.take().context("stdin")?,
-    );
-    client.initialize().await?;
+    let (mut child, mut client) = serve_child(project, None).await?;
     client.wait_until_ready().await?;
     let mut times = Vec::with_capacity(calls.len());
     for args in calls {
