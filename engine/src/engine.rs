@@ -62,6 +62,8 @@ pub struct Engine {
     /// The tool set in force, when started from one.
     pub toolset: Option<crate::toolset::Toolset>,
     listeners: Vec<tokio::sync::mpsc::UnboundedSender<EngineEvent>>,
+    /// When the state last written to a snapshot was read; `None`: never.
+    snapshot_tick: Option<bevy_ecs::change_detection::Tick>,
 }
 
 impl Engine {
@@ -86,6 +88,7 @@ impl Engine {
             settings,
             toolset: None,
             listeners: Vec::new(),
+            snapshot_tick: None,
         })
     }
 
@@ -201,6 +204,25 @@ impl Engine {
         progress(0.0, "waiting for queued files to be analysed");
         let n = crate::index::analyse_now(&mut self.world, &paths);
         progress(n as f64, "analysed");
+    }
+
+    /// The persistent state to snapshot, if it changed since the last one taken (cheap: change
+    /// ticks, no serialisation); the caller writes it off the engine thread.
+    pub fn state_to_snapshot(&mut self) -> Option<crate::state::PersistentState> {
+        use crate::state::changes::{changed_since, checkpoint};
+        if self
+            .snapshot_tick
+            .is_some_and(|since| !changed_since(&mut self.world, since))
+        {
+            return None;
+        }
+        self.snapshot_tick = Some(checkpoint(&mut self.world));
+        Some(crate::state::persistent_state(&self.world))
+    }
+
+    /// Forgets the last snapshot taken (its write failed): the next check takes one again.
+    pub fn snapshot_failed(&mut self) {
+        self.snapshot_tick = None;
     }
 
     /// The digest of all persistent state.

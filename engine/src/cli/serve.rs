@@ -150,17 +150,18 @@ fn greet(args: &ServeArgs, engine: &omnysys::Engine) {
     }
 }
 
-/// Writes a snapshot now (logging, never failing).
+/// Writes a snapshot now if the state changed since the last one (logging, never failing).
 fn save_snapshot(handle: &omnysys::handle::EngineHandle) {
-    let result = handle.run(|e| omnysys::snapshot::write_snapshot(&e.world, &e.settings.state_dir));
-    match result {
-        Ok(Ok(path)) => tracing::info!(path = %path.display(), "snapshot written"),
-        Ok(Err(e)) => tracing::warn!(error = %e, "no snapshot written"),
-        Err(_) => {}
+    if let Ok((Some(state), dir)) =
+        handle.run(|e| (e.state_to_snapshot(), e.settings.state_dir.clone()))
+    {
+        write_in_background(handle, &state, &dir);
     }
 }
 
-/// Writes a snapshot every `period` while the state has changed since the last one.
+/// Writes a snapshot every `period` while the state has changed since the last one. The engine
+/// thread only checks change ticks and clones the state when it changed; serialising and writing
+/// happen on this thread.
 struct Snapshots {
     stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -171,21 +172,38 @@ impl Snapshots {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::spawn(move || {
-            let mut last = String::new();
+            let Ok(dir) = handle.run(|e| e.settings.state_dir.clone()) else {
+                return;
+            };
             while !flag.load(std::sync::atomic::Ordering::SeqCst) {
                 std::thread::park_timeout(period);
-                let Ok(digest) = handle.run(|e| e.digest()) else {
+                let Ok(state) = handle.run(|e| e.state_to_snapshot()) else {
                     return;
                 };
-                if digest != last && !flag.load(std::sync::atomic::Ordering::SeqCst) {
-                    save_snapshot(&handle);
-                    last = digest;
+                if let Some(state) = state {
+                    write_in_background(&handle, &state, &dir);
                 }
             }
         });
         Snapshots {
             stop,
             thread: Some(thread),
+        }
+    }
+}
+
+/// Writes a state taken by `Engine::state_to_snapshot`; on failure the engine forgets it, so
+/// the next check takes one again.
+fn write_in_background(
+    handle: &omnysys::handle::EngineHandle,
+    state: &omnysys::state::PersistentState,
+    dir: &std::path::Path,
+) {
+    match omnysys::snapshot::write_state(state, dir) {
+        Ok(path) => tracing::info!(path = %path.display(), "snapshot written"),
+        Err(e) => {
+            tracing::warn!(error = %e, "no snapshot written");
+            let _ = handle.run(|e| e.snapshot_failed());
         }
     }
 }

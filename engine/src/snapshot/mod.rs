@@ -55,8 +55,18 @@ fn io(path: &Path, e: impl std::fmt::Display) -> SnapshotError {
 ///
 /// When the directory or file cannot be written.
 pub fn write_snapshot(world: &World, dir: &Path) -> Result<PathBuf, SnapshotError> {
+    write_state(&persistent_state(world), dir)
+}
+
+/// Writes `state` to `dir/snapshot.json` (atomically: a temporary file renamed); returns the
+/// path.
+///
+/// # Errors
+///
+/// When the directory or file cannot be written.
+pub fn write_state(state: &PersistentState, dir: &Path) -> Result<PathBuf, SnapshotError> {
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-    let body = serde_json::to_vec(&persistent_state(world)).map_err(|e| io(dir, e))?;
+    let body = serde_json::to_vec(state).map_err(|e| io(dir, e))?;
     let header = format!(
         "omnysys-snapshot {FORMAT_VERSION} {:032x}\n",
         xxhash_rust::xxh3::xxh3_128(&body)

@@ -1,5 +1,6 @@
 //! Persistent World state: what must survive every reload, and its digest.
 
+pub mod changes;
 mod digest;
 mod synthetic;
 
