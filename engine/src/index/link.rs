@@ -9,7 +9,7 @@ use omnysys_api::graph::{DependencyGraph, FileEdge};
 use omnysys_api::schema::{CacheEntry, FileIndex, SourceFile};
 
 use super::manifests::ResolveConfig;
-use super::resolve::Resolver;
+use super::resolve::{Resolver, python_submodules};
 
 /// Resolves imports of every file and rebuilds the graph; returns the number of local imports
 /// that resolved to no file.
@@ -24,7 +24,7 @@ pub fn link_all(world: &mut World) -> usize {
 /// returns the number of local imports that resolved to no file.
 pub fn link_files(world: &mut World, paths: &[String]) -> usize {
     let default_config = ResolveConfig::default();
-    let linked: Vec<(Entity, &String, CacheEntry, usize)> = {
+    let linked: Vec<(Entity, &String, CacheEntry, usize, Vec<FileEdge>)> = {
         let files = &world.resource::<FileIndex>().0;
         let resolver = Resolver {
             files,
@@ -38,16 +38,17 @@ pub fn link_files(world: &mut World, paths: &[String]) -> usize {
                 let entity = files.get(path).copied()?;
                 let entry = world.get::<CacheEntry>(entity)?.clone();
                 let (entry, misses) = resolve_entry(path, entry, &resolver);
-                Some((entity, path, entry, misses))
+                let edges = edges_of(path, &entry, files);
+                Some((entity, path, entry, misses, edges))
             })
             .collect()
     };
     let mut unresolved = 0;
-    for (entity, path, entry, misses) in linked {
+    for (entity, path, entry, misses, edges) in linked {
         unresolved += misses;
         world
             .resource_mut::<DependencyGraph>()
-            .set_edges(path, edges_of(path, &entry));
+            .set_edges(path, edges);
         world.entity_mut(entity).insert(entry);
     }
     unresolved
@@ -114,21 +115,32 @@ fn resolve_entry(
     (entry, misses)
 }
 
-fn edges_of(path: &str, entry: &CacheEntry) -> Vec<FileEdge> {
+/// The file's edges: one per imported file, with the names and kinds of every import of it; a
+/// Python import of a package's `__init__` also reaches the submodules it names.
+fn edges_of(path: &str, entry: &CacheEntry, files: &BTreeMap<String, Entity>) -> Vec<FileEdge> {
+    let python = path.ends_with(".py") || path.ends_with(".pyi");
     let mut edges: BTreeMap<String, FileEdge> = BTreeMap::new();
     for import in &entry.facts.imports {
         let Some(to) = &import.resolved else { continue };
-        if to == path {
-            continue;
+        let mut targets = vec![(to.clone(), import.names.clone())];
+        if python {
+            let submodules = python_submodules(to, &import.names, files);
+            targets.extend(
+                submodules
+                    .into_iter()
+                    .map(|(name, file)| (file, vec![name])),
+            );
         }
-        let edge = edges.entry(to.clone()).or_insert_with(|| FileEdge {
-            from: path.to_owned(),
-            to: to.clone(),
-            names: Default::default(),
-            kinds: Default::default(),
-        });
-        edge.names.extend(import.names.iter().cloned());
-        edge.kinds.insert(import.kind);
+        for (to, names) in targets.into_iter().filter(|(to, _)| to != path) {
+            let edge = edges.entry(to.clone()).or_insert_with(|| FileEdge {
+                from: path.to_owned(),
+                to,
+                names: Default::default(),
+                kinds: Default::default(),
+            });
+            edge.names.extend(names);
+            edge.kinds.insert(import.kind);
+        }
     }
     edges.into_values().collect()
 }

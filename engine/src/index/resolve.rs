@@ -189,6 +189,28 @@ fn resolve_python(from: &str, specifier: &str, names: &[String], files: &Files) 
     bases.iter().find_map(|base| python_in(base, names, files))
 }
 
+/// The submodules that a Python import resolved to a package's `__init__` also loads:
+/// `(name, file)` for each imported name with a module file of its own in the package
+/// (`from pkg import core` → `pkg/core.py`, `.pyi` or `core/__init__.py`).
+pub fn python_submodules(resolved: &str, names: &[String], files: &Files) -> Vec<(String, String)> {
+    let Some(package) = ["/__init__.py", "/__init__.pyi"]
+        .iter()
+        .find_map(|init| resolved.strip_suffix(init))
+    else {
+        return Vec::new();
+    };
+    names
+        .iter()
+        .filter(|n| *n != "*")
+        .filter_map(|n| {
+            Some((
+                n.clone(),
+                first_known(python_module(&join(package, n)), files)?,
+            ))
+        })
+        .collect()
+}
+
 /// `from base import names`: the single submodule named, else the module or package itself.
 fn python_in(base: &str, names: &[String], files: &Files) -> Option<String> {
     let submodules: Vec<String> = names
@@ -303,6 +325,20 @@ mod tests {
 
     fn names(n: &[&str]) -> Vec<String> {
         n.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_package_import_also_reaches_the_submodules_it_names() {
+        let f = files(&["pkg/__init__.py", "pkg/core.py", "pkg/sub/__init__.py"]);
+        let named = names(&["core", "Engine", "sub", "*"]);
+        assert_eq!(
+            python_submodules("pkg/__init__.py", &named, &f),
+            vec![
+                ("core".to_owned(), "pkg/core.py".to_owned()),
+                ("sub".to_owned(), "pkg/sub/__init__.py".to_owned()),
+            ]
+        );
+        assert!(python_submodules("pkg/core.py", &names(&["x"]), &f).is_empty());
     }
 
     #[test]
