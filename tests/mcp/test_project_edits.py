@@ -8,10 +8,14 @@ config.ts → types.ts), worked out by hand:
 2. A new file extra.js importing ./util becomes util.js's dependent.
 3. index.js is deleted: util.js is left with extra.js; asking about index.js is an error naming
    the unknown file.
+4. extra.js is replaced by a link out of the project and a named pipe appears: links are not
+   followed and pipes not read, so extra.js's facts go (util.js has no dependent left) and the
+   server keeps answering.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any, Callable
@@ -59,7 +63,7 @@ def dependents(answer: Any) -> list[str]:
 @pytest.mark.anyio
 async def test_editing_a_file_updates_its_facts_and_its_dependents_reverse_edges(project: Path) -> None:
     params = StdioServerParameters(command=str(BIN), args=["serve", "--project", str(project)], env={"OMNYSYS_LOG": "warn"})
-    with anyio.fail_after(CONNECT_TIMEOUT + CALL_TIMEOUT * 10 + SETTLE_TIMEOUT * 6):
+    with anyio.fail_after(CONNECT_TIMEOUT + CALL_TIMEOUT * 14 + SETTLE_TIMEOUT * 8):
         async with Client(params, mode="legacy") as client:
             await wait_until_ready(client)
             util = {"filePath": "src/util.js"}
@@ -87,3 +91,12 @@ async def test_editing_a_file_updates_its_facts_and_its_dependents_reverse_edges
             await settles(client, "get_impact_map", util, lambda r: dependents(r) == ["src/extra.js"])
             gone = await client.call_tool("get_molecule_summary", {"filePath": "src/index.js"})
             assert gone.is_error and "src/index.js" in str(gone.content)
+
+            os.mkfifo(project / "src" / "pipe.js")
+            (project / "src" / "extra.js").unlink()
+            (project / "src" / "extra.js").symlink_to("/etc/hostname")
+            await settles(client, "get_impact_map", util, lambda r: dependents(r) == [])
+            linked = await client.call_tool("get_molecule_summary", {"filePath": "src/extra.js"})
+            assert linked.is_error, linked.content
+            status = await call(client, "get_server_status", {})
+            assert status["files"] == 5, status  # app, config, router/index, types, util

@@ -36,15 +36,21 @@ pub struct ResolveConfig {
     pub warnings: Vec<(String, String)>,
 }
 
+/// Bump when a resolution rule changes (snapshots taken before are then relinked on start).
+pub const RESOLVER_RULES: u32 = 2;
+
 /// The fingerprint of the config a restored snapshot's imports were resolved with: the first
 /// scan relinks only when the manifests on disk say something else.
 #[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RestoredResolveConfig(pub u64);
 
 impl ResolveConfig {
-    /// A hash of everything the config says (its debug form: maps and lists in order).
+    /// A hash of everything the config says (its debug form: maps and lists in order) and of
+    /// the resolver's rules ([`RESOLVER_RULES`] and the engine version): facts resolved under
+    /// another fingerprint are linked again.
     pub fn fingerprint(&self) -> u64 {
-        xxhash_rust::xxh3::xxh3_64(format!("{self:?}").as_bytes())
+        let text = format!("{RESOLVER_RULES} {} {self:?}", env!("CARGO_PKG_VERSION"));
+        xxhash_rust::xxh3::xxh3_64(text.as_bytes())
     }
 
     /// The config that governs `file`: the nearest in its directory or above.
@@ -210,6 +216,33 @@ mod tests {
         world.get::<CacheEntry>(entity)?.facts.imports[0]
             .resolved
             .clone()
+    }
+
+    #[test]
+    fn a_warm_start_relinks_only_when_the_restored_fingerprint_differs() {
+        let root = std::env::temp_dir().join(format!("omnysys-restored-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("lib")).expect("temp dir");
+        std::fs::write(
+            root.join("lib/package.json"),
+            r#"{"name": "@t/lib", "main": "a.js"}"#,
+        )
+        .expect("write");
+        let mut cold = world(&root, &["app.js", "lib/a.js"]);
+        crate::index::manifests_changed(&mut cold);
+        let fingerprint = crate::index::resolve_fingerprint(&cold).expect("read on the scan");
+        // The same manifests as the snapshot's: nothing to relink.
+        let mut warm = world(&root, &["app.js", "lib/a.js"]);
+        warm.insert_resource(RestoredResolveConfig(fingerprint));
+        assert!(!crate::index::manifests_changed(&mut warm));
+        assert_eq!(crate::index::resolve_fingerprint(&warm), Some(fingerprint));
+        // Another fingerprint (other manifests, or other resolver rules), or none: relink.
+        let mut stale = world(&root, &["app.js", "lib/a.js"]);
+        stale.insert_resource(RestoredResolveConfig(fingerprint ^ 1));
+        assert!(crate::index::manifests_changed(&mut stale));
+        assert_eq!(resolved(&stale).as_deref(), Some("lib/a.js"));
+        let mut unknown = world(&root, &["app.js", "lib/a.js"]);
+        assert!(crate::index::manifests_changed(&mut unknown));
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

@@ -82,46 +82,51 @@ enum Read {
 
 fn read(root: &Path, path: &str, max_bytes: u64) -> Read {
     let full = root.join(path);
-    // Not followed, as the walk does not follow links: a link could loop, lead outside the
-    // project, or name a pipe whose read would block the engine thread.
-    let meta = match std::fs::symlink_metadata(&full) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Read::Vanished,
+    let mut file = match open_regular(&full) {
+        Ok(Some(file)) => file,
+        // Gone, or no longer a regular file: absent, as the walk would find it.
+        Ok(None) => return Read::Vanished,
+        Err(e) => return Read::Failed(format!("cannot open: {e}")),
+    };
+    let meta = match file.metadata() {
+        Ok(meta) => meta,
         Err(e) => return Read::Failed(format!("cannot stat: {e}")),
     };
-    if !meta.is_file() {
-        return Read::Failed(format!("not a regular file ({})", kind_of(&meta)));
-    }
     if meta.len() > max_bytes {
         return Read::Failed(format!(
             "{} bytes is over the {max_bytes}-byte limit",
             meta.len()
         ));
     }
-    match std::fs::read(&full) {
-        Ok(bytes) if bytes.contains(&0) => {
-            Read::Failed("binary file (contains NUL bytes)".to_owned())
-        }
-        Ok(bytes) => Read::Ok(bytes, meta.len(), mtime_ns(&meta)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Read::Vanished,
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    match std::io::Read::read_to_end(&mut file, &mut bytes) {
+        Ok(_) if bytes.contains(&0) => Read::Failed("binary file (contains NUL bytes)".to_owned()),
+        Ok(_) => Read::Ok(bytes, meta.len(), mtime_ns(&meta)),
         Err(e) => Read::Failed(format!("cannot read: {e}")),
     }
 }
 
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let t = meta.file_type();
-    if t.is_symlink() {
-        "a symbolic link, not followed"
-    } else if t.is_dir() {
-        "a directory"
-    } else if t.is_fifo() {
-        "a named pipe"
-    } else if t.is_socket() {
-        "a socket"
-    } else {
-        "a device"
-    }
+/// Opens `path` if it is a regular file, `None` if it is missing or anything else. The last
+/// component is never followed (the walk does not follow links: one could loop or lead out of
+/// the project) and the open never blocks (a pipe's would); the type is checked on the open
+/// file, so a swap after a check cannot slip a pipe in.
+fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags.bits() as i32)
+        .open(path);
+    let file = match opened {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // ELOOP: the last component is a link.
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            return Ok(None);
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(file.metadata()?.is_file().then_some(file))
 }
 
 /// The extractor for `path`'s extension.

@@ -173,12 +173,19 @@ fn python_package_of(file: &str) -> Option<String> {
 }
 
 /// Whether `from` re-exports something of `to`.
+/// Whether `from` passes on what it imports from `to`: an `export … from`, or any plain import
+/// in Python, where an imported name is an attribute of the importing module (as
+/// [`crate::resolve::resolve_export`] follows it).
 fn reexports(graph: &DependencyGraph, from: &str, to: &str) -> bool {
+    let python = from.ends_with(".py") || from.ends_with(".pyi");
     graph
         .forward
         .get(from)
         .and_then(|edges| edges.get(to))
-        .is_some_and(|edge| edge.kinds.contains(&ImportKind::ReExport))
+        .is_some_and(|edge| {
+            edge.kinds.contains(&ImportKind::ReExport)
+                || (python && edge.kinds.contains(&ImportKind::Static))
+        })
 }
 
 #[cfg(test)]
@@ -201,6 +208,35 @@ mod tests {
         let files = files_that_can_call(Project::new(&w), "src/log.js");
         let want = ["src/index.js", "src/log.js", "src/main.js", "src/shapes.js"];
         assert_eq!(files.iter().map(String::as_str).collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn python_callers_are_found_through_a_module_that_imports_the_name_in_turn() {
+        // a.py defines f; b.py imports it (so `b.f` is f); c.py imports f from b and calls it.
+        let a = facts(
+            vec![],
+            vec![exp("f", None, 1)],
+            vec![sym("f", SymbolKind::Function, (1, 2), &[], true)],
+            vec![],
+            2,
+        );
+        let b = facts(
+            vec![imp("a", Some("a.py"), &["f"], ImportKind::Static, 1)],
+            vec![],
+            vec![],
+            vec![],
+            1,
+        );
+        let c = facts(
+            vec![imp("b", Some("b.py"), &["f"], ImportKind::Static, 1)],
+            vec![],
+            vec![sym("main", SymbolKind::Function, (3, 4), &[], true)],
+            vec![call(Some("main"), "f", 4)],
+            4,
+        );
+        let w = world_of(vec![("a.py", a), ("b.py", b), ("c.py", c)]);
+        let got = callers_of(Project::new(&w), &SymbolRef::new("a.py", "f"));
+        assert_eq!(got, vec![incoming("c.py", 4, Some("main"), "f")]);
     }
 
     #[test]
