@@ -13,3 +13,6 @@ mod window;
 
 pub use model::{CallExpect, Library, LoadExpect, Scenario, Step};
 pub use run::{ScenarioFailure, run_scenario_file};
+
+/// What a step gives: a note to print, or `(expected, actual)`.
+type StepResult = Result<String, (String, String)>;

@@ -8,7 +8,7 @@ use super::model::{Soak, Stress};
 use crate::handle::EngineHandle;
 use crate::reload::{ReloadChange, ReloadOutcome, ReloadRecord};
 
-type StepResult = Result<String, (String, String)>;
+use super::StepResult;
 
 /// Swaps once to `source` and returns the record; an error unless it loaded.
 pub fn swap(handle: &EngineHandle, source: PathBuf) -> Result<ReloadRecord, (String, String)> {
@@ -218,7 +218,11 @@ pub fn run_soak(handle: &EngineHandle, s: &Soak, sources: Vec<PathBuf>) -> StepR
     Ok(summary)
 }
 
-/// Stops the callers; an error unless at least `min_calls` were made and none failed.
+/// Stops the callers.
+///
+/// # Errors
+///
+/// Fewer than `min_calls` calls, or any failed call (the first is quoted).
 pub fn stop_calling(mut callers: Callers, min_calls: u64) -> StepResult {
     callers.stop.store(true, Ordering::SeqCst);
     for t in std::mem::take(&mut callers.threads) {

@@ -9,7 +9,7 @@ use crate::reload::ReloadHistory;
 use crate::toolset::{LibraryLocator, load_changes, load_toolset};
 use crate::watch::ChangeLog;
 
-type StepResult = Result<String, (String, String)>;
+use super::StepResult;
 
 fn io_failure(what: &str, e: impl std::fmt::Display) -> (String, String) {
     (what.to_owned(), e.to_string())

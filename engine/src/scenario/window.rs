@@ -19,7 +19,7 @@ use crate::engine::Engine;
 use crate::handle::EngineHandle;
 use crate::tools::ExtractorCatalog;
 
-type StepResult = Result<String, (String, String)>;
+use super::StepResult;
 
 /// What one query saw, read on the engine thread in the same job as the call.
 #[derive(Default)]
@@ -42,6 +42,11 @@ struct Tally {
 }
 
 /// Runs [`UpgradeWindow`].
+///
+/// # Errors
+///
+/// A failed swap or query, a file seen without facts, too few queries inside the window, stale
+/// entries left, or re-extraction not done within the step's time.
 pub fn run_upgrade_window(handle: &EngineHandle, w: &UpgradeWindow, source: PathBuf) -> StepResult {
     let (paths, before) = handle
         .run(|e| (files(e), extractor_versions(e)))

@@ -242,7 +242,7 @@ fn importers(p: Project<'_>, path: &str, target: &Target) -> Vec<ImportUse> {
     if target.exported_as.is_empty() {
         return out;
     }
-    let package = python_package(path);
+    let package = tool_support::python_package(path);
     // Only files with an edge to it (or to its package) can import it: the reverse index.
     let graph = p.graph();
     let mut candidates: BTreeSet<&str> = graph.dependents(path).collect();
@@ -274,17 +274,6 @@ fn importers(p: Project<'_>, path: &str, target: &Target) -> Vec<ImportUse> {
         }
     }
     out
-}
-
-/// The package `__init__.py` and the module name of a Python module in a package
-/// (`pkg/util.py` → `pkg/__init__.py`, `util`; `pkg/sub/__init__.py` → `pkg/__init__.py`,
-/// `sub`).
-fn python_package(path: &str) -> Option<(String, &str)> {
-    let module = path
-        .strip_suffix("/__init__.py")
-        .or_else(|| path.strip_suffix(".py"))?;
-    let (dir, name) = module.rsplit_once('/')?;
-    Some((format!("{dir}/__init__.py"), name))
 }
 
 /// Splits `a.b` or `a::b` at its last separator.
@@ -515,21 +504,6 @@ mod tests {
             symbol_name: symbol.into(),
         };
         analyze_change(&ctx(world), args)
-    }
-
-    #[test]
-    fn a_python_module_is_named_in_its_package() {
-        assert_eq!(
-            python_package("pkg/util.py"),
-            Some(("pkg/__init__.py".to_owned(), "util"))
-        );
-        assert_eq!(
-            python_package("pkg/sub/__init__.py"),
-            Some(("pkg/__init__.py".to_owned(), "sub"))
-        );
-        assert_eq!(python_package("app.py"), None);
-        assert_eq!(python_package("pkg/__init__.py"), None);
-        assert_eq!(python_package("src/a.rs"), None);
     }
 
     #[test]

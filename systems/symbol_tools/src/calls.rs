@@ -147,7 +147,7 @@ fn calls_into(
 pub fn files_that_can_call(p: Project<'_>, file: &str) -> BTreeSet<String> {
     let mut files = BTreeSet::from([file.to_owned()]);
     let graph = p.graph();
-    if let Some(package) = python_package_of(file) {
+    if let Some((package, _)) = tool_support::python_package(file) {
         files.extend(graph.dependents(&package).map(str::to_owned));
     }
     let mut queue = VecDeque::from([file.to_owned()]);
@@ -161,18 +161,6 @@ pub fn files_that_can_call(p: Project<'_>, file: &str) -> BTreeSet<String> {
     files
 }
 
-/// The `__init__.py` of the package holding the Python module `file` (for a package's own
-/// `__init__.py`, its parent package's).
-fn python_package_of(file: &str) -> Option<String> {
-    let module = file.strip_suffix("/__init__.py").unwrap_or(file);
-    if !file.ends_with(".py") {
-        return None;
-    }
-    let (dir, _) = module.rsplit_once('/')?;
-    Some(format!("{dir}/__init__.py"))
-}
-
-/// Whether `from` re-exports something of `to`.
 /// Whether `from` passes on what it imports from `to`: an `export … from`, or any plain import
 /// in Python, where an imported name is an attribute of the importing module (as
 /// [`crate::resolve::resolve_export`] follows it).

@@ -15,11 +15,13 @@
 //!   path checks ("outside the project", unknown files with the closest paths).
 
 mod project;
+mod python;
 
 use omnysys_api::paths::closest;
 use omnysys_api::prelude::*;
 
 pub use project::Project;
+pub use python::python_package;
 
 /// The most entries in any list a tool returns in one answer.
 pub const MAX_ENTRIES: usize = 200;
