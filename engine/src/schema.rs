@@ -29,6 +29,7 @@ pub fn register_schema(world: &mut World) {
     world.init_resource::<omnysys_api::schema::EngineStatus>();
     world.init_resource::<omnysys_api::schema::RecentErrors>();
     world.init_resource::<omnysys_api::schema::RecentEdits>();
+    world.init_resource::<omnysys_api::schema::UnresolvedImports>();
     world.init_resource::<DependencyGraph>();
     world.init_resource::<FileIndex>();
     world.init_resource::<ToolCatalog>();

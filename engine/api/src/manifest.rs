@@ -172,6 +172,7 @@ pub fn boundary_types() -> Vec<TypeFingerprint> {
         TypeFingerprint::of::<schema::EngineStatus>(),
         TypeFingerprint::of::<schema::RecentErrors>(),
         TypeFingerprint::of::<schema::RecentEdits>(),
+        TypeFingerprint::of::<schema::UnresolvedImports>(),
         TypeFingerprint::of::<facts::FileFacts>(),
         TypeFingerprint::of::<graph::DependencyGraph>(),
         TypeFingerprint::of::<state::PluginStates>(),

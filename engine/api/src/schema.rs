@@ -174,6 +174,27 @@ pub struct ReloadSummary {
     pub reason: String,
 }
 
+/// Local imports that resolve to no project file, by importing file: what the engine's resolver
+/// takes as the project's own (relative paths; Rust `crate::`, `super::`, `self::`; tsconfig
+/// aliases and workspace packages) and could not find. The engine keeps it as it links; tools
+/// read it rather than guess which specifiers are local.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnresolvedImports(pub std::collections::BTreeMap<String, Vec<(u32, String)>>);
+
+impl UnresolvedImports {
+    /// Whether `file`'s import of `specifier` at `line` is one of them.
+    pub fn contains(&self, file: &str, line: u32, specifier: &str) -> bool {
+        self.0
+            .get(file)
+            .is_some_and(|list| list.iter().any(|(l, s)| *l == line && s == specifier))
+    }
+
+    /// How many there are.
+    pub fn count(&self) -> usize {
+        self.0.values().map(Vec::len).sum()
+    }
+}
+
 /// What went wrong recently: extraction failures, refused reloads, rejected tool sets,
 /// watcher problems. Newest last, at most [`RecentErrors::CAPACITY`].
 #[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use bevy_ecs::entity::Entity;
 use bevy_ecs::world::World;
+use omnysys_api::facts::FileFacts;
 use omnysys_api::graph::{DependencyGraph, FileEdge};
-use omnysys_api::schema::{CacheEntry, FileIndex, SourceFile};
+use omnysys_api::schema::{CacheEntry, FileIndex, SourceFile, UnresolvedImports};
 
 use super::manifests::ResolveConfig;
 use super::resolve::{Resolver, python_submodules};
@@ -15,6 +16,7 @@ use super::resolve::{Resolver, python_submodules};
 /// that resolved to no file.
 pub fn link_all(world: &mut World) -> usize {
     world.insert_resource(RelinkPending(false));
+    world.insert_resource(UnresolvedImports::default());
     let paths: Vec<String> = world.resource::<FileIndex>().0.keys().cloned().collect();
     *world.resource_mut::<DependencyGraph>() = DependencyGraph::default();
     link_files(world, &paths)
@@ -23,35 +25,53 @@ pub fn link_all(world: &mut World) -> usize {
 /// Resolves the imports of `paths` and replaces their outgoing edges (each file in one step);
 /// returns the number of local imports that resolved to no file.
 pub fn link_files(world: &mut World, paths: &[String]) -> usize {
-    let default_config = ResolveConfig::default();
-    let linked: Vec<(Entity, &String, CacheEntry, usize, Vec<FileEdge>)> = {
-        let files = &world.resource::<FileIndex>().0;
-        let resolver = Resolver {
-            files,
-            config: world
-                .get_resource::<ResolveConfig>()
-                .unwrap_or(&default_config),
-        };
-        paths
-            .iter()
-            .filter_map(|path| {
-                let entity = files.get(path).copied()?;
-                let entry = world.get::<CacheEntry>(entity)?.clone();
-                let (entry, misses) = resolve_entry(path, entry, &resolver);
-                let edges = edges_of(path, &entry, files);
-                Some((entity, path, entry, misses, edges))
-            })
-            .collect()
-    };
+    let linked = resolve_files(world, paths);
     let mut unresolved = 0;
-    for (entity, path, entry, misses, edges) in linked {
-        unresolved += misses;
+    for file in linked {
+        unresolved += file.misses.len();
+        record_unresolved(world, file.path, file.misses);
         world
             .resource_mut::<DependencyGraph>()
-            .set_edges(path, edges);
-        world.entity_mut(entity).insert(entry);
+            .set_edges(file.path, file.edges);
+        world.entity_mut(file.entity).insert(file.entry);
     }
     unresolved
+}
+
+/// One file resolved again, not yet written back.
+struct Linked<'p> {
+    entity: Entity,
+    path: &'p str,
+    entry: CacheEntry,
+    misses: Vec<(u32, String)>,
+    edges: Vec<FileEdge>,
+}
+
+fn resolve_files<'p>(world: &World, paths: &'p [String]) -> Vec<Linked<'p>> {
+    let default_config = ResolveConfig::default();
+    let files = &world.resource::<FileIndex>().0;
+    let resolver = Resolver {
+        files,
+        config: world
+            .get_resource::<ResolveConfig>()
+            .unwrap_or(&default_config),
+    };
+    paths
+        .iter()
+        .filter_map(|path| {
+            let entity = files.get(path).copied()?;
+            let entry = world.get::<CacheEntry>(entity)?.clone();
+            let (entry, misses) = resolve_entry(path, entry, &resolver);
+            let edges = edges_of(path, &entry, files);
+            Some(Linked {
+                entity,
+                path,
+                entry,
+                misses,
+                edges,
+            })
+        })
+        .collect()
 }
 
 /// Set when files appeared or vanished during a pass: another file's import may now find (or
@@ -74,45 +94,62 @@ pub fn relink_if_pass_done(world: &mut World, queued: usize) -> bool {
     true
 }
 
-/// Local imports that resolve to no file, over the whole project (from the stored resolutions).
-pub fn unresolved_count(world: &mut World) -> usize {
+/// Rebuilds [`UnresolvedImports`] from the stored resolutions (a warm start links nothing);
+/// returns how many there are.
+pub fn refresh_unresolved(world: &mut World) -> usize {
     let config = world
         .get_resource::<ResolveConfig>()
         .cloned()
         .unwrap_or_default();
-    let Some(mut query) = world.try_query::<(&SourceFile, &CacheEntry)>() else {
-        return 0;
-    };
-    query
-        .iter(world)
-        .map(|(file, entry)| {
-            entry
-                .facts
-                .imports
-                .iter()
-                .filter(|i| i.resolved.is_none() && is_local(&file.path, &i.specifier, &config))
-                .count()
-        })
-        .sum()
+    let mut all = UnresolvedImports::default();
+    if let Some(mut query) = world.try_query::<(&SourceFile, &CacheEntry)>() {
+        for (file, entry) in query.iter(world) {
+            let misses = unresolved_locals(&file.path, &entry.facts, &config);
+            if !misses.is_empty() {
+                all.0.insert(file.path.clone(), misses);
+            }
+        }
+    }
+    let count = all.count();
+    world.insert_resource(all);
+    count
 }
 
+/// The entry with its imports resolved again, and its local imports that found no file.
 fn resolve_entry(
     path: &str,
     mut entry: CacheEntry,
     resolver: &Resolver<'_>,
-) -> (CacheEntry, usize) {
+) -> (CacheEntry, Vec<(u32, String)>) {
     let mut facts = (*entry.facts).clone();
-    let mut misses = 0;
     for import in &mut facts.imports {
         import.resolved = resolver.resolve(path, &import.specifier, &import.names, import.kind);
-        if import.resolved.is_none() && is_local(path, &import.specifier, resolver.config) {
-            misses += 1;
-        }
     }
+    let misses = unresolved_locals(path, &facts, resolver.config);
     if facts != *entry.facts {
         entry.facts = Arc::new(facts);
     }
     (entry, misses)
+}
+
+/// `(line, specifier)` of the imports of `facts` that are local and resolve to nothing.
+fn unresolved_locals(path: &str, facts: &FileFacts, config: &ResolveConfig) -> Vec<(u32, String)> {
+    facts
+        .imports
+        .iter()
+        .filter(|i| i.resolved.is_none() && is_local(path, &i.specifier, config))
+        .map(|i| (i.line, i.specifier.clone()))
+        .collect()
+}
+
+/// Records `path`'s unresolved local imports (none: no record).
+fn record_unresolved(world: &mut World, path: &str, misses: Vec<(u32, String)>) {
+    let mut unresolved = world.resource_mut::<UnresolvedImports>();
+    if misses.is_empty() {
+        unresolved.0.remove(path);
+    } else {
+        unresolved.0.insert(path.to_owned(), misses);
+    }
 }
 
 /// The file's edges: one per imported file, with the names and kinds of every import of it; a

@@ -97,7 +97,9 @@ pub fn index_project_with(world: &mut World, mut progress: impl FnMut(u64, u64))
         report.failed.extend(batch.failed);
     }
     link::relink_if_pass_done(world, 0);
-    report.unresolved = link::unresolved_count(world);
+    report.unresolved = world
+        .resource::<omnysys_api::schema::UnresolvedImports>()
+        .count();
     report.edges = world
         .resource::<omnysys_api::graph::DependencyGraph>()
         .edge_count();
@@ -122,6 +124,7 @@ pub fn scan_project(world: &mut World) -> usize {
             .push("extraction", path, &format!("cannot list: {reason}"), now);
     }
     manifests_changed(world);
+    link::refresh_unresolved(world);
     let mut known: std::collections::BTreeSet<String> =
         world.resource::<FileIndex>().0.keys().cloned().collect();
     for file in &found {

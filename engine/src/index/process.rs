@@ -187,6 +187,10 @@ fn remove_file(world: &mut World, path: &str, report: &mut BatchReport) {
         world
             .resource_mut::<DependencyGraph>()
             .remove_file_edges(path);
+        world
+            .resource_mut::<omnysys_api::schema::UnresolvedImports>()
+            .0
+            .remove(path);
         report.removed += 1;
         report.files_changed = true;
     }

@@ -14,14 +14,3 @@ pub fn fan_in(graph: &DependencyGraph, path: &str) -> usize {
 pub fn fan_out(graph: &DependencyGraph, path: &str) -> usize {
     graph.forward.get(path).map_or(0, |m| m.len())
 }
-
-/// Whether a specifier names a project file by its form: relative (`./x`, `../x`, Python's
-/// `.x`) or a Rust path from `crate::`, `super` or `self::`.
-pub fn is_local_specifier(specifier: &str) -> bool {
-    specifier.starts_with('.')
-        || specifier == "crate"
-        || specifier.starts_with("crate::")
-        || specifier == "super"
-        || specifier.starts_with("super::")
-        || specifier.starts_with("self::")
-}

@@ -12,16 +12,13 @@
 //! - `large_file`: more than 1000 lines (medium), more than 3000 (high).
 //! - `large_function`: `end_line - start_line` over 100 (medium), over 300 (high); classes are
 //!   not counted.
-//! - `unresolved_import`: a local-looking specifier (see
-//!   [`is_local_specifier`](crate::project::is_local_specifier)) that resolves to no file;
-//!   medium.
+//! - `unresolved_import`: a local import (as the engine's resolver judges it, tsconfig aliases
+//!   and workspace packages included) that resolves to no file; medium.
 
 use omnysys_api::prelude::*;
 
 use crate::cycles::cycles;
-use crate::project::{
-    MAX_ENTRIES, PageRequest, Project, fan_in, fan_out, is_local_specifier, paginate,
-};
+use crate::project::{MAX_ENTRIES, PageRequest, Project, fan_in, fan_out, paginate};
 
 /// How serious a finding is.
 #[derive(
@@ -277,12 +274,14 @@ fn size_findings(p: Project<'_>) -> Vec<Finding> {
     out
 }
 
-/// Local-looking imports that resolve to no project file.
+/// Local imports (as the engine's resolver judges them) that resolve to no project file.
 fn unresolved_findings(p: Project<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (path, facts) in p.files() {
         for import in &facts.imports {
-            if import.resolved.is_none() && is_local_specifier(&import.specifier) {
+            if import.resolved.is_none()
+                && p.is_unresolved_local(path, import.line, &import.specifier)
+            {
                 let why = format!(
                     "the local import `{}` resolves to no project file: a broken path or a file outside the index",
                     import.specifier

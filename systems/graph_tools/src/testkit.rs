@@ -86,8 +86,13 @@ pub fn world_with(extractor: &str, files: Vec<(&str, FileFacts)>) -> World {
     let mut world = World::new();
     let mut index = BTreeMap::new();
     let mut graph = DependencyGraph::default();
+    let mut unresolved = UnresolvedImports::default();
     for (path, facts) in files {
         graph.set_edges(path, edges(path, &facts));
+        let misses = unresolved_locals(&facts);
+        if !misses.is_empty() {
+            unresolved.0.insert(path.to_owned(), misses);
+        }
         let entry = CacheEntry {
             facts: Arc::new(facts),
             extractor: extractor.to_owned(),
@@ -98,8 +103,26 @@ pub fn world_with(extractor: &str, files: Vec<(&str, FileFacts)>) -> World {
     }
     world.insert_resource(FileIndex(index));
     world.insert_resource(graph);
+    world.insert_resource(unresolved);
     world.insert_resource(ProjectRoot("/nonexistent/project".into()));
     world
+}
+
+/// The unresolved imports the engine would record without manifests: relative paths and Rust
+/// `crate::`/`super::`/`self::` paths that resolve to nothing.
+fn unresolved_locals(facts: &FileFacts) -> Vec<(u32, String)> {
+    let local = |s: &str| {
+        s.starts_with('.')
+            || s.starts_with("crate::")
+            || s.starts_with("super")
+            || s.starts_with("self::")
+    };
+    facts
+        .imports
+        .iter()
+        .filter(|i| i.resolved.is_none() && local(&i.specifier))
+        .map(|i| (i.line, i.specifier.clone()))
+        .collect()
 }
 
 /// A world of JavaScript files.

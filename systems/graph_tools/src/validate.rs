@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use omnysys_api::prelude::*;
 
 use crate::cycles::cycles;
-use crate::project::{Project, cap, is_local_specifier};
+use crate::project::{Project, cap};
 
 /// How many `export *` files are followed when looking for a name.
 const MAX_HOPS: usize = 8;
@@ -98,7 +98,10 @@ pub fn validate_imports(
         .files()
         .filter(|(f, _)| only.as_deref().is_none_or(|o| o == *f))
         .collect();
-    let unresolved: Vec<Unresolved> = files.iter().flat_map(|(f, x)| unresolved(f, x)).collect();
+    let unresolved: Vec<Unresolved> = files
+        .iter()
+        .flat_map(|(f, x)| unresolved(p, f, x))
+        .collect();
     let missing: Vec<MissingName> = files.iter().flat_map(|(f, x)| missing(p, f, x)).collect();
     let mut cycles = cycles(&p.graph());
     if let Some(o) = &only {
@@ -120,11 +123,11 @@ pub fn validate_imports(
 }
 
 /// The unresolved local imports of one file.
-fn unresolved(file: &str, facts: &FileFacts) -> Vec<Unresolved> {
+fn unresolved(p: Project<'_>, file: &str, facts: &FileFacts) -> Vec<Unresolved> {
     facts
         .imports
         .iter()
-        .filter(|i| i.resolved.is_none() && is_local_specifier(&i.specifier))
+        .filter(|i| i.resolved.is_none() && p.is_unresolved_local(file, i.line, &i.specifier))
         .map(|i| Unresolved {
             file: file.to_owned(),
             line: i.line,

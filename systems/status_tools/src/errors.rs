@@ -59,16 +59,6 @@ pub fn get_recent_errors(
     })
 }
 
-fn is_local(file: &str, specifier: &str) -> bool {
-    if file.ends_with(".rs") {
-        specifier.starts_with("crate::")
-            || specifier.starts_with("super")
-            || specifier.starts_with("self::")
-    } else {
-        specifier.starts_with('.')
-    }
-}
-
 fn unresolved_imports(world: &World, limit: usize) -> Vec<UnresolvedImport> {
     let Some(index) = world.get_resource::<FileIndex>() else {
         return Vec::new();
@@ -78,12 +68,11 @@ fn unresolved_imports(world: &World, limit: usize) -> Vec<UnresolvedImport> {
         let Some(entry) = world.get::<CacheEntry>(*entity) else {
             continue;
         };
-        for import in entry
-            .facts
-            .imports
-            .iter()
-            .filter(|i| i.resolved.is_none() && is_local(path, &i.specifier))
-        {
+        let unresolved = world.get_resource::<UnresolvedImports>();
+        for import in entry.facts.imports.iter().filter(|i| {
+            i.resolved.is_none()
+                && unresolved.is_some_and(|u| u.contains(path, i.line, &i.specifier))
+        }) {
             found.push(UnresolvedImport {
                 file: path.clone(),
                 specifier: import.specifier.clone(),

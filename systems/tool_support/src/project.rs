@@ -18,6 +18,14 @@ impl<'w> Project<'w> {
         Project { world }
     }
 
+    /// Whether `file`'s import of `specifier` at `line` is local yet resolves to no file, as the
+    /// engine's resolver judged it (tsconfig aliases and workspace packages included).
+    pub fn is_unresolved_local(&self, file: &str, line: u32, specifier: &str) -> bool {
+        self.world
+            .get_resource::<UnresolvedImports>()
+            .is_some_and(|u| u.contains(file, line, specifier))
+    }
+
     /// The cache entry (facts and extractor) of `path`, when the file is known and analysed.
     pub fn entry(&self, path: &str) -> Option<&'w CacheEntry> {
         let entity = *self.world.get_resource::<FileIndex>()?.0.get(path)?;
