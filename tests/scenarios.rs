@@ -33,6 +33,7 @@ const LISTED: &[&str] = &[
     "graph_tools_suite",
     "extractor_upgrade_window",
     "tool_answer_changes_under_load",
+    "links_are_not_followed",
     "typescript_workspace",
     "python_tools_suite",
     "rust_tools_suite",
@@ -154,4 +155,9 @@ fn every_tool_answers_hand_worked_questions_about_the_rust_fixture() {
 #[test]
 fn a_rebuilt_tool_plugin_answers_differently_with_no_failed_call_and_the_same_state() {
     passes("tool_answer_changes_under_load");
+}
+
+#[test]
+fn a_file_under_a_link_out_of_the_project_is_never_read() {
+    passes("links_are_not_followed");
 }

@@ -81,8 +81,7 @@ enum Read {
 }
 
 fn read(root: &Path, path: &str, max_bytes: u64) -> Read {
-    let full = root.join(path);
-    let mut file = match open_regular(&full) {
+    let mut file = match open_regular(root, path) {
         Ok(Some(file)) => file,
         // Gone, or no longer a regular file: absent, as the walk would find it.
         Ok(None) => return Read::Vanished,
@@ -106,11 +105,28 @@ fn read(root: &Path, path: &str, max_bytes: u64) -> Read {
     }
 }
 
-/// Opens `path` if it is a regular file, `None` if it is missing or anything else. The last
-/// component is never followed (the walk does not follow links: one could loop or lead out of
-/// the project) and the open never blocks (a pipe's would); the type is checked on the open
-/// file, so a swap after a check cannot slip a pipe in.
-fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+/// Opens `relative` under `root` if it is a regular file; `None` if it is missing or anything
+/// else. No link is followed anywhere on the path (the walk follows none: one could loop or lead
+/// out of the project — a watcher event may name a file under a linked directory) and the open
+/// never blocks (a pipe's would); the type is checked on the open file, so a swap after a check
+/// cannot slip a pipe in.
+fn open_regular(root: &Path, relative: &str) -> std::io::Result<Option<std::fs::File>> {
+    use rustix::fs::{Mode, OFlags, ResolveFlags};
+    use rustix::io::Errno;
+    let dir = std::fs::File::open(root)?;
+    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
+    let file = match rustix::fs::openat2(&dir, relative, flags, Mode::empty(), resolve) {
+        Ok(fd) => std::fs::File::from(fd),
+        Err(Errno::NOENT | Errno::LOOP | Errno::XDEV | Errno::NOTDIR) => return Ok(None),
+        // A kernel before 5.6: the last component is still never followed.
+        Err(Errno::NOSYS) => return open_without_openat2(&root.join(relative)),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(file.metadata()?.is_file().then_some(file))
+}
+
+fn open_without_openat2(path: &Path) -> std::io::Result<Option<std::fs::File>> {
     use std::os::unix::fs::OpenOptionsExt;
     let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
     let opened = std::fs::OpenOptions::new()
@@ -120,7 +136,6 @@ fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
     let file = match opened {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        // ELOOP: the last component is a link.
         Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
             return Ok(None);
         }
