@@ -123,8 +123,11 @@ pub fn scan_project(world: &mut World) -> usize {
             .resource_mut::<omnysys_api::schema::RecentErrors>()
             .push("extraction", path, &format!("cannot list: {reason}"), now);
     }
-    manifests_changed(world);
-    link::refresh_unresolved(world);
+    // A relink records the unresolved imports itself; otherwise rebuild them from the stored
+    // resolutions (a warm start links nothing).
+    if !manifests_changed(world) {
+        link::refresh_unresolved(world);
+    }
     let mut known: std::collections::BTreeSet<String> =
         world.resource::<FileIndex>().0.keys().cloned().collect();
     for file in &found {

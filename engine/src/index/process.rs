@@ -4,7 +4,7 @@
 //! until the new one is inserted over it, so queries never see a hole.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bevy_ecs::entity::Entity;
@@ -41,6 +41,7 @@ pub const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// Analyses `items`.
 pub fn process(world: &mut World, items: Vec<QueueItem>, max_bytes: u64) -> BatchReport {
     let root = world.resource::<ProjectRoot>().0.clone();
+    let dir = ProjectDir::open(root);
     let catalog = world.resource::<ExtractorCatalog>().extractors.clone();
     let mut report = BatchReport::default();
     let mut jobs: BTreeMap<String, (ExtractorEntry, Vec<ExtractJob>)> = BTreeMap::new();
@@ -48,7 +49,7 @@ pub fn process(world: &mut World, items: Vec<QueueItem>, max_bytes: u64) -> Batc
         let Some(extractor) = extractor_for(&catalog, &item.path) else {
             continue;
         };
-        match read(&root, &item.path, max_bytes) {
+        match read(&dir, &item.path, max_bytes) {
             Read::Vanished => remove_file(world, &item.path, &mut report),
             Read::Failed(reason) => report.failed.push((item.path, reason)),
             Read::Ok(bytes, size, mtime) => {
@@ -80,8 +81,21 @@ enum Read {
     Failed(String),
 }
 
-fn read(root: &Path, path: &str, max_bytes: u64) -> Read {
-    let mut file = match open_regular(root, path) {
+/// The project root, opened once per batch: files are opened beneath it.
+struct ProjectDir {
+    root: PathBuf,
+    dir: std::io::Result<std::fs::File>,
+}
+
+impl ProjectDir {
+    fn open(root: PathBuf) -> Self {
+        let dir = std::fs::File::open(&root);
+        ProjectDir { root, dir }
+    }
+}
+
+fn read(project: &ProjectDir, path: &str, max_bytes: u64) -> Read {
+    let mut file = match open_regular(project, path) {
         Ok(Some(file)) => file,
         // Gone, or no longer a regular file: absent, as the walk would find it.
         Ok(None) => return Read::Vanished,
@@ -110,17 +124,20 @@ fn read(root: &Path, path: &str, max_bytes: u64) -> Read {
 /// out of the project — a watcher event may name a file under a linked directory) and the open
 /// never blocks (a pipe's would); the type is checked on the open file, so a swap after a check
 /// cannot slip a pipe in.
-fn open_regular(root: &Path, relative: &str) -> std::io::Result<Option<std::fs::File>> {
+fn open_regular(project: &ProjectDir, relative: &str) -> std::io::Result<Option<std::fs::File>> {
     use rustix::fs::{Mode, OFlags, ResolveFlags};
     use rustix::io::Errno;
-    let dir = std::fs::File::open(root)?;
+    let dir = project
+        .dir
+        .as_ref()
+        .map_err(|e| std::io::Error::new(e.kind(), e.to_string()))?;
     let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
     let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
-    let file = match rustix::fs::openat2(&dir, relative, flags, Mode::empty(), resolve) {
+    let file = match rustix::fs::openat2(dir, relative, flags, Mode::empty(), resolve) {
         Ok(fd) => std::fs::File::from(fd),
         Err(Errno::NOENT | Errno::LOOP | Errno::XDEV | Errno::NOTDIR) => return Ok(None),
         // A kernel before 5.6: the last component is still never followed.
-        Err(Errno::NOSYS) => return open_without_openat2(&root.join(relative)),
+        Err(Errno::NOSYS) => return open_without_openat2(&project.root.join(relative)),
         Err(e) => return Err(e.into()),
     };
     Ok(file.metadata()?.is_file().then_some(file))

@@ -110,15 +110,7 @@ pub fn run_stress(handle: &EngineHandle, s: &Stress, sources: Vec<PathBuf>) -> S
         swap_us.push(record.time_until("swap").as_micros() as u64);
         calls_during += callers.calls.load(Ordering::SeqCst) - at_start;
     }
-    callers.stop.store(true, Ordering::SeqCst);
-    for t in std::mem::take(&mut callers.threads) {
-        let _ = t.join();
-    }
-    let failures = callers
-        .failures
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
+    let failures = join(&mut callers);
     let after = generation(handle, &s.plugin)?;
     if after != before + s.swaps {
         return Err((
@@ -218,22 +210,27 @@ pub fn run_soak(handle: &EngineHandle, s: &Soak, sources: Vec<PathBuf>) -> StepR
     Ok(summary)
 }
 
+/// Stops the callers and waits for them; the failures they saw.
+fn join(callers: &mut Callers) -> Vec<String> {
+    callers.stop.store(true, Ordering::SeqCst);
+    for t in std::mem::take(&mut callers.threads) {
+        let _ = t.join();
+    }
+    callers
+        .failures
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+}
+
 /// Stops the callers.
 ///
 /// # Errors
 ///
 /// Fewer than `min_calls` calls, or any failed call (the first is quoted).
 pub fn stop_calling(mut callers: Callers, min_calls: u64) -> StepResult {
-    callers.stop.store(true, Ordering::SeqCst);
-    for t in std::mem::take(&mut callers.threads) {
-        let _ = t.join();
-    }
+    let failures = join(&mut callers);
     let calls = callers.calls.load(Ordering::SeqCst);
-    let failures = callers
-        .failures
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
     if let Some(first) = failures.first() {
         let n = failures.len();
         return Err((
