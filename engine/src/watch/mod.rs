@@ -84,12 +84,19 @@ pub fn spawn_watcher(handle: EngineHandle, debounce: Duration) -> notify::Result
             }
         }
     })?;
+    // The first watches are in place before this returns: a library rebuilt right after the
+    // server starts answering is seen (registering them on the thread raced with the first
+    // client's first swap).
+    let ctx = handle
+        .run(watch_context)
+        .map_err(|e| notify::Error::generic(&e.to_string()))?;
+    let mut watched = BTreeSet::new();
+    rewatch(&mut watcher, &mut watched, &ctx);
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let thread = std::thread::Builder::new()
         .name("omnysys-watch".into())
         .spawn(move || {
-            let mut watched = BTreeSet::new();
             while !flag.load(Ordering::SeqCst) {
                 let Ok(ctx) = handle.run(watch_context) else {
                     return;
