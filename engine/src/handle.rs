@@ -34,19 +34,21 @@ pub struct EngineThread {
 }
 
 impl EngineThread {
-    /// Moves `engine` onto a new thread. `tick` runs after every job and at least every
-    /// `period`; while it returns true (more background work), jobs are polled without waiting.
+    /// Moves `engine` onto a new thread. With a `period` (how `serve` runs it), the engine's loop
+    /// ([`Engine::tick`]) runs after every job and at least every `period`; while it reports
+    /// more work, jobs are polled without waiting. Without one, the loop runs only when a job
+    /// ticks it (scenarios, which tick at their `Tick` steps to stay deterministic).
     ///
     /// # Panics
     ///
     /// When the OS refuses to start a thread.
-    pub fn spawn(engine: Engine, period: Duration, tick: fn(&mut Engine) -> bool) -> Self {
+    pub fn spawn(engine: Engine, period: Option<Duration>) -> Self {
         let (tx, rx) = crossbeam_channel::unbounded::<Job>();
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::Builder::new()
             .name("omnysys-engine".into())
-            .spawn(move || serve_jobs(engine, rx, period, tick, &flag))
+            .spawn(move || serve_jobs(engine, rx, period, &flag))
             .expect("cannot start the engine thread");
         EngineThread {
             handle: EngineHandle { jobs: tx },
@@ -83,19 +85,24 @@ impl Drop for EngineThread {
 fn serve_jobs(
     mut engine: Engine,
     jobs: Receiver<Job>,
-    period: Duration,
-    tick: fn(&mut Engine) -> bool,
+    period: Option<Duration>,
     stop: &AtomicBool,
 ) {
     let mut busy = false;
     while !stop.load(Ordering::SeqCst) {
-        let wait = if busy { Duration::ZERO } else { period };
+        let wait = match period {
+            Some(_) if busy => Duration::ZERO,
+            Some(period) => period,
+            None => Duration::from_secs(3600),
+        };
         match jobs.recv_timeout(wait) {
             Ok(job) => job(&mut engine),
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
         }
-        busy = tick(&mut engine);
+        if period.is_some() {
+            busy = engine.tick();
+        }
     }
 }
 

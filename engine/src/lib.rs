@@ -1,39 +1,45 @@
 //! omnysys: a code-context engine whose tools and extractors are hot-reloaded plugins.
 //!
 //! The engine owns a bevy_ecs `World` holding all state (files, hashes, cache entries, queue,
-//! indexing state, the dependency graph, plugin-owned state) and loads behaviour from `cdylib`
-//! plugins, each registered as systems of that `World`. A reload builds the new generation
+//! indexing state, the dependency graph, plugin-owned state, the loaded plugins) and loads
+//! behaviour from `cdylib` plugins, each registered as systems of that `World`. One bevy
+//! `Schedule`, the engine's loop, is what every runner ticks. A reload builds the new generation
 //! completely, swaps it in between two requests and retires the old one; a failure before the
 //! swap leaves the old generation serving.
 //!
-//! - [`engine`]: the [`Engine`](engine::Engine), and [`handle`]: the engine on its own thread.
-//! - [`plugin`]: loading, verifying and holding plugin generations (the only `unsafe`).
-//! - [`reload`]: the transactional reload coordinator and its history.
-//! - [`tools`]: tools and extractors as systems, and their catalogs.
-//! - [`schema`]: registering every `World` type at start-up.
-//! - [`state`]: persistent state and its digest.
-//! - [`index`]: walking, hashing, extracting and linking a project.
-//! - [`toolset`]: RON tool sets and where their plugins are built.
-//! - [`scenario`]: headless RON scenarios.
-//! - [`soak`]: process measurements (RSS, mapped libraries, file descriptors).
-//! - [`status`]: the `EngineStatus` resource status tools read.
-//! - [`mcp`]: the MCP server; [`watch`]: the watchers.
+//! Modules, each using only those listed above it:
 
-pub mod admin;
+/// Kill points for crash tests.
+pub mod crash_points;
+/// The [`Engine`] and its loop.
 pub mod engine;
+/// The engine on its own thread, reached through a channel.
 pub mod handle;
+/// Walking, hashing, extracting and linking a project.
 pub mod index;
+/// The MCP server over stdio and Streamable HTTP.
 pub mod mcp;
+/// Loading, verifying and holding plugin generations (the only `unsafe`).
 pub mod plugin;
+/// The transactional reload coordinator and its history.
 pub mod reload;
+/// Headless RON scenarios.
 pub mod scenario;
+/// Registering every type of the plugin contract in a `World`.
 pub mod schema;
+/// Snapshots of the persistent state on disk.
 pub mod snapshot;
+/// Process measurements: mapped library copies, RSS, file descriptors.
 pub mod soak;
+/// Persistent state, its digest and its change ticks.
 pub mod state;
+/// The `EngineStatus` resource status tools read.
 pub mod status;
+/// Tools, extractors and loop systems as systems of the `World`; their catalogs.
 pub mod tools;
+/// RON tool sets and where their plugins are built.
 pub mod toolset;
+/// The watchers: plugin libraries, the tool set, plugin sources, the project.
 pub mod watch;
 
 pub use engine::{Engine, EngineSettings};

@@ -2,21 +2,28 @@
 
 use std::time::UNIX_EPOCH;
 
+use bevy_ecs::world::World;
 use omnysys_api::schema::{EngineStatus, PluginInfo, ReloadSummary};
 
-use crate::engine::Engine;
+use crate::plugin::{Generation, PluginSlot, Plugins};
 use crate::reload::ReloadHistory;
 use crate::tools::ExtractorCatalog;
 
-/// Rebuilds the status resource from the plugins, the reload history and the catalogs.
-pub fn refresh_status(engine: &mut Engine) {
-    let mapped = crate::soak::mapped_copies(engine.plugins.copies_dir());
-    let plugins = engine
-        .plugins
-        .generations()
-        .map(|g| plugin_info(g, &mapped))
-        .collect();
-    let history = engine.world.resource::<ReloadHistory>();
+/// Rebuilds the plugin part of the status resource from the plugins, the reload history and the
+/// catalogs (the loop's part is kept by the loop).
+pub fn refresh_status(world: &mut World) {
+    let plugins = match world.get_resource::<Plugins>() {
+        Some(plugins) => {
+            let mapped = crate::soak::mapped_copies(plugins.copies_dir());
+            plugins
+                .slots
+                .values()
+                .map(|s| plugin_info(s, &mapped))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let history = world.resource::<ReloadHistory>();
     let last_reloads = history
         .records
         .iter()
@@ -25,29 +32,24 @@ pub fn refresh_status(engine: &mut Engine) {
         .rev()
         .map(summary)
         .collect();
-    let extractor_versions = engine
-        .world
+    let extractor_versions = world
         .resource::<ExtractorCatalog>()
         .extractors
         .iter()
         .map(|(name, e)| (name.clone(), e.version.clone()))
         .collect();
-    let mut status = engine.world.resource_mut::<EngineStatus>();
+    let mut status = world.resource_mut::<EngineStatus>();
     status.engine_version = env!("CARGO_PKG_VERSION").to_owned();
     status.plugins = plugins;
     status.last_reloads = last_reloads;
     status.extractor_versions = extractor_versions;
 }
 
-/// Counts a tool call that exceeded its time limit.
-pub fn count_stuck_call(engine: &mut Engine) {
-    engine.world.resource_mut::<EngineStatus>().stuck_calls += 1;
-}
-
 fn plugin_info(
-    g: &crate::plugin::Generation,
+    slot: &PluginSlot,
     mapped: &std::collections::BTreeMap<String, usize>,
 ) -> PluginInfo {
+    let g: &Generation = &slot.current;
     let krate = crate::plugin::prepare::crate_name_of(g.library.copy_path());
     let krate = krate.split('-').next().unwrap_or_default().to_owned();
     PluginInfo {
@@ -60,6 +62,8 @@ fn plugin_info(
             .map_or(0, |d| d.as_millis() as u64),
         library_bytes: g.library.size,
         mapped_generations: mapped.get(&krate).copied().unwrap_or(1),
+        rollback_available: slot.previous.as_ref().is_some_and(|p| p.exists()),
+        systems: g.systems.iter().map(|s| s.label()).collect(),
     }
 }
 

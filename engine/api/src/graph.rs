@@ -36,6 +36,9 @@ pub struct DependencyGraph {
     pub forward: BTreeMap<String, BTreeMap<String, FileEdge>>,
     /// `to → set of from`.
     pub reverse: BTreeMap<String, BTreeSet<String>>,
+    /// Counts changes of the edges: derived views keyed by it know whether they are current.
+    #[serde(default)]
+    pub revision: u64,
     #[serde(skip)]
     interned: OnceLock<Arc<InternedImporters>>,
 }
@@ -126,19 +129,28 @@ impl DependencyGraph {
     }
 
     /// Replaces every outgoing edge of `from` with `edges`, keeping the reverse index exact.
+    /// Edges equal to the current ones change nothing (not even the revision).
     pub fn set_edges(&mut self, from: &str, edges: Vec<FileEdge>) {
-        self.remove_file_edges(from);
-        self.interned = OnceLock::new();
-        if edges.is_empty() {
+        let out: BTreeMap<String, FileEdge> =
+            edges.into_iter().map(|e| (e.to.clone(), e)).collect();
+        let unchanged = match self.forward.get(from) {
+            Some(current) => *current == out,
+            None => out.is_empty(),
+        };
+        if unchanged {
             return;
         }
-        let mut out = BTreeMap::new();
-        for edge in edges {
+        self.remove_file_edges(from);
+        self.interned = OnceLock::new();
+        self.revision += 1;
+        if out.is_empty() {
+            return;
+        }
+        for to in out.keys() {
             self.reverse
-                .entry(edge.to.clone())
+                .entry(to.clone())
                 .or_default()
                 .insert(from.to_owned());
-            out.insert(edge.to.clone(), edge);
         }
         self.forward.insert(from.to_owned(), out);
     }
@@ -149,6 +161,7 @@ impl DependencyGraph {
             return;
         };
         self.interned = OnceLock::new();
+        self.revision += 1;
         for to in old.keys() {
             if let Some(importers) = self.reverse.get_mut(to) {
                 importers.remove(from);
@@ -157,6 +170,13 @@ impl DependencyGraph {
                 }
             }
         }
+    }
+
+    /// Removes every edge; the revision moves on (it never goes back).
+    pub fn clear(&mut self) {
+        let revision = self.revision + 1;
+        *self = DependencyGraph::default();
+        self.revision = revision;
     }
 
     /// Files that import `path` directly.

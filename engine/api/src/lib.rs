@@ -7,6 +7,7 @@
 //!   them at start-up; plugins never define components or resources of their own.
 //! - [`facts`] and [`graph`]: what an extractor produces and the dependency graph built from it.
 //! - [`tool`], [`extractor`], [`state`]: what a plugin registers.
+//! - [`schedule`]: the engine's loop and the systems plugins add to it.
 //! - [`registrar`]: the object a plugin's `build` function fills in.
 //! - [`manifest`]: the ABI manifest and the [`declare_plugin!`] macro that exports it.
 //! - [`host`]: services the engine lends to plugins (logging into the engine's `tracing`).
@@ -34,6 +35,7 @@ pub mod host;
 pub mod manifest;
 pub mod paths;
 pub mod registrar;
+pub mod schedule;
 pub mod schema;
 pub mod state;
 pub mod tool;
@@ -49,6 +51,7 @@ pub mod prelude {
     pub use crate::graph::{DependencyGraph, EdgeKind, FileEdge};
     pub use crate::host::LogLevel;
     pub use crate::registrar::Registrar;
+    pub use crate::schedule::{EngineSet, RunWhen};
     pub use crate::schema::*;
     pub use crate::state::{Persistent, PluginStates};
     pub use crate::tool::{ContentItem, ToolAnnotations, ToolContext, ToolError, ToolSpec};

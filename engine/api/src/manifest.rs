@@ -158,7 +158,7 @@ impl Manifest {
 
 /// The types whose identity and layout host and plugin must agree on.
 pub fn boundary_types() -> Vec<TypeFingerprint> {
-    use crate::{extractor, facts, graph, guard, schema, state, tool};
+    use crate::{extractor, facts, graph, guard, schedule, schema, state, tool};
     vec![
         TypeFingerprint::of::<bevy_ecs::world::World>(),
         TypeFingerprint::of::<bevy_ecs::entity::Entity>(),
@@ -186,6 +186,8 @@ pub fn boundary_types() -> Vec<TypeFingerprint> {
         TypeFingerprint::of::<tool::AdminRequest>(),
         TypeFingerprint::of::<extractor::ExtractInput<'static>>(),
         TypeFingerprint::of::<extractor::ExtractorDecl>(),
+        TypeFingerprint::of::<schedule::SystemDecl>(),
+        TypeFingerprint::of::<schedule::EngineSet>(),
         TypeFingerprint::of::<guard::Panicked>(),
         TypeFingerprint::of::<Registrar>(),
         TypeFingerprint::of::<HostApi>(),

@@ -11,6 +11,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use crate::extractor::{self, ExtractInput, ExtractorDecl, ExtractorSpec};
 use crate::facts::FileFacts;
 use crate::guard::{Panicked, contain};
+use crate::schedule::{self, EngineSet, RunWhen, SystemDecl, SystemSpec};
 use crate::state::{Persistent, StateDecl};
 use crate::tool::{self, ToolContext, ToolDecl, ToolError, ToolSpec};
 
@@ -29,6 +30,7 @@ pub struct Registrar {
     extractors: Vec<ExtractorDecl>,
     setups: Vec<SetupFn>,
     states: Vec<StateDecl>,
+    systems: Vec<SystemDecl>,
 }
 
 /// The parts of a filled [`Registrar`], for the engine.
@@ -38,6 +40,7 @@ pub struct Registration {
     pub extractors: Vec<ExtractorDecl>,
     pub setups: Vec<SetupFn>,
     pub states: Vec<StateDecl>,
+    pub systems: Vec<SystemDecl>,
 }
 
 impl Registrar {
@@ -80,6 +83,29 @@ impl Registrar {
         self
     }
 
+    /// Adds a system to the engine's loop, in `set`, run `when` says. It reads the `World` and
+    /// keeps what it derives in plugin state ([`ToolContext::set_state`]); the next generation
+    /// of the plugin finds that state, and a generation that does not add the system leaves the
+    /// loop without it.
+    pub fn add_system(
+        &mut self,
+        name: &str,
+        set: EngineSet,
+        when: RunWhen,
+        f: fn(&ToolContext<'_>) -> Result<(), String>,
+    ) -> &mut Self {
+        let spec = SystemSpec {
+            name: name.to_owned(),
+            set,
+            when,
+        };
+        self.systems.push(SystemDecl {
+            spec,
+            run: schedule::wrap(f),
+        });
+        self
+    }
+
     /// Declares a persistent state type, migrated or reset when a new generation loads.
     pub fn add_state<T: Persistent>(&mut self) -> &mut Self {
         self.states.push(StateDecl::of::<T>());
@@ -94,6 +120,7 @@ impl Registrar {
             extractors: self.extractors,
             setups: self.setups,
             states: self.states,
+            systems: self.systems,
         }
     }
 }

@@ -140,6 +140,31 @@ pub struct EngineStatus {
     pub stuck_calls: u64,
     /// Served extractors and their versions (to count stale cache entries).
     pub extractor_versions: std::collections::BTreeMap<String, String>,
+    /// The engine's loop: its sets in order, how often each ran, and the systems in each.
+    #[serde(default)]
+    pub engine_loop: LoopStatus,
+}
+
+/// The engine's loop as status reports it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LoopStatus {
+    /// Ticks run since start.
+    pub ticks: u64,
+    /// The sets, in the order each tick runs them.
+    pub sets: Vec<LoopSetStatus>,
+}
+
+/// One set of the engine's loop.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct LoopSetStatus {
+    /// `admin`, `index`, `link`, `status` or `snapshot`.
+    pub name: String,
+    /// Ticks in which the set ran.
+    pub runs: u64,
+    /// Its systems: the engine's, then plugins' as `plugin.gN:name`.
+    pub systems: Vec<String>,
 }
 
 /// One loaded plugin.
@@ -158,6 +183,12 @@ pub struct PluginInfo {
     pub library_bytes: u64,
     /// Library copies of it still mapped (1 normally; 2 during a swap).
     pub mapped_generations: usize,
+    /// Whether a previous good library is kept, so `restart_server {rollback}` can restore it.
+    #[serde(default)]
+    pub rollback_available: bool,
+    /// The systems it added to the engine's loop, as `set:name`.
+    #[serde(default)]
+    pub systems: Vec<String>,
 }
 
 /// One reload, in brief.

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
-use omnysys::snapshot::write_snapshot;
 use omnysys_api::schema::{CacheEntry, SourceFile};
 
 use super::ProjectArgs;
@@ -21,15 +20,15 @@ pub fn run(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
     let mut bar = ProgressBar::on_stderr("indexing");
     let (mut engine, report) = start_indexed_with(args, |done, total| bar.update(done, total))?;
     bar.finish();
-    let snapshot = write_snapshot(&engine.world, &engine.settings.state_dir);
+    let snapshot = engine.write_snapshot();
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
         "indexed {} in {:.3} s",
-        engine.settings.project.display(),
+        engine.settings().project.display(),
         report.elapsed.as_secs_f64()
     )?;
-    for (extractor, files) in files_per_extractor(&mut engine.world) {
+    for (extractor, files) in files_per_extractor(engine.world_mut()) {
         writeln!(out, "  {extractor}: {files} files")?;
     }
     writeln!(
@@ -47,7 +46,7 @@ pub fn run(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
     writeln!(
         out,
         "facts digest {}",
-        omnysys::state::facts_digest(&engine.world)
+        omnysys::state::facts_digest(engine.world())
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -70,14 +69,14 @@ fn files_per_extractor(world: &mut bevy_ecs::world::World) -> BTreeMap<String, u
 pub fn graph(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
     let (engine, _) = start_indexed(args)?;
     let files = engine
-        .world
+        .world()
         .resource::<omnysys_api::schema::FileIndex>()
         .0
         .keys()
         .cloned()
         .collect::<Vec<_>>();
     let graph = engine
-        .world
+        .world()
         .resource::<omnysys_api::graph::DependencyGraph>();
     let map: BTreeMap<String, Vec<String>> = files
         .into_iter()

@@ -46,18 +46,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if std::io::stdin().is_terminal() {
         greet(&args, &engine);
     }
-    let watch = engine.toolset.as_ref().map(|t| t.watch.clone());
-    let project_root = engine.settings.project.clone();
-    let index_settings = engine
-        .toolset
-        .as_ref()
-        .map(|t| t.index.clone())
-        .unwrap_or_default();
-    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |e| {
-        omnysys::index::index_tick(&mut e.world)
-    });
+    let watch = engine.toolset().map(|t| t.watch.clone());
+    let project_root = engine.settings().project.clone();
+    let thread = EngineThread::spawn(engine, Some(Duration::from_millis(50)));
     let handle = thread.handle();
-    start_indexing(&handle, index_settings)?;
+    let found = handle.run(|e| e.scan())?;
+    tracing::info!(files = found, "project scanned; indexing in the background");
     let _project_watcher = watch_project(&handle, project_root.clone());
     let snapshots = Snapshots::start(handle.clone(), Duration::from_secs(30));
     let _watcher = match watch {
@@ -93,21 +87,6 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Scans the project (queueing what needs analysis, which the engine thread then works
-/// through between requests) and starts the project watcher.
-fn start_indexing(
-    handle: &omnysys::handle::EngineHandle,
-    settings: omnysys::toolset::IndexSettings,
-) -> anyhow::Result<()> {
-    let found = handle.run(move |e| {
-        e.world
-            .insert_resource(omnysys::index::IndexConfig(settings));
-        omnysys::index::scan_project(&mut e.world)
-    })?;
-    tracing::info!(files = found, "project scanned; indexing in the background");
-    Ok(())
-}
-
 /// Watches the project for edits.
 fn watch_project(
     handle: &omnysys::handle::EngineHandle,
@@ -132,7 +111,7 @@ async fn cancel_on_signal(shutdown: CancellationToken) {
 }
 
 fn greet(args: &ServeArgs, engine: &omnysys::Engine) {
-    let root = &engine.settings.project;
+    let root = &engine.settings().project;
     eprintln!(
         "omnysys {} — code-context MCP server",
         env!("CARGO_PKG_VERSION")
@@ -153,7 +132,7 @@ fn greet(args: &ServeArgs, engine: &omnysys::Engine) {
 /// Writes a snapshot now if the state changed since the last one (logging, never failing).
 fn save_snapshot(handle: &omnysys::handle::EngineHandle) {
     if let Ok((Some(state), dir)) =
-        handle.run(|e| (e.state_to_snapshot(), e.settings.state_dir.clone()))
+        handle.run(|e| (e.state_to_snapshot(), e.settings().state_dir.clone()))
     {
         write_in_background(handle, &state, &dir);
     }
@@ -172,7 +151,7 @@ impl Snapshots {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::spawn(move || {
-            let Ok(dir) = handle.run(|e| e.settings.state_dir.clone()) else {
+            let Ok(dir) = handle.run(|e| e.settings().state_dir.clone()) else {
                 return;
             };
             while !flag.load(std::sync::atomic::Ordering::SeqCst) {

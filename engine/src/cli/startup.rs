@@ -47,7 +47,7 @@ pub fn start_engine(args: &ProjectArgs) -> anyhow::Result<Engine> {
         .with_context(|| format!("project `{}`", args.project.display()))?;
     let mut engine = Engine::new(EngineSettings::for_project(project))?;
     // State first, so plugin-owned state migrates when the plugins load.
-    omnysys::snapshot::restore_if_present(&mut engine.world, &engine.settings.state_dir);
+    engine.restore_snapshot();
     let report = engine.reload(load_changes(&toolset, &locator));
     if !report.committed() {
         let reasons: Vec<String> = report
@@ -59,7 +59,7 @@ pub fn start_engine(args: &ProjectArgs) -> anyhow::Result<Engine> {
         let located = omnysys::toolset::locate_reason(&toolset.file, &reasons.join("; "));
         bail!("tool set did not load: {located}");
     }
-    engine.toolset = Some(toolset);
+    engine.set_toolset(toolset);
     Ok(engine)
 }
 
@@ -83,14 +83,6 @@ pub fn start_indexed_with(
     progress: impl FnMut(u64, u64),
 ) -> anyhow::Result<(Engine, omnysys::index::IndexReport)> {
     let mut engine = start_engine(args)?;
-    let settings = engine
-        .toolset
-        .as_ref()
-        .map(|t| t.index.clone())
-        .unwrap_or_default();
-    engine
-        .world
-        .insert_resource(omnysys::index::IndexConfig(settings));
-    let report = omnysys::index::index_project_with(&mut engine.world, progress);
+    let report = engine.index_project_with(progress);
     Ok((engine, report))
 }

@@ -18,7 +18,7 @@ pub fn link_all(world: &mut World) -> usize {
     world.insert_resource(RelinkPending(false));
     world.insert_resource(UnresolvedImports::default());
     let paths: Vec<String> = world.resource::<FileIndex>().0.keys().cloned().collect();
-    *world.resource_mut::<DependencyGraph>() = DependencyGraph::default();
+    world.resource_mut::<DependencyGraph>().clear();
     link_files(world, &paths)
 }
 

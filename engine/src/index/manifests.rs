@@ -182,6 +182,8 @@ mod tests {
     fn world(root: &Path, paths: &[&str]) -> World {
         let mut world = World::new();
         crate::schema::register_schema(&mut world);
+        crate::tools::init_resources(&mut world);
+        crate::index::init_resources(&mut world);
         world.insert_resource(ProjectRoot(root.to_path_buf()));
         for path in paths {
             let imports = (*path == "app.js").then(|| Import {

@@ -67,45 +67,34 @@ pub struct IndexReport {
     pub elapsed: Duration,
 }
 
-/// Scans and analyses the whole project now (for one-shot commands and scenarios).
-pub fn index_project(world: &mut World) -> IndexReport {
-    index_project_with(world, |_, _| {})
-}
-
-/// As [`index_project`], calling `progress(done, total)` after the scan and after each batch.
-pub fn index_project_with(world: &mut World, mut progress: impl FnMut(u64, u64)) -> IndexReport {
-    let started = Instant::now();
-    let files = scan_project(world);
-    // Files whose size and mtime match their facts were not queued: they are unchanged.
-    let unchanged = files.saturating_sub(queue::len(world));
-    let mut report = IndexReport {
-        files,
-        unchanged,
-        ..Default::default()
-    };
-    loop {
-        let items = queue::take(world, BATCH);
-        if items.is_empty() {
-            break;
+impl IndexReport {
+    /// A report for a pass that found `files` after a scan (those not queued are unchanged).
+    pub fn after_scan(world: &World, files: usize) -> Self {
+        IndexReport {
+            files,
+            unchanged: files.saturating_sub(queue::len(world)),
+            ..Default::default()
         }
-        let batch = analyse(world, items);
-        crate::snapshot::crate_test_hook("mid-index");
-        let state = world.resource::<IndexingState>();
-        progress(state.done, state.done + queue::len(world) as u64);
-        report.extracted += batch.extracted;
-        report.unchanged += batch.unchanged;
-        report.failed.extend(batch.failed);
     }
-    link::relink_if_pass_done(world, 0);
-    report.unresolved = world
-        .resource::<omnysys_api::schema::UnresolvedImports>()
-        .count();
-    report.edges = world
-        .resource::<omnysys_api::graph::DependencyGraph>()
-        .edge_count();
-    update_state(world);
-    report.elapsed = started.elapsed();
-    report
+
+    /// Counts one analysed batch.
+    pub fn add(&mut self, batch: BatchReport) {
+        self.extracted += batch.extracted;
+        self.unchanged += batch.unchanged;
+        self.failed.extend(batch.failed);
+    }
+
+    /// Completes the report once the queue is empty: edges, unresolved imports, wall time.
+    pub fn finish(mut self, world: &World, started: Instant) -> Self {
+        self.unresolved = world
+            .resource::<omnysys_api::schema::UnresolvedImports>()
+            .count();
+        self.edges = world
+            .resource::<omnysys_api::graph::DependencyGraph>()
+            .edge_count();
+        self.elapsed = started.elapsed();
+        self
+    }
 }
 
 /// Walks the project: queues new and changed files (medium priority), and vanished ones so their
@@ -148,6 +137,20 @@ pub fn scan_project(world: &mut World) -> usize {
     found.len()
 }
 
+/// Initialises the resources this module owns.
+pub fn init_resources(world: &mut World) {
+    world.init_resource::<QueueIndex>();
+    world.init_resource::<ForcedExtraction>();
+    world.init_resource::<IndexConfig>();
+    world.init_resource::<BatchSize>();
+    world.init_resource::<AnalysedBatch>();
+}
+
+/// Files whose facts must be re-extracted even if their content is unchanged
+/// (`restart_server {clearCache}`).
+#[derive(bevy_ecs::resource::Resource, Default, Debug)]
+pub struct ForcedExtraction(pub std::collections::HashSet<String>);
+
 /// The tool set's index settings, as a resource.
 #[derive(bevy_ecs::resource::Resource, Clone, Debug, Default)]
 pub struct IndexConfig(pub IndexSettings);
@@ -172,22 +175,63 @@ fn unchanged_on_disk(world: &World, file: &walk::FoundPath) -> bool {
     same_meta && world.get::<CacheEntry>(entity).is_some()
 }
 
-/// Analyses one batch of the queue; returns true while work remains.
-pub fn index_tick(world: &mut World) -> bool {
-    index_tick_batch(world, BATCH)
+/// How many queued files the loop's index set analyses per tick ([`BATCH`] unless a scenario
+/// sets it).
+#[derive(bevy_ecs::resource::Resource, Clone, Copy, Debug)]
+pub struct BatchSize(pub usize);
+
+impl Default for BatchSize {
+    fn default() -> Self {
+        BatchSize(BATCH)
+    }
 }
 
-/// Analyses up to `n` queued files, most urgent first; returns true while work remains.
-pub fn index_tick_batch(world: &mut World, n: usize) -> bool {
+/// Files the last index-set run analysed, whose imports the link set resolves next; and that
+/// batch's report, for runners that total them.
+#[derive(bevy_ecs::resource::Resource, Default, Debug)]
+pub struct AnalysedBatch {
+    /// Files whose facts changed.
+    pub changed: Vec<String>,
+    /// The batch's report, taken by [`take_batch_report`].
+    pub report: Option<BatchReport>,
+}
+
+/// The index set's system: analyses up to [`BatchSize`] queued files, most urgent first.
+pub fn index_batch(world: &mut World) {
+    let n = world
+        .get_resource::<BatchSize>()
+        .copied()
+        .unwrap_or_default()
+        .0;
     let items = queue::take(world, n);
     if items.is_empty() {
-        return false;
+        return;
     }
-    analyse(world, items);
-    let queued = queue::len(world);
-    link::relink_if_pass_done(world, queued);
+    let report = analyse_unlinked(world, items);
+    let mut batch = world.resource_mut::<AnalysedBatch>();
+    batch.changed.extend(report.changed.iter().cloned());
+    batch.report = Some(report);
+}
+
+/// The link set's system: resolves the imports of the files the index set analysed, relinks the
+/// whole graph when a pass that changed the file set ends, and updates the indexing state.
+pub fn link_batch(world: &mut World) {
+    let changed = std::mem::take(&mut world.resource_mut::<AnalysedBatch>().changed);
+    if !changed.is_empty() {
+        link_files(world, &changed);
+    }
+    link::relink_if_pass_done(world, queue::len(world));
     update_state(world);
-    queued > 0
+}
+
+/// The report of the batch the index set analysed last, if not taken yet.
+pub fn take_batch_report(world: &mut World) -> Option<BatchReport> {
+    world.resource_mut::<AnalysedBatch>().report.take()
+}
+
+/// Whether the queue holds files to analyse.
+pub fn has_queued(world: &World) -> bool {
+    queue::len(world) > 0
 }
 
 /// Moves the queued ones among `paths` to critical and analyses them now; returns how many
@@ -269,12 +313,18 @@ pub fn stale_count(world: &World) -> usize {
 }
 
 fn analyse(world: &mut World, items: Vec<omnysys_api::schema::QueueItem>) -> BatchReport {
+    let report = analyse_unlinked(world, items);
+    link_files(world, &report.changed);
+    report
+}
+
+/// Extracts `items` and stores their facts; their imports are not resolved yet.
+fn analyse_unlinked(world: &mut World, items: Vec<omnysys_api::schema::QueueItem>) -> BatchReport {
     let max = world
         .get_resource::<IndexConfig>()
         .map_or(process::DEFAULT_MAX_FILE_BYTES, |c| c.0.max_file_bytes);
     let n = items.len() as u64;
     let report = process::process(world, items, max);
-    link_files(world, &report.changed);
     if report.files_changed {
         mark_relink(world);
     }

@@ -13,7 +13,8 @@ use omnysys_api::graph::DependencyGraph;
 use omnysys_api::schema::{CacheEntry, FileHash, FileIndex, ProjectRoot, QueueItem, SourceFile};
 
 use super::walk::mtime_ns;
-use crate::tools::{ExtractJob, ExtractorCatalog, ExtractorEntry};
+use crate::plugin::ExtractJob;
+use crate::tools::{ExtractorCatalog, ExtractorEntry};
 
 /// What a batch did.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -199,7 +200,7 @@ fn upsert(world: &mut World, path: &str, bytes: &[u8], size: u64, mtime_ns: u64)
 
 fn is_current(world: &mut World, entity: Entity, path: &str, extractor: &ExtractorEntry) -> bool {
     if world
-        .resource_mut::<crate::admin::ForcedExtraction>()
+        .resource_mut::<super::ForcedExtraction>()
         .0
         .remove(path)
     {

@@ -62,7 +62,7 @@ impl McpServer {
         options: McpOptions,
     ) -> Result<Self, crate::handle::EngineGone> {
         let (snapshot, events) = engine
-            .run_async(|e| (ToolSnapshot::of(&e.world), e.subscribe()))
+            .run_async(|e| (ToolSnapshot::of(e.world()), e.subscribe()))
             .await?;
         let shared = Arc::new(Shared {
             engine,
@@ -158,7 +158,7 @@ impl ServerHandler for McpServer {
             // stuck call), so status tools report it.
             let engine = self.shared.engine.clone();
             tokio::spawn(async move {
-                let _ = engine.run_async(crate::status::count_stuck_call).await;
+                let _ = engine.run_async(crate::Engine::count_stuck_call).await;
             });
         }
         match outcome {

@@ -6,7 +6,9 @@ use std::time::SystemTime;
 
 use bevy_ecs::system::{In, SystemId};
 use omnysys_api::extractor::ExtractorDecl;
+use omnysys_api::facts::FileFacts;
 use omnysys_api::registrar::SetupFn;
+use omnysys_api::schedule::SystemDecl;
 use omnysys_api::state::StateMigration;
 use omnysys_api::tool::{ToolDecl, ToolError};
 
@@ -38,6 +40,36 @@ pub struct ToolInvocation {
 /// The id of a tool's system in the `World`.
 pub type ToolSystemId = SystemId<In<ToolInvocation>, ToolReply>;
 
+/// One file to extract.
+#[derive(Debug, Clone)]
+pub struct ExtractJob {
+    /// Project-relative path.
+    pub path: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The outcome for one file.
+#[derive(Debug, Clone)]
+pub struct ExtractResult {
+    /// Project-relative path.
+    pub path: String,
+    /// Facts, or why there are none.
+    pub outcome: Result<FileFacts, String>,
+}
+
+/// The id of an extractor's system in the `World`.
+pub type ExtractSystemId = SystemId<In<Vec<ExtractJob>>, Vec<ExtractResult>>;
+
+/// The set holding one generation's systems in the engine's loop, so they leave it together.
+#[derive(bevy_ecs::schedule::SystemSet, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GenerationSystems {
+    /// Plugin name.
+    pub plugin: String,
+    /// Generation number.
+    pub generation: u64,
+}
+
 /// A tool of one generation. Holds its library open for as long as the tool lives; the boxed
 /// function (plugin code) is dropped before the library handle.
 pub struct LoadedTool {
@@ -48,6 +80,27 @@ pub struct LoadedTool {
     /// Owning generation.
     pub generation: u64,
     _library: Arc<LoadedLibrary>,
+}
+
+/// A system one generation added to the engine's loop.
+pub struct LoadedSystem {
+    /// The plugin's declaration.
+    pub decl: SystemDecl,
+    /// Owning plugin.
+    pub plugin: String,
+    /// Owning generation.
+    pub generation: u64,
+    /// Set when the generation is retired: a system still in the loop until the loop is next
+    /// edited does nothing.
+    pub retired: std::sync::atomic::AtomicBool,
+    _library: Arc<LoadedLibrary>,
+}
+
+impl LoadedSystem {
+    /// `set:name`, as status lists it.
+    pub fn label(&self) -> String {
+        format!("{}:{}", self.decl.spec.set.name(), self.decl.spec.name)
+    }
 }
 
 /// An extractor of one generation.
@@ -67,7 +120,9 @@ pub struct Ledger {
     /// Systems registered in the `World` for its tools.
     pub tool_systems: Vec<(String, ToolSystemId)>,
     /// Systems registered in the `World` for its extractors.
-    pub extractor_systems: Vec<crate::tools::ExtractSystemId>,
+    pub extractor_systems: Vec<ExtractSystemId>,
+    /// The set its systems were added to the engine's loop under, if it added any.
+    pub loop_set: Option<GenerationSystems>,
 }
 
 /// One loaded, verified generation of a plugin.
@@ -88,6 +143,8 @@ pub struct Generation {
     pub tools: Vec<Arc<LoadedTool>>,
     /// Extractors it serves.
     pub extractors: Vec<Arc<LoadedExtractor>>,
+    /// Systems it adds to the engine's loop.
+    pub systems: Vec<Arc<LoadedSystem>>,
     /// Setup functions, run on the scratch World, then once on the live one.
     pub setups: Vec<SetupFn>,
     /// State migrations computed while preparing, applied at commit.
@@ -136,11 +193,33 @@ impl Generation {
             loaded_at: SystemTime::now(),
             tools,
             extractors,
+            systems: Vec::new(),
             setups: Vec::new(),
             migrations: Vec::new(),
             ledger: Ledger::default(),
             enabled: None,
             library,
+        }
+    }
+
+    /// Wraps the loop systems the library registered.
+    pub fn add_systems(&mut self, decls: Vec<SystemDecl>) {
+        let system = |decl| LoadedSystem {
+            decl,
+            plugin: self.plugin.clone(),
+            generation: self.number,
+            retired: std::sync::atomic::AtomicBool::new(false),
+            _library: self.library.clone(),
+        };
+        let systems: Vec<_> = decls.into_iter().map(|d| Arc::new(system(d))).collect();
+        self.systems = systems;
+    }
+
+    /// The set its loop systems are added under.
+    pub fn loop_set(&self) -> GenerationSystems {
+        GenerationSystems {
+            plugin: self.plugin.clone(),
+            generation: self.number,
         }
     }
 

@@ -11,7 +11,7 @@ pub mod verify;
 
 pub use error::LoadError;
 pub use generation::{
-    EventSender, Generation, LoadedExtractor, LoadedTool, ToolAnswer, ToolInvocation, ToolReply,
-    ToolSystemId,
+    EventSender, ExtractJob, ExtractResult, ExtractSystemId, Generation, GenerationSystems,
+    LoadedExtractor, LoadedSystem, LoadedTool, ToolAnswer, ToolInvocation, ToolReply, ToolSystemId,
 };
 pub use registry::{PluginSlot, Plugins};

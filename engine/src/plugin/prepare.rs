@@ -18,7 +18,6 @@ use super::host_api::host_api;
 use super::library::LoadedLibrary;
 use super::thread::{run_on_plugin_thread, thread_name};
 use super::verify::{check_header, check_manifest};
-use crate::schema::register_schema;
 
 /// Time spent in each phase, in order.
 pub type Phases = Vec<(&'static str, Duration)>;
@@ -35,6 +34,8 @@ pub struct PrepareRequest<'a> {
     pub expect_name: Option<&'a str>,
     /// Current plugin-owned state, to compute migrations against.
     pub states: &'a PluginStates,
+    /// Registers every type the engine's `World` holds (for the scratch-World check).
+    pub schema: fn(&mut World),
 }
 
 /// A prepared generation and the time each phase took.
@@ -87,8 +88,16 @@ pub fn prepare(req: PrepareRequest<'_>) -> Result<Prepared, (LoadError, Phases)>
         .and_then(|r| r)
         .map_err(|e| fail(LoadError::Registration(e), &phases))?;
     lap("register", &mut phases);
-    let generation = build_generation(info, number, library, registration, req.states, &thread)
-        .map_err(|e| fail(e, &phases))?;
+    let generation = build_generation(
+        info,
+        number,
+        library,
+        registration,
+        req.states,
+        &thread,
+        req.schema,
+    )
+    .map_err(|e| fail(e, &phases))?;
     lap("check", &mut phases);
     let mut generation = generation;
     generation.source = req.source.to_path_buf();
@@ -103,6 +112,7 @@ fn build_generation(
     registration: Registration,
     states: &PluginStates,
     thread: &str,
+    schema: fn(&mut World),
 ) -> Result<Generation, LoadError> {
     let library = Arc::new(library);
     let Registration {
@@ -110,10 +120,12 @@ fn build_generation(
         extractors,
         setups,
         states: decls,
+        systems,
     } = registration;
     let mut generation = Generation::new(info, number, library, tools, extractors);
+    generation.add_systems(systems);
     generation.setups = setups;
-    check_on_scratch_world(&generation, thread)?;
+    check_on_scratch_world(&generation, thread, schema)?;
     for decl in &decls {
         let key = PluginStates::key(&generation.plugin, &decl.key);
         let old = states.0.get(&key).map(|s| &s.value);
@@ -129,12 +141,16 @@ fn build_generation(
 
 /// Runs the generation's setup functions on a scratch World carrying the engine's registrations,
 /// and refuses the generation if any registers a new component or resource type.
-fn check_on_scratch_world(generation: &Generation, thread: &str) -> Result<(), LoadError> {
+fn check_on_scratch_world(
+    generation: &Generation,
+    thread: &str,
+    schema: fn(&mut World),
+) -> Result<(), LoadError> {
     if generation.setups.is_empty() {
         return Ok(());
     }
     let mut scratch = World::new();
-    register_schema(&mut scratch);
+    schema(&mut scratch);
     let before = scratch.components().len();
     for setup in &generation.setups {
         run_on_plugin_thread(thread, || setup(&mut scratch))

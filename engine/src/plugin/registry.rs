@@ -3,6 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use bevy_ecs::resource::Resource;
+use bevy_ecs::world::World;
+
 use super::generation::Generation;
 
 /// One plugin: its serving generation and what a rollback would restore.
@@ -17,28 +20,39 @@ pub struct PluginSlot {
     pub enabled: Option<Vec<String>>,
 }
 
-/// Every loaded plugin, by name. Lives outside the `World`: it holds library handles, which
-/// must outlive everything the `World` keeps of them.
+/// Every loaded plugin, by name: a resource of the engine's `World`, so the loop's systems can
+/// reload. It holds library handles; the engine unloads every plugin (unregistering everything
+/// that points into a library) before the `World` is dropped.
+#[derive(Resource)]
 pub struct Plugins {
     /// Slots by plugin name.
     pub slots: BTreeMap<String, PluginSlot>,
     copies_dir: PathBuf,
     copies: u64,
+    schema: fn(&mut World),
 }
 
 impl Plugins {
-    /// An empty registry whose library copies go to `copies_dir` (created if needed).
+    /// An empty registry whose library copies go to `copies_dir` (created if needed); `schema`
+    /// registers every type of the engine's `World` on the scratch `World` new generations are
+    /// checked against.
     ///
     /// # Errors
     ///
     /// When `copies_dir` cannot be created.
-    pub fn new(copies_dir: PathBuf) -> std::io::Result<Self> {
+    pub fn new(copies_dir: PathBuf, schema: fn(&mut World)) -> std::io::Result<Self> {
         std::fs::create_dir_all(&copies_dir)?;
         Ok(Plugins {
             slots: BTreeMap::new(),
             copies_dir,
             copies: 0,
+            schema,
         })
+    }
+
+    /// Registers the engine's `World` types (for scratch-World checks).
+    pub fn schema(&self) -> fn(&mut World) {
+        self.schema
     }
 
     /// A fresh path for the next library copy of `source`.

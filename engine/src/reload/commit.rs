@@ -10,7 +10,8 @@ use crate::plugin::prepare::Prepared;
 use crate::plugin::thread::{run_on_plugin_thread, thread_name};
 use crate::plugin::{Generation, PluginSlot, Plugins};
 use crate::tools::{
-    CatalogEntry, ExtractorCatalog, ExtractorEntry, ToolCatalog, extractor_system, tool_system,
+    CatalogEntry, ExtractorCatalog, ExtractorEntry, LoopEdits, ToolCatalog, extractor_system,
+    tool_system,
 };
 
 /// Swaps `prepared` in for its plugin's serving generation and retires the old one.
@@ -30,6 +31,7 @@ pub fn commit(
     let surface_before = surface_of(world, &generation.plugin);
     register_tools(world, &mut generation);
     register_extractors(world, &mut generation);
+    register_loop_systems(world, &mut generation);
     run_setups(world, &generation);
     let tools_changed = surface_before != surface_of(world, &generation.plugin);
     if tools_changed {
@@ -213,6 +215,19 @@ fn register_extractors(world: &mut World, generation: &mut Generation) {
     }
 }
 
+/// Queues the generation's loop systems to join the engine's loop, as one set.
+fn register_loop_systems(world: &mut World, generation: &mut Generation) {
+    if generation.systems.is_empty() {
+        return;
+    }
+    let set = generation.loop_set();
+    world
+        .resource_mut::<LoopEdits>()
+        .add
+        .push((set.clone(), generation.systems.clone()));
+    generation.ledger.loop_set = Some(set);
+}
+
 fn run_setups(world: &mut World, generation: &Generation) {
     let thread = thread_name(&generation.plugin, generation.number);
     for setup in &generation.setups {
@@ -231,6 +246,14 @@ fn retire(world: &mut World, plugins: &Plugins, old: Generation) -> Option<std::
     }
     for id in &old.ledger.extractor_systems {
         let _ = world.unregister_system(*id);
+    }
+    for system in &old.systems {
+        system
+            .retired
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+    if let Some(set) = &old.ledger.loop_set {
+        world.resource_mut::<LoopEdits>().remove.push(set.clone());
     }
     let archive = plugins.previous_path(&old.plugin);
     let archived = std::fs::hard_link(old.library.copy_path(), &archive)

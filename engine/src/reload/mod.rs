@@ -26,6 +26,11 @@ use crate::tools::ToolCatalog;
 
 pub use history::{ReloadHistory, ReloadOutcome, ReloadRecord};
 
+/// Initialises the resources this module owns.
+pub fn init_resources(world: &mut World) {
+    world.init_resource::<ReloadHistory>();
+}
+
 /// One change in a reload batch.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ReloadChange {
@@ -145,6 +150,7 @@ fn prepare_change(world: &World, plugins: &mut Plugins, change: ReloadChange) ->
         number_for: &number_for,
         expect_name: expect.as_deref(),
         states,
+        schema: plugins.schema(),
     };
     let result = prepare(req).and_then(|p| enable_only(p, tools));
     let label = match &result {

@@ -95,7 +95,7 @@ pub fn run_scenario_file(
     settings.copies_dir = copies_dir;
     let engine =
         Engine::new(settings).map_err(|e| fail(0, "engine", "an engine", e.to_string()))?;
-    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| false);
+    let thread = EngineThread::spawn(engine, None);
     let mut runner = Runner {
         handle: thread.handle(),
         locator: LibraryLocator::default(),
@@ -181,7 +181,7 @@ impl Runner {
                 check_load(&report, expect).map(|()| String::new())
             }
             Step::Index => {
-                let report = self.engine(|e| crate::index::index_project(&mut e.world))?;
+                let report = self.engine(|e| e.index_project())?;
                 Ok(format!(
                     "{} files, {} extracted, {} edges",
                     report.files, report.extracted, report.edges
@@ -200,7 +200,7 @@ impl Runner {
         match step {
             Step::Tools(want) => {
                 let got = self.engine(|e| {
-                    e.world
+                    e.world()
                         .resource::<crate::tools::ToolCatalog>()
                         .tools
                         .keys()
@@ -315,19 +315,12 @@ impl Runner {
                 Ok(String::new())
             }
             Step::Tick => {
-                let n = self.engine(|e| {
-                    crate::admin::apply_pending(e);
-                    let mut ticks = 0;
-                    while crate::index::index_tick(&mut e.world) && ticks < 10_000 {
-                        ticks += 1;
-                    }
-                    ticks
-                })?;
+                let n = self.engine(|e| e.run_until_idle())?;
                 Ok(format!("{n} ticks"))
             }
             Step::Enqueue(path) => {
                 let path = path.clone();
-                self.engine(move |e| crate::index::queue_change(&mut e.world, &path, true))?;
+                self.engine(move |e| crate::index::queue_change(e.world_mut(), &path, true))?;
                 Ok(String::new())
             }
             Step::ChangeLogged { path, action } => change_logged(&self.handle, path, action),
@@ -406,14 +399,14 @@ fn expect_eq<T: PartialEq + std::fmt::Debug>(
 
 fn mutate(engine: &mut Engine, mutation: Mutation) {
     match mutation {
-        Mutation::SpawnFiles(n) => crate::state::spawn_synthetic_files(&mut engine.world, n),
+        Mutation::SpawnFiles(n) => crate::state::spawn_synthetic_files(engine.world_mut(), n),
         Mutation::SetPluginState { key, value } => {
             let stored = StoredState {
                 type_name: "scenario".into(),
                 value,
             };
             engine
-                .world
+                .world_mut()
                 .resource_mut::<PluginStates>()
                 .0
                 .insert(key, stored);

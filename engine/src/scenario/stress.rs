@@ -150,7 +150,7 @@ pub fn run_soak(handle: &EngineHandle, s: &Soak, sources: Vec<PathBuf>) -> StepR
         }
     };
     let copies = handle
-        .run(|e| e.plugins.copies_dir().to_path_buf())
+        .run(|e| e.plugins().copies_dir().to_path_buf())
         .map_err(|e| ("engine".to_owned(), e.to_string()))?;
     let crates: Vec<String> = sources
         .iter()

@@ -39,7 +39,7 @@ pub fn use_toolset(handle: &EngineHandle, file: &Path) -> StepResult {
     let report = handle
         .run(move |e| {
             let report = e.reload(load_changes(&toolset, &LibraryLocator::default()));
-            e.toolset = Some(toolset);
+            e.set_toolset(toolset);
             report
         })
         .map_err(|e| io_failure("a running engine", e))?;
@@ -83,7 +83,7 @@ pub fn wait_generation(
 pub fn change_logged(handle: &EngineHandle, path: &str, action: &str) -> StepResult {
     let entries = handle
         .run(|e| {
-            e.world
+            e.world()
                 .resource::<ChangeLog>()
                 .entries
                 .iter()
@@ -113,7 +113,7 @@ pub fn change_logged(handle: &EngineHandle, path: &str, action: &str) -> StepRes
 pub fn last_record(handle: &EngineHandle, outcome: &str, reason: &str) -> StepResult {
     let last = handle
         .run(|e| {
-            e.world
+            e.world()
                 .resource::<ReloadHistory>()
                 .records
                 .back()

@@ -62,7 +62,7 @@ pub fn run_upgrade_window(handle: &EngineHandle, w: &UpgradeWindow, source: Path
     let ticks = swap(handle, source).and_then(|_| drain(handle, w));
     stop.store(true, Ordering::SeqCst);
     let stale_after = handle
-        .run(|e| crate::index::stale_count(&e.world))
+        .run(|e| crate::index::stale_count(e.world()))
         .map_err(|e| ("a running engine".to_owned(), e.to_string()))?;
     if stale_after > 0 {
         return Err((
@@ -78,11 +78,16 @@ pub fn run_upgrade_window(handle: &EngineHandle, w: &UpgradeWindow, source: Path
 }
 
 fn files(e: &Engine) -> Vec<String> {
-    e.world.resource::<FileIndex>().0.keys().cloned().collect()
+    e.world()
+        .resource::<FileIndex>()
+        .0
+        .keys()
+        .cloned()
+        .collect()
 }
 
 fn extractor_versions(e: &Engine) -> BTreeMap<String, String> {
-    let catalog = e.world.resource::<ExtractorCatalog>();
+    let catalog = e.world().resource::<ExtractorCatalog>();
     catalog
         .extractors
         .iter()
@@ -121,11 +126,11 @@ fn spawn_caller(
 
 fn probe(e: &mut Engine, tool: &str, path: &str, before: &BTreeMap<String, String>) -> Probe {
     let swapped = extractor_versions(e) != *before;
-    let stale = crate::index::stale_count(&e.world);
-    let index = &e.world.resource::<FileIndex>().0;
+    let stale = crate::index::stale_count(e.world());
+    let index = &e.world().resource::<FileIndex>().0;
     let without_facts = index
         .values()
-        .filter(|entity| e.world.get::<CacheEntry>(**entity).is_none())
+        .filter(|entity| e.world().get::<CacheEntry>(**entity).is_none())
         .count();
     let error = match e.call_tool(tool, serde_json::json!({ "filePath": path })) {
         Ok(Ok(_)) => None,
@@ -165,7 +170,14 @@ fn drain(handle: &EngineHandle, w: &UpgradeWindow) -> Result<u64, (String, Strin
     let mut ticks = 0;
     loop {
         let more = handle
-            .run(move |e| crate::index::index_tick_batch(&mut e.world, batch))
+            .run(move |e| {
+                e.world_mut()
+                    .insert_resource(crate::index::BatchSize(batch));
+                let more = e.tick();
+                e.world_mut()
+                    .insert_resource(crate::index::BatchSize::default());
+                more
+            })
             .map_err(|e| ("a running engine".to_owned(), e.to_string()))?;
         ticks += 1;
         if !more {

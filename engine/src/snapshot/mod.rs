@@ -78,7 +78,7 @@ pub fn write_state(state: &PersistentState, dir: &Path) -> Result<PathBuf, Snaps
         .and_then(|()| file.write_all(&body))
         .and_then(|()| file.sync_all())
         .map_err(|e| io(&tmp, e))?;
-    crate_test_hook("after-write");
+    crate::crash_points::kill_if_asked("after-write");
     std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))?;
     Ok(path)
 }
@@ -166,13 +166,21 @@ pub fn restore_if_present(world: &mut World, dir: &Path) -> usize {
     }
 }
 
-/// For crash tests: `OMNYSYS_TEST_KILL_AT=<point>` makes the process SIGKILL itself there
-/// (`after-write`: the snapshot is written but not renamed; `mid-index`: after the first
-/// analysed batch).
-pub fn crate_test_hook(point: &str) {
-    if std::env::var("OMNYSYS_TEST_KILL_AT").is_ok_and(|p| p == point) {
-        let _ =
-            rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
+/// Whether the persistent state changed since the last snapshot was taken: set by the loop's
+/// snapshot set, cleared when a snapshot is taken.
+#[derive(bevy_ecs::resource::Resource, Default, Debug)]
+pub struct SnapshotDirty(pub bool);
+
+/// The snapshot set's system: marks the state dirty when a resource that goes into snapshots
+/// changed since the system last ran (files, facts and queue move with the indexing state).
+pub fn mark_dirty(world: &mut World) {
+    let changed = world.is_resource_changed::<FileIndex>()
+        || world.is_resource_changed::<IndexingState>()
+        || world.is_resource_changed::<DependencyGraph>()
+        || world.is_resource_changed::<PluginStates>()
+        || world.is_resource_changed::<omnysys_api::schema::UnresolvedImports>();
+    if changed {
+        world.get_resource_or_init::<SnapshotDirty>().0 = true;
     }
 }
 
@@ -185,6 +193,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("omnysys-snap-test-{}", std::process::id()));
         let mut world = World::new();
         crate::schema::register_schema(&mut world);
+        crate::index::init_resources(&mut world);
         crate::state::spawn_synthetic_files(&mut world, 5);
         write_snapshot(&world, &dir).unwrap();
         let restored = read_snapshot(&dir).unwrap();

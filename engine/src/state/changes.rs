@@ -63,6 +63,7 @@ mod tests {
     fn world() -> World {
         let mut world = World::new();
         crate::schema::register_schema(&mut world);
+        crate::index::init_resources(&mut world);
         crate::state::spawn_synthetic_files(&mut world, 3);
         world
     }

@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use bevy_ecs::resource::Resource;
 use omnysys_api::tool::ToolAnnotations;
 
-use super::extract::ExtractSystemId;
-use crate::plugin::ToolSystemId;
+use crate::plugin::{ExtractSystemId, ToolSystemId};
 
 /// One served tool.
 #[derive(Clone, Debug)]

@@ -3,33 +3,11 @@
 
 use std::sync::Arc;
 
-use bevy_ecs::system::{In, SystemId};
+use bevy_ecs::system::In;
 use omnysys_api::extractor::ExtractInput;
-use omnysys_api::facts::FileFacts;
 
-use crate::plugin::LoadedExtractor;
 use crate::plugin::thread::thread_name;
-
-/// One file to extract.
-#[derive(Debug, Clone)]
-pub struct ExtractJob {
-    /// Project-relative path.
-    pub path: String,
-    /// Its bytes.
-    pub bytes: Vec<u8>,
-}
-
-/// The outcome for one file.
-#[derive(Debug, Clone)]
-pub struct ExtractResult {
-    /// Project-relative path.
-    pub path: String,
-    /// Facts, or why there are none.
-    pub outcome: Result<FileFacts, String>,
-}
-
-/// The id of an extractor's system.
-pub type ExtractSystemId = SystemId<In<Vec<ExtractJob>>, Vec<ExtractResult>>;
+use crate::plugin::{ExtractJob, ExtractResult, LoadedExtractor};
 
 /// The system for `extractor`.
 pub fn extractor_system(

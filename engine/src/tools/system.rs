@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use bevy_ecs::system::In;
 use bevy_ecs::world::World;
-use omnysys_api::state::PluginStates;
 use omnysys_api::tool::{ToolContext, ToolError};
+
+use super::effects::apply_effects;
 
 use crate::plugin::thread::{run_on_plugin_thread, thread_name};
 use crate::plugin::{LoadedTool, ToolAnswer, ToolInvocation, ToolReply};
@@ -35,17 +36,7 @@ pub fn tool_system(
         let value = run_on_plugin_thread(&thread, || (tool.decl.run)(&ctx, &args))
             .unwrap_or_else(|e| Err(ToolError::failed(e)));
         let effects = ctx.finish();
-        let mut states = world.resource_mut::<PluginStates>();
-        for (key, value) in effects.writes {
-            states.0.insert(key, value);
-        }
-        world
-            .resource_mut::<crate::admin::PendingAdmin>()
-            .0
-            .extend(effects.admin);
-        value.map(|value| ToolAnswer {
-            value,
-            content: effects.content,
-        })
+        let content = apply_effects(world, effects);
+        value.map(|value| ToolAnswer { value, content })
     }
 }

@@ -43,7 +43,7 @@ pub fn answer(engine: &Engine, report: &ReloadReport) {
             )
         })
         .collect();
-    let dir = engine.settings.state_dir.join("control");
+    let dir = engine.settings().state_dir.join("control");
     let _ = std::fs::write(dir.join(RESULT_FILE), lines.join("\n") + "\n");
 }
 

@@ -41,7 +41,7 @@ pub use project::spawn_project_watcher;
 
 use crate::engine::Engine;
 use crate::handle::EngineHandle;
-use crate::reload::{ReloadChange, ReloadHistory, ReloadOutcome, record};
+use crate::reload::{ReloadChange, ReloadOutcome, record};
 use crate::toolset::{LibraryLocator, Toolset, diff_changes, load_toolset, workspace_root};
 
 /// A running watcher; stops when dropped.
@@ -118,7 +118,7 @@ pub fn spawn_watcher(handle: EngineHandle, debounce: Duration) -> notify::Result
 /// What the watcher needs to know from the engine.
 pub fn watch_context(engine: &mut Engine) -> WatchContext {
     let libraries = engine
-        .plugins
+        .plugins()
         .generations()
         .map(|g| (g.source.clone(), g.plugin.clone(), !g.extractors.is_empty()))
         .collect();
@@ -130,11 +130,11 @@ pub fn watch_context(engine: &mut Engine) -> WatchContext {
         .filter_map(|e| e.ok())
         .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
         .collect();
-    let control_dir = engine.settings.state_dir.join("control");
+    let control_dir = engine.settings().state_dir.join("control");
     let _ = std::fs::create_dir_all(&control_dir);
     WatchContext {
         libraries,
-        toolset: engine.toolset.as_ref().map(|t| t.file.clone()),
+        toolset: engine.toolset().map(|t| t.file.clone()),
         engine_binary: std::env::current_exe().ok(),
         crate_dirs,
         control_dir: Some(control_dir),
@@ -219,12 +219,12 @@ fn act_on(handle: &EngineHandle, ctx: &WatchContext, batch: BTreeSet<PathBuf>) {
             let report = engine.reload(changes);
             control::answer(engine, &report);
             match new_toolset {
-                Some(toolset) if report.committed() => engine.toolset = Some(toolset),
+                Some(toolset) if report.committed() => engine.set_toolset(toolset),
                 Some(toolset) => reject_toolset(engine, &toolset.file, &report),
                 None => {}
             }
         }
-        let mut log = engine.world.resource_mut::<ChangeLog>();
+        let mut log = engine.world_mut().get_resource_or_init::<ChangeLog>();
         for (path, class, action) in notes {
             log.push(path, class, action);
         }
@@ -251,16 +251,7 @@ fn reject_toolset(engine: &mut Engine, file: &Path, report: &crate::reload::Relo
         &Vec::new(),
         0,
     );
-    engine
-        .world
-        .resource_mut::<omnysys_api::schema::RecentErrors>()
-        .push(
-            "config",
-            &rec.plugin,
-            &rec.reason,
-            omnysys_api::schema::now_ms(),
-        );
-    engine.world.resource_mut::<ReloadHistory>().push(rec);
+    engine.record_refusal("config", rec);
 }
 
 fn library_changed(
@@ -274,15 +265,11 @@ fn library_changed(
         tracing::warn!(file = %path.display(), "the library never became complete; not loading it");
         let subject = path.display().to_string();
         let _ = handle.run(move |e| {
-            let now = omnysys_api::schema::now_ms();
-            e.world
-                .resource_mut::<omnysys_api::schema::RecentErrors>()
-                .push(
-                    "watcher",
-                    &subject,
-                    "never became a complete library within 10 s",
-                    now,
-                );
+            e.record_error(
+                "watcher",
+                &subject,
+                "never became a complete library within 10 s",
+            );
         });
         return "ignored: never became a complete library within 10 s".to_owned();
     };
@@ -290,7 +277,7 @@ fn library_changed(
     let name = plugin.to_owned();
     let current = handle
         .run(move |e| {
-            e.plugins
+            e.plugins()
                 .slots
                 .get(&name)
                 .map(|s| (s.current.content_hash, s.enabled.clone()))
@@ -328,7 +315,7 @@ fn toolset_changed(
             let locator = LibraryLocator::default();
             let ts = toolset.clone();
             let diff = handle
-                .run(move |e| diff_changes(&e.plugins, &ts, &locator))
+                .run(move |e| diff_changes(e.plugins(), &ts, &locator))
                 .unwrap_or_default();
             let action = format!("apply tool set: {} change(s)", diff.len());
             changes.extend(diff);
@@ -346,17 +333,7 @@ fn toolset_changed(
                 &Vec::new(),
                 0,
             );
-            let _ = handle.run(move |e| {
-                e.world
-                    .resource_mut::<omnysys_api::schema::RecentErrors>()
-                    .push(
-                        "config",
-                        &rec.plugin,
-                        &rec.reason,
-                        omnysys_api::schema::now_ms(),
-                    );
-                e.world.resource_mut::<ReloadHistory>().push(rec);
-            });
+            let _ = handle.run(move |e| e.record_refusal("config", rec));
             format!("rejected: {reason}")
         }
     }

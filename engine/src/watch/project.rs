@@ -59,17 +59,17 @@ fn queue_batch(
 ) -> Result<(), crate::handle::EngineGone> {
     let root = root.to_path_buf();
     handle.run(move |engine| {
-        let extensions = crate::index::extensions(&engine.world);
+        let extensions = crate::index::extensions(engine.world());
         let mut manifests = false;
         for path in batch {
             if let Some(relative) = crate::index::relative_if_handled(&root, &path, &extensions) {
-                crate::index::queue_change(&mut engine.world, &relative, path.exists());
+                crate::index::queue_change(engine.world_mut(), &relative, path.exists());
             }
-            manifests |= crate::index::manifests::is_manifest(&engine.world, &root, &path);
+            manifests |= crate::index::manifests::is_manifest(engine.world(), &root, &path);
         }
         // A `package.json` or `tsconfig.json` changes how imports resolve, not any file's facts.
         if manifests {
-            crate::index::manifests_changed(&mut engine.world);
+            crate::index::manifests_changed(engine.world_mut());
         }
     })
 }

@@ -160,7 +160,7 @@ async fn calls_during_reloads(
         expect: None,
         tools: None,
     }]);
-    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| false);
+    let thread = EngineThread::spawn(engine, Some(Duration::from_millis(50)));
     let handle = thread.handle();
     let server = McpServer::new(handle.clone(), McpOptions::default()).await?;
     let (client_io, server_io) = tokio::io::duplex(1 << 20);

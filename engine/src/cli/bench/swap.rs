@@ -51,7 +51,7 @@ fn bench_plugin(krate: &str, args: &BenchArgs) -> anyhow::Result<String> {
     };
     let variants = [variant(0)?, variant(1)?];
     let mut engine = Engine::new(EngineSettings::for_project(dir.clone()))?;
-    spawn_synthetic_files(&mut engine.world, args.files);
+    spawn_synthetic_files(engine.world_mut(), args.files);
     let mut records = Vec::with_capacity(args.swaps);
     for i in 0..=args.swaps {
         let source = variants[i % 2].clone();

@@ -26,7 +26,7 @@ pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
     omnysys::state::write_javascript_project(&dir, files)?;
     let (cold, edges, _, cold_time) = index_once(&dir)?;
     let peak_mb = peak_rss_mb();
-    omnysys::snapshot::write_snapshot(&cold.world, &cold.settings.state_dir)?;
+    cold.write_snapshot()?;
     drop(cold);
     let warm_started = Instant::now();
     let (_warm, _, restore, reconcile) = index_once(&dir)?;
@@ -63,7 +63,7 @@ pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
 fn index_once(dir: &Path) -> anyhow::Result<(Engine, usize, Duration, Duration)> {
     let mut engine = Engine::new(EngineSettings::for_project(dir.to_path_buf()))?;
     let restore_started = Instant::now();
-    omnysys::snapshot::restore_if_present(&mut engine.world, &engine.settings.state_dir);
+    engine.restore_snapshot();
     let restore = restore_started.elapsed();
     let source = LibraryLocator::default().library_of("extract_javascript");
     engine.reload(vec![ReloadChange::Load {
@@ -72,7 +72,7 @@ fn index_once(dir: &Path) -> anyhow::Result<(Engine, usize, Duration, Duration)>
         tools: None,
     }]);
     let started = Instant::now();
-    let report = omnysys::index::index_project(&mut engine.world);
+    let report = engine.index_project();
     Ok((engine, report.edges, restore, started.elapsed()))
 }
 

@@ -87,9 +87,9 @@ pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
 
 /// `(file, first function or method)` of every file that has one, in path order.
 fn targets(engine: &mut Engine) -> Vec<(String, String)> {
-    let mut q = engine.world.query::<(&SourceFile, &CacheEntry)>();
+    let mut q = engine.world_mut().query::<(&SourceFile, &CacheEntry)>();
     let mut found: Vec<(String, String)> = q
-        .iter(&engine.world)
+        .iter(engine.world())
         .filter_map(|(file, entry)| {
             let f = entry
                 .facts

@@ -42,7 +42,7 @@ pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
     if !report.committed() {
         bail!("cannot load graph_tools: {:?}", report.records);
     }
-    let thread = EngineThread::spawn(engine, Duration::from_millis(50), |_| false);
+    let thread = EngineThread::spawn(engine, Some(Duration::from_millis(50)));
     let handle = thread.handle();
     let debounce = Duration::from_millis(args.debounce_ms);
     let watcher = spawn_watcher(handle.clone(), debounce)?;
@@ -94,7 +94,7 @@ fn one_round(
     loop {
         let found = handle
             .run(move |e| {
-                let history = e.world.resource::<ReloadHistory>();
+                let history = e.world().resource::<ReloadHistory>();
                 history
                     .records
                     .iter()

@@ -1,0 +1,349 @@
+//! [`Engine`]: the `World` (all state, the loaded plugins among it) and the operations on it.
+//!
+//! - [`schedule`]: the engine's loop, a bevy `Schedule` every runner ticks.
+//! - [`systems`]: the engine's own system in each set of the loop.
+//! - [`admin`]: a reload batch and what follows it; the admin requests tools make.
+//! - [`events`]: what transports hear about (reloads, tool-surface changes).
+
+pub mod admin;
+pub mod events;
+pub mod schedule;
+pub mod systems;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use bevy_ecs::world::World;
+use omnysys_api::schema::{EngineStatus, ProjectRoot, RecentErrors, now_ms};
+
+pub use events::{EngineEvent, EngineEvents};
+pub use schedule::{EngineLoop, LoopStats};
+
+use crate::index::IndexReport;
+use crate::plugin::{Plugins, ToolInvocation, ToolReply};
+use crate::reload::{ReloadChange, ReloadReport};
+use crate::tools::{CallError, ToolCatalog};
+
+/// Ticks a runner may run to drain its work before giving up (a loop that never settles is a
+/// bug, not a reason to hang).
+pub const MAX_TICKS_UNTIL_IDLE: u64 = 100_000;
+
+/// Where the engine works.
+#[derive(Clone, Debug)]
+pub struct EngineSettings {
+    /// The project being served.
+    pub project: PathBuf,
+    /// Where fresh copies of plugin libraries are written (removed on drop).
+    pub copies_dir: PathBuf,
+    /// Where snapshots go (default `<project>/.omnysys`).
+    pub state_dir: PathBuf,
+}
+
+impl EngineSettings {
+    /// Settings for `project`, with library copies in a per-process temporary directory.
+    pub fn for_project(project: PathBuf) -> Self {
+        let copies_dir = std::env::temp_dir().join(format!("omnysys-{}", std::process::id()));
+        let state_dir = project.join(".omnysys");
+        EngineSettings {
+            project,
+            copies_dir,
+            state_dir,
+        }
+    }
+}
+
+/// Errors creating an engine.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The library-copy directory could not be created.
+    #[error("cannot create `{0}`: {1}")]
+    CopiesDir(PathBuf, std::io::Error),
+}
+
+/// The engine: owns the `World` — all state, and the plugins that hold all behaviour.
+pub struct Engine {
+    world: World,
+    settings: EngineSettings,
+    toolset: Option<crate::toolset::Toolset>,
+    /// When the state last written to a snapshot was read; `None`: never.
+    snapshot_tick: Option<bevy_ecs::change_detection::Tick>,
+}
+
+impl Engine {
+    /// A new engine with every `World` type registered, its loop in place and no plugins.
+    ///
+    /// # Errors
+    ///
+    /// When the library-copy directory cannot be created.
+    pub fn new(settings: EngineSettings) -> Result<Self, EngineError> {
+        let mut world = World::new();
+        crate::schema::register_schema(&mut world);
+        crate::tools::init_resources(&mut world);
+        crate::reload::init_resources(&mut world);
+        crate::index::init_resources(&mut world);
+        world.init_resource::<EngineEvents>();
+        world.init_resource::<crate::snapshot::SnapshotDirty>();
+        schedule::add_engine_loop(&mut world);
+        let root = settings
+            .project
+            .canonicalize()
+            .unwrap_or_else(|_| settings.project.clone());
+        world.insert_resource(ProjectRoot(root));
+        let plugins = Plugins::new(settings.copies_dir.clone(), crate::schema::register_schema)
+            .map_err(|e| EngineError::CopiesDir(settings.copies_dir.clone(), e))?;
+        world.insert_resource(plugins);
+        Ok(Engine {
+            world,
+            settings,
+            toolset: None,
+            snapshot_tick: None,
+        })
+    }
+
+    /// The state, read-only.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The state, for runners that seed or inspect it (benchmarks, scenarios, restores).
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// The loaded plugins.
+    pub fn plugins(&self) -> &Plugins {
+        self.world.resource::<Plugins>()
+    }
+
+    /// Where it works.
+    pub fn settings(&self) -> &EngineSettings {
+        &self.settings
+    }
+
+    /// The tool set in force, when started from one.
+    pub fn toolset(&self) -> Option<&crate::toolset::Toolset> {
+        self.toolset.as_ref()
+    }
+
+    /// Puts `toolset` in force: its index settings apply from the next scan.
+    pub fn set_toolset(&mut self, toolset: crate::toolset::Toolset) {
+        let settings = toolset.index.clone();
+        self.world
+            .insert_resource(crate::index::IndexConfig(settings));
+        self.toolset = Some(toolset);
+    }
+
+    /// Runs the engine's loop once: admin requests, one batch of the queue, link, status,
+    /// snapshot — the engine's systems and the plugins'. Returns true while work remains
+    /// (queued files, pending admin requests).
+    pub fn tick(&mut self) -> bool {
+        schedule::apply_loop_edits(&mut self.world);
+        self.world.resource_mut::<LoopStats>().ticks += 1;
+        self.world.run_schedule(EngineLoop);
+        schedule::apply_loop_edits(&mut self.world);
+        crate::index::has_queued(&self.world)
+            || !self
+                .world
+                .resource::<crate::tools::PendingAdmin>()
+                .0
+                .is_empty()
+    }
+
+    /// Ticks until no work remains (at most [`MAX_TICKS_UNTIL_IDLE`]); returns the ticks run.
+    pub fn run_until_idle(&mut self) -> u64 {
+        let mut ticks = 1;
+        while self.tick() && ticks < MAX_TICKS_UNTIL_IDLE {
+            ticks += 1;
+        }
+        ticks
+    }
+
+    /// Restores the snapshot in the state directory, if there is a readable one; returns the
+    /// files restored (a corrupt or incompatible snapshot is ignored with a warning).
+    pub fn restore_snapshot(&mut self) -> usize {
+        crate::snapshot::restore_if_present(&mut self.world, &self.settings.state_dir)
+    }
+
+    /// Writes a snapshot of the state now, in the state directory.
+    ///
+    /// # Errors
+    ///
+    /// When it cannot be written.
+    pub fn write_snapshot(&self) -> Result<PathBuf, crate::snapshot::SnapshotError> {
+        crate::snapshot::write_snapshot(&self.world, &self.settings.state_dir)
+    }
+
+    /// Scans the project, queueing what changed (the loop analyses it); returns the files found.
+    pub fn scan(&mut self) -> usize {
+        crate::index::scan_project(&mut self.world)
+    }
+
+    /// Scans and analyses the whole project now, ticking the loop until the queue is empty.
+    pub fn index_project(&mut self) -> IndexReport {
+        self.index_project_with(|_, _| {})
+    }
+
+    /// As [`Engine::index_project`], calling `progress(done, total)` after each batch.
+    pub fn index_project_with(&mut self, mut progress: impl FnMut(u64, u64)) -> IndexReport {
+        let started = Instant::now();
+        let files = self.scan();
+        let mut report = IndexReport::after_scan(&self.world, files);
+        for _ in 0..MAX_TICKS_UNTIL_IDLE {
+            let busy = self.tick();
+            if let Some(batch) = crate::index::take_batch_report(&mut self.world) {
+                crate::crash_points::kill_if_asked("mid-index");
+                let state = self.world.resource::<omnysys_api::schema::IndexingState>();
+                progress(state.done, state.total);
+                report.add(batch);
+            }
+            if !busy {
+                break;
+            }
+        }
+        report.finish(&self.world, started)
+    }
+
+    /// Applies a batch of plugin changes as one transaction.
+    pub fn reload(&mut self, changes: Vec<ReloadChange>) -> ReloadReport {
+        admin::reload_and_report(&mut self.world, changes)
+    }
+
+    /// Records an error clients see in `get_recent_errors`.
+    pub fn record_error(&mut self, kind: &str, subject: &str, message: &str) {
+        self.world
+            .resource_mut::<RecentErrors>()
+            .push(kind, subject, message, now_ms());
+    }
+
+    /// Records a change the engine refused without a reload (a rejected tool-set edit): in the
+    /// reload history and as a recent error of `kind`.
+    pub fn record_refusal(&mut self, kind: &str, record: crate::reload::ReloadRecord) {
+        self.record_error(kind, &record.plugin, &record.reason);
+        self.world
+            .resource_mut::<crate::reload::ReloadHistory>()
+            .push(record);
+        crate::status::refresh_status(&mut self.world);
+    }
+
+    /// Counts a tool call that exceeded its time limit.
+    pub fn count_stuck_call(&mut self) {
+        self.world.resource_mut::<EngineStatus>().stuck_calls += 1;
+    }
+
+    /// Events from now on (reloads, tool-surface changes).
+    pub fn subscribe(&mut self) -> tokio::sync::mpsc::UnboundedReceiver<EngineEvent> {
+        self.world.resource_mut::<EngineEvents>().subscribe()
+    }
+
+    /// Calls a tool by name.
+    ///
+    /// # Errors
+    ///
+    /// `UnknownTool` when no plugin serves `name`. Tool failures (bad arguments, panics) are
+    /// the `Err` of the inner [`ToolReply`].
+    pub fn call_tool(
+        &mut self,
+        name: &str,
+        args: serde_json::Value,
+    ) -> Result<ToolReply, CallError> {
+        self.call_tool_with(name, ToolInvocation { args, events: None })
+    }
+
+    /// Calls a tool, sending its progress and log events to `invocation.events`. Admin requests
+    /// it makes are applied by the loop's next tick, before the next call.
+    ///
+    /// # Errors
+    ///
+    /// As [`Engine::call_tool`].
+    pub fn call_tool_with(
+        &mut self,
+        name: &str,
+        invocation: ToolInvocation,
+    ) -> Result<ToolReply, CallError> {
+        self.analyse_files_named_in(&invocation);
+        let catalog = self.world.resource::<ToolCatalog>();
+        let system = catalog
+            .tools
+            .get(name)
+            .ok_or_else(|| CallError::UnknownTool(name.to_owned()))?
+            .system;
+        self.world
+            .run_system_with(system, invocation)
+            .map_err(|e| CallError::System(name.to_owned(), e.to_string()))
+    }
+
+    /// Analyses, before a tool runs, the queued files its arguments name (critical priority),
+    /// telling the client through progress events while it waits.
+    fn analyse_files_named_in(&mut self, invocation: &ToolInvocation) {
+        let root = self.world.resource::<ProjectRoot>().0.clone();
+        let paths: Vec<String> = crate::tools::path_arguments(&invocation.args)
+            .filter_map(|raw| omnysys_api::paths::normalize(&root, raw).ok())
+            .filter(|p| crate::index::queue::find(&self.world, p).is_some())
+            .collect();
+        if paths.is_empty() {
+            return;
+        }
+        let total = paths.len() as f64;
+        let progress = |done: f64, message: &str| {
+            if let Some(events) = &invocation.events {
+                events(omnysys_api::tool::ToolEvent::Progress {
+                    progress: done,
+                    total: Some(total),
+                    message: Some(message.to_owned()),
+                });
+            }
+        };
+        progress(0.0, "waiting for queued files to be analysed");
+        let n = crate::index::analyse_now(&mut self.world, &paths);
+        progress(n as f64, "analysed");
+    }
+
+    /// The persistent state to snapshot, if it changed since the last one taken (cheap: the
+    /// loop's dirty flag, else change ticks; no serialisation); the caller writes it off the
+    /// engine thread.
+    pub fn state_to_snapshot(&mut self) -> Option<crate::state::PersistentState> {
+        use crate::state::changes::{changed_since, checkpoint};
+        let dirty = std::mem::take(
+            &mut self
+                .world
+                .resource_mut::<crate::snapshot::SnapshotDirty>()
+                .0,
+        );
+        if !dirty
+            && self
+                .snapshot_tick
+                .is_some_and(|since| !changed_since(&mut self.world, since))
+        {
+            return None;
+        }
+        self.snapshot_tick = Some(checkpoint(&mut self.world));
+        Some(crate::state::persistent_state(&self.world))
+    }
+
+    /// Forgets the last snapshot taken (its write failed): the next check takes one again.
+    pub fn snapshot_failed(&mut self) {
+        self.snapshot_tick = None;
+    }
+
+    /// The digest of all persistent state.
+    pub fn digest(&self) -> String {
+        crate::state::state_digest(&self.world)
+    }
+
+    /// The generation serving `plugin`.
+    pub fn generation_of(&self, plugin: &str) -> Option<u64> {
+        self.plugins().slots.get(plugin).map(|s| s.current.number)
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        let names: Vec<String> = self.plugins().slots.keys().cloned().collect();
+        let changes = names
+            .into_iter()
+            .map(|plugin| ReloadChange::Unload { plugin })
+            .collect();
+        let _ = self.reload(changes);
+        let _ = std::fs::remove_dir_all(self.plugins().copies_dir());
+    }
+}
