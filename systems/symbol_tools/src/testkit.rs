@@ -386,6 +386,43 @@ pub fn cycle_world() -> World {
     ])
 }
 
+/// A Python package: `app.py` imports `pkg.util` whole and the submodule `core` by name.
+pub fn python_world() -> World {
+    use ImportKind::Static;
+    use SymbolKind::Function;
+    let module = |name: &str| {
+        let symbols = vec![sym(name, Function, (1, 2), &[], true)];
+        facts(vec![], vec![exp(name, None, 1)], symbols, vec![], 2)
+    };
+    world_of(vec![
+        (
+            "pkg/__init__.py",
+            facts(
+                vec![imp(".core", Some("pkg/core.py"), &["run"], Static, 1)],
+                vec![exp("run", None, 3)],
+                vec![],
+                vec![],
+                3,
+            ),
+        ),
+        ("pkg/util.py", module("helper")),
+        ("pkg/core.py", module("run")),
+        (
+            "app.py",
+            facts(
+                vec![
+                    imp("pkg.util", Some("pkg/util.py"), &["*"], Static, 1),
+                    imp("pkg", Some("pkg/__init__.py"), &["core"], Static, 2),
+                ],
+                vec![],
+                vec![],
+                vec![call(None, "pkg.util.helper", 4), call(None, "core.run", 5)],
+                5,
+            ),
+        ),
+    ])
+}
+
 /// A tool context over `world`.
 pub fn ctx(world: &World) -> ToolContext<'_> {
     ToolContext::new(world, "symbol_tools", None)
