@@ -578,8 +578,8 @@ mod tests {
                 vec![],
                 vec![],
                 vec![
-                    sym("C", SymbolKind::Class, (1, 9), false),
-                    sym("C.m", SymbolKind::Method, (2, 3), false),
+                    sym("C", SymbolKind::Class, (1, 9), &[], false),
+                    sym("C.m", SymbolKind::Method, (2, 3), &[], false),
                 ],
                 vec![call(Some("C.n"), "this.m", 5), call(None, "other.m", 8)],
                 9,

@@ -671,9 +671,9 @@ diff --git a/c.js b/c.js
                     vec![],
                     vec![exp("f", None, 1), exp("C", None, 5)],
                     vec![
-                        sym("f", SymbolKind::Function, (1, 3), true),
-                        sym("C", SymbolKind::Class, (5, 10), true),
-                        sym("C.m", SymbolKind::Method, (6, 8), false),
+                        sym("f", SymbolKind::Function, (1, 3), &[], true),
+                        sym("C", SymbolKind::Class, (5, 10), &[], true),
+                        sym("C.m", SymbolKind::Method, (6, 8), &[], false),
                     ],
                     vec![],
                     12,

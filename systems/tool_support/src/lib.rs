@@ -13,9 +13,11 @@
 //! - [`unknown_symbol`]: the not-found error for a symbol, with the file's closest names.
 //! - [`Project`]: the read-only view of the World (files, facts, the import graph) and the
 //!   path checks ("outside the project", unknown files with the closest paths).
+//! - [`testing`]: hand-built worlds and fact builders shared by the plugins' unit tests.
 
 mod project;
 mod python;
+pub mod testing;
 
 use omnysys_api::paths::closest;
 use omnysys_api::prelude::*;
