@@ -142,7 +142,8 @@ pub fn impact_of_diff(ctx: &ToolContext<'_>, args: DiffArgs) -> Result<DiffImpac
     let base = args.base.unwrap_or_else(|| "HEAD".to_owned());
     if base.is_empty() || base.starts_with('-') || base.contains(['\0', '\n']) {
         return Err(ToolError::invalid_arguments(format!(
-            "`base` must be a git revision, not `{base}`"
+            "`base` must be a git revision, not `{}`",
+            tool_support::shorten(&base)
         )));
     }
     let world = ctx.world();
