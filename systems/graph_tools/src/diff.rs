@@ -936,17 +936,22 @@ diff --git a/c.js b/c.js
         );
     }
 
-    #[test]
-    fn a_real_repository_edit_is_read_back_as_ranges() {
+    /// A fresh temporary directory, removed when the guard drops.
+    fn temp_dir(tag: &str) -> (PathBuf, TempFile) {
         let dir = std::env::temp_dir().join(format!(
-            "graph_tools_diff_test_{}_{}",
+            "graph_tools_diff_{tag}_{}_{}",
             std::process::id(),
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos())
         ));
         std::fs::create_dir_all(&dir).unwrap();
-        let _cleanup = TempFile(dir.clone());
+        (dir.clone(), TempFile(dir))
+    }
+
+    #[test]
+    fn a_real_repository_edit_is_read_back_as_ranges() {
+        let (dir, _cleanup) = temp_dir("test");
         let util = "export function helper(x) {\n  return x + 1;\n}\n\nexport function other() {\n  return 2;\n}\n";
         let app = "import { helper } from './util';\n\nexport function createApp() {\n  return helper(1);\n}\n";
         std::fs::write(dir.join("util.js"), util).unwrap();
@@ -973,18 +978,9 @@ diff --git a/c.js b/c.js
         assert!(e.message.contains("no-such-revision"), "{}", e.message);
     }
 
-    /// A committed repository in a fresh temporary directory (removed when the guard drops),
-    /// with `util.js` edited since.
+    /// A committed repository in a fresh [`temp_dir`], with `util.js` edited since.
     fn edited_repository(tag: &str) -> (PathBuf, TempFile) {
-        let dir = std::env::temp_dir().join(format!(
-            "graph_tools_diff_{tag}_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos())
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let guard = TempFile(dir.clone());
+        let (dir, guard) = temp_dir(tag);
         std::fs::write(dir.join("util.js"), "export const a = 1;\n").unwrap();
         std::fs::write(dir.join(".gitattributes"), "* filter=evil\n").unwrap();
         git(&dir, &["init", "-q"]);
