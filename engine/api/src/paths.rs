@@ -1,5 +1,7 @@
-//! Checking the paths clients send: inside the project, and known.
+//! Checking the paths clients send: inside the project, and known; and quoting what clients
+//! send back to them in errors, shortened.
 
+use std::borrow::Cow;
 use std::path::{Component, Path};
 
 use bevy_ecs::world::World;
@@ -16,7 +18,9 @@ use crate::tool::ToolError;
 pub fn normalize(root: &Path, raw: &str) -> Result<String, ToolError> {
     let relative = match Path::new(raw).strip_prefix(root) {
         Ok(rest) => rest.to_path_buf(),
-        Err(_) if Path::new(raw).is_absolute() => return Err(ToolError::outside_project(raw)),
+        Err(_) if Path::new(raw).is_absolute() => {
+            return Err(ToolError::outside_project(&shorten(raw)));
+        }
         Err(_) => Path::new(raw).to_path_buf(),
     };
     let mut parts: Vec<String> = Vec::new();
@@ -25,12 +29,12 @@ pub fn normalize(root: &Path, raw: &str) -> Result<String, ToolError> {
             Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
             Component::CurDir => {}
             Component::ParentDir if parts.pop().is_some() => {}
-            _ => return Err(ToolError::outside_project(raw)),
+            _ => return Err(ToolError::outside_project(&shorten(raw))),
         }
     }
     let joined = parts.join("/");
     if escapes_through_symlink(root, &joined) {
-        return Err(ToolError::outside_project(raw));
+        return Err(ToolError::outside_project(&shorten(raw)));
     }
     Ok(joined)
 }
@@ -62,38 +66,77 @@ pub fn known_file(world: &World, raw: &str) -> Result<String, ToolError> {
         .map(|i| i.0.keys().map(String::as_str).collect())
         .unwrap_or_default();
     Err(ToolError::not_found(
-        format!("no file `{path}` in the project index"),
+        format!("no file `{}` in the project index", shorten(&path)),
         closest(&path, known),
     ))
 }
 
-/// Up to three candidates closest to `wanted` (edit distance on the whole path).
-pub fn closest(wanted: &str, candidates: Vec<&str>) -> Vec<String> {
-    let mut scored: Vec<(usize, &str)> = candidates
-        .into_iter()
-        .map(|c| (edit_distance(wanted, c), c))
-        .collect();
-    scored.sort();
-    scored
-        .into_iter()
-        .take(3)
-        .map(|(_, c)| c.to_owned())
-        .collect()
+/// The most characters of client input an error message quotes.
+pub const QUOTED_CHARS: usize = 60;
+
+/// `text` as an error message may quote it: whole when it has at most [`QUOTED_CHARS`]
+/// characters, else its first ones and an ellipsis (cut on a character boundary).
+pub fn shorten(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+    }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
+/// The longest input, in bytes, that [`closest`] looks for close matches of. A longer one is
+/// no typo of a project path or name, and its distance to every candidate would cost its
+/// length times all the candidates' (seconds for a few kilobytes against a large index).
+pub const MAX_SUGGESTED_LEN: usize = 1024;
+
+/// Up to three candidates closest to `wanted` (edit distance on the whole path); none when
+/// `wanted` is longer than [`MAX_SUGGESTED_LEN`] bytes.
+pub fn closest(wanted: &str, candidates: Vec<&str>) -> Vec<String> {
+    if wanted.len() > MAX_SUGGESTED_LEN {
+        return Vec::new();
+    }
+    let wanted: Vec<char> = wanted.chars().collect();
+    // The three best so far, best first: a candidate no closer than the third is not measured
+    // further than that distance.
+    let mut best: Vec<(usize, &str)> = Vec::with_capacity(4);
+    for c in candidates {
+        let bound = if best.len() == 3 {
+            best[2].0
+        } else {
+            usize::MAX
+        };
+        let Some(d) = edit_distance_within(&wanted, c, bound) else {
+            continue;
+        };
+        best.push((d, c));
+        best.sort_unstable();
+        best.truncate(3);
+    }
+    best.into_iter().map(|(_, c)| c.to_owned()).collect()
+}
+
+/// The edit distance of `a` and `b` when it is at most `bound`, else `None` (decided as soon
+/// as a whole row of the table exceeds it, or the lengths alone do).
+fn edit_distance_within(a: &[char], b: &str, bound: usize) -> Option<usize> {
     let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > bound {
+        return None;
+    }
     let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for (i, ca) in a.iter().enumerate() {
         let mut prev = row[0];
         row[0] = i + 1;
+        let mut row_min = row[0];
         for (j, cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            row_min = row_min.min(row[j + 1]);
             prev = cur;
         }
+        if row_min > bound {
+            return None;
+        }
     }
-    row[b.len()]
+    (row[b.len()] <= bound).then_some(row[b.len()])
 }
 
 #[cfg(test)]
@@ -120,5 +163,28 @@ mod tests {
             vec!["lib/router.js", "test/a.js", "lib/route.js"],
         );
         assert_eq!(got[0], "lib/router.js");
+        let got = closest("abcd", vec!["x", "abce", "abcd", "zzzzzzzz", "ab", "abc"]);
+        assert_eq!(got, vec!["abcd", "abc", "abce"]);
+    }
+
+    #[test]
+    fn a_path_longer_than_the_suggestion_bound_gets_no_suggestions_and_a_short_quote() {
+        let huge = "a/".repeat(500_000);
+        let known: Vec<String> = (0..2000).map(|i| format!("src/file{i}.js")).collect();
+        let started = std::time::Instant::now();
+        assert!(closest(&huge, known.iter().map(String::as_str).collect()).is_empty());
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let quoted = shorten(&huge);
+        assert_eq!(quoted.chars().count(), QUOTED_CHARS + 1);
+        assert!(quoted.ends_with('…'));
+    }
+
+    #[test]
+    fn quotes_are_cut_on_a_character_boundary() {
+        assert_eq!(shorten("short"), "short");
+        let wide = "é".repeat(100);
+        assert_eq!(shorten(&wide), format!("{}…", "é".repeat(QUOTED_CHARS)));
+        let outside = normalize(Path::new("/nonexistent/project"), &"../x".repeat(1000));
+        assert!(outside.unwrap_err().message.len() < 200);
     }
 }

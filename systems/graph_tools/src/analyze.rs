@@ -27,7 +27,8 @@ use crate::project::{Project, cap, unknown_symbol};
 pub struct AnalyzeArgs {
     /// The file defining the symbol, relative to the project root.
     pub file_path: String,
-    /// The symbol's name (`f`, `Class.method`, or an exported name such as `default`).
+    /// The symbol's name (`f`, `Class.method`, or an exported name such as `default`); at most 512 characters.
+    #[schemars(length(max = 512))]
     pub symbol_name: String,
 }
 
@@ -165,6 +166,7 @@ pub fn analyze_change(
     ctx: &ToolContext<'_>,
     args: AnalyzeArgs,
 ) -> Result<ChangeAnalysis, ToolError> {
+    tool_support::check_name("symbolName", &args.symbol_name)?;
     let p = Project::new(ctx.world());
     let (path, facts) = p.file(&args.file_path)?;
     let target = find_target(facts, &path, &args.symbol_name)?;
@@ -578,8 +580,8 @@ mod tests {
                 vec![],
                 vec![],
                 vec![
-                    sym("C", SymbolKind::Class, (1, 9), false),
-                    sym("C.m", SymbolKind::Method, (2, 3), false),
+                    sym("C", SymbolKind::Class, (1, 9), &[], false),
+                    sym("C.m", SymbolKind::Method, (2, 3), &[], false),
                 ],
                 vec![call(Some("C.n"), "this.m", 5), call(None, "other.m", 8)],
                 9,

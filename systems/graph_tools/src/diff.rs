@@ -20,6 +20,9 @@
 //!   in `notIndexed`.
 //! - git runs at most 20 seconds and its output is read up to 32 MiB; a missing git, a root
 //!   that is not a repository or an unknown revision is a failure with git's message.
+//! - git runs with every setting that could make it start another program neutralised (see
+//!   [`safe_git`]): a repository's `.git/config` is the project's, not the user's, and must not
+//!   run code when a client asks for a diff.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
@@ -43,7 +46,9 @@ const MAX_DIFF_BYTES: u64 = 32 << 20;
 #[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DiffArgs {
-    /// The git revision to compare the working tree with (default `HEAD`).
+    /// The git revision to compare the working tree with (default `HEAD`); at most 512
+    /// characters.
+    #[schemars(length(max = 512))]
     pub base: Option<String>,
 }
 
@@ -140,9 +145,11 @@ pub struct DiffImpact {
 /// A `base` starting with `-`, or git failing (missing, not a repository, unknown revision).
 pub fn impact_of_diff(ctx: &ToolContext<'_>, args: DiffArgs) -> Result<DiffImpact, ToolError> {
     let base = args.base.unwrap_or_else(|| "HEAD".to_owned());
+    tool_support::check_name("base", &base)?;
     if base.is_empty() || base.starts_with('-') || base.contains(['\0', '\n']) {
         return Err(ToolError::invalid_arguments(format!(
-            "`base` must be a git revision, not `{base}`"
+            "`base` must be a git revision, not `{}`",
+            tool_support::shorten(&base)
         )));
     }
     let world = ctx.world();
@@ -159,21 +166,105 @@ pub fn impact_of_diff(ctx: &ToolContext<'_>, args: DiffArgs) -> Result<DiffImpac
 ///
 /// git missing, failing (its stderr, trimmed), too slow or printing too much.
 pub fn read_diff(root: &Path, base: &str) -> Result<Vec<FileDiff>, ToolError> {
-    let mut command = Command::new("git");
+    let filters = filter_commands(root)?;
+    let mut command = safe_git(root);
     command
-        .arg("-C")
-        .arg(root)
-        .args(["--no-pager", "-c", "core.quotePath=false", "diff"])
+        .args(["-c", "core.quotePath=false", "diff"])
         .args([
             "--no-color",
             "--no-ext-diff",
             "--no-textconv",
             "--no-renames",
         ])
-        .args(["--relative", "-U0", base, "--"])
-        .env("GIT_OPTIONAL_LOCKS", "0");
-    let text = run_bounded(command)?;
+        .args(["--relative", "-U0", base, "--"]);
+    // Filter drivers have names of the repository's choosing: their commands are emptied
+    // through the environment, where a name cannot be mistaken for a value.
+    command.env("GIT_CONFIG_COUNT", filters.len().to_string());
+    for (i, key) in filters.iter().enumerate() {
+        command.env(format!("GIT_CONFIG_KEY_{i}"), key);
+        command.env(format!("GIT_CONFIG_VALUE_{i}"), "");
+    }
+    let text = success(run_bounded(command)?)?;
     Ok(parse_diff(&text))
+}
+
+/// Settings that would make git start a program, set to start none. `git diff` refreshes the
+/// index (`core.fsmonitor` runs a hook there) and may fetch missing objects of a partial clone
+/// (a transport, over `core.sshCommand`); the rest are neutralised in case.
+const NEUTRAL_CONFIG: [&str; 8] = [
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "diff.external=",
+    "core.pager=cat",
+    "core.editor=true",
+    "core.sshCommand=",
+    "core.askPass=",
+    "protocol.allow=never",
+];
+
+/// The environment that keeps git from reading the user's and the system's configuration,
+/// prompting, paging, taking optional locks or fetching lazily.
+const NEUTRAL_ENV: [(&str, &str); 8] = [
+    ("GIT_CONFIG_NOSYSTEM", "1"),
+    ("GIT_CONFIG_GLOBAL", "/dev/null"),
+    ("GIT_TERMINAL_PROMPT", "0"),
+    ("GIT_PAGER", "cat"),
+    ("GIT_OPTIONAL_LOCKS", "0"),
+    ("GIT_NO_LAZY_FETCH", "1"),
+    ("GIT_ASKPASS", ""),
+    ("GIT_EXTERNAL_DIFF", ""),
+];
+
+/// `git -C root` with [`NEUTRAL_CONFIG`] and [`NEUTRAL_ENV`], no pager, no replaced objects,
+/// and no configuration from the environment of the engine (`GIT_CONFIG_*` pairs, `GIT_DIR`).
+pub fn safe_git(root: &Path) -> Command {
+    let mut command = Command::new("git");
+    for var in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_CONFIG",
+        "GIT_CONFIG_PARAMETERS",
+        "GIT_CONFIG_COUNT",
+        "GIT_SSH",
+        "GIT_SSH_COMMAND",
+        "GIT_PROXY_COMMAND",
+    ] {
+        command.env_remove(var);
+    }
+    command.envs(NEUTRAL_ENV);
+    command.arg("-C").arg(root).arg("--no-pager");
+    command.arg("--no-replace-objects");
+    for setting in NEUTRAL_CONFIG {
+        command.args(["-c", setting]);
+    }
+    command
+}
+
+/// The configuration keys of the repository's filter drivers that name a command
+/// (`filter.<driver>.clean`, `.smudge`, `.process`): `git diff` runs the clean filter on the
+/// working tree files it compares.
+///
+/// # Errors
+///
+/// git missing, too slow, or failing otherwise than by finding no such key.
+fn filter_commands(root: &Path) -> Result<Vec<String>, ToolError> {
+    let mut command = safe_git(root);
+    command.args([
+        "config",
+        "--null",
+        "--get-regexp",
+        r"^filter\..*\.(clean|smudge|process)$",
+    ]);
+    let run = run_bounded(command)?;
+    if run.status.code() == Some(1) {
+        return Ok(Vec::new());
+    }
+    let text = success(run)?;
+    let entries = text.split('\0').filter(|e| !e.is_empty());
+    Ok(entries
+        .map(|e| e.split_once('\n').map_or(e, |(key, _)| key).to_owned())
+        .collect())
 }
 
 /// A temporary file (or, in the tests, directory) removed when dropped.
@@ -212,9 +303,32 @@ impl Drop for TempFile {
     }
 }
 
+/// What a git run left: its exit status, stdout, and the start of its stderr.
+struct GitRun {
+    status: std::process::ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+/// The stdout of a run that succeeded.
+///
+/// # Errors
+///
+/// A failure quoting git's stderr, trimmed.
+fn success(run: GitRun) -> Result<String, ToolError> {
+    if run.status.success() {
+        return Ok(run.stdout);
+    }
+    Err(ToolError::failed(format!(
+        "git diff failed ({}): {}",
+        run.status,
+        run.stderr.trim()
+    )))
+}
+
 /// Runs `command` with its output in temporary files (no reader threads), killing it when it
-/// outlives [`GIT_TIMEOUT`] or writes more than [`MAX_DIFF_BYTES`]; returns its stdout.
-fn run_bounded(mut command: Command) -> Result<String, ToolError> {
+/// outlives [`GIT_TIMEOUT`] or writes more than [`MAX_DIFF_BYTES`].
+fn run_bounded(mut command: Command) -> Result<GitRun, ToolError> {
     let (out_path, out) = TempFile::create("out")?;
     let (_err_path, err) = TempFile::create("err")?;
     let (mut out_reader, mut err_reader) = match (out.try_clone(), err.try_clone()) {
@@ -248,16 +362,10 @@ fn run_bounded(mut command: Command) -> Result<String, ToolError> {
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    if !status.success() {
-        let mut message = Vec::new();
-        let _ = err_reader.rewind();
-        let _ = (&mut err_reader).take(64 << 10).read_to_end(&mut message);
-        let message = String::from_utf8_lossy(&message);
-        return Err(ToolError::failed(format!(
-            "git diff failed ({status}): {}",
-            message.trim()
-        )));
-    }
+    let mut message = Vec::new();
+    let _ = err_reader.rewind();
+    let _ = (&mut err_reader).take(4 << 10).read_to_end(&mut message);
+    let stderr = String::from_utf8_lossy(&message).into_owned();
     // The child's descriptors share the file offset: read from the start.
     out_reader
         .rewind()
@@ -273,7 +381,11 @@ fn run_bounded(mut command: Command) -> Result<String, ToolError> {
             MAX_DIFF_BYTES >> 20
         )));
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(GitRun {
+        status,
+        stdout: String::from_utf8_lossy(&bytes).into_owned(),
+        stderr,
+    })
 }
 
 /// Parses a unified diff (`-U0` or not) into files and changed new-side line ranges.
@@ -671,9 +783,9 @@ diff --git a/c.js b/c.js
                     vec![],
                     vec![exp("f", None, 1), exp("C", None, 5)],
                     vec![
-                        sym("f", SymbolKind::Function, (1, 3), true),
-                        sym("C", SymbolKind::Class, (5, 10), true),
-                        sym("C.m", SymbolKind::Method, (6, 8), false),
+                        sym("f", SymbolKind::Function, (1, 3), &[], true),
+                        sym("C", SymbolKind::Class, (5, 10), &[], true),
+                        sym("C.m", SymbolKind::Method, (6, 8), &[], false),
                     ],
                     vec![],
                     12,
@@ -824,17 +936,22 @@ diff --git a/c.js b/c.js
         );
     }
 
-    #[test]
-    fn a_real_repository_edit_is_read_back_as_ranges() {
+    /// A fresh temporary directory, removed when the guard drops.
+    fn temp_dir(tag: &str) -> (PathBuf, TempFile) {
         let dir = std::env::temp_dir().join(format!(
-            "graph_tools_diff_test_{}_{}",
+            "graph_tools_diff_{tag}_{}_{}",
             std::process::id(),
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_nanos())
         ));
         std::fs::create_dir_all(&dir).unwrap();
-        let _cleanup = TempFile(dir.clone());
+        (dir.clone(), TempFile(dir))
+    }
+
+    #[test]
+    fn a_real_repository_edit_is_read_back_as_ranges() {
+        let (dir, _cleanup) = temp_dir("test");
         let util = "export function helper(x) {\n  return x + 1;\n}\n\nexport function other() {\n  return 2;\n}\n";
         let app = "import { helper } from './util';\n\nexport function createApp() {\n  return helper(1);\n}\n";
         std::fs::write(dir.join("util.js"), util).unwrap();
@@ -859,5 +976,72 @@ diff --git a/c.js b/c.js
         let e = read_diff(&dir, "no-such-revision").err().unwrap();
         assert_eq!(e.kind, ToolErrorKind::Failed);
         assert!(e.message.contains("no-such-revision"), "{}", e.message);
+    }
+
+    /// A committed repository in a fresh [`temp_dir`], with `util.js` edited since.
+    fn edited_repository(tag: &str) -> (PathBuf, TempFile) {
+        let (dir, guard) = temp_dir(tag);
+        std::fs::write(dir.join("util.js"), "export const a = 1;\n").unwrap();
+        std::fs::write(dir.join(".gitattributes"), "* filter=evil\n").unwrap();
+        git(&dir, &["init", "-q"]);
+        git(&dir, &["add", "."]);
+        git(&dir, &["commit", "-q", "-m", "init"]);
+        std::fs::write(dir.join("util.js"), "export const a = 2;\n").unwrap();
+        (dir, guard)
+    }
+
+    /// An executable script at `path` that creates `marker` and prints `stdout`.
+    fn marker_script(path: &Path, marker: &Path, stdout: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let script = format!("#!/bin/sh\ntouch '{}'\n{stdout}\n", marker.display());
+        std::fs::write(path, script).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    #[test]
+    fn a_repository_whose_config_names_an_fsmonitor_or_filter_command_runs_neither() {
+        let (dir, _guard) = edited_repository("hostile");
+        let hooks = dir.join(".git");
+        let (fsmonitor, filter) = (hooks.join("fsmonitor.sh"), hooks.join("clean.sh"));
+        let (fsmonitor_ran, filter_ran) = (dir.join("FSMONITOR_RAN"), dir.join("FILTER_RAN"));
+        marker_script(&fsmonitor, &fsmonitor_ran, "");
+        marker_script(&filter, &filter_ran, "cat");
+        git(
+            &dir,
+            &["config", "core.fsmonitor", fsmonitor.to_str().unwrap()],
+        );
+        git(
+            &dir,
+            &["config", "filter.evil.clean", filter.to_str().unwrap()],
+        );
+        git(
+            &dir,
+            &["config", "filter.evil.process", filter.to_str().unwrap()],
+        );
+        git(&dir, &["config", "diff.external", filter.to_str().unwrap()]);
+        let files = read_diff(&dir, "HEAD").unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path, "util.js");
+        assert!(!fsmonitor_ran.exists(), "core.fsmonitor ran");
+        assert!(!filter_ran.exists(), "a filter or external diff ran");
+        // The same diff by a plain git runs both: the repository is hostile indeed.
+        let plain = Command::new("git")
+            .arg("-C")
+            .arg(&dir)
+            .args(["diff", "HEAD"])
+            .output();
+        assert!(plain.is_ok());
+        assert!(fsmonitor_ran.exists() && filter_ran.exists());
+    }
+
+    #[test]
+    fn a_base_longer_than_the_bound_is_refused_quoting_only_its_start() {
+        let w = js_basic_world();
+        let args = DiffArgs {
+            base: Some("H".repeat(100_000)),
+        };
+        let e = impact_of_diff(&ctx(&w), args).err().unwrap();
+        assert_eq!(e.kind, ToolErrorKind::InvalidArguments);
+        assert!(e.message.len() < 200, "{}", e.message);
     }
 }

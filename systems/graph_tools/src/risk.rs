@@ -347,9 +347,9 @@ mod tests {
         let mut big = imports_only(&[("./gone", None), ("lodash", None)]);
         big.lines = 1200;
         big.symbols = vec![
-            sym("long", SymbolKind::Function, (10, 150), false),
-            sym("short", SymbolKind::Function, (200, 300), false),
-            sym("Huge", SymbolKind::Class, (1, 1200), false),
+            sym("long", SymbolKind::Function, (10, 150), &[], false),
+            sym("short", SymbolKind::Function, (200, 300), &[], false),
+            sym("Huge", SymbolKind::Class, (1, 1200), &[], false),
         ];
         let w = world_of(vec![
             ("a.js", imports_only(&[("./b", Some("b.js"))])),

@@ -7,6 +7,7 @@
 //! one character of (or not of) a set. A glob without `/` may also match the file name alone
 //! (`*.ts` finds `src/config.ts`).
 
+use omnysys_api::paths::shorten;
 use omnysys_api::prelude::*;
 use regex::Regex;
 
@@ -16,7 +17,9 @@ use crate::project::{MAX_ENTRIES, PageRequest, Project, fan_in, fan_out, paginat
 #[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SearchArgs {
-    /// A glob (contains `*`, `?` or `[`) or else a regular expression over project paths.
+    /// A glob (contains `*`, `?` or `[`) or else a regular expression over project paths; at
+    /// most 1024 characters.
+    #[schemars(length(max = 1024))]
     pub pattern: String,
     /// The `nextCursor` of the previous page, to continue the list.
     pub cursor: Option<String>,
@@ -41,6 +44,9 @@ pub struct FileMatch {
     pub fan_out: usize,
 }
 
+/// The longest pattern `search_files` takes, in characters (its schema says the same).
+pub const MAX_PATTERN_CHARS: usize = 1024;
+
 /// Result of `search_files`.
 #[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
@@ -62,22 +68,36 @@ pub struct SearchResult {
 ///
 /// # Errors
 ///
-/// An invalid regular expression, a bad cursor or limit.
+/// A pattern longer than [`MAX_PATTERN_CHARS`], an invalid regular expression, a bad cursor or
+/// limit.
 pub fn search_files(ctx: &ToolContext<'_>, args: SearchArgs) -> Result<SearchResult, ToolError> {
     let p = Project::new(ctx.world());
+    let chars = args.pattern.chars().count();
+    if chars > MAX_PATTERN_CHARS {
+        return Err(ToolError::invalid_arguments(format!(
+            "`pattern` has {chars} characters, more than the {MAX_PATTERN_CHARS} allowed: `{}`",
+            shorten(&args.pattern)
+        )));
+    }
     let is_glob = args.pattern.contains(['*', '?', '[']);
-    let regex = if is_glob {
-        None
+    let matcher = if is_glob {
+        Matcher::Glob(Glob::new(&args.pattern))
     } else {
-        let compiled = Regex::new(&args.pattern)
-            .map_err(|e| ToolError::invalid_arguments(format!("pattern: invalid regex: {e}")))?;
-        Some(compiled)
+        let compiled = Regex::new(&args.pattern).map_err(|e| {
+            ToolError::invalid_arguments(format!(
+                "pattern: invalid regex `{}`: {}",
+                shorten(&args.pattern),
+                // the parser's last line says what is wrong (those above quote the pattern)
+                shorten(e.to_string().lines().last().unwrap_or_default())
+            ))
+        })?;
+        Matcher::Regex(compiled)
     };
     let matching: Vec<&str> = p
         .paths()
-        .filter(|path| match &regex {
-            Some(re) => re.is_match(path),
-            None => glob_matches(&args.pattern, path),
+        .filter(|path| match &matcher {
+            Matcher::Regex(re) => re.is_match(path),
+            Matcher::Glob(glob) => glob.matches(path),
         })
         .collect();
     let graph = p.graph();
@@ -108,75 +128,148 @@ pub fn search_files(ctx: &ToolContext<'_>, args: SearchArgs) -> Result<SearchRes
     })
 }
 
+/// A compiled pattern.
+enum Matcher {
+    Glob(Glob),
+    Regex(Regex),
+}
+
 /// Whether `path` matches the glob (see the module docs).
 pub fn glob_matches(glob: &str, path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    matches_whole(glob, path) || (!glob.contains('/') && matches_whole(glob, name))
+    Glob::new(glob).matches(path)
 }
 
-/// Whether the glob matches all of `text`, with memoization over (pattern, text) positions.
-fn matches_whole(glob: &str, text: &str) -> bool {
-    let p: Vec<char> = glob.chars().collect();
-    let s: Vec<char> = text.chars().collect();
-    let mut memo = vec![None; (p.len() + 1) * (s.len() + 1)];
-    Matcher {
-        p: &p,
-        s: &s,
-        memo: &mut memo,
-    }
-    .at(0, 0)
+/// One element of a compiled glob.
+#[derive(Debug)]
+enum Token {
+    /// This character.
+    Literal(char),
+    /// `?`: any one character but `/`.
+    Any,
+    /// `[...]`: one character (not `/`) in, or with `negated` not in, the items.
+    Class { items: Vec<char>, negated: bool },
+    /// `*`: any run of characters within one segment.
+    Star,
+    /// `**`: any run of characters, across segments.
+    DoubleStar,
 }
 
-/// The state of one glob match.
-struct Matcher<'a> {
-    p: &'a [char],
-    s: &'a [char],
-    memo: &'a mut Vec<Option<bool>>,
+/// A glob compiled once, matched as a small NFA: one pass over the text carrying the set of
+/// pattern positions reached, so a match costs at most pattern × text steps and no recursion,
+/// whatever the pattern.
+#[derive(Debug)]
+pub struct Glob {
+    tokens: Vec<Token>,
+    /// Whether it may also match the file name alone (it has no `/`).
+    by_name: bool,
 }
 
-impl Matcher<'_> {
-    /// Whether `p[pi..]` matches `s[si..]`.
-    fn at(&mut self, pi: usize, si: usize) -> bool {
-        let key = pi * (self.s.len() + 1) + si;
-        if let Some(known) = self.memo[key] {
-            return known;
-        }
-        let result = self.compute(pi, si);
-        self.memo[key] = Some(result);
-        result
-    }
-
-    /// The uncached step of [`Matcher::at`].
-    fn compute(&mut self, pi: usize, si: usize) -> bool {
-        let (p, s) = (self.p, self.s);
-        match p.get(pi) {
-            None => si == s.len(),
-            Some('*') if p.get(pi + 1) == Some(&'*') => {
-                let rest = pi + 2;
-                let skip_slash = p.get(rest) == Some(&'/');
-                (si..=s.len()).any(|i| {
-                    self.at(rest, i)
-                        || (skip_slash && (i == 0 || s[i - 1] == '/') && self.at(rest + 1, i))
-                })
-            }
-            Some('*') => {
-                let end = s[si..]
-                    .iter()
-                    .position(|c| *c == '/')
-                    .map_or(s.len(), |n| si + n);
-                (si..=end).any(|i| self.at(pi + 1, i))
-            }
-            Some('?') => si < s.len() && s[si] != '/' && self.at(pi + 1, si + 1),
-            Some('[') => match class(p, pi) {
-                Some((set, negated, next)) => {
-                    si < s.len()
-                        && s[si] != '/'
-                        && in_set(&set, s[si]) != negated
-                        && self.at(next, si + 1)
+impl Glob {
+    /// Compiles `glob`.
+    pub fn new(glob: &str) -> Glob {
+        let p: Vec<char> = glob.chars().collect();
+        let mut tokens = Vec::new();
+        let mut i = 0;
+        while i < p.len() {
+            match p[i] {
+                '*' if p.get(i + 1) == Some(&'*') => {
+                    tokens.push(Token::DoubleStar);
+                    i += 2;
                 }
-                None => s.get(si) == Some(&'[') && self.at(pi + 1, si + 1),
-            },
-            Some(c) => s.get(si) == Some(c) && self.at(pi + 1, si + 1),
+                '*' => {
+                    tokens.push(Token::Star);
+                    i += 1;
+                }
+                '?' => {
+                    tokens.push(Token::Any);
+                    i += 1;
+                }
+                '[' => match class(&p, i) {
+                    Some((items, negated, next)) => {
+                        tokens.push(Token::Class { items, negated });
+                        i = next;
+                    }
+                    None => {
+                        tokens.push(Token::Literal('['));
+                        i += 1;
+                    }
+                },
+                c => {
+                    tokens.push(Token::Literal(c));
+                    i += 1;
+                }
+            }
+        }
+        Glob {
+            tokens,
+            by_name: !glob.contains('/'),
+        }
+    }
+
+    /// Whether `path` matches (see the module docs).
+    pub fn matches(&self, path: &str) -> bool {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        self.matches_whole(path) || (self.by_name && self.matches_whole(name))
+    }
+
+    /// Whether the glob matches all of `text`.
+    fn matches_whole(&self, text: &str) -> bool {
+        let n = self.tokens.len();
+        let mut states = vec![false; n + 1];
+        let mut next = vec![false; n + 1];
+        states[0] = true;
+        let mut after_slash = true;
+        for c in text.chars() {
+            self.close(&mut states, after_slash);
+            next.fill(false);
+            let mut any = false;
+            for (k, token) in self.tokens.iter().enumerate() {
+                if !states[k] {
+                    continue;
+                }
+                let to = match token {
+                    Token::Literal(l) => (*l == c).then_some(k + 1),
+                    Token::Any => (c != '/').then_some(k + 1),
+                    Token::Class { items, negated } => {
+                        (c != '/' && in_set(items, c) != *negated).then_some(k + 1)
+                    }
+                    Token::Star => (c != '/').then_some(k),
+                    Token::DoubleStar => Some(k),
+                };
+                if let Some(to) = to {
+                    next[to] = true;
+                    any = true;
+                }
+            }
+            if !any {
+                return false;
+            }
+            std::mem::swap(&mut states, &mut next);
+            after_slash = c == '/';
+        }
+        self.close(&mut states, after_slash);
+        states[n]
+    }
+
+    /// Adds the positions reachable without reading a character: past a `*` or `**` that
+    /// matches nothing, and past the `/` of `**/` where `**` ends at the start of the text or
+    /// right after a `/` (so `**/` also matches no directory at all). Moves only forward, so one
+    /// pass in order suffices.
+    fn close(&self, states: &mut [bool], after_slash: bool) {
+        for k in 0..self.tokens.len() {
+            if !states[k] {
+                continue;
+            }
+            match self.tokens[k] {
+                Token::Star => states[k + 1] = true,
+                Token::DoubleStar => {
+                    states[k + 1] = true;
+                    if after_slash && matches!(self.tokens.get(k + 1), Some(Token::Literal('/'))) {
+                        states[k + 2] = true;
+                    }
+                }
+                _ => {}
+            }
         }
     }
 }
@@ -247,6 +340,52 @@ mod tests {
         assert!(glob_matches("src/[a-c]*.js", "src/app.js"));
         assert!(!glob_matches("src/[!a]*.js", "src/app.js"));
         assert!(glob_matches("a[.js", "a[.js"));
+        assert!(glob_matches("src/**", "src/router/index.js"));
+        assert!(glob_matches("**", "a/b"));
+        assert!(glob_matches("src/**/index.js", "src/router/index.js"));
+        assert!(!glob_matches("src/**/index.js", "lib/index.js"));
+        assert!(glob_matches("a/**/b", "a/b"));
+        assert!(!glob_matches("a/**/b", "a/xb"));
+        assert!(glob_matches("a/***", "a/b"));
+        assert!(!glob_matches("a*", "a/b"));
+        assert!(glob_matches("[]]x", "]x"));
+        assert!(!glob_matches("?", ""));
+        assert!(glob_matches("*", ""));
+    }
+
+    #[test]
+    fn a_glob_of_a_thousand_stars_matches_without_recursion_in_linear_time() {
+        let stars = "*".repeat(MAX_PATTERN_CHARS);
+        let long_path = format!("{}x.js", "a".repeat(4000));
+        let started = std::time::Instant::now();
+        assert!(glob_matches(&stars, &long_path));
+        assert!(!glob_matches(&format!("{stars}y"), &long_path));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // On a small stack, where one frame per pattern character would overflow.
+        let deep = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || glob_matches(&"*".repeat(20_000), "src/app.js"))
+            .unwrap();
+        assert!(deep.join().unwrap());
+    }
+
+    #[test]
+    fn a_pattern_of_twenty_thousand_stars_is_refused_quoting_only_its_start() {
+        let e = run(&js_basic_world(), &"*".repeat(20_000)).err().unwrap();
+        assert_eq!(e.kind, omnysys_api::tool::ToolErrorKind::InvalidArguments);
+        assert!(
+            e.message.contains("more than the 1024 allowed"),
+            "{}",
+            e.message
+        );
+        assert!(e.message.len() < 200, "{}", e.message);
+        assert!(run(&js_basic_world(), &"*".repeat(MAX_PATTERN_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn the_schema_tells_clients_the_pattern_bound() {
+        let schema = omnysys_api::serde_json::to_value(schemars::schema_for!(SearchArgs)).unwrap();
+        assert_eq!(schema["properties"]["pattern"]["maxLength"], 1024);
     }
 
     #[test]
@@ -277,6 +416,10 @@ mod tests {
         assert_eq!(paths(&r), vec!["src/router/index.js", "src/util.js"]);
         let e = run(&js_basic_world(), "(unclosed").err().unwrap();
         assert!(e.message.starts_with("pattern: invalid regex"));
+        let e = run(&js_basic_world(), &format!("({}", "x".repeat(900)))
+            .err()
+            .unwrap();
+        assert!(e.message.len() < 300, "{}", e.message);
     }
 
     #[test]

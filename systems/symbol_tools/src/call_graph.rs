@@ -23,7 +23,8 @@ const MAX_DEPTH: u32 = 5;
 pub struct CallGraphArgs {
     /// The file defining the symbol, relative to the project root.
     pub file_path: String,
-    /// The function, method or class.
+    /// The function, method or class; at most 512 characters.
+    #[schemars(length(max = 512))]
     pub symbol_name: String,
     /// How many calls away to go in each direction (default 2, at most 5).
     pub depth: Option<u32>,
@@ -67,6 +68,7 @@ pub struct CallGraph {
 
 /// The tool.
 pub fn get_call_graph(ctx: &ToolContext<'_>, args: CallGraphArgs) -> Result<CallGraph, ToolError> {
+    tool_support::check_name("symbolName", &args.symbol_name)?;
     let p = Project::new(ctx.world());
     let (file, facts) = p.file(&args.file_path)?;
     let symbol = find_symbol(facts, &file, &args.symbol_name)?;

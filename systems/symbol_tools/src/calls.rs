@@ -228,6 +228,13 @@ mod tests {
     }
 
     #[test]
+    fn python_callers_are_found_through_a_submodule_imported_by_name() {
+        let w = python_world();
+        let got = callers_of(Project::new(&w), &SymbolRef::new("pkg/core.py", "run"));
+        assert_eq!(got, vec![incoming("app.py", 5, None, "core.run")]);
+    }
+
+    #[test]
     fn callers_are_found_through_names_namespaces_and_barrels() {
         let w = shapes_world();
         let got = callers_of(Project::new(&w), &SymbolRef::new("src/log.js", "log"));

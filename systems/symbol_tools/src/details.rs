@@ -15,7 +15,8 @@ pub const COMPLEXITY_NOTE: &str = "complexity = 1 + the number of call sites ins
 pub struct DetailsArgs {
     /// The file, relative to the project root.
     pub file_path: String,
-    /// The function, method (`Class.method`, or `method` when unique) or class.
+    /// The function, method (`Class.method`, or `method` when unique) or class; at most 512 characters.
+    #[schemars(length(max = 512))]
     pub function_name: String,
 }
 
@@ -60,6 +61,7 @@ pub fn get_function_details(
     ctx: &ToolContext<'_>,
     args: DetailsArgs,
 ) -> Result<FunctionDetails, ToolError> {
+    tool_support::check_name("functionName", &args.function_name)?;
     let p = Project::new(ctx.world());
     let (file, facts) = p.file(&args.file_path)?;
     let symbol = find_symbol(facts, &file, &args.function_name)?;

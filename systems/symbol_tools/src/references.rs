@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use omnysys_api::paths::closest;
+use omnysys_api::paths::{closest, shorten};
 use omnysys_api::prelude::*;
 
 use crate::calls::{callers_of, files_that_can_call};
@@ -22,7 +22,8 @@ use crate::resolve::{SymbolRef, resolve_export};
 #[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ReferencesArgs {
-    /// The symbol (function, class, method or exported value).
+    /// The symbol (function, class, method or exported value); at most 512 characters.
+    #[schemars(length(max = 512))]
     pub symbol_name: String,
     /// The file defining it, relative to the project root; all definitions when absent.
     pub file_path: Option<String>,
@@ -89,6 +90,7 @@ pub fn find_references(
     ctx: &ToolContext<'_>,
     args: ReferencesArgs,
 ) -> Result<References, ToolError> {
+    tool_support::check_name("symbolName", &args.symbol_name)?;
     let p = Project::new(ctx.world());
     let name = args.symbol_name.as_str();
     let (definitions, mut found) = match &args.file_path {
@@ -139,7 +141,7 @@ fn definitions_everywhere(p: Project<'_>, name: &str) -> Result<Vec<SymbolRef>, 
     }
     if found.is_empty() && !imported_from_outside(p, name) {
         return Err(ToolError::not_found(
-            format!("no symbol `{name}` in the project"),
+            format!("no symbol `{}` in the project", shorten(name)),
             closest(name, all_names(p)),
         ));
     }
@@ -329,5 +331,31 @@ mod tests {
             (e.message.as_str(), e.suggestions[0].as_str()),
             ("no symbol `helpr` in `src/util.js`", "helper")
         );
+    }
+
+    #[test]
+    fn a_megabyte_symbol_name_is_refused_at_once_quoting_only_its_start() {
+        let w = js_basic_world();
+        let started = std::time::Instant::now();
+        let e = refs(&w, &"h".repeat(1 << 20), None).err().unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(e.kind, omnysys_api::tool::ToolErrorKind::InvalidArguments);
+        assert!(e.message.starts_with("`symbolName` has 1048576 characters"));
+        assert!(e.message.len() < 200, "{}", e.message);
+    }
+
+    #[test]
+    fn an_unknown_name_within_the_bound_is_quoted_short() {
+        let e = refs(&js_basic_world(), &"q".repeat(500), None)
+            .err()
+            .unwrap();
+        assert!(e.message.len() < 200, "{}", e.message);
+    }
+
+    #[test]
+    fn the_schema_tells_clients_the_name_bound() {
+        let schema = omnysys_api::serde_json::to_value(schemars::schema_for!(ReferencesArgs));
+        let bound = &schema.unwrap()["properties"]["symbolName"]["maxLength"];
+        assert_eq!(bound.as_u64(), Some(tool_support::MAX_NAME_CHARS as u64));
     }
 }

@@ -637,43 +637,6 @@ mod tests {
         );
     }
 
-    /// A Python package: `app.py` imports `pkg.util` whole and the submodule `core` by name.
-    fn python_world() -> World {
-        use ImportKind::Static;
-        use SymbolKind::Function;
-        let module = |name: &str| {
-            let symbols = vec![sym(name, Function, (1, 2), &[], true)];
-            facts(vec![], vec![exp(name, None, 1)], symbols, vec![], 2)
-        };
-        world_of(vec![
-            (
-                "pkg/__init__.py",
-                facts(
-                    vec![imp(".core", Some("pkg/core.py"), &["run"], Static, 1)],
-                    vec![exp("run", None, 3)],
-                    vec![],
-                    vec![],
-                    3,
-                ),
-            ),
-            ("pkg/util.py", module("helper")),
-            ("pkg/core.py", module("run")),
-            (
-                "app.py",
-                facts(
-                    vec![
-                        imp("pkg.util", Some("pkg/util.py"), &["*"], Static, 1),
-                        imp("pkg", Some("pkg/__init__.py"), &["core"], Static, 2),
-                    ],
-                    vec![],
-                    vec![],
-                    vec![call(None, "pkg.util.helper", 4), call(None, "core.run", 5)],
-                    5,
-                ),
-            ),
-        ])
-    }
-
     #[test]
     fn python_dotted_modules_and_submodules_imported_by_name_resolve() {
         let w = python_world();
@@ -693,10 +656,6 @@ mod tests {
             resolve_export(Project::new(&w), "pkg/__init__.py", "run"),
             Some(SymbolRef::new("pkg/core.py", "run"))
         );
-        let callers =
-            crate::calls::callers_of(Project::new(&w), &SymbolRef::new("pkg/core.py", "run"));
-        assert_eq!(callers.len(), 1);
-        assert_eq!(callers[0].callee, "core.run");
     }
 
     /// A Rust crate: `lib.rs` declares `mod a;` and re-exports `c::Counter`.

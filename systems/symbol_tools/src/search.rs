@@ -15,7 +15,8 @@ const LIMIT: usize = 50;
 #[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SearchArgs {
-    /// Text to look for in symbol names.
+    /// Text to look for in symbol names; at most 512 characters.
+    #[schemars(length(max = 512))]
     pub query: String,
     /// Only symbols of this kind: `function`, `class` or `method`.
     pub kind: Option<SymbolKind>,
@@ -78,6 +79,7 @@ pub struct SearchResult {
 
 /// The tool.
 pub fn search_symbols(ctx: &ToolContext<'_>, args: SearchArgs) -> Result<SearchResult, ToolError> {
+    tool_support::check_name("query", &args.query)?;
     let query = args.query.trim().to_lowercase();
     if query.is_empty() {
         return Err(ToolError::invalid_arguments("`query` must not be empty"));

@@ -22,7 +22,8 @@ const NOTE: &str = "The index records where each call is, not the arguments it p
 pub struct SignatureArgs {
     /// The file defining the symbol, relative to the project root.
     pub file_path: String,
-    /// The function, method or class (a class uses its constructor's parameters).
+    /// The function, method or class (a class uses its constructor's parameters); at most 512 characters.
+    #[schemars(length(max = 512))]
     pub symbol_name: String,
     /// The proposed parameter list, e.g. `(a, b, c = 1)` or `a, b`.
     pub new_signature: Option<String>,
@@ -70,6 +71,7 @@ pub fn analyze_signature_change(
     ctx: &ToolContext<'_>,
     args: SignatureArgs,
 ) -> Result<SignatureChange, ToolError> {
+    tool_support::check_name("symbolName", &args.symbol_name)?;
     let p = Project::new(ctx.world());
     let (file, facts) = p.file(&args.file_path)?;
     let symbol = find_symbol(facts, &file, &args.symbol_name)?;

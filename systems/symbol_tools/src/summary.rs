@@ -1,5 +1,7 @@
 //! `get_molecule_summary`: a file's outline — imports, exports, functions and classes.
 
+use std::collections::{HashMap, HashSet};
+
 use omnysys_api::prelude::*;
 
 use crate::project::{Project, cap};
@@ -42,7 +44,8 @@ pub struct ClassOutline {
     pub end_line: u32,
     /// Whether the file exports it.
     pub exported: bool,
-    /// Its methods' short names, in source order.
+    /// Its methods' short names, in source order; the first 200 (`truncated` says when there
+    /// were more).
     pub methods: Vec<String>,
 }
 
@@ -64,7 +67,7 @@ pub struct MoleculeSummary {
     pub functions: Vec<FunctionOutline>,
     /// Classes with their methods, in source order.
     pub classes: Vec<ClassOutline>,
-    /// Whether any list was cut to 200 entries.
+    /// Whether any list (a class's methods included) was cut to 200 entries.
     pub truncated: bool,
 }
 
@@ -78,6 +81,7 @@ pub fn get_molecule_summary(
     let (exports, b) = cap(facts.exports.clone());
     let (functions, c) = cap(functions(facts));
     let (classes, d) = cap(classes(facts));
+    let (classes, e): (Vec<_>, Vec<_>) = classes.into_iter().unzip();
     Ok(MoleculeSummary {
         file_path: file,
         lines: facts.lines,
@@ -86,19 +90,20 @@ pub fn get_molecule_summary(
         exports,
         functions,
         classes,
-        truncated: a || b || c || d,
+        truncated: a || b || c || d || e.contains(&true),
     })
 }
 
 /// Free functions, and methods whose class is not a symbol of the file.
 fn functions(facts: &FileFacts) -> Vec<FunctionOutline> {
+    let classes = class_names(facts);
     facts
         .symbols
         .iter()
         .filter(|s| match s.kind {
             SymbolKind::Function => true,
             SymbolKind::Class => false,
-            SymbolKind::Method => class_of(facts, &s.name).is_none(),
+            SymbolKind::Method => class_of(&classes, &s.name).is_none(),
         })
         .map(|s| FunctionOutline {
             name: s.name.clone(),
@@ -111,34 +116,53 @@ fn functions(facts: &FileFacts) -> Vec<FunctionOutline> {
         .collect()
 }
 
-/// Classes with the short names of their methods.
-fn classes(facts: &FileFacts) -> Vec<ClassOutline> {
+/// Classes with the short names of their methods (capped, with whether the cap cut them), in
+/// one pass over the symbols: a method `Class.m` belongs to every class of the file named
+/// `Class`.
+fn classes(facts: &FileFacts) -> Vec<(ClassOutline, bool)> {
+    let names = class_names(facts);
+    let mut methods: HashMap<&str, Vec<String>> = HashMap::new();
+    for s in facts
+        .symbols
+        .iter()
+        .filter(|s| s.kind == SymbolKind::Method)
+    {
+        if let (Some(class), Some((_, short))) =
+            (class_of(&names, &s.name), s.name.rsplit_once('.'))
+        {
+            methods.entry(class).or_default().push(short.to_owned());
+        }
+    }
     let classes = facts.symbols.iter().filter(|s| s.kind == SymbolKind::Class);
     classes
-        .map(|class| ClassOutline {
-            name: class.name.clone(),
-            start_line: class.start_line,
-            end_line: class.end_line,
-            exported: class.exported,
-            methods: facts
-                .symbols
-                .iter()
-                .filter(|s| s.kind == SymbolKind::Method)
-                .filter(|s| class_of(facts, &s.name) == Some(class.name.as_str()))
-                .filter_map(|s| s.name.rsplit_once('.').map(|(_, m)| m.to_owned()))
-                .collect(),
+        .map(|class| {
+            let own = methods
+                .get(class.name.as_str())
+                .cloned()
+                .unwrap_or_default();
+            let (methods, truncated) = cap(own);
+            let outline = ClassOutline {
+                name: class.name.clone(),
+                start_line: class.start_line,
+                end_line: class.end_line,
+                exported: class.exported,
+                methods,
+            };
+            (outline, truncated)
         })
         .collect()
 }
 
-/// The class symbol a method `Class.m` belongs to, when the file defines that class.
-fn class_of<'f>(facts: &'f FileFacts, method: &str) -> Option<&'f str> {
+/// The names of the file's classes.
+fn class_names(facts: &FileFacts) -> HashSet<&str> {
+    let classes = facts.symbols.iter().filter(|s| s.kind == SymbolKind::Class);
+    classes.map(|s| s.name.as_str()).collect()
+}
+
+/// The class a method `Class.m` belongs to, when the file defines that class.
+fn class_of<'f>(classes: &HashSet<&'f str>, method: &str) -> Option<&'f str> {
     let (class, _) = method.rsplit_once('.')?;
-    facts
-        .symbols
-        .iter()
-        .find(|s| s.kind == SymbolKind::Class && s.name == class)
-        .map(|s| s.name.as_str())
+    classes.get(class).copied()
 }
 
 #[cfg(test)]
@@ -213,5 +237,46 @@ mod tests {
         assert!(s.functions.is_empty());
         let e = summary(&w, "src/type.ts").err().unwrap();
         assert_eq!(e.suggestions[0], "src/types.ts");
+    }
+
+    #[test]
+    fn eighty_classes_of_four_hundred_methods_are_outlined_at_once_and_capped() {
+        let mut symbols = Vec::new();
+        for c in 0..80u32 {
+            let class = format!("C{c}");
+            let first = c * 500 + 1;
+            symbols.push(sym(
+                &class,
+                SymbolKind::Class,
+                (first, first + 450),
+                &[],
+                true,
+            ));
+            for m in 0..400 {
+                let line = first + 1 + m;
+                let method = format!("{class}.m{m}");
+                symbols.push(sym(&method, SymbolKind::Method, (line, line), &[], false));
+            }
+        }
+        symbols.push(sym(
+            "Gone.m",
+            SymbolKind::Method,
+            (40_001, 40_001),
+            &[],
+            false,
+        ));
+        let w = world_of(vec![(
+            "src/big.js",
+            facts(vec![], vec![], symbols, vec![], 40_001),
+        )]);
+        let started = std::time::Instant::now();
+        let s = summary(&w, "src/big.js").unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(s.classes.len(), 80);
+        assert!(s.classes.iter().all(|c| c.methods.len() == 200));
+        assert_eq!(s.classes[79].methods[199], "m199");
+        assert!(s.truncated);
+        let names: Vec<&str> = s.functions.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, vec!["Gone.m"]);
     }
 }

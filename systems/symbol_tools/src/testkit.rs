@@ -1,196 +1,9 @@
-//! Hand-built worlds for the unit tests: facts written out as the JavaScript extractor would
-//! produce them, the file index, and a dependency graph built from the resolved imports.
+//! The unit tests' kit: the shared one, the worlds only this plugin's tests use, and a tool
+//! context of this plugin.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+pub use tool_support::testing::*;
 
 use omnysys_api::prelude::*;
-
-/// An import.
-pub fn imp(
-    specifier: &str,
-    resolved: Option<&str>,
-    names: &[&str],
-    kind: ImportKind,
-    line: u32,
-) -> Import {
-    Import {
-        specifier: specifier.to_owned(),
-        resolved: resolved.map(str::to_owned),
-        names: names.iter().map(|n| (*n).to_owned()).collect(),
-        kind,
-        line,
-    }
-}
-
-/// An export.
-pub fn exp(name: &str, local: Option<&str>, line: u32) -> Export {
-    Export {
-        name: name.to_owned(),
-        local: local.map(str::to_owned),
-        line,
-    }
-}
-
-/// A symbol (not async).
-pub fn sym(
-    name: &str,
-    kind: SymbolKind,
-    lines: (u32, u32),
-    params: &[&str],
-    exported: bool,
-) -> Symbol {
-    Symbol {
-        name: name.to_owned(),
-        kind,
-        start_line: lines.0,
-        end_line: lines.1,
-        params: params.iter().map(|p| (*p).to_owned()).collect(),
-        exported,
-        is_async: false,
-    }
-}
-
-/// A call site.
-pub fn call(caller: Option<&str>, callee: &str, line: u32) -> CallSite {
-    CallSite {
-        caller: caller.map(str::to_owned),
-        callee: callee.to_owned(),
-        line,
-    }
-}
-
-/// A world holding `files`, their index and their import graph.
-pub fn world_of(files: Vec<(&str, FileFacts)>) -> World {
-    let mut world = World::new();
-    let mut index = BTreeMap::new();
-    let mut graph = DependencyGraph::default();
-    for (path, facts) in files {
-        graph.set_edges(path, edges(path, &facts));
-        let entry = CacheEntry {
-            facts: Arc::new(facts),
-            extractor: "javascript".to_owned(),
-            extractor_version: "1".to_owned(),
-            content_hash: 0,
-        };
-        index.insert(path.to_owned(), world.spawn(entry).id());
-    }
-    world.insert_resource(FileIndex(index));
-    world.insert_resource(graph);
-    world.insert_resource(ProjectRoot("/nonexistent/project".into()));
-    world
-}
-
-/// The graph edges of one file, from its resolved imports.
-fn edges(path: &str, facts: &FileFacts) -> Vec<FileEdge> {
-    let mut by_target: BTreeMap<String, FileEdge> = BTreeMap::new();
-    for import in &facts.imports {
-        let Some(to) = &import.resolved else { continue };
-        let edge = by_target.entry(to.clone()).or_insert_with(|| FileEdge {
-            from: path.to_owned(),
-            to: to.clone(),
-            names: Default::default(),
-            kinds: Default::default(),
-        });
-        edge.names.extend(import.names.iter().cloned());
-        edge.kinds.insert(import.kind);
-    }
-    by_target.into_values().collect()
-}
-
-/// Facts from their parts.
-pub fn facts(
-    imports: Vec<Import>,
-    exports: Vec<Export>,
-    symbols: Vec<Symbol>,
-    calls: Vec<CallSite>,
-    lines: u32,
-) -> FileFacts {
-    FileFacts {
-        imports,
-        exports,
-        symbols,
-        calls,
-        lines,
-        partial: false,
-    }
-}
-
-/// `tests/fixtures/projects/js_basic`, as the JavaScript extractor sees it.
-pub fn js_basic_world() -> World {
-    use ImportKind::*;
-    use SymbolKind::Function;
-    world_of(vec![
-        (
-            "src/app.js",
-            facts(
-                vec![imp("./util", Some("src/util.js"), &["helper"], Static, 1)],
-                vec![exp("createApp", None, 3)],
-                vec![sym("createApp", Function, (3, 5), &[], true)],
-                vec![call(Some("createApp"), "helper", 4)],
-                5,
-            ),
-        ),
-        (
-            "src/config.ts",
-            facts(
-                vec![imp("./types", Some("src/types.ts"), &["Options"], Type, 1)],
-                vec![exp("config", None, 3)],
-                vec![],
-                vec![],
-                3,
-            ),
-        ),
-        (
-            "src/index.js",
-            facts(
-                vec![
-                    imp("./app", Some("src/app.js"), &["createApp"], Static, 1),
-                    imp(
-                        "./router",
-                        Some("src/router/index.js"),
-                        &["default"],
-                        Static,
-                        2,
-                    ),
-                    imp("./util.js", Some("src/util.js"), &["*"], Require, 3),
-                ],
-                vec![exp("main", None, 5)],
-                vec![sym("main", Function, (5, 7), &[], true)],
-                vec![
-                    call(Some("main"), "createApp", 6),
-                    call(Some("main"), "router", 6),
-                    call(Some("main"), "util.helper", 6),
-                ],
-                7,
-            ),
-        ),
-        (
-            "src/router/index.js",
-            facts(
-                vec![imp("../app", Some("src/app.js"), &["createApp"], Static, 1)],
-                vec![exp("default", Some("router"), 3)],
-                vec![sym("router", Function, (3, 5), &[], true)],
-                vec![call(Some("router"), "createApp", 4)],
-                5,
-            ),
-        ),
-        (
-            "src/types.ts",
-            facts(vec![], vec![exp("Options", None, 1)], vec![], vec![], 3),
-        ),
-        (
-            "src/util.js",
-            facts(
-                vec![],
-                vec![exp("helper", None, 1)],
-                vec![sym("helper", Function, (1, 3), &[], true)],
-                vec![],
-                3,
-            ),
-        ),
-    ])
-}
 
 /// A class with methods, a barrel file with named and `*` re-exports, default, namespace and
 /// external imports:
@@ -386,7 +199,44 @@ pub fn cycle_world() -> World {
     ])
 }
 
+/// A Python package: `app.py` imports `pkg.util` whole and the submodule `core` by name.
+pub fn python_world() -> World {
+    use ImportKind::Static;
+    use SymbolKind::Function;
+    let module = |name: &str| {
+        let symbols = vec![sym(name, Function, (1, 2), &[], true)];
+        facts(vec![], vec![exp(name, None, 1)], symbols, vec![], 2)
+    };
+    world_of(vec![
+        (
+            "pkg/__init__.py",
+            facts(
+                vec![imp(".core", Some("pkg/core.py"), &["run"], Static, 1)],
+                vec![exp("run", None, 3)],
+                vec![],
+                vec![],
+                3,
+            ),
+        ),
+        ("pkg/util.py", module("helper")),
+        ("pkg/core.py", module("run")),
+        (
+            "app.py",
+            facts(
+                vec![
+                    imp("pkg.util", Some("pkg/util.py"), &["*"], Static, 1),
+                    imp("pkg", Some("pkg/__init__.py"), &["core"], Static, 2),
+                ],
+                vec![],
+                vec![],
+                vec![call(None, "pkg.util.helper", 4), call(None, "core.run", 5)],
+                5,
+            ),
+        ),
+    ])
+}
+
 /// A tool context over `world`.
 pub fn ctx(world: &World) -> ToolContext<'_> {
-    ToolContext::new(world, "symbol_tools", None)
+    context(world, "symbol_tools")
 }

@@ -21,7 +21,8 @@ const NOTE: &str = "Built from call sites only: imported values the function rea
 pub struct FlowArgs {
     /// The file defining the symbol, relative to the project root.
     pub file_path: String,
-    /// The function or method.
+    /// The function or method; at most 512 characters.
+    #[schemars(length(max = 512))]
     pub symbol_name: String,
 }
 
@@ -81,6 +82,7 @@ pub struct ValueFlow {
 
 /// The tool.
 pub fn explain_value_flow(ctx: &ToolContext<'_>, args: FlowArgs) -> Result<ValueFlow, ToolError> {
+    tool_support::check_name("symbolName", &args.symbol_name)?;
     let p = Project::new(ctx.world());
     let (file, facts) = p.file(&args.file_path)?;
     let symbol = find_symbol(facts, &file, &args.symbol_name)?;

@@ -11,14 +11,20 @@
 //!   each time, so successive pages are disjoint and together complete, as long as the index
 //!   does not change between calls (a cursor past the end of a list that shrank is an error).
 //! - [`unknown_symbol`]: the not-found error for a symbol, with the file's closest names.
+//! - [`check_name`]: names longer than [`MAX_NAME_CHARS`] are refused; errors quote client
+//!   input [`shorten`]ed.
 //! - [`Project`]: the read-only view of the World (files, facts, the import graph) and the
 //!   path checks ("outside the project", unknown files with the closest paths).
+//! - [`testing`]: hand-built worlds and fact builders shared by the plugins' unit tests.
 
 mod project;
 mod python;
+pub mod testing;
 
 use omnysys_api::paths::closest;
 use omnysys_api::prelude::*;
+
+pub use omnysys_api::paths::shorten;
 
 pub use project::Project;
 pub use python::python_package;
@@ -112,7 +118,8 @@ fn open(cursor: &str, query: &str) -> Result<usize, ToolError> {
     });
     offset.ok_or_else(|| {
         ToolError::invalid_arguments(format!(
-            "`cursor` `{cursor}` is not a cursor this query returned: pass the `nextCursor` of the previous page unchanged, with the same arguments"
+            "`cursor` `{}` is not a cursor this query returned: pass the `nextCursor` of the previous page unchanged, with the same arguments",
+            shorten(cursor)
         ))
     })
 }
@@ -134,15 +141,59 @@ pub fn unknown_symbol(facts: &FileFacts, file: &str, name: &str) -> ToolError {
     names.sort_unstable();
     names.dedup();
     ToolError::not_found(
-        format!("no symbol `{name}` in `{file}`"),
+        format!("no symbol `{}` in `{file}`", shorten(name)),
         closest(name, names),
     )
+}
+
+/// The longest symbol name (or name query) a tool takes, in characters; the tools' schemas say
+/// the same (`maxLength`).
+pub const MAX_NAME_CHARS: usize = 512;
+
+/// Refuses a name argument longer than [`MAX_NAME_CHARS`]: no symbol is named so, and looking
+/// for one (or for names close to it) would only cost time.
+///
+/// # Errors
+///
+/// Invalid arguments naming `argument` and quoting the start of the name.
+pub fn check_name(argument: &str, name: &str) -> Result<(), ToolError> {
+    let chars = name.chars().count();
+    if chars <= MAX_NAME_CHARS {
+        return Ok(());
+    }
+    Err(ToolError::invalid_arguments(format!(
+        "`{argument}` has {chars} characters, more than the {MAX_NAME_CHARS} allowed: `{}`",
+        shorten(name)
+    )))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use omnysys_api::tool::ToolErrorKind;
+
+    #[test]
+    fn names_longer_than_the_bound_are_refused_quoting_only_their_start() {
+        assert!(check_name("symbolName", &"x".repeat(MAX_NAME_CHARS)).is_ok());
+        let e = check_name("symbolName", &"x".repeat(1 << 20)).unwrap_err();
+        assert_eq!(e.kind, ToolErrorKind::InvalidArguments);
+        assert!(e.message.starts_with("`symbolName` has 1048576 characters"));
+        assert!(e.message.len() < 200, "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_symbols_and_garbled_cursors_are_quoted_short() {
+        let facts = crate::testing::facts(vec![], vec![], vec![], vec![], 1);
+        let e = unknown_symbol(&facts, "a.js", &"é".repeat(300));
+        assert!(e.message.len() < 200, "{}", e.message);
+        let e = paginate(
+            vec![1],
+            PageRequest::new(Some(&"c".repeat(5000)), None),
+            "q",
+            9,
+        );
+        assert!(e.unwrap_err().message.len() < 300);
+    }
 
     #[test]
     fn pages_are_disjoint_ordered_and_complete() {
