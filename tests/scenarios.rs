@@ -37,6 +37,7 @@ const LISTED: &[&str] = &[
     "typescript_workspace",
     "python_tools_suite",
     "rust_tools_suite",
+    "plugin_loop_systems",
 ];
 
 #[test]
@@ -160,4 +161,9 @@ fn a_rebuilt_tool_plugin_answers_differently_with_no_failed_call_and_the_same_st
 #[test]
 fn a_file_under_a_link_out_of_the_project_is_never_read() {
     passes("links_are_not_followed");
+}
+
+#[test]
+fn a_plugin_loop_system_keeps_its_state_across_a_swap_and_leaves_the_loop_with_its_plugin() {
+    passes("plugin_loop_systems");
 }

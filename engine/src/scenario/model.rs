@@ -120,6 +120,29 @@ pub enum Step {
     DigestChanged(String),
     /// Change persistent state.
     Mutate(Mutation),
+    /// The plugin systems in a set of the engine's loop are exactly these (`plugin.gN:name`).
+    LoopSystems {
+        /// The set: `admin`, `index`, `link`, `status` or `snapshot`.
+        set: String,
+        /// The systems, in the order they joined.
+        is: Vec<String>,
+    },
+    /// Remember a plugin state value (it must exist) under a name.
+    SavePluginState {
+        /// Full key `plugin:KEY`.
+        key: String,
+        /// The name to remember it by.
+        name: String,
+    },
+    /// A plugin state value differs (or not) from the one remembered under `saved`.
+    PluginState {
+        /// Full key `plugin:KEY`.
+        key: String,
+        /// The name it was remembered by.
+        saved: String,
+        /// Whether it must have changed.
+        changed: bool,
+    },
     /// An engine counter that plugins add to has this value.
     Counter {
         /// Counter name.

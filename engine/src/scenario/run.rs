@@ -51,6 +51,7 @@ struct Runner {
     watcher: Option<crate::watch::Watcher>,
     last_record: Option<ReloadRecord>,
     callers: Option<super::stress::Callers>,
+    states: BTreeMap<String, serde_json::Value>,
 }
 
 /// Runs one scenario file; `on_step` is called after each passing step.
@@ -105,6 +106,7 @@ pub fn run_scenario_file(
         watcher: None,
         last_record: None,
         callers: None,
+        states: BTreeMap::new(),
     };
     for (i, step) in scenario.steps.iter().enumerate() {
         let started = Instant::now();
@@ -158,6 +160,18 @@ impl Runner {
                 .padded_copy(name, &self.scratch, *pad)
                 .unwrap_or_else(|e| self.scratch.join(format!("unwritable: {e}"))),
         }
+    }
+
+    fn plugin_state(&self, key: &str) -> Result<serde_json::Value, (String, String)> {
+        let k = key.to_owned();
+        self.engine(move |e| {
+            e.world()
+                .resource::<PluginStates>()
+                .0
+                .get(&k)
+                .map(|s| s.value.clone())
+        })?
+        .ok_or_else(|| (format!("plugin state `{key}`"), "none".to_owned()))
     }
 
     fn engine<R: Send + 'static>(
@@ -235,6 +249,33 @@ impl Runner {
                 let m = m.clone();
                 self.engine(move |e| mutate(e, m))?;
                 Ok(String::new())
+            }
+            Step::LoopSystems { set, is } => {
+                let set = set.clone();
+                let got = self.engine(move |e| loop_systems(e, &set))?;
+                expect_eq(is, &got)
+            }
+            Step::SavePluginState { key, name } => {
+                let value = self.plugin_state(key)?;
+                self.states.insert(name.clone(), value);
+                Ok(String::new())
+            }
+            Step::PluginState {
+                key,
+                saved,
+                changed,
+            } => {
+                let value = self.plugin_state(key)?;
+                let before = self
+                    .states
+                    .get(saved)
+                    .ok_or_else(|| (format!("a state saved as `{saved}`"), "none".to_owned()))?;
+                if (value != *before) == *changed {
+                    Ok(String::new())
+                } else {
+                    let want = if *changed { "changed" } else { "unchanged" };
+                    Err((format!("`{key}` {want} since `{saved}`"), value.to_string()))
+                }
             }
             Step::Counter { name, is } => expect_eq(is, &crate::plugin::host_api::counter(name)),
             Step::Stress(s) => {
@@ -395,6 +436,16 @@ fn expect_eq<T: PartialEq + std::fmt::Debug>(
     } else {
         Err((format!("{want:?}"), format!("{got:?}")))
     }
+}
+
+/// The plugin systems in the loop's set named `set`.
+fn loop_systems(engine: &Engine, set: &str) -> Vec<String> {
+    let stats = engine.world().resource::<crate::engine::LoopStats>();
+    omnysys_api::schedule::EngineSet::ALL
+        .iter()
+        .find(|s| s.name() == set)
+        .and_then(|s| stats.plugin_systems.get(s).cloned())
+        .unwrap_or_default()
 }
 
 fn mutate(engine: &mut Engine, mutation: Mutation) {

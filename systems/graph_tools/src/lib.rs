@@ -8,7 +8,8 @@
 //! - `explain_connection {fileA, fileB}` ([`connection`])
 //! - `get_risk_assessment {minSeverity?, cursor?, limit?}` ([`risk`])
 //! - `validate_imports {filePath?}` ([`validate`])
-//! - `repo_map {focusFiles?, tokenBudget?}` ([`repo_map`])
+//! - `repo_map {focusFiles?, tokenBudget?}` ([`repo_map`]), ranked by the PageRank the loop
+//!   system `keep_rank` ([`rank`]) keeps current after each indexing pass
 //! - `search_files {pattern, cursor?, limit?}` ([`search`])
 //! - `impact_of_diff {base?}` ([`diff`])
 //!
@@ -23,6 +24,7 @@ pub mod cycles;
 pub mod diff;
 pub mod impact;
 pub mod project;
+pub mod rank;
 pub mod registry;
 pub mod repo_map;
 pub mod risk;
@@ -36,7 +38,14 @@ use omnysys_api::prelude::*;
 
 omnysys_api::declare_plugin!(name: "graph_tools", build: build);
 
-/// Registers every tool of the plugin.
+/// Registers every tool of the plugin, and the loop system that keeps the project's rank.
 fn build(r: &mut Registrar) {
     registry::register(r, impact::get_impact_map);
+    r.add_state::<rank::RankState>();
+    r.add_system(
+        "keep_rank",
+        EngineSet::Link,
+        RunWhen::GraphSettled,
+        rank::keep_rank,
+    );
 }

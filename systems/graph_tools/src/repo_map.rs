@@ -96,7 +96,7 @@ pub fn repo_map(ctx: &ToolContext<'_>, args: RepoMapArgs) -> Result<RepoMap, Too
     focus.sort();
     focus.dedup();
     let budget = args.token_budget.unwrap_or(DEFAULT_BUDGET);
-    let ranked = ranked_files(p, &focus);
+    let ranked = ranked_files(ctx, p, &focus);
     let total = ranked.len();
     let mut outline = String::new();
     let mut files = Vec::new();
@@ -124,10 +124,16 @@ fn tokens(chars: usize) -> u32 {
     u32::try_from(chars.div_ceil(4)).unwrap_or(u32::MAX)
 }
 
-/// Every indexed file with its rank and outline facts, highest rank first.
-fn ranked_files(p: Project<'_>, focus: &[String]) -> Vec<MapFile> {
+/// Every indexed file with its rank and outline facts, highest rank first. Without focus files
+/// the rank the loop keeps ([`crate::rank`]) is used when it is current.
+fn ranked_files(ctx: &ToolContext<'_>, p: Project<'_>, focus: &[String]) -> Vec<MapFile> {
     let paths: Vec<&str> = p.paths().collect();
-    let ranks = pagerank(&p.graph(), &paths, focus);
+    let graph = p.graph();
+    let stored = focus
+        .is_empty()
+        .then(|| crate::rank::stored_rank(ctx, &graph, &paths))
+        .flatten();
+    let ranks = stored.unwrap_or_else(|| pagerank(&graph, &paths, focus));
     let mut files: Vec<MapFile> = paths
         .iter()
         .zip(ranks)

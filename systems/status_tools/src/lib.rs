@@ -20,7 +20,7 @@ fn build(r: &mut Registrar) {
     );
     let mut restart = ToolSpec::query(
         "restart_server",
-        "Schedules, for right after this call, a reload of every plugin (or a rollback of one) and an index reconciliation, keeping the client and all state.",
+        "Reloads every plugin (or rolls one back to its previous good library) and reconciles the index, right after this call and before the next one is served, keeping the client and all state.",
     );
     restart.annotations = ToolAnnotations {
         title: None,

@@ -1,7 +1,7 @@
 //! `get_server_status`.
 
 use omnysys_api::prelude::*;
-use omnysys_api::schema::{EngineStatus, PluginInfo, ReloadSummary};
+use omnysys_api::schema::{EngineStatus, LoopStatus, PluginInfo, ReloadSummary};
 
 /// No arguments.
 #[derive(Deserialize, JsonSchema)]
@@ -59,6 +59,8 @@ pub struct ServerStatus {
     pub stuck_calls: u64,
     /// Engine version.
     pub engine_version: String,
+    /// The engine's loop: ticks run, and each set in order with its runs and systems.
+    pub engine_loop: LoopStatus,
 }
 
 /// Reads the status resources and counts files, facts and queue items.
@@ -95,6 +97,7 @@ pub fn get_server_status(ctx: &ToolContext<'_>, _: NoArgs) -> Result<ServerStatu
         last_reloads,
         stuck_calls: engine.stuck_calls,
         engine_version: engine.engine_version,
+        engine_loop: engine.engine_loop,
     })
 }
 
