@@ -18,7 +18,7 @@ pub fn run(project: &ProjectArgs, tool: &str, args: &str) -> anyhow::Result<Exit
     let args: serde_json::Value =
         serde_json::from_str(args).context("arguments are not valid JSON")?;
     let (mut engine, _) = start_indexed(project)?;
-    match engine.call_tool(tool, args)? {
+    match engine.call_tool(tool, args) {
         Ok(value) => {
             writeln!(
                 std::io::stdout().lock(),
@@ -27,9 +27,10 @@ pub fn run(project: &ProjectArgs, tool: &str, args: &str) -> anyhow::Result<Exit
             )?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(err) => {
+        Err(omnysys::plugin::CallError::Tool(err)) => {
             eprintln!("tool error: {err}");
             Ok(ExitCode::from(2))
         }
+        Err(err) => Err(err.into()),
     }
 }

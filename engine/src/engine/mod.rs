@@ -20,9 +20,9 @@ pub use events::{EngineEvent, EngineEvents};
 pub use schedule::{EngineLoop, LoopStats};
 
 use crate::index::IndexReport;
-use crate::plugin::{Plugins, ToolInvocation, ToolReply};
+use crate::plugin::{CallError, Plugins, ToolAnswer, ToolInvocation};
 use crate::reload::{ReloadChange, ReloadReport};
-use crate::tools::{CallError, ToolCatalog};
+use crate::tools::ToolCatalog;
 
 /// Ticks a runner may run to drain its work before giving up (a loop that never settles is a
 /// bug, not a reason to hang).
@@ -239,13 +239,14 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// `UnknownTool` when no plugin serves `name`. Tool failures (bad arguments, panics) are
-    /// the `Err` of the inner [`ToolReply`].
+    /// [`CallError::UnknownTool`] when no plugin serves `name`, [`CallError::Tool`] when the
+    /// tool answered with an error (bad arguments, a contained panic), [`CallError::System`]
+    /// when its system could not run.
     pub fn call_tool(
         &mut self,
         name: &str,
         args: serde_json::Value,
-    ) -> Result<ToolReply, CallError> {
+    ) -> Result<ToolAnswer, CallError> {
         self.call_tool_with(name, ToolInvocation { args, events: None })
     }
 
@@ -259,7 +260,7 @@ impl Engine {
         &mut self,
         name: &str,
         invocation: ToolInvocation,
-    ) -> Result<ToolReply, CallError> {
+    ) -> Result<ToolAnswer, CallError> {
         self.analyse_files_named_in(&invocation);
         let catalog = self.world.resource::<ToolCatalog>();
         let system = catalog
@@ -269,7 +270,8 @@ impl Engine {
             .system;
         self.world
             .run_system_with(system, invocation)
-            .map_err(|e| CallError::System(name.to_owned(), e.to_string()))
+            .map_err(|e| CallError::System(name.to_owned(), e.to_string()))?
+            .map_err(CallError::Tool)
     }
 
     /// Analyses, before a tool runs, the queued files its arguments name (critical priority),

@@ -123,6 +123,7 @@ pub fn apply_loop_edits(world: &mut World) -> bool {
         return false;
     }
     record_plugin_systems(world, &edits);
+    report_loop(world);
     true
 }
 

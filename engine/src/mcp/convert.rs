@@ -1,20 +1,13 @@
-//! A tool's reply as an MCP result: structured content plus a text copy, or `isError`.
+//! A tool's answer as an MCP result: structured content plus a text copy.
 
 use omnysys_api::tool::ContentItem;
 use rmcp::model::{CallToolResult, ContentBlock, ResourceContents};
 
-use crate::plugin::{ToolAnswer, ToolReply};
+use crate::plugin::ToolAnswer;
 
-/// Converts a reply. An object value becomes structured content with a text copy; content
+/// Converts an answer. An object value becomes structured content with a text copy; content
 /// blocks the tool added come first; a bare (non-object) value is sent as text only.
-pub fn to_result(reply: ToolReply) -> CallToolResult {
-    match reply {
-        Ok(answer) => answer_to_result(answer),
-        Err(error) => CallToolResult::error(vec![ContentBlock::text(error.to_string())]),
-    }
-}
-
-fn answer_to_result(answer: ToolAnswer) -> CallToolResult {
+pub fn to_result(answer: ToolAnswer) -> CallToolResult {
     let ToolAnswer { value, content } = answer;
     if content.is_empty() {
         return match value {

@@ -20,7 +20,7 @@ use super::catalog::ToolSnapshot;
 use super::convert::to_result;
 use super::peers::Peers;
 use crate::handle::EngineHandle;
-use crate::tools::CallError;
+use crate::plugin::CallError;
 
 /// Settings of the MCP layer.
 #[derive(Clone, Debug)]
@@ -91,6 +91,46 @@ impl McpServer {
     }
 }
 
+impl McpServer {
+    /// Runs one call on the engine thread under its time limit; every failure is one
+    /// [`CallError`]. A call that times out is counted as stuck once the engine is free again.
+    async fn run_call(
+        &self,
+        name: &str,
+        args: serde_json::Value,
+        events: Option<crate::plugin::EventSender>,
+        cancelled: &tokio_util::sync::CancellationToken,
+    ) -> Result<crate::plugin::ToolAnswer, CallError> {
+        let job = {
+            let (name, cancelled) = (name.to_owned(), cancelled.clone());
+            move |e: &mut crate::Engine| {
+                if cancelled.is_cancelled() {
+                    return Err(CallError::Cancelled);
+                }
+                let invocation = crate::plugin::ToolInvocation { args, events };
+                e.call_tool_with(&name, invocation)
+            }
+        };
+        let limit = self.shared.options.call_timeout;
+        let ran = tokio::select! {
+            r = tokio::time::timeout(limit, self.shared.engine.run_async(job)) => r,
+            () = cancelled.cancelled() => return Err(CallError::Cancelled),
+        };
+        let Ok(ran) = ran else {
+            tracing::warn!(tool = %name, ?limit, "tool call exceeded its time limit");
+            let engine = self.shared.engine.clone();
+            tokio::spawn(async move {
+                let _ = engine.run_async(crate::Engine::count_stuck_call).await;
+            });
+            return Err(CallError::TimedOut {
+                tool: name.to_owned(),
+                limit,
+            });
+        };
+        ran.map_err(|_| CallError::EngineGone)?
+    }
+}
+
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         let capabilities = ServerCapabilities::builder()
@@ -134,51 +174,26 @@ impl ServerHandler for McpServer {
         let cancelled = ctx.ct.clone();
         let (events, forwarder) = super::progress::event_sender(&ctx, self.shared.clone());
         let events = Some(events);
-        let job = {
-            let (name, cancelled) = (name.clone(), cancelled.clone());
-            move |e: &mut crate::Engine| {
-                if cancelled.is_cancelled() {
-                    return None;
-                }
-                let invocation = crate::plugin::ToolInvocation { args, events };
-                Some(e.call_tool_with(&name, invocation))
-            }
-        };
-        let timeout = self.shared.options.call_timeout;
-        let outcome = tokio::select! {
-            r = tokio::time::timeout(timeout, self.shared.engine.run_async(job)) => r,
-            () = cancelled.cancelled() => return Err(McpError::internal_error("cancelled", None)),
-        };
-        if outcome.is_ok() {
+        let outcome = self.run_call(&name, args, events, &cancelled).await;
+        if !matches!(outcome, Err(CallError::TimedOut { .. })) {
             // The job has finished and dropped its event sender: let the last progress and log
             // notifications go out before the result.
             let _ = tokio::time::timeout(Duration::from_secs(5), forwarder).await;
-        } else {
-            // Counted in the World once the engine thread is free again (it is busy with the
-            // stuck call), so status tools report it.
-            let engine = self.shared.engine.clone();
-            tokio::spawn(async move {
-                let _ = engine.run_async(crate::Engine::count_stuck_call).await;
-            });
         }
         match outcome {
-            Err(_) => {
-                tracing::warn!(tool = %name, ?timeout, "tool call exceeded its time limit");
-                Ok(CallToolResult::error(vec![ContentBlock::text(format!(
-                    "`{name}` did not answer within {timeout:?}"
-                ))])
-                .into())
-            }
-            Ok(Err(gone)) => Err(McpError::internal_error(gone.to_string(), None)),
-            Ok(Ok(None)) => Err(McpError::internal_error("cancelled", None)),
-            Ok(Ok(Some(Err(CallError::UnknownTool(_))))) => Err(McpError::invalid_params(
+            Ok(answer) => Ok(to_result(answer).into()),
+            Err(CallError::Cancelled) => Err(McpError::internal_error("cancelled", None)),
+            Err(CallError::EngineGone) => Err(McpError::internal_error(
+                CallError::EngineGone.to_string(),
+                None,
+            )),
+            Err(CallError::UnknownTool(_)) => Err(McpError::invalid_params(
                 format!("tool not found: {name}"),
                 None,
             )),
-            Ok(Ok(Some(Err(e)))) => {
+            Err(e @ (CallError::TimedOut { .. } | CallError::System(..) | CallError::Tool(_))) => {
                 Ok(CallToolResult::error(vec![ContentBlock::text(e.to_string())]).into())
             }
-            Ok(Ok(Some(Ok(reply)))) => Ok(to_result(reply).into()),
         }
     }
 

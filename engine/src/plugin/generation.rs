@@ -5,40 +5,16 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use bevy_ecs::system::{In, SystemId};
+
+use super::call::ToolSystemId;
 use omnysys_api::extractor::ExtractorDecl;
 use omnysys_api::facts::FileFacts;
 use omnysys_api::registrar::SetupFn;
 use omnysys_api::schedule::SystemDecl;
 use omnysys_api::state::StateMigration;
-use omnysys_api::tool::{ToolDecl, ToolError};
+use omnysys_api::tool::ToolDecl;
 
 use super::library::{EntryInfo, LoadedLibrary};
-
-/// A tool's successful answer: its structured value and any content blocks it added.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ToolAnswer {
-    /// The structured result.
-    pub value: serde_json::Value,
-    /// Extra content blocks (images, audio, resources, text).
-    pub content: Vec<omnysys_api::tool::ContentItem>,
-}
-
-/// What a tool system returns.
-pub type ToolReply = Result<ToolAnswer, ToolError>;
-
-/// Where a running tool's progress and log events go.
-pub type EventSender = std::sync::Arc<dyn Fn(omnysys_api::tool::ToolEvent) + Send + Sync>;
-
-/// The input of a tool system: its arguments, and where its events go.
-pub struct ToolInvocation {
-    /// JSON arguments.
-    pub args: serde_json::Value,
-    /// Receives progress and log events while the tool runs.
-    pub events: Option<EventSender>,
-}
-
-/// The id of a tool's system in the `World`.
-pub type ToolSystemId = SystemId<In<ToolInvocation>, ToolReply>;
 
 /// One file to extract.
 #[derive(Debug, Clone)]

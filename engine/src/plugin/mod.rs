@@ -1,5 +1,6 @@
 //! Plugins: loading libraries, verifying them, and the generations they become.
 
+pub mod call;
 pub mod error;
 pub mod generation;
 pub mod host_api;
@@ -9,9 +10,10 @@ pub mod registry;
 pub mod thread;
 pub mod verify;
 
+pub use call::{CallError, EventSender, ToolAnswer, ToolInvocation, ToolReply, ToolSystemId};
 pub use error::LoadError;
 pub use generation::{
-    EventSender, ExtractJob, ExtractResult, ExtractSystemId, Generation, GenerationSystems,
-    LoadedExtractor, LoadedSystem, LoadedTool, ToolAnswer, ToolInvocation, ToolReply, ToolSystemId,
+    ExtractJob, ExtractResult, ExtractSystemId, Generation, GenerationSystems, LoadedExtractor,
+    LoadedSystem, LoadedTool,
 };
 pub use registry::{PluginSlot, Plugins};

@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use super::model::{CallExpect, LoadExpect};
-use crate::plugin::ToolReply;
+use crate::plugin::CallError;
+use crate::plugin::ToolAnswer;
 use crate::reload::{ReloadOutcome, ReloadReport};
-use crate::tools::CallError;
 
 /// `Err((expected, actual))` when they differ.
 pub type Verdict = Result<(), (String, String)>;
@@ -53,16 +53,16 @@ fn describe_report(report: &ReloadReport) -> String {
 }
 
 /// Checks a tool call.
-pub fn check_call(got: &Result<ToolReply, CallError>, expect: &CallExpect) -> Verdict {
+pub fn check_call(got: &Result<ToolAnswer, CallError>, expect: &CallExpect) -> Verdict {
     let actual = match got {
-        Ok(Ok(v)) => format!("Ok({})", v.value),
-        Ok(Err(e)) => format!("Error({e})"),
+        Ok(v) => format!("Ok({})", v.value),
+        Err(CallError::Tool(e)) => format!("Error({e})"),
         Err(e) => format!("{e}"),
     };
     let ok = match (expect, got) {
-        (CallExpect::Ok(want), Ok(Ok(v))) => *want == v.value,
-        (CallExpect::Contains(want), Ok(Ok(v))) => contains(&v.value, want),
-        (CallExpect::Error(text), Ok(Err(e))) => e.to_string().contains(text.as_str()),
+        (CallExpect::Ok(want), Ok(v)) => *want == v.value,
+        (CallExpect::Contains(want), Ok(v)) => contains(&v.value, want),
+        (CallExpect::Error(text), Err(CallError::Tool(e))) => e.to_string().contains(text.as_str()),
         (CallExpect::UnknownTool, Err(CallError::UnknownTool(_))) => true,
         _ => false,
     };

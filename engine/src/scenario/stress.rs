@@ -78,7 +78,7 @@ pub fn keep_calling(
                 while !stop.load(Ordering::SeqCst) {
                     let (t, a) = (tool.clone(), args.clone());
                     match handle.run(move |e| e.call_tool(&t, a)) {
-                        Ok(Ok(Ok(_))) => {}
+                        Ok(Ok(_)) => {}
                         other => failures
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
@@ -145,7 +145,7 @@ pub fn run_soak(handle: &EngineHandle, s: &Soak, sources: Vec<PathBuf>) -> StepR
     let call = |handle: &EngineHandle| {
         let (t, a) = (s.tool.clone(), s.args.clone());
         match handle.run(move |e| e.call_tool(&t, a)) {
-            Ok(Ok(Ok(_))) => Ok(()),
+            Ok(Ok(_)) => Ok(()),
             other => Err(("the tool to answer".to_owned(), format!("{other:?}"))),
         }
     };

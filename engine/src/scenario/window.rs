@@ -133,8 +133,7 @@ fn probe(e: &mut Engine, tool: &str, path: &str, before: &BTreeMap<String, Strin
         .filter(|entity| e.world().get::<CacheEntry>(**entity).is_none())
         .count();
     let error = match e.call_tool(tool, serde_json::json!({ "filePath": path })) {
-        Ok(Ok(_)) => None,
-        Ok(Err(err)) => Some(format!("{path}: {}", err.message)),
+        Ok(_) => None,
         Err(err) => Some(format!("{path}: {err}")),
     };
     Probe {

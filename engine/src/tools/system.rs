@@ -11,17 +11,6 @@ use super::effects::apply_effects;
 use crate::plugin::thread::{run_on_plugin_thread, thread_name};
 use crate::plugin::{LoadedTool, ToolAnswer, ToolInvocation, ToolReply};
 
-/// Why a call did not reach a tool.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CallError {
-    /// No tool of that name is served.
-    #[error("unknown tool `{0}`")]
-    UnknownTool(String),
-    /// The tool's system could not run.
-    #[error("tool `{0}` could not run: {1}")]
-    System(String, String),
-}
-
 /// The system for `tool`: runs the plugin function on a thread of its generation with read
 /// access to the `World`, then applies the plugin-state writes it made and queues its admin
 /// requests for right after the call.

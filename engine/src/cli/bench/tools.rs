@@ -123,9 +123,9 @@ fn in_engine(engine: &mut Engine, tool: &str, calls: &[Value]) -> anyhow::Result
     let mut times = Vec::with_capacity(calls.len());
     for args in calls {
         let started = Instant::now();
-        let answer = engine.call_tool(tool, args.clone())?;
+        let answer = engine.call_tool(tool, args.clone());
         times.push(started.elapsed());
-        answer.map_err(|e| anyhow::anyhow!("{tool} {args}: {}", e.message))?;
+        answer.map_err(|e| anyhow::anyhow!("{tool} {args}: {e}"))?;
     }
     Ok(times)
 }
