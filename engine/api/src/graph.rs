@@ -36,9 +36,12 @@ pub struct DependencyGraph {
     pub forward: BTreeMap<String, BTreeMap<String, FileEdge>>,
     /// `to → set of from`.
     pub reverse: BTreeMap<String, BTreeSet<String>>,
-    /// Counts changes of the edges: derived views keyed by it know whether they are current.
-    #[serde(default)]
-    pub revision: u64,
+    /// A fingerprint of the file→file edges (the XOR of a hash of each `from → to`): equal
+    /// graphs have equal fingerprints, whatever their history, so a view derived from the graph
+    /// and stored with it knows whether it is current. Kept by the edge mutators; recomputed
+    /// by [`DependencyGraph::refresh_fingerprint`] after deserialising.
+    #[serde(skip)]
+    fingerprint: u64,
     #[serde(skip)]
     interned: OnceLock<Arc<InternedImporters>>,
 }
@@ -129,7 +132,7 @@ impl DependencyGraph {
     }
 
     /// Replaces every outgoing edge of `from` with `edges`, keeping the reverse index exact.
-    /// Edges equal to the current ones change nothing (not even the revision).
+    /// Edges equal to the current ones change nothing (the interned view is kept).
     pub fn set_edges(&mut self, from: &str, edges: Vec<FileEdge>) {
         let out: BTreeMap<String, FileEdge> =
             edges.into_iter().map(|e| (e.to.clone(), e)).collect();
@@ -142,11 +145,11 @@ impl DependencyGraph {
         }
         self.remove_file_edges(from);
         self.interned = OnceLock::new();
-        self.revision += 1;
         if out.is_empty() {
             return;
         }
         for to in out.keys() {
+            self.fingerprint ^= edge_hash(from, to);
             self.reverse
                 .entry(to.clone())
                 .or_default()
@@ -161,8 +164,8 @@ impl DependencyGraph {
             return;
         };
         self.interned = OnceLock::new();
-        self.revision += 1;
         for to in old.keys() {
+            self.fingerprint ^= edge_hash(from, to);
             if let Some(importers) = self.reverse.get_mut(to) {
                 importers.remove(from);
                 if importers.is_empty() {
@@ -172,11 +175,23 @@ impl DependencyGraph {
         }
     }
 
-    /// Removes every edge; the revision moves on (it never goes back).
+    /// Removes every edge.
     pub fn clear(&mut self) {
-        let revision = self.revision + 1;
         *self = DependencyGraph::default();
-        self.revision = revision;
+    }
+
+    /// The fingerprint of the edges (see the field's docs).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// Recomputes the fingerprint from the edges (after deserialising a graph).
+    pub fn refresh_fingerprint(&mut self) {
+        self.fingerprint = self
+            .forward
+            .iter()
+            .flat_map(|(from, out)| out.keys().map(move |to| edge_hash(from, to)))
+            .fold(0, |acc, h| acc ^ h);
     }
 
     /// Files that import `path` directly.
@@ -213,6 +228,27 @@ mod tests {
     }
 
     #[test]
+    fn equal_graphs_have_equal_fingerprints_whatever_their_history() {
+        let mut a = DependencyGraph::default();
+        a.set_edges("a.js", vec![edge("a.js", "b.js"), edge("a.js", "c.js")]);
+        a.set_edges("d.js", vec![edge("d.js", "b.js")]);
+        let mut b = DependencyGraph::default();
+        b.set_edges("d.js", vec![edge("d.js", "b.js"), edge("d.js", "x.js")]);
+        b.set_edges("a.js", vec![edge("a.js", "c.js")]);
+        assert_ne!(a.fingerprint(), b.fingerprint());
+        b.set_edges("a.js", vec![edge("a.js", "c.js"), edge("a.js", "b.js")]);
+        b.set_edges("d.js", vec![edge("d.js", "b.js")]);
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        let mut restored: DependencyGraph =
+            serde_json::from_value(serde_json::to_value(&a).unwrap()).unwrap();
+        assert_eq!(restored.fingerprint(), 0, "not serialised");
+        restored.refresh_fingerprint();
+        assert_eq!(restored.fingerprint(), a.fingerprint());
+        a.clear();
+        assert_eq!(a.fingerprint(), 0);
+    }
+
+    #[test]
     fn replacing_edges_keeps_the_reverse_index_exact() {
         let mut g = DependencyGraph::default();
         g.set_edges("a.js", vec![edge("a.js", "b.js"), edge("a.js", "c.js")]);
@@ -242,4 +278,11 @@ mod tests {
         );
         assert_eq!(g.importers_by_depth(["nowhere.js"], "a.js"), vec![]);
     }
+}
+
+/// The hash of one edge in the graph's fingerprint.
+fn edge_hash(from: &str, to: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(&(from, to), &mut h);
+    std::hash::Hasher::finish(&h)
 }

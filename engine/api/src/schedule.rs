@@ -57,8 +57,8 @@ impl EngineSet {
 pub enum RunWhen {
     /// Every tick.
     EveryTick,
-    /// When the dependency graph changed since the system last ran and the analysis queue is
-    /// empty (once per indexing pass, not once per batch).
+    /// When the dependency graph's edges changed since the system last ran and the analysis
+    /// queue is empty (once per indexing pass, not once per batch).
     GraphSettled,
 }
 

@@ -235,6 +235,13 @@ impl RecentErrors {
     /// How many records are kept.
     pub const CAPACITY: usize = 200;
 
+    /// Records an error now in `world` (engine code: where every recorded error goes through).
+    pub fn record(world: &mut bevy_ecs::world::World, kind: &str, subject: &str, message: &str) {
+        world
+            .get_resource_or_init::<RecentErrors>()
+            .push(kind, subject, message, now_ms());
+    }
+
     /// Appends a record, dropping the oldest past capacity.
     pub fn push(&mut self, kind: &str, subject: &str, message: &str, at_ms: u64) {
         if self.0.len() == Self::CAPACITY {

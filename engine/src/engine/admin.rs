@@ -4,7 +4,7 @@
 //! The client stays connected and no state is lost.
 
 use bevy_ecs::world::World;
-use omnysys_api::schema::{FileIndex, Priority, QueueReason, RecentErrors, now_ms};
+use omnysys_api::schema::{FileIndex, Priority, QueueReason, RecentErrors};
 use omnysys_api::tool::AdminRequest;
 
 use super::events::{EngineEvent, EngineEvents};
@@ -36,7 +36,6 @@ pub fn reload_and_report(world: &mut World, changes: Vec<ReloadChange>) -> Reloa
 }
 
 fn record_reload_errors(world: &mut World, report: &ReloadReport) {
-    let now = now_ms();
     for r in report.records.iter().filter(|r| {
         !matches!(
             r.outcome,
@@ -44,9 +43,7 @@ fn record_reload_errors(world: &mut World, report: &ReloadReport) {
         )
     }) {
         let message = format!("{:?}: {}", r.outcome, r.reason);
-        world
-            .resource_mut::<RecentErrors>()
-            .push("reload", &r.plugin, &message, now);
+        RecentErrors::record(world, "reload", &r.plugin, &message);
     }
 }
 

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use bevy_ecs::world::World;
-use omnysys_api::schema::{EngineStatus, ProjectRoot, RecentErrors, now_ms};
+use omnysys_api::schema::{EngineStatus, ProjectRoot, RecentErrors};
 
 pub use events::{EngineEvent, EngineEvents};
 pub use schedule::{EngineLoop, LoopStats};
@@ -210,9 +210,7 @@ impl Engine {
 
     /// Records an error clients see in `get_recent_errors`.
     pub fn record_error(&mut self, kind: &str, subject: &str, message: &str) {
-        self.world
-            .resource_mut::<RecentErrors>()
-            .push(kind, subject, message, now_ms());
+        RecentErrors::record(&mut self.world, kind, subject, message);
     }
 
     /// Records a change the engine refused without a reload (a rejected tool-set edit): in the

@@ -143,17 +143,17 @@ fn add_plugin_system(
     };
 }
 
-/// A run condition: the graph's revision moved since the system last ran, and no file waits
+/// A run condition: the graph's edges changed since the system last ran, and no file waits
 /// for analysis (so a derived view is rebuilt once per indexing pass, not once per batch).
 fn graph_settled(world: &World, mut seen: Local<Option<u64>>) -> bool {
     if crate::index::has_queued(world) {
         return false;
     }
-    let revision = world.resource::<DependencyGraph>().revision;
-    if *seen == Some(revision) {
+    let fingerprint = world.resource::<DependencyGraph>().fingerprint();
+    if *seen == Some(fingerprint) {
         return false;
     }
-    *seen = Some(revision);
+    *seen = Some(fingerprint);
     true
 }
 

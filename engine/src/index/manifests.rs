@@ -12,7 +12,7 @@ use std::path::Path;
 
 use bevy_ecs::resource::Resource;
 use bevy_ecs::world::World;
-use omnysys_api::schema::{ProjectRoot, RecentErrors, now_ms};
+use omnysys_api::schema::{ProjectRoot, RecentErrors};
 
 use super::jsonc;
 use super::packages::Package;
@@ -148,12 +148,9 @@ pub fn reload(world: &mut World) -> bool {
         .filter(|w| previous.is_none_or(|p| !p.warnings.contains(w)))
         .cloned()
         .collect();
-    let now = now_ms();
     for (file, message) in new {
         tracing::warn!(%file, %message, "module resolution config");
-        world
-            .resource_mut::<RecentErrors>()
-            .push("config", &file, &message, now);
+        RecentErrors::record(world, "config", &file, &message);
     }
     let unchanged = match world.get_resource::<ResolveConfig>() {
         Some(previous) => *previous == config,

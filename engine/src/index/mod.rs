@@ -106,11 +106,9 @@ pub fn scan_project(world: &mut World) -> usize {
         .map(|c| c.0.clone())
         .unwrap_or_default();
     let walk::Walk { found, errors } = walk::source_files(&root, &extensions(world), &settings);
-    let now = omnysys_api::schema::now_ms();
     for (path, reason) in &errors {
-        world
-            .resource_mut::<omnysys_api::schema::RecentErrors>()
-            .push("extraction", path, &format!("cannot list: {reason}"), now);
+        let message = format!("cannot list: {reason}");
+        omnysys_api::schema::RecentErrors::record(world, "extraction", path, &message);
     }
     // A relink records the unresolved imports itself; otherwise rebuild them from the stored
     // resolutions (a warm start links nothing).
@@ -329,12 +327,9 @@ fn analyse_unlinked(world: &mut World, items: Vec<omnysys_api::schema::QueueItem
         mark_relink(world);
     }
     world.resource_mut::<IndexingState>().done += n;
-    let now = omnysys_api::schema::now_ms();
     for (path, reason) in &report.failed {
         tracing::warn!(file = %path, %reason, "not analysed");
-        world
-            .resource_mut::<omnysys_api::schema::RecentErrors>()
-            .push("extraction", path, reason, now);
+        omnysys_api::schema::RecentErrors::record(world, "extraction", path, reason);
     }
     report
 }

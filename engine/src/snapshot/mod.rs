@@ -141,7 +141,9 @@ pub fn restore(world: &mut World, state: PersistentState) {
         crate::index::mark_relink(world);
     }
     *world.resource_mut::<IndexingState>() = state.indexing;
-    *world.resource_mut::<DependencyGraph>() = state.graph;
+    let mut graph = state.graph;
+    graph.refresh_fingerprint();
+    *world.resource_mut::<DependencyGraph>() = graph;
     *world.resource_mut::<PluginStates>() = state.plugin_states;
     if let Some(fingerprint) = state.resolve_config {
         world.insert_resource(crate::index::RestoredResolveConfig(fingerprint));

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use bevy_ecs::world::World;
-use omnysys_api::schema::{RecentErrors, now_ms};
+use omnysys_api::schema::RecentErrors;
 use omnysys_api::tool::ToolContext;
 
 use super::effects::apply_effects;
@@ -34,9 +34,7 @@ pub fn loop_system(system: Arc<LoadedSystem>) -> impl FnMut(&mut World) + Send +
                 system.label()
             );
             tracing::warn!(system = %subject, %reason, "plugin loop system failed");
-            world
-                .resource_mut::<RecentErrors>()
-                .push("plugin-system", &subject, &reason, now_ms());
+            RecentErrors::record(world, "plugin-system", &subject, &reason);
         }
     }
 }

@@ -14,11 +14,8 @@
 use omnysys_api::prelude::*;
 
 use crate::project::Project;
+use crate::rank::{pagerank, stored_rank};
 
-/// The damping factor: the probability of following an import rather than restarting.
-const DAMPING: f64 = 0.85;
-/// The most power iterations.
-const ITERATIONS: usize = 100;
 /// The default token budget.
 const DEFAULT_BUDGET: u32 = 1024;
 
@@ -131,7 +128,7 @@ fn ranked_files(ctx: &ToolContext<'_>, p: Project<'_>, focus: &[String]) -> Vec<
     let graph = p.graph();
     let stored = focus
         .is_empty()
-        .then(|| crate::rank::stored_rank(ctx, &graph, &paths))
+        .then(|| stored_rank(ctx, &graph, &paths))
         .flatten();
     let ranks = stored.unwrap_or_else(|| pagerank(&graph, &paths, focus));
     let mut files: Vec<MapFile> = paths
@@ -186,63 +183,6 @@ fn block(file: &MapFile) -> String {
         ));
     }
     text
-}
-
-/// PageRank of `paths` over the import graph, restarting on `focus` (or everywhere).
-pub fn pagerank(graph: &DependencyGraph, paths: &[&str], focus: &[String]) -> Vec<f64> {
-    let n = paths.len();
-    if n == 0 {
-        return Vec::new();
-    }
-    let id = |p: &str| paths.binary_search(&p).ok();
-    let out: Vec<Vec<usize>> = paths
-        .iter()
-        .map(|p| graph.dependencies(p).filter_map(|e| id(&e.to)).collect())
-        .collect();
-    let restart = restart_vector(paths, focus);
-    let mut rank = restart.clone();
-    for _ in 0..ITERATIONS {
-        let next = step(&out, &rank, &restart);
-        let change: f64 = next.iter().zip(&rank).map(|(a, b)| (a - b).abs()).sum();
-        rank = next;
-        if change < 1e-12 {
-            break;
-        }
-    }
-    rank
-}
-
-/// The restart distribution: uniform over the focus files found, else over every file.
-fn restart_vector(paths: &[&str], focus: &[String]) -> Vec<f64> {
-    let hits: Vec<bool> = paths.iter().map(|p| focus.iter().any(|f| f == p)).collect();
-    let count = hits.iter().filter(|h| **h).count();
-    if count == 0 {
-        return vec![1.0 / paths.len() as f64; paths.len()];
-    }
-    hits.iter()
-        .map(|h| if *h { 1.0 / count as f64 } else { 0.0 })
-        .collect()
-}
-
-/// One power iteration.
-fn step(out: &[Vec<usize>], rank: &[f64], restart: &[f64]) -> Vec<f64> {
-    let mut next = vec![0.0; rank.len()];
-    let mut dangling = 0.0;
-    for (u, targets) in out.iter().enumerate() {
-        if targets.is_empty() {
-            dangling += rank[u];
-        } else {
-            let share = rank[u] / targets.len() as f64;
-            for &v in targets {
-                next[v] += DAMPING * share;
-            }
-        }
-    }
-    let restart_mass = (1.0 - DAMPING) + DAMPING * dangling;
-    for (v, r) in next.iter_mut().enumerate() {
-        *r += restart_mass * restart[v];
-    }
-    next
 }
 
 #[cfg(test)]
