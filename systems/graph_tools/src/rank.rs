@@ -21,8 +21,23 @@ const ITERATIONS: usize = 100;
 pub struct RankState {
     /// The fingerprint of the dependency graph the rank was computed from.
     pub graph_fingerprint: u64,
-    /// Every indexed file's rank (they sum to 1).
-    pub ranks: BTreeMap<String, f64>,
+    /// Every indexed file's rank, in units of [`RANK_UNIT`] (whole numbers survive the JSON
+    /// of plugin state and snapshots exactly; floats would come back a bit off, and a warm
+    /// start would not digest like a cold one).
+    pub ranks: BTreeMap<String, u64>,
+}
+
+/// The unit ranks are stored in: ranks sum to 1, and nothing reads them finer than 1e-6.
+pub const RANK_UNIT: f64 = 1e-12;
+
+/// A rank as it is stored (and as `repo_map` uses it, stored or computed).
+pub fn quantize(rank: f64) -> u64 {
+    (rank / RANK_UNIT).round() as u64
+}
+
+/// A stored rank as a fraction.
+pub fn dequantize(units: u64) -> f64 {
+    units as f64 * RANK_UNIT
 }
 
 impl Persistent for RankState {
@@ -51,18 +66,23 @@ pub fn keep_rank(ctx: &ToolContext<'_>) -> Result<(), String> {
     let ranks = pagerank(graph, &paths, &[]);
     let state = RankState {
         graph_fingerprint: graph.fingerprint(),
-        ranks: paths.iter().map(|p| (*p).to_owned()).zip(ranks).collect(),
+        ranks: paths
+            .iter()
+            .map(|p| (*p).to_owned())
+            .zip(ranks.into_iter().map(quantize))
+            .collect(),
     };
     ctx.set_state(&state);
     Ok(())
 }
 
-/// The stored rank of `paths` (sorted), if it is current for `graph` and covers exactly them.
+/// The stored rank of `paths` (sorted, in [`RANK_UNIT`]s), if it is current for `graph` and
+/// covers exactly them.
 pub fn stored_rank(
     ctx: &ToolContext<'_>,
     graph: &DependencyGraph,
     paths: &[&str],
-) -> Option<Vec<f64>> {
+) -> Option<Vec<u64>> {
     let stored = ctx.state::<RankState>();
     if stored.graph_fingerprint != graph.fingerprint() || stored.ranks.len() != paths.len() {
         return None;
@@ -128,4 +148,56 @@ fn step(out: &[Vec<usize>], rank: &[f64], restart: &[f64]) -> Vec<f64> {
         *r += restart_mass * restart[v];
     }
     next
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::*;
+
+    /// `a → c`, `b → c`.
+    fn vee() -> World {
+        world_of(vec![
+            ("a.js", imports_only(&[("./c", Some("c.js"))])),
+            ("b.js", imports_only(&[("./c", Some("c.js"))])),
+            ("c.js", imports_only(&[])),
+        ])
+    }
+
+    /// Runs the loop system and applies its state writes, as the engine does.
+    fn keep(world: &mut World) {
+        let context = ctx(world);
+        keep_rank(&context).unwrap();
+        let effects = context.finish();
+        world
+            .get_resource_or_init::<PluginStates>()
+            .0
+            .extend(effects.writes);
+    }
+
+    #[test]
+    fn the_kept_rank_survives_json_exactly_and_is_read_only_while_the_graph_is_the_same() {
+        let mut world = vee();
+        keep(&mut world);
+        let json = omnysys_api::serde_json::to_string(world.resource::<PluginStates>()).unwrap();
+        let back: PluginStates = omnysys_api::serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            &back,
+            world.resource::<PluginStates>(),
+            "exact through JSON"
+        );
+        let graph = world.resource::<DependencyGraph>().clone();
+        let paths = ["a.js", "b.js", "c.js"];
+        let stored = stored_rank(&ctx(&world), &graph, &paths).expect("current");
+        let computed: Vec<u64> = pagerank(&graph, &paths, &[])
+            .into_iter()
+            .map(quantize)
+            .collect();
+        assert_eq!(stored, computed);
+        assert!(stored[2] > stored[0], "the imported file ranks higher");
+        let mut moved = graph.clone();
+        moved.remove_file_edges("b.js");
+        assert_eq!(stored_rank(&ctx(&world), &moved, &paths), None);
+        assert_eq!(stored_rank(&ctx(&world), &graph, &paths[..2]), None);
+    }
 }

@@ -14,7 +14,7 @@
 use omnysys_api::prelude::*;
 
 use crate::project::Project;
-use crate::rank::{pagerank, stored_rank};
+use crate::rank::{dequantize, pagerank, quantize, stored_rank};
 
 /// The default token budget.
 const DEFAULT_BUDGET: u32 = 1024;
@@ -130,11 +130,14 @@ fn ranked_files(ctx: &ToolContext<'_>, p: Project<'_>, focus: &[String]) -> Vec<
         .is_empty()
         .then(|| stored_rank(ctx, &graph, &paths))
         .flatten();
-    let ranks = stored.unwrap_or_else(|| pagerank(&graph, &paths, focus));
+    let ranks = stored.unwrap_or_else(|| {
+        let computed = pagerank(&graph, &paths, focus);
+        computed.into_iter().map(quantize).collect()
+    });
     let mut files: Vec<MapFile> = paths
         .iter()
         .zip(ranks)
-        .map(|(path, rank)| map_file(p, path, rank))
+        .map(|(path, rank)| map_file(p, path, dequantize(rank)))
         .collect();
     files.sort_by(|a, b| b.rank.total_cmp(&a.rank).then_with(|| a.path.cmp(&b.path)));
     files
