@@ -96,8 +96,8 @@ fn the_snapshot_exports_as_ron_that_reads_back_to_the_same_state() {
     let export = crate::util::run(&["export", "--project", project.to_str().unwrap()]);
     assert!(export.status.success(), "{}", text(&export));
     let ron_text = String::from_utf8(export.stdout).unwrap();
-    let from_ron: omnysys::state::PersistentState = ron::from_str(&ron_text).unwrap();
-    let from_json = omnysys::snapshot::read_snapshot(&project.join(".omnysys")).unwrap();
+    let from_ron: omnysys_engine::state::PersistentState = ron::from_str(&ron_text).unwrap();
+    let from_json = omnysys_engine::snapshot::read_snapshot(&project.join(".omnysys")).unwrap();
     assert_eq!(from_ron, from_json);
     let paths: Vec<&str> = from_ron
         .files

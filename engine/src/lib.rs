@@ -7,6 +7,9 @@
 //! completely, swaps it in between two requests and retires the old one; a failure before the
 //! swap leaves the old generation serving.
 //!
+//! The scenario runner, benchmarks and synthetic projects live in `omnysys_harness`; the
+//! `omnysys` command is the `omnysys` package (engine/cli), a thin binary over both.
+//!
 //! Modules, each using only those listed above it:
 
 /// Kill points for crash tests.
@@ -21,16 +24,16 @@ pub mod index;
 pub mod mcp;
 /// Loading, verifying and holding plugin generations (the only `unsafe`).
 pub mod plugin;
+/// Which plugin library copies this process has mapped.
+pub mod proc_maps;
 /// The transactional reload coordinator and its history.
 pub mod reload;
-/// Headless RON scenarios.
-pub mod scenario;
 /// Registering every type of the plugin contract in a `World`.
 pub mod schema;
 /// Snapshots of the persistent state on disk.
 pub mod snapshot;
-/// Process measurements: mapped library copies, RSS, file descriptors.
-pub mod soak;
+/// Starting an engine from a tool set.
+pub mod startup;
 /// Persistent state, its digest and its change ticks.
 pub mod state;
 /// The `EngineStatus` resource status tools read.

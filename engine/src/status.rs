@@ -14,7 +14,7 @@ use crate::tools::ExtractorCatalog;
 pub fn refresh_status(world: &mut World) {
     let plugins = match world.get_resource::<Plugins>() {
         Some(plugins) => {
-            let mapped = crate::soak::mapped_copies(plugins.copies_dir());
+            let mapped = crate::proc_maps::mapped_copies(plugins.copies_dir());
             plugins
                 .slots
                 .values()

@@ -214,6 +214,13 @@ impl DependencyGraph {
     }
 }
 
+/// The hash of one edge in the graph's fingerprint.
+fn edge_hash(from: &str, to: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    std::hash::Hash::hash(&(from, to), &mut h);
+    std::hash::Hasher::finish(&h)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,11 +285,4 @@ mod tests {
         );
         assert_eq!(g.importers_by_depth(["nowhere.js"], "a.js"), vec![]);
     }
-}
-
-/// The hash of one edge in the graph's fingerprint.
-fn edge_hash(from: &str, to: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    std::hash::Hash::hash(&(from, to), &mut h);
-    std::hash::Hasher::finish(&h)
 }

@@ -185,35 +185,3 @@ pub fn mark_dirty(world: &mut World) {
         world.get_resource_or_init::<SnapshotDirty>().0 = true;
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_corrupt_snapshot_is_refused_by_its_checksum() {
-        let dir = std::env::temp_dir().join(format!("omnysys-snap-test-{}", std::process::id()));
-        let mut world = World::new();
-        crate::schema::register_schema(&mut world);
-        crate::index::init_resources(&mut world);
-        crate::state::spawn_synthetic_files(&mut world, 5);
-        write_snapshot(&world, &dir).unwrap();
-        let restored = read_snapshot(&dir).unwrap();
-        assert_eq!(restored, persistent_state(&world));
-        let path = dir.join(FILE_NAME);
-        let mut bytes = std::fs::read(&path).unwrap();
-        let last = bytes.len() - 2;
-        bytes[last] ^= 1;
-        std::fs::write(&path, bytes).unwrap();
-        let err = read_snapshot(&dir).unwrap_err().to_string();
-        assert!(err.contains("checksum mismatch"), "{err}");
-        std::fs::write(&path, b"omnysys-snapshot 0 abc\n{}").unwrap();
-        assert!(
-            read_snapshot(&dir)
-                .unwrap_err()
-                .to_string()
-                .contains("not an omnysys snapshot of format 1")
-        );
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-}

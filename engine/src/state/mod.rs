@@ -2,7 +2,5 @@
 
 pub mod changes;
 mod digest;
-mod synthetic;
 
 pub use digest::{PersistentState, facts_digest, persistent_state, state_digest};
-pub use synthetic::{spawn_synthetic_files, write_javascript_project};

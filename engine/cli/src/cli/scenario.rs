@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use omnysys::scenario::run_scenario_file;
+use omnysys_harness::scenario::run_scenario_file;
 
 /// Runs each file, printing each step with its time; stops at the first failure.
 ///

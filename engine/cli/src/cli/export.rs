@@ -16,15 +16,15 @@ pub fn run(project: &Path, output: Option<&Path>) -> anyhow::Result<ExitCode> {
     let project = project
         .canonicalize()
         .with_context(|| format!("project `{}`", project.display()))?;
-    let dir = omnysys::EngineSettings::for_project(project).state_dir;
-    let file = dir.join(omnysys::snapshot::FILE_NAME);
+    let dir = omnysys_engine::EngineSettings::for_project(project).state_dir;
+    let file = dir.join(omnysys_engine::snapshot::FILE_NAME);
     if !file.exists() {
         anyhow::bail!(
             "no snapshot at {}: `omnysys index` or `omnysys serve` writes one",
             file.display()
         );
     }
-    let state = omnysys::snapshot::read_snapshot(&dir)
+    let state = omnysys_engine::snapshot::read_snapshot(&dir)
         .with_context(|| format!("snapshot {}", file.display()))?;
     let text = ron::ser::to_string_pretty(&state, ron::ser::PrettyConfig::default())?;
     match output {

@@ -12,7 +12,7 @@ pub struct Scenario {
     #[serde(default)]
     pub project: Option<String>,
     /// Instead of a fixture: a generated JavaScript project of this many files (see
-    /// [`crate::state::write_javascript_project`]), written to the scenario's scratch directory.
+    /// [`crate::synthetic::write_javascript_project`]), written to the scenario's scratch directory.
     #[serde(default)]
     pub generated_project: Option<usize>,
     /// Steps, run in order.

@@ -6,11 +6,11 @@
 use std::io::Write;
 use std::time::Duration;
 
+use crate::synthetic::spawn_synthetic_files;
 use anyhow::{Context, bail};
-use omnysys::reload::{ReloadChange, ReloadOutcome, ReloadRecord};
-use omnysys::state::spawn_synthetic_files;
-use omnysys::toolset::LibraryLocator;
-use omnysys::{Engine, EngineSettings};
+use omnysys_engine::reload::{ReloadChange, ReloadOutcome, ReloadRecord};
+use omnysys_engine::toolset::LibraryLocator;
+use omnysys_engine::{Engine, EngineSettings};
 
 use super::{BenchArgs, fmt, percentile};
 

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::ProjectArgs;
-use super::startup::start_indexed;
 
 /// Indexes the project, calls the tool, prints its structured result as JSON on stdout.
 /// A tool error is printed on stderr and exits with status 2.
@@ -17,7 +16,7 @@ use super::startup::start_indexed;
 pub fn run(project: &ProjectArgs, tool: &str, args: &str) -> anyhow::Result<ExitCode> {
     let args: serde_json::Value =
         serde_json::from_str(args).context("arguments are not valid JSON")?;
-    let (mut engine, _) = start_indexed(project)?;
+    let (mut engine, _) = omnysys_engine::startup::start_indexed(&project.options(), |_, _| {})?;
     match engine.call_tool(tool, args) {
         Ok(value) => {
             writeln!(
@@ -27,7 +26,7 @@ pub fn run(project: &ProjectArgs, tool: &str, args: &str) -> anyhow::Result<Exit
             )?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(omnysys::plugin::CallError::Tool(err)) => {
+        Err(omnysys_engine::plugin::CallError::Tool(err)) => {
             eprintln!("tool error: {err}");
             Ok(ExitCode::from(2))
         }

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::model::{Soak, Stress};
-use crate::handle::EngineHandle;
-use crate::reload::{ReloadChange, ReloadOutcome, ReloadRecord};
+use omnysys_engine::handle::EngineHandle;
+use omnysys_engine::reload::{ReloadChange, ReloadOutcome, ReloadRecord};
 
 use super::StepResult;
 
@@ -154,10 +154,10 @@ pub fn run_soak(handle: &EngineHandle, s: &Soak, sources: Vec<PathBuf>) -> StepR
         .map_err(|e| ("engine".to_owned(), e.to_string()))?;
     let crates: Vec<String> = sources
         .iter()
-        .map(|p| crate::plugin::prepare::crate_name_of(p))
+        .map(|p| omnysys_engine::plugin::prepare::crate_name_of(p))
         .collect();
     let mapped = || {
-        crate::soak::mapped_copies(&copies)
+        omnysys_engine::proc_maps::mapped_copies(&copies)
             .iter()
             .filter(|(k, _)| crates.contains(k))
             .map(|(_, v)| v)
@@ -171,7 +171,7 @@ pub fn run_soak(handle: &EngineHandle, s: &Soak, sources: Vec<PathBuf>) -> StepR
     let (rss0, fds0, dtors0) = (
         crate::soak::rss_bytes(),
         crate::soak::open_fds(),
-        crate::plugin::host_api::counter(&counter),
+        omnysys_engine::plugin::host_api::counter(&counter),
     );
     let mut max_mapped = 0;
     for i in 0..s.swaps {
@@ -182,7 +182,7 @@ pub fn run_soak(handle: &EngineHandle, s: &Soak, sources: Vec<PathBuf>) -> StepR
     let (rss1, fds1, dtors1) = (
         crate::soak::rss_bytes(),
         crate::soak::open_fds(),
-        crate::plugin::host_api::counter(&counter),
+        omnysys_engine::plugin::host_api::counter(&counter),
     );
     let growth_mb = (rss1 as f64 - rss0 as f64) / 1e6;
     let summary = format!(

@@ -101,3 +101,83 @@ pub fn write_javascript_project(dir: &std::path::Path, n: usize) -> std::io::Res
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    //! The engine's change ticks and snapshots, checked on synthetic state.
+
+    use bevy_ecs::world::World;
+    use omnysys_api::schema::{CacheEntry, FileIndex, IndexingState};
+    use omnysys_engine::snapshot::{FILE_NAME, read_snapshot, write_snapshot};
+    use omnysys_engine::state::changes::{changed_since, checkpoint};
+    use omnysys_engine::state::persistent_state;
+
+    use super::spawn_synthetic_files;
+
+    fn world() -> World {
+        let mut world = World::new();
+        omnysys_engine::schema::register_schema(&mut world);
+        omnysys_engine::index::init_resources(&mut world);
+        spawn_synthetic_files(&mut world, 3);
+        world
+    }
+
+    #[test]
+    fn nothing_changed_after_a_checkpoint_until_state_is_written() {
+        let mut w = world();
+        let since = checkpoint(&mut w);
+        assert!(!changed_since(&mut w, since));
+        w.resource_mut::<IndexingState>().done += 1;
+        assert!(changed_since(&mut w, since));
+        let since = checkpoint(&mut w);
+        assert!(!changed_since(&mut w, since));
+    }
+
+    #[test]
+    fn a_changed_cache_entry_or_a_removed_file_counts() {
+        let mut w = world();
+        let since = checkpoint(&mut w);
+        let entity = *w.resource::<FileIndex>().0.values().next().unwrap();
+        let entry = w.get::<CacheEntry>(entity).unwrap().clone();
+        w.entity_mut(entity).insert(entry);
+        assert!(changed_since(&mut w, since));
+        let since = checkpoint(&mut w);
+        let (path, entity) = w
+            .resource::<FileIndex>()
+            .0
+            .iter()
+            .next()
+            .map(|(p, e)| (p.clone(), *e))
+            .unwrap();
+        w.resource_mut::<FileIndex>().0.remove(&path);
+        w.despawn(entity);
+        assert!(changed_since(&mut w, since));
+    }
+
+    #[test]
+    fn a_corrupt_snapshot_is_refused_by_its_checksum() {
+        let dir = std::env::temp_dir().join(format!("omnysys-snap-test-{}", std::process::id()));
+        let mut world = World::new();
+        omnysys_engine::schema::register_schema(&mut world);
+        omnysys_engine::index::init_resources(&mut world);
+        spawn_synthetic_files(&mut world, 5);
+        write_snapshot(&world, &dir).unwrap();
+        let restored = read_snapshot(&dir).unwrap();
+        assert_eq!(restored, persistent_state(&world));
+        let path = dir.join(FILE_NAME);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 2;
+        bytes[last] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let err = read_snapshot(&dir).unwrap_err().to_string();
+        assert!(err.contains("checksum mismatch"), "{err}");
+        std::fs::write(&path, b"omnysys-snapshot 0 abc\n{}").unwrap();
+        assert!(
+            read_snapshot(&dir)
+                .unwrap_err()
+                .to_string()
+                .contains("not an omnysys snapshot of format 1")
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

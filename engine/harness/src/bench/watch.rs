@@ -9,11 +9,11 @@ use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, bail};
-use omnysys::handle::{EngineHandle, EngineThread};
-use omnysys::reload::{ReloadChange, ReloadHistory};
-use omnysys::toolset::LibraryLocator;
-use omnysys::watch::spawn_watcher;
-use omnysys::{Engine, EngineSettings};
+use omnysys_engine::handle::{EngineHandle, EngineThread};
+use omnysys_engine::reload::{ReloadChange, ReloadHistory};
+use omnysys_engine::toolset::LibraryLocator;
+use omnysys_engine::watch::spawn_watcher;
+use omnysys_engine::{Engine, EngineSettings};
 
 use super::{BenchArgs, fmt, percentile};
 

@@ -1,6 +1,5 @@
 //! Command-line interface: parsing (clap) and one module per subcommand.
 
-pub mod bench;
 pub mod call;
 pub mod export;
 pub mod index;
@@ -8,7 +7,6 @@ pub mod logging;
 pub mod progress;
 pub mod scenario;
 pub mod serve;
-pub mod startup;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +30,16 @@ pub struct ProjectArgs {
     /// The tool set (default: the workspace's assets/toolsets/default.toolset.ron).
     #[arg(long)]
     pub toolset: Option<PathBuf>,
+}
+
+impl ProjectArgs {
+    /// What the engine starts from.
+    pub fn options(&self) -> omnysys_engine::startup::StartOptions {
+        omnysys_engine::startup::StartOptions {
+            project: self.project.clone(),
+            toolset: self.toolset.clone(),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -84,7 +92,7 @@ enum Command {
         project: PathBuf,
     },
     /// Measure reload latency (release build): see the README for the recorded numbers.
-    Bench(bench::BenchArgs),
+    Bench(omnysys_harness::bench::BenchArgs),
 }
 
 /// Runs a parsed command line.
@@ -101,7 +109,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tool,
             args,
         } => call::run(&project, &tool, &args),
-        Command::Bench(args) => bench::run(&args),
+        Command::Bench(args) => omnysys_harness::bench::run(&args),
         Command::Index { project } => index::run(&project),
         Command::Graph { project } => index::graph(&project),
         Command::Export { project, output } => export::run(&project, output.as_deref()),
@@ -110,8 +118,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn rollback(plugin: &str, project: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let state_dir = omnysys::EngineSettings::for_project(project.canonicalize()?).state_dir;
-    let answer = omnysys::watch::control::request_rollback(
+    let state_dir = omnysys_engine::EngineSettings::for_project(project.canonicalize()?).state_dir;
+    let answer = omnysys_engine::watch::control::request_rollback(
         &state_dir,
         plugin,
         std::time::Duration::from_secs(10),

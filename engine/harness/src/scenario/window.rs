@@ -15,9 +15,9 @@ use omnysys_api::schema::{CacheEntry, FileIndex};
 
 use super::model::UpgradeWindow;
 use super::stress::swap;
-use crate::engine::Engine;
-use crate::handle::EngineHandle;
-use crate::tools::ExtractorCatalog;
+use omnysys_engine::engine::Engine;
+use omnysys_engine::handle::EngineHandle;
+use omnysys_engine::tools::ExtractorCatalog;
 
 use super::StepResult;
 
@@ -62,7 +62,7 @@ pub fn run_upgrade_window(handle: &EngineHandle, w: &UpgradeWindow, source: Path
     let ticks = swap(handle, source).and_then(|_| drain(handle, w));
     stop.store(true, Ordering::SeqCst);
     let stale_after = handle
-        .run(|e| crate::index::stale_count(e.world()))
+        .run(|e| omnysys_engine::index::stale_count(e.world()))
         .map_err(|e| ("a running engine".to_owned(), e.to_string()))?;
     if stale_after > 0 {
         return Err((
@@ -126,7 +126,7 @@ fn spawn_caller(
 
 fn probe(e: &mut Engine, tool: &str, path: &str, before: &BTreeMap<String, String>) -> Probe {
     let swapped = extractor_versions(e) != *before;
-    let stale = crate::index::stale_count(e.world());
+    let stale = omnysys_engine::index::stale_count(e.world());
     let index = &e.world().resource::<FileIndex>().0;
     let without_facts = index
         .values()
@@ -171,10 +171,10 @@ fn drain(handle: &EngineHandle, w: &UpgradeWindow) -> Result<u64, (String, Strin
         let more = handle
             .run(move |e| {
                 e.world_mut()
-                    .insert_resource(crate::index::BatchSize(batch));
+                    .insert_resource(omnysys_engine::index::BatchSize(batch));
                 let more = e.tick();
                 e.world_mut()
-                    .insert_resource(crate::index::BatchSize::default());
+                    .insert_resource(omnysys_engine::index::BatchSize::default());
                 more
             })
             .map_err(|e| ("a running engine".to_owned(), e.to_string()))?;

@@ -14,11 +14,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use omnysys::handle::EngineThread;
-use omnysys::mcp::{McpOptions, McpServer};
-use omnysys::reload::ReloadChange;
-use omnysys::toolset::LibraryLocator;
-use omnysys::{Engine, EngineSettings};
+use omnysys_engine::handle::EngineThread;
+use omnysys_engine::mcp::{McpOptions, McpServer};
+use omnysys_engine::reload::ReloadChange;
+use omnysys_engine::toolset::LibraryLocator;
+use omnysys_engine::{Engine, EngineSettings};
 use rmcp::ServiceExt;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};

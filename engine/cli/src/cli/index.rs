@@ -9,7 +9,7 @@ use omnysys_api::schema::{CacheEntry, SourceFile};
 
 use super::ProjectArgs;
 use super::progress::ProgressBar;
-use super::startup::{start_indexed, start_indexed_with};
+use omnysys_engine::startup::start_indexed;
 
 /// Indexes and prints a summary.
 ///
@@ -18,7 +18,8 @@ use super::startup::{start_indexed, start_indexed_with};
 /// Start-up failures.
 pub fn run(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
     let mut bar = ProgressBar::on_stderr("indexing");
-    let (mut engine, report) = start_indexed_with(args, |done, total| bar.update(done, total))?;
+    let (mut engine, report) =
+        start_indexed(&args.options(), |done, total| bar.update(done, total))?;
     bar.finish();
     let snapshot = engine.write_snapshot();
     let mut out = std::io::stdout().lock();
@@ -46,7 +47,7 @@ pub fn run(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
     writeln!(
         out,
         "facts digest {}",
-        omnysys::state::facts_digest(engine.world())
+        omnysys_engine::state::facts_digest(engine.world())
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -67,7 +68,7 @@ fn files_per_extractor(world: &mut bevy_ecs::world::World) -> BTreeMap<String, u
 ///
 /// Start-up failures.
 pub fn graph(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
-    let (engine, _) = start_indexed(args)?;
+    let (engine, _) = start_indexed(&args.options(), |_, _| {})?;
     let files = engine
         .world()
         .resource::<omnysys_api::schema::FileIndex>()

@@ -9,9 +9,9 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use omnysys::reload::ReloadChange;
-use omnysys::toolset::LibraryLocator;
-use omnysys::{Engine, EngineSettings};
+use omnysys_engine::reload::ReloadChange;
+use omnysys_engine::toolset::LibraryLocator;
+use omnysys_engine::{Engine, EngineSettings};
 
 use super::{BenchArgs, fmt};
 
@@ -23,7 +23,7 @@ use super::{BenchArgs, fmt};
 pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("omnysys-bench-synthetic-{}", std::process::id()));
     let files = args.files;
-    omnysys::state::write_javascript_project(&dir, files)?;
+    crate::synthetic::write_javascript_project(&dir, files)?;
     let (cold, edges, _, cold_time) = index_once(&dir)?;
     let peak_mb = peak_rss_mb();
     cold.write_snapshot()?;

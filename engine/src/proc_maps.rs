@@ -1,23 +1,8 @@
-//! Process measurements used by soak scenarios and benchmarks (Linux `/proc`).
+//! Which plugin library copies this process has mapped (Linux `/proc/self/maps`): status
+//! reports it per plugin, so a library that stays mapped after its generation retired shows.
 
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// Resident set size in bytes (from `/proc/self/statm`).
-pub fn rss_bytes() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    pages * 4096
-}
-
-/// Open file descriptors of this process.
-pub fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
-}
 
 /// Distinct library copies mapped from `copies_dir`, counted per plugin crate name
 /// (`<crate>-<pid>-<n>.so` → `<crate>`).

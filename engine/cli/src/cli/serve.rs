@@ -5,14 +5,14 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use omnysys::handle::EngineThread;
-use omnysys::mcp::http::{HttpOptions, bind, serve_http};
-use omnysys::mcp::stdio::{protect_stdout, serve_stdio};
-use omnysys::mcp::{McpOptions, McpServer};
+use omnysys_engine::handle::EngineThread;
+use omnysys_engine::mcp::http::{HttpOptions, bind, serve_http};
+use omnysys_engine::mcp::stdio::{protect_stdout, serve_stdio};
+use omnysys_engine::mcp::{McpOptions, McpServer};
 use tokio_util::sync::CancellationToken;
 
 use super::ProjectArgs;
-use super::startup::start_engine;
+use omnysys_engine::startup::start_engine;
 
 /// Arguments of `omnysys serve`.
 #[derive(clap::Args, Debug)]
@@ -42,7 +42,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
-    let engine = start_engine(&args.project)?;
+    let engine = start_engine(&args.project.options())?;
     if std::io::stdin().is_terminal() {
         greet(&args, &engine);
     }
@@ -55,7 +55,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let _project_watcher = watch_project(&handle, project_root.clone());
     let snapshots = Snapshots::start(handle.clone(), Duration::from_secs(30));
     let _watcher = match watch {
-        Some(w) if w.enabled => Some(omnysys::watch::spawn_watcher(handle.clone(), w.debounce)?),
+        Some(w) if w.enabled => Some(omnysys_engine::watch::spawn_watcher(
+            handle.clone(),
+            w.debounce,
+        )?),
         _ => None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -89,10 +92,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// Watches the project for edits.
 fn watch_project(
-    handle: &omnysys::handle::EngineHandle,
+    handle: &omnysys_engine::handle::EngineHandle,
     root: std::path::PathBuf,
-) -> Option<omnysys::watch::Watcher> {
-    omnysys::watch::spawn_project_watcher(handle.clone(), root, Duration::from_millis(50))
+) -> Option<omnysys_engine::watch::Watcher> {
+    omnysys_engine::watch::spawn_project_watcher(handle.clone(), root, Duration::from_millis(50))
         .map_err(|e| tracing::warn!(error = %e, "cannot watch the project; edits will not be seen"))
         .ok()
 }
@@ -110,7 +113,7 @@ async fn cancel_on_signal(shutdown: CancellationToken) {
     shutdown.cancel();
 }
 
-fn greet(args: &ServeArgs, engine: &omnysys::Engine) {
+fn greet(args: &ServeArgs, engine: &omnysys_engine::Engine) {
     let root = &engine.settings().project;
     eprintln!(
         "omnysys {} — code-context MCP server",
@@ -130,7 +133,7 @@ fn greet(args: &ServeArgs, engine: &omnysys::Engine) {
 }
 
 /// Writes a snapshot now if the state changed since the last one (logging, never failing).
-fn save_snapshot(handle: &omnysys::handle::EngineHandle) {
+fn save_snapshot(handle: &omnysys_engine::handle::EngineHandle) {
     if let Ok((Some(state), dir)) =
         handle.run(|e| (e.state_to_snapshot(), e.settings().state_dir.clone()))
     {
@@ -147,7 +150,7 @@ struct Snapshots {
 }
 
 impl Snapshots {
-    fn start(handle: omnysys::handle::EngineHandle, period: Duration) -> Self {
+    fn start(handle: omnysys_engine::handle::EngineHandle, period: Duration) -> Self {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::spawn(move || {
@@ -174,11 +177,11 @@ impl Snapshots {
 /// Writes a state taken by `Engine::state_to_snapshot`; on failure the engine forgets it, so
 /// the next check takes one again.
 fn write_in_background(
-    handle: &omnysys::handle::EngineHandle,
-    state: &omnysys::state::PersistentState,
+    handle: &omnysys_engine::handle::EngineHandle,
+    state: &omnysys_engine::state::PersistentState,
     dir: &std::path::Path,
 ) {
-    match omnysys::snapshot::write_state(state, dir) {
+    match omnysys_engine::snapshot::write_state(state, dir) {
         Ok(path) => tracing::info!(path = %path.display(), "snapshot written"),
         Err(e) => {
             tracing::warn!(error = %e, "no snapshot written");

@@ -10,14 +10,13 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use omnysys::Engine;
 use omnysys_api::facts::SymbolKind;
 use omnysys_api::schema::{CacheEntry, SourceFile};
+use omnysys_engine::Engine;
 use serde_json::{Value, json};
 
 use super::mcp::serve_child;
 use super::{BenchArgs, fmt, percentile};
-use crate::cli::ProjectArgs;
 
 /// The tools measured.
 const TOOLS: &[&str] = &[
@@ -38,15 +37,15 @@ pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
         None => {
             let dir =
                 std::env::temp_dir().join(format!("omnysys-bench-tools-{}", std::process::id()));
-            omnysys::state::write_javascript_project(&dir, args.files)?;
+            crate::synthetic::write_javascript_project(&dir, args.files)?;
             (dir.clone(), Some(dir))
         }
     };
-    let project_args = ProjectArgs {
+    let options = omnysys_engine::startup::StartOptions {
         project: project.clone(),
         toolset: None,
     };
-    let (mut engine, report) = crate::cli::startup::start_indexed(&project_args)?;
+    let (mut engine, report) = omnysys_engine::startup::start_indexed(&options, |_, _| {})?;
     let targets = targets(&mut engine);
     anyhow::ensure!(!targets.is_empty(), "no functions in {}", project.display());
     writeln!(

@@ -9,10 +9,10 @@ use omnysys_api::state::{PluginStates, StoredState};
 use super::check::{check_call, check_load};
 use super::model::{Library, LoadExpect, Mutation, Scenario, Step};
 use super::stress::{run_soak, run_stress};
-use crate::engine::{Engine, EngineSettings};
-use crate::handle::{EngineHandle, EngineThread};
-use crate::reload::{ReloadChange, ReloadRecord};
-use crate::toolset::{LibraryLocator, workspace_root};
+use omnysys_engine::engine::{Engine, EngineSettings};
+use omnysys_engine::handle::{EngineHandle, EngineThread};
+use omnysys_engine::reload::{ReloadChange, ReloadRecord};
+use omnysys_engine::toolset::{LibraryLocator, workspace_root};
 
 /// A failed scenario: which file, which step, what was expected and what happened.
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +48,7 @@ struct Runner {
     root: PathBuf,
     scratch: PathBuf,
     digests: BTreeMap<String, String>,
-    watcher: Option<crate::watch::Watcher>,
+    watcher: Option<omnysys_engine::watch::Watcher>,
     last_record: Option<ReloadRecord>,
     callers: Option<super::stress::Callers>,
     states: BTreeMap<String, serde_json::Value>,
@@ -81,7 +81,7 @@ pub fn run_scenario_file(
     let project = match scenario.generated_project {
         Some(files) => {
             let dir = scratch.join("project");
-            crate::state::write_javascript_project(&dir, files)
+            crate::synthetic::write_javascript_project(&dir, files)
                 .map_err(|e| fail(0, "generate", "a generated project", e.to_string()))?;
             dir
         }
@@ -215,7 +215,7 @@ impl Runner {
             Step::Tools(want) => {
                 let got = self.engine(|e| {
                     e.world()
-                        .resource::<crate::tools::ToolCatalog>()
+                        .resource::<omnysys_engine::tools::ToolCatalog>()
                         .tools
                         .keys()
                         .cloned()
@@ -277,7 +277,9 @@ impl Runner {
                     Err((format!("`{key}` {want} since `{saved}`"), value.to_string()))
                 }
             }
-            Step::Counter { name, is } => expect_eq(is, &crate::plugin::host_api::counter(name)),
+            Step::Counter { name, is } => {
+                expect_eq(is, &omnysys_engine::plugin::host_api::counter(name))
+            }
             Step::Stress(s) => {
                 let sources = s.libraries.iter().map(|l| self.library(l)).collect();
                 run_stress(&self.handle, s, sources)
@@ -315,7 +317,7 @@ impl Runner {
         use super::watching::*;
         match step {
             Step::Watch { debounce_ms } => {
-                let w = crate::watch::spawn_watcher(
+                let w = omnysys_engine::watch::spawn_watcher(
                     self.handle.clone(),
                     std::time::Duration::from_millis(*debounce_ms),
                 )
@@ -361,7 +363,9 @@ impl Runner {
             }
             Step::Enqueue(path) => {
                 let path = path.clone();
-                self.engine(move |e| crate::index::queue_change(e.world_mut(), &path, true))?;
+                self.engine(move |e| {
+                    omnysys_engine::index::queue_change(e.world_mut(), &path, true)
+                })?;
                 Ok(String::new())
             }
             Step::ChangeLogged { path, action } => change_logged(&self.handle, path, action),
@@ -440,7 +444,9 @@ fn expect_eq<T: PartialEq + std::fmt::Debug>(
 
 /// The plugin systems in the loop's set named `set`.
 fn loop_systems(engine: &Engine, set: &str) -> Vec<String> {
-    let stats = engine.world().resource::<crate::engine::LoopStats>();
+    let stats = engine
+        .world()
+        .resource::<omnysys_engine::engine::LoopStats>();
     omnysys_api::schedule::EngineSet::ALL
         .iter()
         .find(|s| s.name() == set)
@@ -450,7 +456,7 @@ fn loop_systems(engine: &Engine, set: &str) -> Vec<String> {
 
 fn mutate(engine: &mut Engine, mutation: Mutation) {
     match mutation {
-        Mutation::SpawnFiles(n) => crate::state::spawn_synthetic_files(engine.world_mut(), n),
+        Mutation::SpawnFiles(n) => crate::synthetic::spawn_synthetic_files(engine.world_mut(), n),
         Mutation::SetPluginState { key, value } => {
             let stored = StoredState {
                 type_name: "scenario".into(),

@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::handle::EngineHandle;
-use crate::reload::ReloadHistory;
-use crate::toolset::{LibraryLocator, load_changes, load_toolset};
-use crate::watch::ChangeLog;
+use omnysys_engine::handle::EngineHandle;
+use omnysys_engine::reload::ReloadHistory;
+use omnysys_engine::toolset::{LibraryLocator, load_changes, load_toolset};
+use omnysys_engine::watch::ChangeLog;
 
 use super::StepResult;
 

@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use super::model::{CallExpect, LoadExpect};
-use crate::plugin::CallError;
-use crate::plugin::ToolAnswer;
-use crate::reload::{ReloadOutcome, ReloadReport};
+use omnysys_engine::plugin::CallError;
+use omnysys_engine::plugin::ToolAnswer;
+use omnysys_engine::reload::{ReloadOutcome, ReloadReport};
 
 /// `Err((expected, actual))` when they differ.
 pub type Verdict = Result<(), (String, String)>;
