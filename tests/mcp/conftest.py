@@ -21,10 +21,10 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import AsyncIterator
+from typing import AsyncIterator, Iterator
 
 import anyio
 import mcp_types
@@ -201,8 +201,15 @@ def server(transport: str, tmp_path: Path):
         PLUGIN_DIR / "libfixture_conformance.so", "plugin crate fixture_conformance"
     )
     toolset.write_text(f'ToolSet(plugins: [(path: "{watched}"), (path: "{conformance}")])\n')
-    srv = Server(transport, tmp_path, watched, toolset, project, v1, v2)
-    if transport == "http":
+    with running(Server(transport, tmp_path, watched, toolset, project, v1, v2)) as srv:
+        yield srv
+
+
+@contextmanager
+def running(srv: Server) -> Iterator[Server]:
+    """`srv` running for the test: an HTTP server is started here (a stdio one is started by its
+    client); stopped afterwards, its stderr echoed."""
+    if srv.transport == "http":
         _start_http(srv)
     try:
         yield srv

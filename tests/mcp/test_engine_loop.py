@@ -21,10 +21,9 @@ from conftest import (
     ROOT,
     Server,
     _require,
-    _start_http,
-    _stop,
     connect,
     plugin_bytes,
+    running,
 )
 
 pytestmark = pytest.mark.anyio
@@ -46,14 +45,8 @@ def loop_server(transport: str, tmp_path: Path):
         for c in ["status_tools", "graph_tools", "extract_javascript"]
     )
     toolset.write_text(f'ToolSet(plugins: [(path: "{watched}"), {crates}])\n')
-    srv = Server(transport, tmp_path, watched, toolset, project, v1, v2)
-    if transport == "http":
-        _start_http(srv)
-    try:
+    with running(Server(transport, tmp_path, watched, toolset, project, v1, v2)) as srv:
         yield srv
-    finally:
-        if srv.process is not None:
-            _stop(srv.process)
 
 
 def text_of(result) -> str:

@@ -36,8 +36,7 @@ pub struct BatchReport {
     pub files_changed: bool,
 }
 
-/// Largest file that is extracted (bigger ones are recorded, not parsed).
-pub const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024;
+pub use crate::toolset::DEFAULT_MAX_FILE_BYTES;
 
 /// Analyses `items`.
 pub fn process(world: &mut World, items: Vec<QueueItem>, max_bytes: u64) -> BatchReport {

@@ -10,6 +10,6 @@ mod parse;
 pub use apply::{diff_changes, library_path, load_changes};
 pub use locate::{LibraryLocator, profile_dir, workspace_crates, workspace_root};
 pub use parse::{
-    IndexSettings, PluginEntry, PluginSource, Toolset, ToolsetError, WatchSettings, load_toolset,
-    locate_reason, parse_toolset,
+    DEFAULT_MAX_FILE_BYTES, IndexSettings, PluginEntry, PluginSource, Toolset, ToolsetError,
+    WatchSettings, load_toolset, locate_reason, parse_toolset,
 };

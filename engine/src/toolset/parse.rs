@@ -106,12 +106,16 @@ pub struct IndexSettings {
     pub max_file_bytes: u64,
 }
 
+/// Files larger than this (1 MiB) are recorded but not extracted, unless the tool set says
+/// otherwise (`index: (max_file_bytes: N)`).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 1024 * 1024;
+
 impl Default for IndexSettings {
     fn default() -> Self {
         IndexSettings {
             include: Vec::new(),
             exclude: Vec::new(),
-            max_file_bytes: 1024 * 1024,
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
         }
     }
 }
@@ -223,7 +227,7 @@ pub fn parse_toolset(file: &Path, text: &str) -> Result<Toolset, ToolsetError> {
     let index = IndexSettings {
         include: raw.index.include,
         exclude: raw.index.exclude,
-        max_file_bytes: raw.index.max_file_bytes.unwrap_or(1024 * 1024),
+        max_file_bytes: raw.index.max_file_bytes.unwrap_or(DEFAULT_MAX_FILE_BYTES),
     };
     Ok(Toolset {
         file: file.to_path_buf(),
@@ -333,6 +337,6 @@ mod tests {
             t.plugins[0].tools.as_deref(),
             Some(&["get_impact_map".to_owned()][..])
         );
-        assert_eq!(t.index.max_file_bytes, 1024 * 1024);
+        assert_eq!(t.index.max_file_bytes, DEFAULT_MAX_FILE_BYTES);
     }
 }
