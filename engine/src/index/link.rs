@@ -84,6 +84,11 @@ pub fn mark_relink(world: &mut World) {
     world.insert_resource(RelinkPending(true));
 }
 
+/// Whether a relink of the whole graph waits for the end of the pass.
+pub fn relink_pending(world: &World) -> bool {
+    world.get_resource::<RelinkPending>().is_some_and(|p| p.0)
+}
+
 /// Links the whole project if the file set changed and the queue is empty; returns whether it did.
 pub fn relink_if_pass_done(world: &mut World, queued: usize) -> bool {
     let pending = world.get_resource::<RelinkPending>().is_some_and(|p| p.0);

@@ -188,6 +188,8 @@ impl Default for BatchSize {
 /// batch's report, for runners that total them.
 #[derive(bevy_ecs::resource::Resource, Default, Debug)]
 pub struct AnalysedBatch {
+    /// Whether a batch was analysed since the link set last ran.
+    pub analysed: bool,
     /// Files whose facts changed.
     pub changed: Vec<String>,
     /// The batch's report, taken by [`take_batch_report`].
@@ -196,6 +198,9 @@ pub struct AnalysedBatch {
 
 /// The index set's system: analyses up to [`BatchSize`] queued files, most urgent first.
 pub fn index_batch(world: &mut World) {
+    if !has_queued(world) {
+        return; // an idle tick builds no query
+    }
     let n = world
         .get_resource::<BatchSize>()
         .copied()
@@ -207,6 +212,7 @@ pub fn index_batch(world: &mut World) {
     }
     let report = analyse_unlinked(world, items);
     let mut batch = world.resource_mut::<AnalysedBatch>();
+    batch.analysed = true;
     batch.changed.extend(report.changed.iter().cloned());
     batch.report = Some(report);
 }
@@ -214,7 +220,12 @@ pub fn index_batch(world: &mut World) {
 /// The link set's system: resolves the imports of the files the index set analysed, relinks the
 /// whole graph when a pass that changed the file set ends, and updates the indexing state.
 pub fn link_batch(world: &mut World) {
-    let changed = std::mem::take(&mut world.resource_mut::<AnalysedBatch>().changed);
+    let mut batch = world.resource_mut::<AnalysedBatch>();
+    let analysed = std::mem::take(&mut batch.analysed);
+    let changed = std::mem::take(&mut batch.changed);
+    if !analysed && !link::relink_pending(world) {
+        return; // nothing analysed, nothing to relink: an idle tick changes nothing
+    }
     if !changed.is_empty() {
         link_files(world, &changed);
     }

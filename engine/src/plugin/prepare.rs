@@ -126,17 +126,34 @@ fn build_generation(
     generation.add_systems(systems);
     generation.setups = setups;
     check_on_scratch_world(&generation, thread, schema)?;
-    for decl in &decls {
-        let key = PluginStates::key(&generation.plugin, &decl.key);
-        let old = states.0.get(&key).map(|s| &s.value);
-        let migration = run_on_plugin_thread(thread, || (decl.migrate)(old))
-            .map_err(LoadError::Registration)?
-            .map_err(|p| LoadError::Registration(p.to_string()))?;
-        generation
-            .migrations
-            .push((key, decl.type_name.clone(), migration));
-    }
+    generation.migrations = migrate_states(&generation.plugin, &decls, states, thread)?;
     Ok(generation)
+}
+
+/// Reads every declared state into its new type, all on one thread of the generation (a
+/// thread per state would add its start-up to every swap).
+fn migrate_states(
+    plugin: &str,
+    decls: &[omnysys_api::state::StateDecl],
+    states: &PluginStates,
+    thread: &str,
+) -> Result<Vec<(String, String, omnysys_api::state::StateMigration)>, LoadError> {
+    if decls.is_empty() {
+        return Ok(Vec::new());
+    }
+    let migrate_all = || {
+        decls
+            .iter()
+            .map(|decl| {
+                let key = PluginStates::key(plugin, &decl.key);
+                let old = states.0.get(&key).map(|s| &s.value);
+                (decl.migrate)(old).map(|m| (key, decl.type_name.clone(), m))
+            })
+            .collect::<Result<Vec<_>, _>>()
+    };
+    run_on_plugin_thread(thread, migrate_all)
+        .map_err(LoadError::Registration)?
+        .map_err(|p| LoadError::Registration(p.to_string()))
 }
 
 /// Runs the generation's setup functions on a scratch World carrying the engine's registrations,
