@@ -12,6 +12,8 @@
 //!
 //! Modules, each using only those listed above it:
 
+/// Opening files beneath a directory: no links, no blocking, typed on the handle (a leaf).
+pub mod safe_fs;
 /// Kill points for crash tests.
 pub mod crash_points;
 /// The [`Engine`] and its loop.
