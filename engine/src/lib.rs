@@ -12,8 +12,6 @@
 //!
 //! Modules, each using only those listed above it:
 
-/// Opening files beneath a directory: no links, no blocking, typed on the handle (a leaf).
-pub mod safe_fs;
 /// Kill points for crash tests.
 pub mod crash_points;
 /// The [`Engine`] and its loop.
@@ -30,6 +28,8 @@ pub mod plugin;
 pub mod proc_maps;
 /// The transactional reload coordinator and its history.
 pub mod reload;
+/// Opening files beneath a directory: no links, no blocking, typed on the handle (a leaf).
+pub mod safe_fs;
 /// Registering every type of the plugin contract in a `World`.
 pub mod schema;
 /// Snapshots of the persistent state on disk.
