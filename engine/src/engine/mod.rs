@@ -380,4 +380,36 @@ mod tests {
         assert!(snapshot[0].message.contains("symbolic link"));
         assert!(snapshot[0].subject.ends_with(".omnysys/snapshot.json"));
     }
+
+    #[test]
+    fn a_garbage_truncated_deleted_or_foreign_library_is_refused_with_a_recent_reload_error() {
+        let dir = std::env::temp_dir().join(format!("omnysys-badlib-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        let libraries = [
+            ("libgarbage.so", b"garbage, not a library".to_vec()),
+            ("libtruncated.so", exe[..exe.len() / 3].to_vec()),
+            ("libforeign.so", exe),
+        ];
+        for (name, bytes) in &libraries {
+            std::fs::write(dir.join(name), bytes).unwrap();
+        }
+        let mut engine = Engine::new(EngineSettings::for_project(dir.clone())).unwrap();
+        let names = libraries.iter().map(|(n, _)| *n).chain(["libdeleted.so"]);
+        for name in names {
+            let change = ReloadChange::Load {
+                source: dir.join(name),
+                expect: None,
+                tools: None,
+            };
+            let report = engine.reload(vec![change]);
+            assert!(!report.committed(), "{name} was loaded");
+            let errors = &engine.world().resource::<RecentErrors>().0;
+            let last = errors.back().unwrap();
+            assert_eq!(last.kind, "reload", "{name}: {last:?}");
+            assert!(last.message.starts_with("Refused"), "{name}: {last:?}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
