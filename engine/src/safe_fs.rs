@@ -191,6 +191,30 @@ pub fn write_atomically(
     written
 }
 
+/// Removes temporary files [`write_atomically`] left for `name` in `dir` (at `path`) when a
+/// process died between creating and renaming them: those of processes no longer running, and
+/// the fixed name `<name>.tmp` older versions used. Removing an entry never follows a link.
+pub fn remove_stale_temporaries(dir: BorrowedFd<'_>, path: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
+    let prefix = format!("{name}.tmp");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.strip_prefix('.').and_then(|r| r.split('.').next());
+        let dead = pid.is_none_or(|pid| !Path::new("/proc").join(pid).exists());
+        if (rest.is_empty() || pid.is_some()) && dead {
+            let _ = remove(dir, file_name);
+        }
+    }
+}
+
 fn write_new(dir: BorrowedFd<'_>, name: &str, parts: &[&[u8]]) -> io::Result<()> {
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let fd = rustix::fs::openat(dir, name, flags, Mode::from_raw_mode(0o644))?;
@@ -304,6 +328,30 @@ mod tests {
         );
         let names: Vec<_> = std::fs::read_dir(&state).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file is left");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn temporaries_of_dead_processes_are_removed_and_live_ones_kept() {
+        let dir = scratch("stale");
+        let live = format!("f.tmp.{}.0", std::process::id());
+        for name in [
+            "f.tmp",
+            "f.tmp.999999999.3",
+            live.as_str(),
+            "f.tmpx",
+            "g.tmp",
+        ] {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        let fd = open_state_dir(&dir, false).unwrap();
+        remove_stale_temporaries(fd.as_fd(), &dir, "f");
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, [live.as_str(), "f.tmpx", "g.tmp"]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -78,6 +78,7 @@ pub fn write_state(state: &PersistentState, dir: &Path) -> Result<PathBuf, Snaps
         xxhash_rust::xxh3::xxh3_128(&body)
     );
     let fd = crate::safe_fs::open_state_dir(dir, true).map_err(|e| io(dir, e))?;
+    crate::safe_fs::remove_stale_temporaries(fd.as_fd(), dir, FILE_NAME);
     let path = dir.join(FILE_NAME);
     let parts = [header.as_bytes(), body.as_slice()];
     crate::safe_fs::write_atomically(fd.as_fd(), FILE_NAME, &parts, || {
