@@ -137,14 +137,14 @@ fn a_forged_snapshot_cannot_put_paths_outside_the_project_into_answers() {
     let (root, project) = project("forged");
     assert!(index(&root, &project).success);
     let state_dir = project.join(".omnysys");
-    let mut state = omnysys::snapshot::read_snapshot(&state_dir).unwrap();
+    let mut state = omnysys_engine::snapshot::read_snapshot(&state_dir).unwrap();
     for path in ["/etc/passwd", "../../x"] {
         let mut file = state.files[0].clone();
         file.file.path = path.to_owned();
         state.files.push(file);
     }
     // Written as `write_state` writes: header with the body's checksum, then the JSON body.
-    omnysys::snapshot::write_state(&state, &state_dir).unwrap();
+    omnysys_engine::snapshot::write_state(&state, &state_dir).unwrap();
     let args = [
         "call",
         "--project",
