@@ -212,13 +212,25 @@ fn wait_for_control_dir(project: &Path) -> PathBuf {
     control
 }
 
+/// Makes `result` a link to `target`, replacing an answer an earlier reload batch wrote.
+fn link_answer(result: &Path, target: &Path) {
+    for _ in 0..50 {
+        let _ = std::fs::remove_file(result);
+        if std::os::unix::fs::symlink(target, result).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("cannot make {} a link", result.display());
+}
+
 #[test]
 fn a_reload_replaces_a_linked_rollback_answer_instead_of_writing_through_it() {
     let (root, project) = project("answer");
     let mut server = serve_fixture(&root, &project);
     let control = wait_for_control_dir(&project);
     let result = control.join("rollback.result");
-    std::os::unix::fs::symlink(root.join("outside"), &result).unwrap();
+    link_answer(&result, &root.join("outside"));
     rebuild_library(&root);
     let answered = becomes_regular_file(&result);
     drop(server.stdin.take());
@@ -240,6 +252,8 @@ fn a_fifo_as_the_rollback_request_stops_neither_reloads_nor_shutdown_on_stdin_eo
     let control = wait_for_control_dir(&project);
     mkfifo(&control.join("rollback"));
     std::thread::sleep(Duration::from_millis(500));
+    // A link as the answer: it becomes a regular file only when a reload after this answers.
+    link_answer(&control.join("rollback.result"), &root.join("outside"));
     rebuild_library(&root);
     let reloaded = becomes_regular_file(&control.join("rollback.result"));
     drop(server.stdin.take());
