@@ -16,3 +16,5 @@ mod snapshot;
 mod rollback;
 // Module resolution following package.json and tsconfig edits in a running server.
 mod resolution;
+// Hostile files in .omnysys and hostile libraries: links, FIFOs, forged snapshots.
+mod hostile;

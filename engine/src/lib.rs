@@ -28,6 +28,8 @@ pub mod plugin;
 pub mod proc_maps;
 /// The transactional reload coordinator and its history.
 pub mod reload;
+/// Opening files beneath a directory: no links, no blocking, typed on the handle (a leaf).
+pub mod safe_fs;
 /// Registering every type of the plugin contract in a `World`.
 pub mod schema;
 /// Snapshots of the persistent state on disk.

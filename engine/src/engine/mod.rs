@@ -321,8 +321,24 @@ impl Engine {
     }
 
     /// Forgets the last snapshot taken (its write failed): the next check takes one again.
+    /// Records the failure without its cause; callers that have the error should call
+    /// [`Engine::snapshot_write_failed`].
     pub fn snapshot_failed(&mut self) {
+        self.snapshot_write_failed("the snapshot could not be written (see the server log)");
+    }
+
+    /// A snapshot write failed with `error`: recorded as a recent error of kind `snapshot`
+    /// (clients see it in `get_recent_errors`), and the last snapshot taken forgotten so the
+    /// next check takes one again.
+    pub fn snapshot_write_failed(&mut self, error: &str) {
         self.snapshot_tick = None;
+        let subject = self
+            .settings
+            .state_dir
+            .join(crate::snapshot::FILE_NAME)
+            .display()
+            .to_string();
+        RecentErrors::record(&mut self.world, "snapshot", &subject, error);
     }
 
     /// The digest of all persistent state.
@@ -345,5 +361,55 @@ impl Drop for Engine {
             .collect();
         let _ = self.reload(changes);
         let _ = std::fs::remove_dir_all(self.plugins().copies_dir());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_snapshot_write_is_a_recent_error_naming_the_cause() {
+        let project = std::env::temp_dir().join(format!("omnysys-snapfail-{}", std::process::id()));
+        let mut engine = Engine::new(EngineSettings::for_project(project)).unwrap();
+        engine.snapshot_write_failed("snapshot.json: is a symbolic link; refusing to follow it");
+        engine.snapshot_failed();
+        let errors = &engine.world().resource::<RecentErrors>().0;
+        let snapshot: Vec<_> = errors.iter().filter(|e| e.kind == "snapshot").collect();
+        assert_eq!(snapshot.len(), 2, "{errors:?}");
+        assert!(snapshot[0].message.contains("symbolic link"));
+        assert!(snapshot[0].subject.ends_with(".omnysys/snapshot.json"));
+    }
+
+    #[test]
+    fn a_garbage_truncated_deleted_or_foreign_library_is_refused_with_a_recent_reload_error() {
+        let dir = std::env::temp_dir().join(format!("omnysys-badlib-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let exe = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        let libraries = [
+            ("libgarbage.so", b"garbage, not a library".to_vec()),
+            ("libtruncated.so", exe[..exe.len() / 3].to_vec()),
+            ("libforeign.so", exe),
+        ];
+        for (name, bytes) in &libraries {
+            std::fs::write(dir.join(name), bytes).unwrap();
+        }
+        let mut engine = Engine::new(EngineSettings::for_project(dir.clone())).unwrap();
+        let names = libraries.iter().map(|(n, _)| *n).chain(["libdeleted.so"]);
+        for name in names {
+            let change = ReloadChange::Load {
+                source: dir.join(name),
+                expect: None,
+                tools: None,
+            };
+            let report = engine.reload(vec![change]);
+            assert!(!report.committed(), "{name} was loaded");
+            let errors = &engine.world().resource::<RecentErrors>().0;
+            let last = errors.back().unwrap();
+            assert_eq!(last.kind, "reload", "{name}: {last:?}");
+            assert!(last.message.starts_with("Refused"), "{name}: {last:?}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

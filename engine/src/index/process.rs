@@ -83,14 +83,13 @@ enum Read {
 
 /// The project root, opened once per batch: files are opened beneath it.
 struct ProjectDir {
-    root: PathBuf,
     dir: std::io::Result<std::fs::File>,
 }
 
 impl ProjectDir {
     fn open(root: PathBuf) -> Self {
         let dir = std::fs::File::open(&root);
-        ProjectDir { root, dir }
+        ProjectDir { dir }
     }
 }
 
@@ -123,42 +122,14 @@ fn read(project: &ProjectDir, path: &str, max_bytes: u64) -> Read {
 /// else. No link is followed anywhere on the path (the walk follows none: one could loop or lead
 /// out of the project — a watcher event may name a file under a linked directory) and the open
 /// never blocks (a pipe's would); the type is checked on the open file, so a swap after a check
-/// cannot slip a pipe in.
+/// cannot slip a pipe in. See [`crate::safe_fs::open_regular`].
 fn open_regular(project: &ProjectDir, relative: &str) -> std::io::Result<Option<std::fs::File>> {
-    use rustix::fs::{Mode, OFlags, ResolveFlags};
-    use rustix::io::Errno;
+    use std::os::fd::AsFd;
     let dir = project
         .dir
         .as_ref()
         .map_err(|e| std::io::Error::new(e.kind(), e.to_string()))?;
-    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
-    let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
-    let file = match rustix::fs::openat2(dir, relative, flags, Mode::empty(), resolve) {
-        Ok(fd) => std::fs::File::from(fd),
-        Err(Errno::NOENT | Errno::LOOP | Errno::XDEV | Errno::NOTDIR) => return Ok(None),
-        // A kernel before 5.6: the last component is still never followed.
-        Err(Errno::NOSYS) => return open_without_openat2(&project.root.join(relative)),
-        Err(e) => return Err(e.into()),
-    };
-    Ok(file.metadata()?.is_file().then_some(file))
-}
-
-fn open_without_openat2(path: &Path) -> std::io::Result<Option<std::fs::File>> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
-    let opened = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(flags.bits() as i32)
-        .open(path);
-    let file = match opened {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
-            return Ok(None);
-        }
-        Err(e) => return Err(e),
-    };
-    Ok(file.metadata()?.is_file().then_some(file))
+    crate::safe_fs::open_regular(dir.as_fd(), relative)
 }
 
 /// The extractor for `path`'s extension.

@@ -14,7 +14,11 @@ pub enum LoadError {
         /// The OS error.
         message: String,
     },
-    /// `dlopen` refused the file.
+    /// The file may be written by others than the user running the engine (owned by another
+    /// user, or world-writable): whoever can write it could run code in the engine.
+    #[error("{0}")]
+    Untrusted(String),
+    /// `dlopen` refused the file, or it is not an ELF shared object.
     #[error("not a loadable library: {0}")]
     NotALibrary(String),
     /// The library has no entry symbol.

@@ -1,6 +1,8 @@
 //! Building a new generation completely, before it touches the live `World`.
 //!
-//! Copy → open → verify header → verify manifest → register → scratch-World check → state
+//! Read (a regular file, owned by the user running the engine, not world-writable) → check it is
+//! an ELF shared object exporting the entry symbol (before `dlopen` runs any constructor) →
+//! copy → open → verify header → verify manifest → register → scratch-World check → state
 //! migrations. Each phase is timed. Any failure drops what was built (closing the library) and
 //! leaves the serving generation as it was.
 
@@ -17,7 +19,7 @@ use super::generation::Generation;
 use super::host_api::host_api;
 use super::library::LoadedLibrary;
 use super::thread::{run_on_plugin_thread, thread_name};
-use super::verify::{check_header, check_manifest};
+use super::verify::{check_header, check_library_owner, check_manifest, check_plugin_elf};
 
 /// Time spent in each phase, in order.
 pub type Phases = Vec<(&'static str, Duration)>;
@@ -58,13 +60,8 @@ pub fn prepare(req: PrepareRequest<'_>) -> Result<Prepared, (LoadError, Phases)>
         phases.push((name, clock.elapsed()));
         clock = Instant::now();
     };
-    let bytes = std::fs::read(req.source).map_err(|e| {
-        let err = LoadError::Io {
-            path: req.source.to_path_buf(),
-            message: e.to_string(),
-        };
-        (err, phases.clone())
-    })?;
+    let bytes = read_library(req.source).map_err(|e| (e, phases.clone()))?;
+    check_plugin_elf(&bytes).map_err(|e| (e, phases.clone()))?;
     let content_hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     let crate_name = crate_name_of(req.source);
     let (library, info) = LoadedLibrary::open(&bytes, req.copy).map_err(|e| (e, phases.clone()))?;
@@ -187,6 +184,37 @@ fn check_on_scratch_world(
     Err(LoadError::RegistersTypes(after - before, names.join(", ")))
 }
 
+/// Reads a library the engine is about to load: opened without blocking (a FIFO's open would),
+/// a regular file, owned by the user running the engine and not world-writable — checked on the
+/// open file, so a swap after the check changes nothing.
+///
+/// # Errors
+///
+/// `Io` when it cannot be read or is not a regular file, `Untrusted` for its owner or mode.
+pub fn read_library(path: &Path) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let io = |message: String| LoadError::Io {
+        path: path.to_path_buf(),
+        message,
+    };
+    let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::CLOEXEC;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags.bits() as i32)
+        .open(path)
+        .map_err(|e| io(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| io(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(io("not a regular file".to_owned()));
+    }
+    check_library_owner(path, &meta)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)
+        .map_err(|e| io(e.to_string()))?;
+    Ok(bytes)
+}
+
 /// `libfoo_bar.so` → `foo_bar`.
 pub fn crate_name_of(path: &Path) -> String {
     let stem = path
@@ -194,4 +222,34 @@ pub fn crate_name_of(path: &Path) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     stem.strip_prefix("lib").unwrap_or(&stem).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_world_writable_library_is_refused_with_the_tool_set_rule_before_it_is_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("omnysys-prep-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let lib = dir.join("libfixture_v1.so");
+        std::fs::write(&lib, b"\x7fELF whatever").unwrap();
+        std::fs::set_permissions(&lib, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let err = read_library(&lib).unwrap_err();
+        assert!(matches!(err, LoadError::Untrusted(_)), "{err}");
+        assert!(
+            err.to_string()
+                .contains("is world-writable (mode 666); refusing to load it")
+        );
+        std::fs::set_permissions(&lib, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(read_library(&lib).unwrap(), b"\x7fELF whatever");
+        let fifo = dir.join("libfifo.so");
+        let mode = rustix::fs::Mode::from_raw_mode(0o600);
+        rustix::fs::mkfifoat(rustix::fs::CWD, &fifo, mode).unwrap();
+        let err = read_library(&fifo).unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

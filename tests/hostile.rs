@@ -1,0 +1,317 @@
+//! Hostile files in a project's `.omnysys/` and hostile libraries: links that would redirect a
+//! write out of the project, FIFOs and devices that would hang or exhaust a read, a forged
+//! snapshot, and a library whose constructor would run before it is refused.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{copy_dir, omnysys, workspace};
+
+/// A fresh copy of the `js_basic` fixture project under `<tmp>/omnysys-hostile-<name>-<pid>/`,
+/// with a file `outside` next to it; returns (the temporary root, the project).
+fn project(name: &str) -> (PathBuf, PathBuf) {
+    let root = std::env::temp_dir().join(format!("omnysys-hostile-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let project = root.join("project");
+    copy_dir(
+        &workspace().join("tests/fixtures/projects/js_basic"),
+        &project,
+    );
+    std::fs::write(root.join("outside"), b"precious\n").unwrap();
+    (root, project)
+}
+
+/// The output of a finished command, read from the files its streams went to.
+struct Finished {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `omnysys ARGS` with its streams in files (a full pipe cannot stall it), killing it after
+/// `timeout`; `None` when it had to be killed.
+fn run_bounded(root: &Path, args: &[&str], timeout: Duration) -> Option<Finished> {
+    let (out, err) = (root.join("stdout.txt"), root.join("stderr.txt"));
+    let mut child = Command::new(omnysys())
+        .args(args)
+        .current_dir(workspace())
+        .env("OMNYSYS_LOG", "warn")
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let status = wait_bounded(&mut child, timeout)?;
+    Some(Finished {
+        success: status.success(),
+        stdout: std::fs::read_to_string(out).unwrap_or_default(),
+        stderr: std::fs::read_to_string(err).unwrap_or_default(),
+    })
+}
+
+/// Waits at most `timeout` for `child`; kills it and answers `None` past that.
+fn wait_bounded(child: &mut Child, timeout: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+fn index(root: &Path, project: &Path) -> Finished {
+    let project = project.to_str().unwrap();
+    run_bounded(
+        root,
+        &["index", "--project", project],
+        Duration::from_secs(60),
+    )
+    .expect("omnysys index finished within 60 s")
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn omnysys_index_never_writes_through_a_link_in_the_state_directory() {
+    let (root, project) = project("links");
+    let state = project.join(".omnysys");
+    std::fs::create_dir_all(&state).unwrap();
+    std::os::unix::fs::symlink(root.join("outside"), state.join("snapshot.json.tmp")).unwrap();
+    let out = index(&root, &project);
+    assert!(out.success, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(std::fs::read(root.join("outside")).unwrap(), b"precious\n");
+    assert!(out.stdout.contains("snapshot "), "{}", out.stdout);
+    // The state directory itself a link to another directory: refused, nothing written there.
+    std::fs::remove_dir_all(&state).unwrap();
+    let elsewhere = root.join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &state).unwrap();
+    let out = index(&root, &project);
+    assert!(
+        out.stdout.contains("no snapshot:") && out.stdout.contains("symbolic link"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    assert!(std::fs::read_dir(&elsewhere).unwrap().next().is_none());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_fifo_as_the_snapshot_does_not_hang_omnysys_index() {
+    let (root, project) = project("fifo");
+    std::fs::create_dir_all(project.join(".omnysys")).unwrap();
+    mkfifo(&project.join(".omnysys/snapshot.json"));
+    let args = ["index", "--project", project.to_str().unwrap()];
+    let out = run_bounded(&root, &args, Duration::from_secs(20))
+        .expect("omnysys index hung on a FIFO at .omnysys/snapshot.json");
+    assert!(out.success, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("a FIFO"), "{}", out.stderr);
+    assert!(out.stdout.contains("facts digest"), "{}", out.stdout);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_link_to_dev_zero_as_the_snapshot_is_refused_instead_of_read() {
+    let (root, project) = project("zero");
+    std::fs::create_dir_all(project.join(".omnysys")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", project.join(".omnysys/snapshot.json")).unwrap();
+    let args = ["index", "--project", project.to_str().unwrap()];
+    let out = run_bounded(&root, &args, Duration::from_secs(20))
+        .expect("omnysys index kept reading /dev/zero");
+    assert!(out.success, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("symbolic link"), "{}", out.stderr);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_forged_snapshot_cannot_put_paths_outside_the_project_into_answers() {
+    let (root, project) = project("forged");
+    assert!(index(&root, &project).success);
+    let state_dir = project.join(".omnysys");
+    let mut state = omnysys_engine::snapshot::read_snapshot(&state_dir).unwrap();
+    for path in ["/etc/passwd", "../../x"] {
+        let mut file = state.files[0].clone();
+        file.file.path = path.to_owned();
+        state.files.push(file);
+    }
+    // Written as `write_state` writes: header with the body's checksum, then the JSON body.
+    omnysys_engine::snapshot::write_state(&state, &state_dir).unwrap();
+    let args = [
+        "call",
+        "--project",
+        project.to_str().unwrap(),
+        "search_files",
+        r#"{"pattern":"**"}"#,
+    ];
+    let out = run_bounded(&root, &args, Duration::from_secs(60)).expect("omnysys call finished");
+    assert!(out.success, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("src/app.js"), "{}", out.stdout);
+    assert!(!out.stdout.contains("/etc/passwd"), "{}", out.stdout);
+    assert!(!out.stdout.contains("../../x"), "{}", out.stdout);
+    assert!(out.stderr.contains("dropped"), "{}", out.stderr);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// `omnysys serve` (stdio) on `project` with one `path:` plugin, `libfixture.so` in `root`.
+fn serve_fixture(root: &Path, project: &Path) -> Child {
+    let lib = workspace().join("target/release/libfixture_v1.so");
+    std::fs::copy(lib, root.join("libfixture.so")).unwrap();
+    let toolset = root.join("t.toolset.ron");
+    std::fs::write(
+        &toolset,
+        "ToolSet(plugins: [(path: \"libfixture.so\")], watch: (debounce_ms: 50))",
+    )
+    .unwrap();
+    Command::new(omnysys())
+        .args(["serve", "--project"])
+        .arg(project)
+        .arg("--toolset")
+        .arg(&toolset)
+        .env("OMNYSYS_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(root.join("serve.stderr")).unwrap())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits (at most 20 s) until `path` is a regular file (not a link); true if it became one.
+fn becomes_regular_file(path: &Path) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+/// Rebuilds the served library (v2 bytes) so that the watcher reloads it.
+fn rebuild_library(root: &Path) {
+    let v2 = workspace().join("target/release/libfixture_v2.so");
+    std::fs::write(root.join("libfixture.so"), std::fs::read(v2).unwrap()).unwrap();
+}
+
+fn wait_for_control_dir(project: &Path) -> PathBuf {
+    let control = project.join(".omnysys/control");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !control.is_dir() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    control
+}
+
+/// Makes `result` a link to `target`, replacing an answer an earlier reload batch wrote.
+fn link_answer(result: &Path, target: &Path) {
+    for _ in 0..50 {
+        let _ = std::fs::remove_file(result);
+        if std::os::unix::fs::symlink(target, result).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("cannot make {} a link", result.display());
+}
+
+#[test]
+fn a_reload_replaces_a_linked_rollback_answer_instead_of_writing_through_it() {
+    let (root, project) = project("answer");
+    let mut server = serve_fixture(&root, &project);
+    let control = wait_for_control_dir(&project);
+    let result = control.join("rollback.result");
+    link_answer(&result, &root.join("outside"));
+    rebuild_library(&root);
+    let answered = becomes_regular_file(&result);
+    drop(server.stdin.take());
+    let _ = wait_bounded(&mut server, Duration::from_secs(10));
+    let log = std::fs::read_to_string(root.join("serve.stderr")).unwrap_or_default();
+    assert_eq!(
+        std::fs::read(root.join("outside")).unwrap(),
+        b"precious\n",
+        "{log}"
+    );
+    assert!(answered, "no reload answer was written: {log}");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_fifo_as_the_rollback_request_stops_neither_reloads_nor_shutdown_on_stdin_eof() {
+    let (root, project) = project("ctlfifo");
+    let mut server = serve_fixture(&root, &project);
+    let control = wait_for_control_dir(&project);
+    mkfifo(&control.join("rollback"));
+    std::thread::sleep(Duration::from_millis(500));
+    // A link as the answer: it becomes a regular file only when a reload after this answers.
+    link_answer(&control.join("rollback.result"), &root.join("outside"));
+    rebuild_library(&root);
+    let reloaded = becomes_regular_file(&control.join("rollback.result"));
+    drop(server.stdin.take());
+    let exited = wait_bounded(&mut server, Duration::from_secs(15));
+    let log = std::fs::read_to_string(root.join("serve.stderr")).unwrap_or_default();
+    assert!(
+        reloaded,
+        "the library was not reloaded after the FIFO appeared: {log}"
+    );
+    assert!(
+        exited.is_some(),
+        "the server did not exit on stdin EOF: {log}"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_non_plugin_library_is_refused_before_its_constructor_runs() {
+    let root = std::env::temp_dir().join(format!("omnysys-hostile-ctor-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("project")).unwrap();
+    let marker = root.join("constructor-ran");
+    let source = format!(
+        "#include <stdio.h>\n__attribute__((constructor)) static void ran(void) {{\n  FILE *f = fopen(\"{}\", \"w\");\n  if (f) fclose(f);\n}}\n",
+        marker.display()
+    );
+    std::fs::write(root.join("evil.c"), source).unwrap();
+    let built = Command::new("cc")
+        .args(["-shared", "-fPIC", "-o"])
+        .arg(root.join("libevil.so"))
+        .arg(root.join("evil.c"))
+        .status()
+        .expect("a C compiler (cc) to build a non-plugin shared object");
+    assert!(built.success());
+    std::fs::write(
+        root.join("t.toolset.ron"),
+        "ToolSet(plugins: [(path: \"libevil.so\")])",
+    )
+    .unwrap();
+    let project = root.join("project");
+    let toolset = root.join("t.toolset.ron");
+    let args = [
+        "index",
+        "--project",
+        project.to_str().unwrap(),
+        "--toolset",
+        toolset.to_str().unwrap(),
+    ];
+    let out = run_bounded(&root, &args, Duration::from_secs(60)).expect("omnysys index finished");
+    assert!(!out.success, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("has no `OMNYSYS_PLUGIN_ENTRY` symbol"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !marker.exists(),
+        "the library's constructor ran inside omnysys"
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
