@@ -320,13 +320,6 @@ impl Engine {
         Some(crate::state::persistent_state(&self.world))
     }
 
-    /// Forgets the last snapshot taken (its write failed): the next check takes one again.
-    /// Records the failure without its cause; callers that have the error should call
-    /// [`Engine::snapshot_write_failed`].
-    pub fn snapshot_failed(&mut self) {
-        self.snapshot_write_failed("the snapshot could not be written (see the server log)");
-    }
-
     /// A snapshot write failed with `error`: recorded as a recent error of kind `snapshot`
     /// (clients see it in `get_recent_errors`), and the last snapshot taken forgotten so the
     /// next check takes one again.
@@ -373,10 +366,9 @@ mod tests {
         let project = std::env::temp_dir().join(format!("omnysys-snapfail-{}", std::process::id()));
         let mut engine = Engine::new(EngineSettings::for_project(project)).unwrap();
         engine.snapshot_write_failed("snapshot.json: is a symbolic link; refusing to follow it");
-        engine.snapshot_failed();
         let errors = &engine.world().resource::<RecentErrors>().0;
         let snapshot: Vec<_> = errors.iter().filter(|e| e.kind == "snapshot").collect();
-        assert_eq!(snapshot.len(), 2, "{errors:?}");
+        assert_eq!(snapshot.len(), 1, "{errors:?}");
         assert!(snapshot[0].message.contains("symbolic link"));
         assert!(snapshot[0].subject.ends_with(".omnysys/snapshot.json"));
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::locate::workspace_crates;
+use crate::plugin::verify::check_library_owner;
 
 #[derive(Deserialize, Debug)]
 #[serde(deny_unknown_fields, rename = "ToolSet")]
@@ -238,28 +239,16 @@ pub fn parse_toolset(file: &Path, text: &str) -> Result<Toolset, ToolsetError> {
 }
 
 /// A library named by path must belong to the user running the engine and not be writable by
-/// others: anyone who can write it can run code in the engine.
+/// others — the rule every library is loaded under ([`check_library_owner`]), checked early so
+/// the tool set's error is located.
 fn check_library_path(path: &Path) -> Result<(), String> {
-    use std::os::unix::fs::MetadataExt;
     let Ok(meta) = std::fs::metadata(path) else {
         return Ok(()); // may appear later; it is checked again when loaded
     };
-    let me = rustix::process::geteuid().as_raw();
-    if meta.uid() != me {
-        return Err(format!(
-            "library `{}` is owned by uid {}, not by the user running omnysys (uid {me})",
-            path.display(),
-            meta.uid()
-        ));
-    }
-    if meta.mode() & 0o002 != 0 {
-        return Err(format!(
-            "library `{}` is world-writable (mode {:o}); refusing to load it",
-            path.display(),
-            meta.mode() & 0o7777
-        ));
-    }
-    Ok(())
+    check_library_owner(path, &meta).map_err(|e| match e {
+        crate::plugin::LoadError::Untrusted(reason) => reason,
+        other => other.to_string(),
+    })
 }
 
 /// Prefixes `reason` (a refusal of a tool set's plugin) with `file:line:column` of the last

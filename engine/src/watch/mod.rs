@@ -131,7 +131,10 @@ pub fn watch_context(engine: &mut Engine) -> WatchContext {
         .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
         .collect();
     let control_dir = engine.settings().state_dir.join("control");
-    let _ = std::fs::create_dir_all(&control_dir);
+    // Made beneath the state directory with no link on the way (a linked `.omnysys` is refused).
+    if let Err(e) = control::open_control_dir(&engine.settings().state_dir, true) {
+        tracing::warn!(error = %e, "no control directory; `omnysys rollback` cannot reach this server");
+    }
     WatchContext {
         libraries,
         toolset: engine.toolset().map(|t| t.file.clone()),

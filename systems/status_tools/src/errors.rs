@@ -1,4 +1,5 @@
-//! `get_recent_errors`: extraction failures, unresolved imports, watcher and reload errors.
+//! `get_recent_errors`: extraction failures, unresolved imports, reload, config, watcher,
+//! snapshot and plugin loop-system errors.
 
 use omnysys_api::prelude::*;
 use omnysys_api::schema::{ErrorRecord, RecentErrors};
@@ -30,6 +31,10 @@ pub struct RecentErrorsReport {
     pub config: Vec<ErrorRecord>,
     /// Watcher problems.
     pub watcher: Vec<ErrorRecord>,
+    /// Snapshots that could not be read, restored whole, or written.
+    pub snapshot: Vec<ErrorRecord>,
+    /// Plugin loop systems that failed (an `Err` or a contained panic).
+    pub plugin_system: Vec<ErrorRecord>,
 }
 
 /// Collects the recent errors and scans the facts for unresolved local imports.
@@ -56,6 +61,8 @@ pub fn get_recent_errors(
         reload: of("reload"),
         config: of("config"),
         watcher: of("watcher"),
+        snapshot: of("snapshot"),
+        plugin_system: of("plugin-system"),
     })
 }
 

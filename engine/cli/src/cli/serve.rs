@@ -185,7 +185,8 @@ fn write_in_background(
         Ok(path) => tracing::info!(path = %path.display(), "snapshot written"),
         Err(e) => {
             tracing::warn!(error = %e, "no snapshot written");
-            let _ = handle.run(|e| e.snapshot_failed());
+            let message = e.to_string();
+            let _ = handle.run(move |engine| engine.snapshot_write_failed(&message));
         }
     }
 }
