@@ -391,3 +391,57 @@ fn impact_of_diff_on_the_rust_fixture_matches_the_hand_worked_answer() {
         })
     );
 }
+
+#[test]
+fn a_binary_copied_out_of_its_workspace_reads_and_builds_nothing_there() {
+    let dir = std::env::temp_dir().join(format!("omnysys-copied-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let bin = dir.join("omnysys");
+    std::fs::copy(crate::util::omnysys(), &bin).unwrap();
+    let project = dir.join("project");
+    copy_dir(
+        &crate::util::workspace().join("tests/fixtures/projects/js_basic"),
+        &project,
+    );
+    let call = |extra: &[&str]| {
+        std::process::Command::new(&bin)
+            .args(["call", "--project", project.to_str().unwrap()])
+            .args(extra)
+            .env("OMNYSYS_LOG", "warn")
+            .env_remove("OMNYSYS_WORKSPACE")
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let out = call(&["search_files", r#"{"pattern": "**"}"#]);
+    assert!(!out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not inside an omnysys workspace") && stderr.contains("--toolset"),
+        "{}",
+        text(&out)
+    );
+    // With a tool set naming libraries by path it serves.
+    let libs = crate::util::omnysys().parent().unwrap().to_path_buf();
+    let toolset = dir.join("copied.toolset.ron");
+    let plugins: Vec<String> = ["graph_tools", "extract_javascript"]
+        .iter()
+        .map(|c| format!("(path: \"{}\")", libs.join(format!("lib{c}.so")).display()))
+        .collect();
+    std::fs::write(
+        &toolset,
+        format!("ToolSet(plugins: [{}])\n", plugins.join(", ")),
+    )
+    .unwrap();
+    let toolset = toolset.to_str().unwrap();
+    let out = call(&[
+        "--toolset",
+        toolset,
+        "search_files",
+        r#"{"pattern": "src/*.js"}"#,
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("src/util.js"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -8,7 +8,7 @@ use crate::engine::{Engine, EngineError, EngineSettings};
 use crate::index::IndexReport;
 use crate::toolset::{
     LibraryLocator, PluginSource, Toolset, ToolsetError, load_changes, load_toolset, locate_reason,
-    workspace_root,
+    no_workspace, running_workspace,
 };
 
 /// Why an engine did not start.
@@ -44,12 +44,15 @@ pub struct StartOptions {
 ///
 /// # Errors
 ///
-/// A tool set that cannot be read or is invalid (the message has file:line:column).
+/// A tool set that cannot be read or is invalid (the message has file:line:column), or none
+/// named by a binary that is not inside its workspace.
 pub fn read_toolset(toolset: Option<&Path>) -> Result<Toolset, ToolsetError> {
-    let file = toolset.map_or_else(
-        || workspace_root().join("assets/toolsets/default.toolset.ron"),
-        Path::to_path_buf,
-    );
+    let file = match toolset {
+        Some(file) => file.to_path_buf(),
+        None => running_workspace()
+            .ok_or_else(|| ToolsetError::NoDefault(no_workspace("default tool set")))?
+            .join("assets/toolsets/default.toolset.ron"),
+    };
     load_toolset(&file)
 }
 

@@ -5,15 +5,53 @@ use std::process::{Command, Stdio};
 
 use omnysys_api::manifest::PROFILE;
 
-/// The workspace this engine was built from.
+/// The omnysys workspace this engine runs from: `OMNYSYS_WORKSPACE` when set, else the
+/// workspace holding the running binary (`<workspace>/target/<profile>/omnysys`); `None` for a
+/// binary copied out of its workspace, which then has no default tool set and builds nothing.
+pub fn running_workspace() -> Option<PathBuf> {
+    static ROOT: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        if let Some(dir) = std::env::var_os("OMNYSYS_WORKSPACE") {
+            return Some(PathBuf::from(dir)).filter(|d| is_workspace(d));
+        }
+        let exe = std::env::current_exe().ok()?;
+        exe.ancestors()
+            .skip(1)
+            .find(|d| is_workspace(d))
+            .map(Path::to_path_buf)
+    })
+    .clone()
+}
+
+/// Whether `dir` is an omnysys workspace (its manifest and the plugin API crate are there).
+fn is_workspace(dir: &Path) -> bool {
+    dir.join("Cargo.toml").is_file() && dir.join("engine/api/Cargo.toml").is_file()
+}
+
+/// The workspace this engine runs from ([`running_workspace`]), else the one it was built in
+/// (only for naming paths in messages: nothing is read or built there).
 pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+    running_workspace().unwrap_or_else(|| {
+        let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+    })
+}
+
+/// Why a binary outside its workspace cannot do what needs one.
+pub fn no_workspace(what: &str) -> String {
+    format!(
+        "this omnysys binary is not inside an omnysys workspace (it was built in `{}`), so it \
+         has no {what}: pass --toolset FILE naming libraries by `path:`, or set \
+         OMNYSYS_WORKSPACE to the workspace",
+        workspace_root().display()
+    )
 }
 
 /// Names of the plugin crates of this workspace (`systems/*` and `tests/fixtures/plugins/*`).
 pub fn workspace_crates() -> Vec<String> {
-    let root = workspace_root();
+    let Some(root) = running_workspace() else {
+        return Vec::new();
+    };
     let mut names: Vec<String> = ["systems", "tests/fixtures/plugins"]
         .iter()
         .filter_map(|dir| std::fs::read_dir(root.join(dir)).ok())
@@ -93,10 +131,12 @@ impl LibraryLocator {
         if missing.is_empty() {
             return Ok(());
         }
+        let Some(root) = running_workspace() else {
+            return Err(no_workspace("plugin crates to build"));
+        };
         tracing::info!(crates = ?missing, "building missing plugins");
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cmd.current_dir(workspace_root())
-            .args(["build", "-p", "omnysys"]);
+        cmd.current_dir(root).args(["build", "-p", "omnysys"]);
         if PROFILE == "release" {
             cmd.arg("--release");
         }

@@ -8,7 +8,9 @@ mod locate;
 mod parse;
 
 pub use apply::{diff_changes, library_path, load_changes};
-pub use locate::{LibraryLocator, profile_dir, workspace_crates, workspace_root};
+pub use locate::{
+    LibraryLocator, no_workspace, profile_dir, running_workspace, workspace_crates, workspace_root,
+};
 pub use parse::{
     DEFAULT_MAX_FILE_BYTES, IndexSettings, PluginEntry, PluginSource, Toolset, ToolsetError,
     WatchSettings, load_toolset, locate_reason, parse_toolset,

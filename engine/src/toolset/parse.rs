@@ -140,6 +140,9 @@ pub enum ToolsetError {
     /// The file cannot be read.
     #[error("cannot read tool set `{0}`: {1}")]
     Read(PathBuf, String),
+    /// No tool set was named and there is no default (a binary outside its workspace).
+    #[error("{0}")]
+    NoDefault(String),
     /// A problem at a position in the file.
     #[error("{}:{line}:{column}: {message}", file.display())]
     At {

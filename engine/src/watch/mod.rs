@@ -42,7 +42,7 @@ pub use project::spawn_project_watcher;
 use crate::engine::Engine;
 use crate::handle::EngineHandle;
 use crate::reload::{ReloadChange, ReloadOutcome, record};
-use crate::toolset::{LibraryLocator, Toolset, diff_changes, load_toolset, workspace_root};
+use crate::toolset::{LibraryLocator, Toolset, diff_changes, load_toolset, running_workspace};
 
 /// A running watcher; stops when dropped.
 pub struct Watcher {
@@ -122,10 +122,11 @@ pub fn watch_context(engine: &mut Engine) -> WatchContext {
         .generations()
         .map(|g| (g.source.clone(), g.plugin.clone(), !g.extractors.is_empty()))
         .collect();
-    let root = workspace_root();
+    // A binary outside its workspace watches no plugin sources (it builds nothing either).
+    let root = running_workspace();
     let crate_dirs = ["systems", "tests/fixtures/plugins"]
         .iter()
-        .filter_map(|d| std::fs::read_dir(root.join(d)).ok())
+        .filter_map(|d| std::fs::read_dir(root.as_ref()?.join(d)).ok())
         .flatten()
         .filter_map(|e| e.ok())
         .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
