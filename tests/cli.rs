@@ -195,6 +195,8 @@ fn bad_input_project() -> std::path::PathBuf {
     );
     write("big.js", &vec![b' '; 1024 * 1024 + 1]);
     write("secret/hidden.js", b"export function hidden() {}\n");
+    let undecodable = std::os::unix::ffi::OsStrExt::from_bytes(b"bad\xff.js");
+    std::fs::write(src.join::<&std::ffi::OsStr>(undecodable), b"export const z = 1;\n").unwrap();
     let link =
         |target: &str, name: &str| std::os::unix::fs::symlink(target, src.join(name)).unwrap();
     link(".", "loop");
@@ -260,6 +262,8 @@ fn bad_input_is_recorded_and_skipped_without_a_crash_or_a_hang() {
         subjects.contains(&"src/binary.js") && subjects.contains(&"src/big.js"),
         "{errors}"
     );
+    // A name that is not UTF-8 cannot be named in answers: recorded, not skipped in silence.
+    assert!(subjects.contains(&"src/bad\u{FFFD}.js"), "{errors}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

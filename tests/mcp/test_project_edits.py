@@ -100,3 +100,30 @@ async def test_editing_a_file_updates_its_facts_and_its_dependents_reverse_edges
             assert linked.is_error, linked.content
             status = await call(client, "get_server_status", {})
             assert status["files"] == 5, status  # app, config, router/index, types, util
+
+
+@pytest.mark.anyio
+async def test_a_deleted_project_root_empties_the_index_and_a_recreated_one_is_indexed_again(
+    project: Path,
+) -> None:
+    params = StdioServerParameters(command=str(BIN), args=["serve", "--project", str(project)], env={"OMNYSYS_LOG": "warn"})
+    with anyio.fail_after(CONNECT_TIMEOUT + CALL_TIMEOUT * 6 + SETTLE_TIMEOUT * 4):
+        async with Client(params, mode="legacy") as client:
+            await wait_until_ready(client)
+            assert (await call(client, "get_server_status", {}))["files"] == 6
+            shutil.rmtree(project)
+            await settles(client, "get_server_status", {}, lambda s: s["files"] == 0 and s["indexing"]["phase"] == "ready")
+            errors = await call(client, "get_recent_errors", {})
+            assert [e["subject"] for e in errors["project"]] == [str(project)], errors
+            assert "6 files left the index" in errors["project"][0]["message"]
+
+            (project / "src").mkdir(parents=True)
+            (project / "src" / "back.js").write_text("export function back() {\n  return 1;\n}\n")
+            status = await settles(client, "get_server_status", {}, lambda s: s["files"] == 1 and s["facts"] == 1)
+            assert status["indexing"]["phase"] == "ready", status
+            found = await call(client, "search_files", {"pattern": "**"})
+            assert [m["path"] for m in found["matches"]] == ["src/back.js"], found
+            # Watched again: an edit after the return is seen.
+            (project / "src" / "more.js").write_text("import { back } from './back.js';\nexport const more = back();\n")
+            impact = await settles(client, "get_impact_map", {"filePath": "src/back.js"}, lambda r: dependents(r) == ["src/more.js"])
+            assert impact["totalAffected"] == 1

@@ -173,6 +173,15 @@ impl Engine {
         crate::snapshot::write_snapshot(&self.world, &self.settings.state_dir)
     }
 
+    /// The project root is gone: every known file is queued as removed (the loop empties the
+    /// index) and the loss is recorded for `get_recent_errors` (kind `project`).
+    pub fn project_root_gone(&mut self) {
+        let root = self.world.resource::<ProjectRoot>().0.display().to_string();
+        let files = crate::index::forget_all_files(&mut self.world);
+        let message = format!("the project root was deleted: {files} files left the index");
+        self.record_error("project", &root, &message);
+    }
+
     /// Scans the project, queueing what changed (the loop analyses it); returns the files found.
     pub fn scan(&mut self) -> usize {
         crate::index::scan_project(&mut self.world)

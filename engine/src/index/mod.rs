@@ -256,6 +256,17 @@ pub fn analyse_now(world: &mut World, paths: &[String]) -> usize {
     n
 }
 
+/// Queues every known file as removed (high priority), as when the project root is deleted;
+/// returns how many.
+pub fn forget_all_files(world: &mut World) -> usize {
+    let known: Vec<String> = world.resource::<FileIndex>().0.keys().cloned().collect();
+    for path in &known {
+        queue::enqueue(world, path, Priority::High, QueueReason::Removed);
+    }
+    begin_pass(world);
+    known.len()
+}
+
 /// Queues a file the project watcher saw change (high priority).
 pub fn queue_change(world: &mut World, path: &str, exists: bool) {
     let known = world.resource::<FileIndex>().0.contains_key(path);

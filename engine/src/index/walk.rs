@@ -40,6 +40,10 @@ pub fn source_files(root: &Path, extensions: &[String], settings: &IndexSettings
     for entry in builder.build() {
         match entry {
             Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                if let Some(error) = undecodable(root, e.path(), extensions) {
+                    walk.errors.push(error);
+                    continue;
+                }
                 walk.found.extend(found_path(root, e.path(), extensions));
             }
             Ok(_) => {}
@@ -48,6 +52,24 @@ pub fn source_files(root: &Path, extensions: &[String], settings: &IndexSettings
     }
     walk.found.sort_by(|a, b| a.path.cmp(&b.path));
     walk
+}
+
+/// A source file whose name is not valid UTF-8 cannot be named in facts or answers: it is
+/// recorded (with the name shown lossily) instead of being skipped in silence.
+fn undecodable(root: &Path, path: &Path, extensions: &[String]) -> Option<(String, String)> {
+    if path.to_str().is_some() {
+        return None;
+    }
+    let ext = path.extension()?;
+    if !extensions.iter().any(|x| ext == std::ffi::OsStr::new(x)) {
+        return None;
+    }
+    let shown = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
+    tracing::warn!(file = %shown, "file name is not valid UTF-8; not indexed");
+    Some((
+        shown.into_owned(),
+        "the file name is not valid UTF-8; not indexed".to_owned(),
+    ))
 }
 
 fn walk_error(root: &Path, error: &ignore::Error) -> (String, String) {
@@ -98,7 +120,7 @@ pub fn relative_if_handled(root: &Path, path: &Path, extensions: &[String]) -> O
     if is_excluded(relative) {
         return None;
     }
-    Some(relative.to_string_lossy().replace('\\', "/"))
+    Some(relative.to_str()?.replace('\\', "/"))
 }
 
 fn found_path(root: &Path, path: &Path, extensions: &[String]) -> Option<FoundPath> {

@@ -35,6 +35,8 @@ pub struct RecentErrorsReport {
     pub snapshot: Vec<ErrorRecord>,
     /// Plugin loop systems that failed (an `Err` or a contained panic).
     pub plugin_system: Vec<ErrorRecord>,
+    /// The project root itself (deleted while served).
+    pub project: Vec<ErrorRecord>,
 }
 
 /// Collects the recent errors and scans the facts for unresolved local imports.
@@ -63,6 +65,7 @@ pub fn get_recent_errors(
         watcher: of("watcher"),
         snapshot: of("snapshot"),
         plugin_system: of("plugin-system"),
+        project: of("project"),
     })
 }
 
