@@ -137,7 +137,7 @@ pub fn open_dir_beneath(dir: BorrowedFd<'_>, name: &str, create: bool) -> io::Re
 
 /// Opens the directory `path` for use as a state directory: its parent is opened as given (it
 /// may be reached through links, as the user named it), the directory itself beneath it with no
-/// link; created (with its parents) when `create`.
+/// link; created when `create` (its parent, the project root, never is).
 ///
 /// # Errors
 ///
@@ -151,9 +151,7 @@ pub fn open_state_dir(path: &Path, create: bool) -> io::Result<OwnedFd> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    if create {
-        std::fs::create_dir_all(parent)?;
-    }
+    // The parent (the project root) is never created: a deleted project stays deleted.
     let parent = rustix::fs::open(
         parent,
         DIRECTORY.difference(OFlags::NOFOLLOW),

@@ -178,7 +178,9 @@ impl Engine {
     pub fn project_root_gone(&mut self) {
         let root = self.world.resource::<ProjectRoot>().0.display().to_string();
         let files = crate::index::forget_all_files(&mut self.world);
-        let message = format!("the project root was deleted: {files} files left the index");
+        let message = format!(
+            "the project root was deleted; its files left the index ({files} still indexed then)"
+        );
         self.record_error("project", &root, &message);
     }
 
