@@ -11,6 +11,7 @@ mod catalog;
 mod convert;
 mod events;
 pub mod http;
+mod http_guard;
 mod peers;
 mod pipe;
 mod progress;
