@@ -12,6 +12,7 @@ mod convert;
 mod events;
 pub mod http;
 mod http_guard;
+mod lines;
 mod peers;
 mod pipe;
 mod progress;
