@@ -16,3 +16,5 @@ mod snapshot;
 mod rollback;
 // Module resolution following package.json and tsconfig edits in a running server.
 mod resolution;
+// The MCP transports against hostile clients: idle sockets, sessions, Host, token, big lines.
+mod transport;
