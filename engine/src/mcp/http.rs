@@ -32,6 +32,9 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 /// Environment variable overriding [`HttpLimits::header_read_timeout`], in milliseconds.
 pub const HEADER_TIMEOUT_ENV: &str = "OMNYSYS_HTTP_HEADER_TIMEOUT_MS";
 
+/// Connections the kernel holds for us beyond those being served.
+const LISTEN_BACKLOG: u32 = 1024;
+
 /// How long connections get to finish when the server shuts down.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -146,9 +149,18 @@ pub fn check_options(options: &HttpOptions) -> Result<(), HttpError> {
 /// [`HttpError`].
 pub async fn bind(options: &HttpOptions) -> Result<tokio::net::TcpListener, HttpError> {
     check_options(options)?;
-    tokio::net::TcpListener::bind(options.addr)
-        .await
-        .map_err(|e| HttpError::Bind(options.addr, e))
+    listen(options.addr).map_err(|e| HttpError::Bind(options.addr, e))
+}
+
+/// A listener with a deep backlog: connections beyond the connection cap wait there.
+fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = match addr {
+        SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+        SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Serves `/mcp` on `listener` until `shutdown` fires.
