@@ -19,7 +19,9 @@ use omnysys_engine::startup::start_engine;
 pub struct ServeArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// Serve Streamable HTTP at http://ADDR/mcp instead of stdio (e.g. 127.0.0.1:8765).
+    /// Serve Streamable HTTP at http://ADDR/mcp instead of stdio (e.g. 127.0.0.1:8765). A
+    /// request's headers must arrive within 10 s, and an idle connection closes after 10 s
+    /// (OMNYSYS_HTTP_HEADER_TIMEOUT_MS overrides, in milliseconds).
     #[arg(long)]
     pub http: Option<SocketAddr>,
     /// Require `Authorization: Bearer TOKEN` on HTTP (or set OMNYSYS_TOKEN).
