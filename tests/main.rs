@@ -18,3 +18,5 @@ mod rollback;
 mod resolution;
 // Hostile files in .omnysys and hostile libraries: links, FIFOs, forged snapshots.
 mod hostile;
+// The MCP transports against hostile clients: idle sockets, sessions, Host, token, big lines.
+mod transport;

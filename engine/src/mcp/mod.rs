@@ -11,6 +11,8 @@ mod catalog;
 mod convert;
 mod events;
 pub mod http;
+mod http_guard;
+mod lines;
 mod peers;
 mod pipe;
 mod progress;

@@ -10,8 +10,9 @@ use std::time::Duration;
 
 use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock,
-    Implementation, ListToolsResult, PaginatedRequestParams, ProtocolVersion, ServerCapabilities,
-    ServerConfig, SetLevelRequestParams, SubscriptionFilter, Tool,
+    CustomRequest, CustomResult, ErrorCode, Implementation, ListToolsResult,
+    PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig,
+    SetLevelRequestParams, SubscriptionFilter, Tool,
 };
 use rmcp::service::{NotificationContext, RequestContext, SubscriptionContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -224,4 +225,58 @@ impl ServerHandler for McpServer {
     async fn on_initialized(&self, ctx: NotificationContext<RoleServer>) {
         self.shared.peers.add_legacy(&ctx.peer);
     }
+
+    async fn on_custom_request(
+        &self,
+        request: CustomRequest,
+        _: RequestContext<RoleServer>,
+    ) -> Result<CustomResult, McpError> {
+        Err(unknown_or_malformed(&request))
+    }
+}
+
+/// The methods rmcp decodes into typed requests. One of them arriving as a custom request is
+/// one whose params did not decode.
+const TYPED_METHODS: [&str; 21] = [
+    "ping",
+    "initialize",
+    "server/discover",
+    "completion/complete",
+    "logging/setLevel",
+    "prompts/get",
+    "prompts/list",
+    "resources/list",
+    "resources/templates/list",
+    "resources/read",
+    "resources/subscribe",
+    "resources/unsubscribe",
+    "resources/directory/read",
+    "subscriptions/listen",
+    "tools/call",
+    "tools/list",
+    "tasks/get",
+    "tasks/update",
+    "tasks/cancel",
+    "skills/list",
+    "skills/get",
+];
+
+/// The error for a request rmcp could not type: -32602 (invalid params) for a known method
+/// with params of the wrong shape, -32601 (method not found) otherwise.
+fn unknown_or_malformed(request: &CustomRequest) -> McpError {
+    let method = request.method.as_str();
+    if !TYPED_METHODS.contains(&method) {
+        return McpError::new(ErrorCode::METHOD_NOT_FOUND, method.to_owned(), None);
+    }
+    let params = request.params.clone().unwrap_or(serde_json::Value::Null);
+    let why = match method {
+        "tools/call" => serde_json::from_value::<CallToolRequestParams>(params)
+            .err()
+            .map_or_else(
+                || "params do not match the method".to_owned(),
+                |e| e.to_string(),
+            ),
+        _ => "params do not match the method".to_owned(),
+    };
+    McpError::invalid_params(format!("invalid params for {method}: {why}"), None)
 }

@@ -3,12 +3,18 @@
 //! Nothing but protocol may reach stdout. Before serving, the engine duplicates fd 1 for the
 //! transport and points fd 1 at stderr, so a stray `println!` — in the engine or in a plugin —
 //! lands on stderr instead of corrupting the stream.
+//!
+//! A message line is limited to [`MAX_LINE_BYTES`] (4 MiB, as an HTTP body): a longer one is
+//! skipped without being held in memory and answered with a -32600 error whose id is `null`
+//! ([`super::lines`]); the session goes on.
 
 use std::fs::File;
 
 use rmcp::ServiceExt;
+use rmcp::transport::async_rw::AsyncRwTransport;
 
 use super::McpServer;
+use super::lines::{BoundedLines, LineTransport, MAX_LINE_BYTES};
 
 /// Takes fd 1 for the protocol and redirects fd 1 to stderr. Returns the protocol's writer.
 ///
@@ -32,8 +38,11 @@ pub async fn serve_stdio(
     shutdown: tokio_util::sync::CancellationToken,
 ) -> anyhow::Result<()> {
     let stdin = rustix::io::dup(std::io::stdin())?;
-    let transport = (super::pipe::reader(stdin), super::pipe::writer(out.into()));
-    let running = server.serve(transport).await?;
+    let lines = BoundedLines::new(super::pipe::reader(stdin), MAX_LINE_BYTES);
+    // A line that passed BoundedLines is at most MAX_LINE_BYTES plus its newline.
+    let inner = AsyncRwTransport::new_server(lines, super::pipe::writer(out.into()))
+        .with_max_line_length(MAX_LINE_BYTES + 1);
+    let running = server.serve(LineTransport::new(inner)).await?;
     tokio::select! {
         r = running.waiting() => { r?; }
         () = shutdown.cancelled() => {}

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use omnysys_engine::handle::EngineThread;
-use omnysys_engine::mcp::http::{HttpOptions, bind, serve_http};
+use omnysys_engine::mcp::http::{HttpLimits, HttpOptions, bind, check_options, serve_http};
 use omnysys_engine::mcp::stdio::{protect_stdout, serve_stdio};
 use omnysys_engine::mcp::{McpOptions, McpServer};
 use tokio_util::sync::CancellationToken;
@@ -19,12 +19,29 @@ use omnysys_engine::startup::start_engine;
 pub struct ServeArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// Serve Streamable HTTP at http://ADDR/mcp instead of stdio (e.g. 127.0.0.1:8765).
+    /// Serve Streamable HTTP at http://ADDR/mcp instead of stdio (e.g. 127.0.0.1:8765). A
+    /// request's headers must arrive within 10 s, and an idle connection closes after 10 s
+    /// (OMNYSYS_HTTP_HEADER_TIMEOUT_MS overrides, in milliseconds).
     #[arg(long)]
     pub http: Option<SocketAddr>,
     /// Require `Authorization: Bearer TOKEN` on HTTP (or set OMNYSYS_TOKEN).
     #[arg(long, env = "OMNYSYS_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// Also accept this name in the HTTP `Host` header (NAME or NAME:PORT; repeatable). The
+    /// loopback names and the address a client connected to are always accepted.
+    #[arg(
+        long = "allow-host",
+        value_name = "HOST",
+        env = "OMNYSYS_ALLOW_HOSTS",
+        value_delimiter = ','
+    )]
+    pub allow_hosts: Vec<String>,
+    /// HTTP connections served at once; further connections wait in the listen backlog.
+    #[arg(long, env = "OMNYSYS_HTTP_MAX_CONNECTIONS", default_value_t = HttpLimits::default().max_connections)]
+    pub http_max_connections: usize,
+    /// Live Streamable HTTP sessions; an `initialize` beyond this is answered 503.
+    #[arg(long, env = "OMNYSYS_HTTP_MAX_SESSIONS", default_value_t = HttpLimits::default().max_sessions)]
+    pub http_max_sessions: usize,
     /// Seconds a tool call may run before it is answered with an error.
     #[arg(long, default_value_t = 60)]
     pub call_timeout: u64,
@@ -36,6 +53,10 @@ pub struct ServeArgs {
 ///
 /// Start-up failures: a bad tool set, a refused plugin, an address that cannot be bound.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let http = args.http.map(|addr| http_options(&args, addr));
+    if let Some(options) = &http {
+        check_options(options)?;
+    }
     // Take fd 1 before anything can print to it.
     let stdout = if args.http.is_none() {
         Some(protect_stdout()?)
@@ -72,11 +93,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         let server = McpServer::new(handle, options).await?;
         let shutdown = CancellationToken::new();
         tokio::spawn(cancel_on_signal(shutdown.clone()));
-        match (args.http, stdout) {
-            (Some(addr), _) => {
-                let listener = bind(&HttpOptions { addr, token: args.token.clone() }).await?;
+        match (http, stdout) {
+            (Some(options), _) => {
+                let listener = bind(&options).await?;
                 tracing::info!(url = %format!("http://{}/mcp", listener.local_addr()?), "serving MCP over Streamable HTTP");
-                serve_http(server, listener, args.token, shutdown).await?;
+                serve_http(server, listener, options, shutdown).await?;
             }
             (None, Some(out)) => serve_stdio(server, out, shutdown).await?,
             (None, None) => unreachable!("stdio mode always protects stdout"),
@@ -88,6 +109,20 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     save_snapshot(&thread.handle());
     thread.shutdown();
     Ok(ExitCode::SUCCESS)
+}
+
+/// The HTTP settings from the flags (the header timeout from `OMNYSYS_HTTP_HEADER_TIMEOUT_MS`).
+fn http_options(args: &ServeArgs, addr: SocketAddr) -> HttpOptions {
+    HttpOptions {
+        addr,
+        token: args.token.clone(),
+        allowed_hosts: args.allow_hosts.clone(),
+        limits: HttpLimits {
+            max_connections: args.http_max_connections,
+            max_sessions: args.http_max_sessions,
+            ..HttpLimits::from_env()
+        },
+    }
 }
 
 /// Watches the project for edits.
