@@ -196,7 +196,11 @@ fn bad_input_project() -> std::path::PathBuf {
     write("big.js", &vec![b' '; 1024 * 1024 + 1]);
     write("secret/hidden.js", b"export function hidden() {}\n");
     let undecodable = std::os::unix::ffi::OsStrExt::from_bytes(b"bad\xff.js");
-    std::fs::write(src.join::<&std::ffi::OsStr>(undecodable), b"export const z = 1;\n").unwrap();
+    std::fs::write(
+        src.join::<&std::ffi::OsStr>(undecodable),
+        b"export const z = 1;\n",
+    )
+    .unwrap();
     let link =
         |target: &str, name: &str| std::os::unix::fs::symlink(target, src.join(name)).unwrap();
     link(".", "loop");
