@@ -125,10 +125,12 @@ fn read(project: &ProjectDir, path: &str, max_bytes: u64) -> Read {
 /// cannot slip a pipe in. See [`crate::safe_fs::open_regular`].
 fn open_regular(project: &ProjectDir, relative: &str) -> std::io::Result<Option<std::fs::File>> {
     use std::os::fd::AsFd;
-    let dir = project
-        .dir
-        .as_ref()
-        .map_err(|e| std::io::Error::new(e.kind(), e.to_string()))?;
+    let dir = match project.dir.as_ref() {
+        Ok(dir) => dir,
+        // The project root itself is gone: so is every file in it.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(std::io::Error::new(e.kind(), e.to_string())),
+    };
     crate::safe_fs::open_regular(dir.as_fd(), relative)
 }
 

@@ -115,6 +115,17 @@ pub fn spawn_watcher(handle: EngineHandle, debounce: Duration) -> notify::Result
     })
 }
 
+/// Logs `error` at warning level unless it is the one logged last (the watcher retries every
+/// 200 ms; one line per new problem is enough).
+fn warn_once(error: &str, what: &str) {
+    static LAST: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+    if last.as_deref() != Some(error) {
+        tracing::warn!(%error, "{what}");
+        *last = Some(error.to_owned());
+    }
+}
+
 /// What the watcher needs to know from the engine.
 pub fn watch_context(engine: &mut Engine) -> WatchContext {
     let libraries = engine
@@ -132,9 +143,15 @@ pub fn watch_context(engine: &mut Engine) -> WatchContext {
         .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
         .collect();
     let control_dir = engine.settings().state_dir.join("control");
-    // Made beneath the state directory with no link on the way (a linked `.omnysys` is refused).
-    if let Err(e) = control::open_control_dir(&engine.settings().state_dir, true) {
-        tracing::warn!(error = %e, "no control directory; `omnysys rollback` cannot reach this server");
+    // Made beneath the state directory with no link on the way (a linked `.omnysys` is refused);
+    // not while the project root is gone (that is reported once, as a project error).
+    if engine.settings().project.is_dir()
+        && let Err(e) = control::open_control_dir(&engine.settings().state_dir, true)
+    {
+        warn_once(
+            &e,
+            "no control directory; `omnysys rollback` cannot reach this server",
+        );
     }
     WatchContext {
         libraries,
