@@ -12,6 +12,9 @@ use crate::{calls, imports};
 
 /// The facts of a parsed file.
 pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
-    let grammar = Grammar::new(symbols::definition, imports::visit, calls::visit);
+    let grammar = Grammar {
+        landmark: imports::landmark,
+        ..Grammar::new(symbols::definition, imports::visit, calls::visit)
+    };
     extract_support::collect::collect::<Exports, Symbols>(tree, src, &grammar)
 }

@@ -2,6 +2,7 @@
 //! and dotted paths (`a.b.c`) as written.
 
 use extract_support::chain::{Chain, chain_path};
+use extract_support::walk::Ancestors;
 use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
 
@@ -31,12 +32,18 @@ const TRANSPARENT: &[&str] = &[
 /// - `class C` → `C` (`Class`), nested classes too, by their own name;
 /// - `def m` whose owner is a class `C` → `C.m` (`Method`);
 /// - any other `def f` (module-level, nested in a function or method) → `f` (`Function`).
-pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, SymbolKind)> {
+///
+/// `up` holds the nodes containing `node`.
+pub fn definition_name<'t>(
+    node: Node<'t>,
+    up: &Ancestors<'_, 't>,
+    src: Source<'_>,
+) -> Option<(String, SymbolKind)> {
     match node.kind() {
         "class_definition" => Some((src.field(node, "name")?, SymbolKind::Class)),
         "function_definition" => {
             let name = src.field(node, "name")?;
-            match owner_class(node, src) {
+            match owner_class(node, up, src) {
                 Some(class) => Some((format!("{class}.{name}"), SymbolKind::Method)),
                 None => Some((name, SymbolKind::Function)),
             }
@@ -46,11 +53,10 @@ pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, Symbo
 }
 
 /// The name of the class whose body holds `def` (through [`TRANSPARENT`] statements only).
-fn owner_class(def: Node<'_>, src: Source<'_>) -> Option<String> {
-    let mut node = def.parent()?;
-    while TRANSPARENT.contains(&node.kind()) {
-        node = node.parent()?;
-    }
+fn owner_class<'t>(def: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<String> {
+    let node = up
+        .up(def)
+        .find(|node| !TRANSPARENT.contains(&node.kind()))?;
     (node.kind() == "class_definition")
         .then(|| src.field(node, "name"))
         .flatten()
@@ -58,29 +64,29 @@ fn owner_class(def: Node<'_>, src: Source<'_>) -> Option<String> {
 
 /// The node whose lines a definition spans: the `decorated_definition` around it (so the span
 /// starts at the first decorator), or the node itself.
-pub fn definition_span(node: Node<'_>) -> Node<'_> {
-    node.parent()
+pub fn definition_span<'t>(node: Node<'t>, up: &Ancestors<'_, 't>) -> Node<'t> {
+    up.parent(node)
         .filter(|p| p.kind() == "decorated_definition")
         .unwrap_or(node)
 }
 
 /// Names an assignment target binds: `a` for `a`, `a`, `b`, `c` for `a, (b, c)` and
-/// `[a, *b]`. Attributes (`obj.x`) and subscripts (`d[k]`) bind no name.
+/// `[a, *b]`. Attributes (`obj.x`) and subscripts (`d[k]`) bind no name. Iterative: a deeply
+/// nested target cannot overflow the stack.
 pub fn target_names(target: Node<'_>, src: Source<'_>, out: &mut Vec<String>) {
-    match target.kind() {
-        "identifier" => out.push(src.text(target).into_owned()),
-        "pattern_list"
-        | "tuple_pattern"
-        | "list_pattern"
-        | "list_splat_pattern"
-        | "parenthesized_expression"
-        | "tuple"
-        | "list" => {
-            for child in named_children(target) {
-                target_names(child, src, out);
-            }
+    let mut stack = vec![target];
+    while let Some(target) = stack.pop() {
+        match target.kind() {
+            "identifier" => out.push(src.text(target).into_owned()),
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "list_splat_pattern"
+            | "parenthesized_expression"
+            | "tuple"
+            | "list" => stack.extend(named_children(target).into_iter().rev()),
+            _ => {}
         }
-        _ => {}
     }
 }
 

@@ -14,6 +14,7 @@ use crate::{calls, imports};
 pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
     let grammar = Grammar {
         opens_scope,
+        landmark: imports::landmark,
         ..Grammar::new(symbols::definition, imports::visit, calls::visit)
     };
     extract_support::collect::collect::<Exports, Symbols>(tree, src, &grammar)

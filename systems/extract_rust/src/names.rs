@@ -2,6 +2,7 @@
 //! written.
 
 use extract_support::chain::{Chain, chain_path};
+use extract_support::walk::Ancestors;
 use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
 
@@ -13,14 +14,20 @@ use crate::parse::{Source, child_of_kind, named_children};
 ///   path or reference (`impl<T> fmt::Display for &my::Wrapper<T>` → `Wrapper`);
 /// - `fn m` with a body in `trait T` → `T.m` (`Method`);
 /// - any other `fn f` (free, nested in a function, in an inline `mod`) → `f` (`Function`).
-pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, SymbolKind)> {
+///
+/// `up` holds the nodes containing `node`.
+pub fn definition_name<'t>(
+    node: Node<'t>,
+    up: &Ancestors<'_, 't>,
+    src: Source<'_>,
+) -> Option<(String, SymbolKind)> {
     match node.kind() {
         "struct_item" | "enum_item" | "union_item" | "trait_item" => {
             Some((src.field(node, "name")?, SymbolKind::Class))
         }
         "function_item" => {
             let name = src.field(node, "name")?;
-            match owner(node, src) {
+            match owner(node, up, src) {
                 Some(owner) => Some((format!("{owner}.{name}"), SymbolKind::Method)),
                 None => Some((name, SymbolKind::Function)),
             }
@@ -30,15 +37,17 @@ pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, Symbo
 }
 
 /// The `impl` or `trait` block whose body holds `item` directly.
-pub fn owner_block(item: Node<'_>) -> Option<Node<'_>> {
-    let body = item.parent().filter(|p| p.kind() == "declaration_list")?;
-    body.parent()
+pub fn owner_block<'t>(item: Node<'t>, up: &Ancestors<'_, 't>) -> Option<Node<'t>> {
+    let mut above = up.up(item);
+    above.next().filter(|p| p.kind() == "declaration_list")?;
+    above
+        .next()
         .filter(|b| matches!(b.kind(), "impl_item" | "trait_item"))
 }
 
 /// The type (for an `impl`) or trait name that owns a method.
-fn owner(item: Node<'_>, src: Source<'_>) -> Option<String> {
-    let block = owner_block(item)?;
+fn owner<'t>(item: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<String> {
+    let block = owner_block(item, up)?;
     match block.kind() {
         "impl_item" => Some(type_name(block.child_by_field_name("type")?, src)),
         _ => src.field(block, "name"),
@@ -64,8 +73,8 @@ pub fn is_pub(item: Node<'_>, src: Source<'_>) -> bool {
 }
 
 /// Whether the item sits directly in the file (not in a function, block or inline `mod`).
-pub fn is_file_level(item: Node<'_>) -> bool {
-    item.parent().is_some_and(|p| p.kind() == "source_file")
+pub fn is_file_level<'t>(item: Node<'t>, up: &Ancestors<'_, 't>) -> bool {
+    up.parent(item).is_some_and(|p| p.kind() == "source_file")
 }
 
 /// A callee path as written, whitespace dropped: `foo`, `Foo::new`, `self.bar`, `x.y.z`,
