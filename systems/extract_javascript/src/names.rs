@@ -1,7 +1,7 @@
 //! Naming: what a definition is called, the lines it spans, names bound by patterns, and member
 //! paths (`a.b.c`) as written.
 
-use extract_support::chain::{Chain, chain_path};
+use extract_support::chain::{Link, chain_path};
 use extract_support::walk::Ancestors;
 use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
@@ -196,40 +196,30 @@ pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
     chain_path(node, src, path_link)
 }
 
-/// One link of [`path`]; `chain` names the links it is built on.
-fn path_link(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
-    let src = chain.src();
+/// One link of [`path`].
+pub fn path_link<'t>(node: Node<'t>, src: Source<'_>) -> Option<Link<'t>> {
     match node.kind() {
         "identifier" | "this" | "super" | "property_identifier" | "private_property_identifier" => {
-            Some(src.text(node).into_owned())
+            Some(Link::first(src.text(node).into_owned()))
         }
-        "member_expression" => member_path(node, chain),
-        "call_expression" => Some(format!(
-            "{}()",
-            chain.inner(node.child_by_field_name("function")?)?
-        )),
-        "non_null_expression" => Some(format!("{}!", chain.inner(*named_children(node).first()?)?)),
-        "subscript_expression" => subscript_path(node, chain),
+        "member_expression" => {
+            let object = node.child_by_field_name("object")?;
+            let property = src.field(node, "property")?;
+            let dot = if node.child_by_field_name("optional_chain").is_some() {
+                "?."
+            } else {
+                "."
+            };
+            Some(Link::after(object, format!("{dot}{property}")))
+        }
+        "call_expression" => Some(Link::after(node.child_by_field_name("function")?, "()")),
+        "non_null_expression" => Some(Link::after(*named_children(node).first()?, "!")),
+        "subscript_expression" => {
+            let object = node.child_by_field_name("object")?;
+            let index = node.child_by_field_name("index")?;
+            let simple = matches!(index.kind(), "string" | "number" | "identifier");
+            simple.then(|| Link::after(object, format!("[{}]", src.text(index))))
+        }
         _ => None,
     }
-}
-
-/// `object.property` or `object?.property`.
-fn member_path(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
-    let object = chain.inner(node.child_by_field_name("object")?)?;
-    let property = chain.src().field(node, "property")?;
-    let dot = if node.child_by_field_name("optional_chain").is_some() {
-        "?."
-    } else {
-        "."
-    };
-    Some(format!("{object}{dot}{property}"))
-}
-
-/// `object[index]` when the index is a literal or an identifier.
-fn subscript_path(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
-    let object = chain.inner(node.child_by_field_name("object")?)?;
-    let index = node.child_by_field_name("index")?;
-    let simple = matches!(index.kind(), "string" | "number" | "identifier");
-    simple.then(|| format!("{object}[{}]", chain.src().text(index)))
 }

@@ -776,6 +776,20 @@ mod pathological {
 
     const SECOND: Duration = Duration::from_secs(1);
 
+    /// The facts of `code` as the file `path`, parsed without the parse budget (a loaded
+    /// machine running an unoptimised debug build may take longer than it on these inputs).
+    fn facts(path: &str, code: &str) -> FileFacts {
+        let dialect = Dialect::from_path(path);
+        let language = match dialect {
+            Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+            Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Dialect::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        };
+        let tree = parse_within(&language, "JavaScript", code.as_bytes(), Duration::MAX)
+            .expect("the parser is set up");
+        crate::collect::collect(&tree, crate::parse::Source::new(code.as_bytes()))
+    }
+
     #[test]
     fn five_thousand_nested_classes_extract_in_under_a_second() {
         let n = 5_000;

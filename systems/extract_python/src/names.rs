@@ -1,7 +1,7 @@
 //! Naming: what a definition is called, the lines it spans, names bound by assignment targets,
 //! and dotted paths (`a.b.c`) as written.
 
-use extract_support::chain::{Chain, chain_path};
+use extract_support::chain::{Link, chain_path};
 use extract_support::walk::Ancestors;
 use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
@@ -98,25 +98,21 @@ pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
     chain_path(node, src, path_link)
 }
 
-/// One link of [`path`]; `chain` names the links it is built on.
-fn path_link(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
-    let src = chain.src();
+/// One link of [`path`].
+pub fn path_link<'t>(node: Node<'t>, src: Source<'_>) -> Option<Link<'t>> {
     match node.kind() {
-        "identifier" => Some(src.text(node).into_owned()),
+        "identifier" => Some(Link::first(src.text(node).into_owned())),
         "attribute" => {
-            let object = chain.inner(node.child_by_field_name("object")?)?;
+            let object = node.child_by_field_name("object")?;
             let attribute = src.field(node, "attribute")?;
-            Some(format!("{object}.{attribute}"))
+            Some(Link::after(object, format!(".{attribute}")))
         }
-        "call" => Some(format!(
-            "{}()",
-            chain.inner(node.child_by_field_name("function")?)?
-        )),
+        "call" => Some(Link::after(node.child_by_field_name("function")?, "()")),
         "subscript" => {
-            let value = chain.inner(node.child_by_field_name("value")?)?;
+            let value = node.child_by_field_name("value")?;
             let index = node.child_by_field_name("subscript")?;
             let simple = matches!(index.kind(), "string" | "integer" | "identifier");
-            simple.then(|| format!("{value}[{}]", src.dotted(index)))
+            simple.then(|| Link::after(value, format!("[{}]", src.dotted(index))))
         }
         _ => None,
     }

@@ -575,11 +575,21 @@ mod robustness {
 mod pathological {
     use std::time::Duration;
 
+    use extract_support::parse::parse_within;
     use extract_support::testing::within;
 
     use super::*;
 
     const SECOND: Duration = Duration::from_secs(1);
+
+    /// The facts of `code`, parsed without the parse budget (a loaded machine running an
+    /// unoptimised debug build may take longer than it on these inputs).
+    fn facts(code: &str) -> FileFacts {
+        let language = tree_sitter_python::LANGUAGE.into();
+        let tree = parse_within(&language, "Python", code.as_bytes(), Duration::MAX)
+            .expect("the parser is set up");
+        crate::collect::collect(&tree, crate::parse::Source::new(code.as_bytes()))
+    }
 
     /// `n` nested `if TYPE_CHECKING:` blocks, each importing `a` and defining `f`.
     fn nested_ifs(n: usize) -> String {

@@ -1,7 +1,7 @@
 //! Naming: what a definition is called, visibility, and callee paths (`a.b.c`, `Foo::new`) as
 //! written.
 
-use extract_support::chain::{Chain, chain_path};
+use extract_support::chain::{Link, chain_path};
 use extract_support::walk::Ancestors;
 use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
@@ -88,27 +88,22 @@ pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
     chain_path(node, src, path_link)
 }
 
-/// One link of [`path`]; `chain` names the links it is built on.
-fn path_link(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
-    let src = chain.src();
-    let inner = |n: Node<'_>| chain.inner(n);
+/// One link of [`path`].
+pub fn path_link<'t>(node: Node<'t>, src: Source<'_>) -> Option<Link<'t>> {
     let first = || named_children(node).first().copied();
     match node.kind() {
         "identifier" | "self" | "super" | "crate" | "metavariable" | "scoped_identifier" => {
-            Some(src.compact(node))
+            Some(Link::first(src.compact(node)))
         }
         "field_expression" => {
-            let value = inner(node.child_by_field_name("value")?)?;
+            let value = node.child_by_field_name("value")?;
             let field = node.child_by_field_name("field")?;
-            Some(format!("{value}.{}", src.compact(field)))
+            Some(Link::after(value, format!(".{}", src.compact(field))))
         }
-        "generic_function" => inner(node.child_by_field_name("function")?),
-        "call_expression" => Some(format!(
-            "{}()",
-            inner(node.child_by_field_name("function")?)?
-        )),
-        "await_expression" => Some(format!("{}.await", inner(first()?)?)),
-        "try_expression" => Some(format!("{}?", inner(first()?)?)),
+        "generic_function" => Some(Link::after(node.child_by_field_name("function")?, "")),
+        "call_expression" => Some(Link::after(node.child_by_field_name("function")?, "()")),
+        "await_expression" => Some(Link::after(first()?, ".await")),
+        "try_expression" => Some(Link::after(first()?, "?")),
         "index_expression" => {
             let parts = named_children(node);
             let (object, index) = (*parts.first()?, *parts.get(1)?);
@@ -116,13 +111,12 @@ fn path_link(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
                 index.kind(),
                 "integer_literal" | "string_literal" | "identifier"
             );
-            simple.then_some(())?;
-            Some(format!("{}[{}]", inner(object)?, src.compact(index)))
+            simple.then(|| Link::after(object, format!("[{}]", src.compact(index))))
         }
-        "macro_invocation" => Some(format!(
+        "macro_invocation" => Some(Link::first(format!(
             "{}!()",
             src.compact(node.child_by_field_name("macro")?)
-        )),
+        ))),
         _ => None,
     }
 }

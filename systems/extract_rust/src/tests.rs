@@ -662,6 +662,7 @@ mod robustness {
 mod pathological {
     use std::time::Duration;
 
+    use extract_support::parse::parse_within;
     use extract_support::testing::within;
 
     use crate::imports::MAX_INLINE_MODULES;
@@ -670,6 +671,15 @@ mod pathological {
     use super::*;
 
     const SECOND: Duration = Duration::from_secs(1);
+
+    /// The facts of `code`, parsed without the parse budget (a loaded machine running an
+    /// unoptimised debug build may take longer than it on these inputs).
+    fn facts(code: &str) -> FileFacts {
+        let language = tree_sitter_rust::LANGUAGE.into();
+        let tree = parse_within(&language, "Rust", code.as_bytes(), Duration::MAX)
+            .expect("the parser is set up");
+        crate::collect::collect(&tree, crate::parse::Source::new(code.as_bytes()))
+    }
 
     #[test]
     fn five_thousand_nested_functions_extract_in_under_a_second() {

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use omnysys_api::facts::{CallSite, Export, FileFacts, Import, Symbol};
 use tree_sitter::{Node, Tree};
 
+use crate::chain::{LinkOf, Paths};
 use crate::parse::Source;
 use crate::walk::{Ancestors, Visit, walk};
 
@@ -32,8 +33,9 @@ pub type Definition = for<'a, 't> fn(Node<'t>, &Ancestors<'a, 't>, Source<'_>) -
 /// Appends the imports a node makes; `ancestors` ends at the node.
 pub type Imports = for<'a, 't> fn(Node<'t>, &Ancestors<'a, 't>, Source<'_>, &mut Vec<Import>);
 
-/// Appends the calls a node makes, given the enclosing definition.
-pub type Calls = fn(Node<'_>, Option<&Symbol>, Source<'_>, &mut Vec<CallSite>);
+/// Appends the calls a node makes, given the enclosing definition; `paths` names callees.
+pub type Calls =
+    for<'t> fn(Node<'t>, Option<&Symbol>, &mut Paths<'t, '_>, Source<'_>, &mut Vec<CallSite>);
 
 /// The per-node functions of one language. They ask `ancestors`, never [`Node::parent`] (which
 /// costs O(depth) a call), for what contains a node.
@@ -49,17 +51,20 @@ pub struct Grammar {
     pub imports: Imports,
     /// Appends the calls a node makes, given the enclosing definition.
     pub calls: Calls,
+    /// Names one link of a callee path.
+    pub link: LinkOf,
 }
 
 impl Grammar {
     /// A grammar in which every definition opens a scope and no node is a landmark.
-    pub fn new(definition: Definition, imports: Imports, calls: Calls) -> Self {
+    pub fn new(definition: Definition, imports: Imports, calls: Calls, link: LinkOf) -> Self {
         Grammar {
             definition,
             opens_scope: |_| true,
             landmark: |_| false,
             imports,
             calls,
+            link,
         }
     }
 }
@@ -75,6 +80,7 @@ pub fn collect<E: ExportCollector, S: SymbolCollector>(
     let root = tree.root_node();
     let (mut imports, mut calls) = (Vec::new(), Vec::new());
     let (mut exports, mut symbols) = (E::default(), S::default());
+    let mut paths = Paths::new(src, grammar.link);
     let definition =
         |node, ancestors: &Ancestors<'_, '_>| (grammar.definition)(node, ancestors, src);
     let cut = walk(
@@ -86,7 +92,7 @@ pub fn collect<E: ExportCollector, S: SymbolCollector>(
             (grammar.imports)(v.node, &v.ancestors, src, &mut imports);
             exports.visit(v, src);
             symbols.visit(v);
-            (grammar.calls)(v.node, v.enclosing, src, &mut calls);
+            (grammar.calls)(v.node, v.enclosing, &mut paths, src, &mut calls);
         },
     );
     let (exports, exported_locals) = exports.finish();
