@@ -20,6 +20,9 @@
 //! - Kind: `ReExport` for a plain `pub use` directly in the file (those are also
 //!   [exports](crate::exports)); `Static` for every other `use`, `pub(crate) use` included.
 //! - `extern crate x;` and `extern crate x as y;` → `x`, `["*"]`, `Static`.
+//! - Bounds: imports inside more than [`MAX_INLINE_MODULES`] nested inline modules, and the
+//!   parts of a `use` tree nested more than [`uses::MAX_GROUP_DEPTH`] groups deep, are left out
+//!   and the facts marked `partial` (their specifiers would grow with the nesting).
 
 use extract_support::facts::import;
 use extract_support::walk::Ancestors;
@@ -98,7 +101,7 @@ fn inline_modules(up: &Ancestors<'_, '_>, src: Source<'_>) -> Option<Vec<String>
     )
 }
 
-/// The nodes [`inline_modules`] looks at: `mod` items.
+/// The nodes the inline module names are read from: `mod` items.
 pub fn landmark(node: Node<'_>) -> bool {
     node.kind() == "mod_item"
 }
