@@ -81,7 +81,7 @@ fn under_type_checking(up: &Ancestors<'_, '_>, src: Source<'_>) -> bool {
     })
 }
 
-/// The nodes [`under_type_checking`] looks at: `if` statements and `elif` clauses.
+/// The nodes `under_type_checking` looks at: `if` statements and `elif` clauses.
 pub fn landmark(node: Node<'_>) -> bool {
     matches!(node.kind(), "if_statement" | "elif_clause")
 }
