@@ -1,20 +1,26 @@
 //! Call sites: every call and `new` expression whose callee is an identifier or a member path.
 //!
-//! The callee is the path as written ([`names::path`]): `foo`, `obj.method`, `this.enable`,
+//! The callee is the path as written ([`crate::names::path`]): `foo`, `obj.method`, `this.enable`,
 //! `a.b.c`, `fetch().then`. `require(...)` and `import(...)` are imports, not calls; callees
 //! that are not paths (an immediately invoked function, `(0, f)()`) are left out. The caller is
 //! the innermost enclosing definition, `None` at module level; the line is where the callee
 //! ends, so each link of a multi-line chain gets its own line.
 
+use extract_support::chain::Paths;
 use extract_support::facts::push_call;
 use omnysys_api::facts::{CallSite, Symbol};
 use tree_sitter::Node;
 
-use crate::names;
 use crate::parse::Source;
 
-/// Records the call `node` makes, if it is a call.
-pub fn visit(node: Node<'_>, enclosing: Option<&Symbol>, src: Source<'_>, out: &mut Vec<CallSite>) {
+/// Records the call `node` makes, if it is a call (its callee named by `paths`).
+pub fn visit<'t>(
+    node: Node<'t>,
+    enclosing: Option<&Symbol>,
+    paths: &mut Paths<'t, '_>,
+    src: Source<'_>,
+    out: &mut Vec<CallSite>,
+) {
     let callee = match node.kind() {
         "call_expression" => node.child_by_field_name("function"),
         "new_expression" => node.child_by_field_name("constructor"),
@@ -27,5 +33,5 @@ pub fn visit(node: Node<'_>, enclosing: Option<&Symbol>, src: Source<'_>, out: &
     {
         return;
     }
-    push_call(callee, enclosing, src, names::path, out);
+    push_call(callee, enclosing, paths, out);
 }

@@ -8,10 +8,15 @@ use tree_sitter::Tree;
 use crate::exports::Exports;
 use crate::parse::Source;
 use crate::symbols::{self, Symbols};
-use crate::{calls, imports};
+use crate::{calls, imports, names};
 
 /// The facts of a parsed file.
 pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
-    let grammar = Grammar::new(symbols::definition, imports::visit, calls::visit);
+    let grammar = Grammar::new(
+        symbols::definition,
+        imports::visit,
+        calls::visit,
+        names::path_link,
+    );
     extract_support::collect::collect::<Exports, Symbols>(tree, src, &grammar)
 }

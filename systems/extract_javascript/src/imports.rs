@@ -18,17 +18,18 @@
 //! `resolved` is always `None`: the engine resolves specifiers.
 
 use extract_support::facts::import;
+use extract_support::walk::Ancestors;
 use omnysys_api::facts::{Import, ImportKind};
 use tree_sitter::Node;
 
 use crate::parse::{JsSource, Source, child_of_kind, has_token, named_children};
 
-/// Records the import `node` makes, if it makes one.
-pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
+/// Records the import `node` makes, if it makes one (`up`: the nodes containing it).
+pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &mut Vec<Import>) {
     let found = match node.kind() {
         "import_statement" => esm_import(node, src),
         "export_statement" => reexport(node, src),
-        "call_expression" => call_import(node, src),
+        "call_expression" => call_import(node, up, src),
         _ => None,
     };
     out.extend(found);
@@ -112,7 +113,7 @@ fn reexport(node: Node<'_>, src: Source<'_>) -> Option<Import> {
 }
 
 /// `require('x')` and `import('x')` with a literal specifier.
-fn call_import(call: Node<'_>, src: Source<'_>) -> Option<Import> {
+fn call_import<'t>(call: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<Import> {
     let function = call.child_by_field_name("function")?;
     let kind = match function.kind() {
         "import" => ImportKind::Dynamic,
@@ -122,16 +123,16 @@ fn call_import(call: Node<'_>, src: Source<'_>) -> Option<Import> {
     let arguments = call.child_by_field_name("arguments")?;
     let specifier = src.string_value(*named_children(arguments).first()?)?;
     let names = match kind {
-        ImportKind::Require => require_names(call, src),
+        ImportKind::Require => require_names(call, up, src),
         _ => vec!["*".to_owned()],
     };
     Some(import(specifier, names, kind, call))
 }
 
 /// The names a `require` call uses, from where its value goes (see the module docs).
-fn require_names(call: Node<'_>, src: Source<'_>) -> Vec<String> {
+fn require_names<'t>(call: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Vec<String> {
     let whole = || vec!["*".to_owned()];
-    let Some(parent) = call.parent() else {
+    let Some(parent) = up.parent(call) else {
         return whole();
     };
     match parent.kind() {

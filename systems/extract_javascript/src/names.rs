@@ -1,14 +1,20 @@
 //! Naming: what a definition is called, the lines it spans, names bound by patterns, and member
 //! paths (`a.b.c`) as written.
 
-use extract_support::chain::{Chain, chain_path};
+use extract_support::chain::{Link, chain_path};
+use extract_support::walk::Ancestors;
 use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
 
 use crate::parse::{Source, is_field, named_children};
 
-/// The name and kind of the definition `node` introduces, if it introduces one.
-pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, SymbolKind)> {
+/// The name and kind of the definition `node` introduces, if it introduces one; `up` holds the
+/// nodes containing it.
+pub fn definition_name<'t>(
+    node: Node<'t>,
+    up: &Ancestors<'_, 't>,
+    src: Source<'_>,
+) -> Option<(String, SymbolKind)> {
     if !node.is_named() {
         return None; // the `function` and `class` keywords share their kind names
     }
@@ -19,35 +25,35 @@ pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, Symbo
         "class_declaration" | "abstract_class_declaration" => {
             Some((src.field(node, "name")?, SymbolKind::Class))
         }
-        "method_definition" => Some((method_name(node, src)?, SymbolKind::Method)),
+        "method_definition" => Some((method_name(node, up, src)?, SymbolKind::Method)),
         "arrow_function" | "function_expression" | "generator_function" => {
-            expression_name(node, src, SymbolKind::Function)
+            expression_name(node, up, src, SymbolKind::Function)
         }
-        "class" => expression_name(node, src, SymbolKind::Class),
+        "class" => expression_name(node, up, src, SymbolKind::Class),
         _ => None,
     }
 }
 
 /// `Class.method` for a class method; `None` for object-literal methods. Methods of an
 /// anonymous, unbound class are named by the method alone.
-fn method_name(node: Node<'_>, src: Source<'_>) -> Option<String> {
-    let body = node.parent().filter(|p| p.kind() == "class_body")?;
+fn method_name<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<String> {
+    let body = up.parent(node).filter(|p| p.kind() == "class_body")?;
     let method = src.field(node, "name")?;
-    Some(qualified(body, &method, src))
+    Some(qualified(body, up, &method, src))
 }
 
 /// `Class.member` for a member of the class whose body is `body`.
-fn qualified(body: Node<'_>, member: &str, src: Source<'_>) -> String {
-    match body.parent().and_then(|class| class_name(class, src)) {
+fn qualified<'t>(body: Node<'t>, up: &Ancestors<'_, 't>, member: &str, src: Source<'_>) -> String {
+    match up.parent(body).and_then(|class| class_name(class, up, src)) {
         Some(class) => format!("{class}.{member}"),
         None => member.to_owned(),
     }
 }
 
 /// The name of a class: its own, or the one it is bound to.
-fn class_name(class: Node<'_>, src: Source<'_>) -> Option<String> {
+fn class_name<'t>(class: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<String> {
     if class.kind() == "class" {
-        expression_name(class, src, SymbolKind::Class).map(|(name, _)| name)
+        expression_name(class, up, src, SymbolKind::Class).map(|(name, _)| name)
     } else {
         src.field(class, "name")
     }
@@ -55,12 +61,13 @@ fn class_name(class: Node<'_>, src: Source<'_>) -> Option<String> {
 
 /// The name of a function or class expression: from what it is bound to, else its own name.
 /// A function held by a class field is a method, `Class.field`.
-fn expression_name(
-    node: Node<'_>,
+fn expression_name<'t>(
+    node: Node<'t>,
+    up: &Ancestors<'_, 't>,
     src: Source<'_>,
     kind: SymbolKind,
 ) -> Option<(String, SymbolKind)> {
-    let parent = node.parent()?;
+    let parent = up.parent(node)?;
     if matches!(
         parent.kind(),
         "field_definition" | "public_field_definition"
@@ -69,8 +76,8 @@ fn expression_name(
         let field = src
             .field(parent, "property")
             .or_else(|| src.field(parent, "name"))?;
-        let body = parent.parent()?;
-        return Some((qualified(body, &field, src), SymbolKind::Method));
+        let body = up.parent(parent)?;
+        return Some((qualified(body, up, &field, src), SymbolKind::Method));
     }
     let own = || src.field(node, "name");
     let bound = match parent.kind() {
@@ -125,14 +132,14 @@ pub fn commonjs_export_name(left: Node<'_>, src: Source<'_>) -> Option<String> {
 
 /// The node whose lines a definition spans: the whole statement for `const f = () => {}`
 /// (when it declares only `f`) and for `f = function () {}`, the node itself otherwise.
-pub fn definition_span(node: Node<'_>) -> Node<'_> {
-    let Some(parent) = node.parent() else {
+pub fn definition_span<'t>(node: Node<'t>, up: &Ancestors<'_, 't>) -> Node<'t> {
+    let Some(parent) = up.parent(node) else {
         return node;
     };
     match parent.kind() {
-        "variable_declarator" => single_declaration(parent).unwrap_or(parent),
-        "assignment_expression" => parent
-            .parent()
+        "variable_declarator" => single_declaration(parent, up).unwrap_or(parent),
+        "assignment_expression" => up
+            .parent(parent)
             .filter(|s| s.kind() == "expression_statement")
             .unwrap_or(parent),
         "field_definition" | "public_field_definition" => parent,
@@ -140,38 +147,44 @@ pub fn definition_span(node: Node<'_>) -> Node<'_> {
     }
 }
 
-/// The declaration holding `declarator`, when it holds nothing else.
-fn single_declaration(declarator: Node<'_>) -> Option<Node<'_>> {
-    let declaration = declarator.parent()?;
+/// The declaration holding `declarator`, when it holds nothing else (comments aside). Stops at
+/// the second declarator: a declaration of many is not read through for each of them.
+fn single_declaration<'t>(declarator: Node<'t>, up: &Ancestors<'_, 't>) -> Option<Node<'t>> {
+    let declaration = up.parent(declarator)?;
     let is_declaration = matches!(
         declaration.kind(),
         "lexical_declaration" | "variable_declaration"
     );
-    (is_declaration && named_children(declaration).len() == 1).then_some(declaration)
+    let mut cursor = declaration.walk();
+    let mut alone = || {
+        declaration
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .take(2)
+            .count()
+            == 1
+    };
+    (is_declaration && alone()).then_some(declaration)
 }
 
 /// Identifiers a binding pattern introduces: `a` for `a`, `a`, `b`, `c` for `{a, b: [c]}`.
+/// Iterative: a deeply nested pattern cannot overflow the stack.
 pub fn pattern_bindings(pattern: Node<'_>, src: Source<'_>, out: &mut Vec<String>) {
-    match pattern.kind() {
-        "identifier" | "shorthand_property_identifier_pattern" => {
-            out.push(src.text(pattern).into_owned())
-        }
-        "pair_pattern" => {
-            if let Some(value) = pattern.child_by_field_name("value") {
-                pattern_bindings(value, src, out);
+    let mut stack = vec![pattern];
+    while let Some(pattern) = stack.pop() {
+        match pattern.kind() {
+            "identifier" | "shorthand_property_identifier_pattern" => {
+                out.push(src.text(pattern).into_owned())
             }
-        }
-        "assignment_pattern" | "object_assignment_pattern" => {
-            if let Some(left) = pattern.child_by_field_name("left") {
-                pattern_bindings(left, src, out);
+            "pair_pattern" => stack.extend(pattern.child_by_field_name("value")),
+            "assignment_pattern" | "object_assignment_pattern" => {
+                stack.extend(pattern.child_by_field_name("left"))
             }
-        }
-        "object_pattern" | "array_pattern" | "rest_pattern" => {
-            for child in named_children(pattern) {
-                pattern_bindings(child, src, out);
+            "object_pattern" | "array_pattern" | "rest_pattern" => {
+                stack.extend(named_children(pattern).into_iter().rev())
             }
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -183,40 +196,30 @@ pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
     chain_path(node, src, path_link)
 }
 
-/// One link of [`path`]; `chain` names the links it is built on.
-fn path_link(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
-    let src = chain.src();
+/// One link of [`path`].
+pub fn path_link<'t>(node: Node<'t>, src: Source<'_>) -> Option<Link<'t>> {
     match node.kind() {
         "identifier" | "this" | "super" | "property_identifier" | "private_property_identifier" => {
-            Some(src.text(node).into_owned())
+            Some(Link::first(src.text(node).into_owned()))
         }
-        "member_expression" => member_path(node, chain),
-        "call_expression" => Some(format!(
-            "{}()",
-            chain.inner(node.child_by_field_name("function")?)?
-        )),
-        "non_null_expression" => Some(format!("{}!", chain.inner(*named_children(node).first()?)?)),
-        "subscript_expression" => subscript_path(node, chain),
+        "member_expression" => {
+            let object = node.child_by_field_name("object")?;
+            let property = src.field(node, "property")?;
+            let dot = if node.child_by_field_name("optional_chain").is_some() {
+                "?."
+            } else {
+                "."
+            };
+            Some(Link::after(object, format!("{dot}{property}")))
+        }
+        "call_expression" => Some(Link::after(node.child_by_field_name("function")?, "()")),
+        "non_null_expression" => Some(Link::after(*named_children(node).first()?, "!")),
+        "subscript_expression" => {
+            let object = node.child_by_field_name("object")?;
+            let index = node.child_by_field_name("index")?;
+            let simple = matches!(index.kind(), "string" | "number" | "identifier");
+            simple.then(|| Link::after(object, format!("[{}]", src.text(index))))
+        }
         _ => None,
     }
-}
-
-/// `object.property` or `object?.property`.
-fn member_path(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
-    let object = chain.inner(node.child_by_field_name("object")?)?;
-    let property = chain.src().field(node, "property")?;
-    let dot = if node.child_by_field_name("optional_chain").is_some() {
-        "?."
-    } else {
-        "."
-    };
-    Some(format!("{object}{dot}{property}"))
-}
-
-/// `object[index]` when the index is a literal or an identifier.
-fn subscript_path(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
-    let object = chain.inner(node.child_by_field_name("object")?)?;
-    let index = node.child_by_field_name("index")?;
-    let simple = matches!(index.kind(), "string" | "number" | "identifier");
-    simple.then(|| format!("{object}[{}]", chain.src().text(index)))
 }

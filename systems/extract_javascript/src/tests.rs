@@ -762,3 +762,124 @@ mod robustness {
         assert!(!symbol(&f, "default.render").exported);
     }
 }
+
+/// Pathological inputs: each extracts in linear time and without overflowing the stack. The
+/// bounds hold in a release build (ten times them in a debug one); before the ancestor path
+/// replaced `Node::parent`, the nested inputs took seconds to minutes.
+mod pathological {
+    use std::time::Duration;
+
+    use extract_support::parse::{PARSE_BUDGET, parse_within};
+    use extract_support::testing::within;
+
+    use super::*;
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    /// The facts of `code` as the file `path`, parsed without the parse budget (a loaded
+    /// machine running an unoptimised debug build may take longer than it on these inputs).
+    fn facts(path: &str, code: &str) -> FileFacts {
+        let dialect = Dialect::from_path(path);
+        let language = match dialect {
+            Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+            Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Dialect::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        };
+        let tree = parse_within(&language, "JavaScript", code.as_bytes(), Duration::MAX)
+            .expect("the parser is set up");
+        crate::collect::collect(&tree, crate::parse::Source::new(code.as_bytes()))
+    }
+
+    #[test]
+    fn five_thousand_nested_classes_extract_in_under_a_second() {
+        let n = 5_000;
+        let code = format!("{}{}", "class A{m(){".repeat(n), "}}".repeat(n));
+        let f = within("5 000 nested classes", SECOND, || facts("a.js", &code));
+        assert_eq!(f.symbols.len(), 2 * n);
+        assert_eq!(symbol(&f, "A.m").params, Vec::<String>::new());
+        assert!(!f.partial);
+    }
+
+    #[test]
+    fn five_thousand_nested_typescript_classes_extract_in_under_a_second() {
+        let n = 5_000;
+        let code = format!("{}{}", "class A{m(){".repeat(n), "}}".repeat(n));
+        let f = within("5 000 nested TS classes", SECOND, || facts("a.ts", &code));
+        assert_eq!(f.symbols.len(), 2 * n);
+    }
+
+    #[test]
+    fn five_thousand_nested_arrow_functions_extract_in_under_a_second() {
+        let n = 5_000;
+        let code = format!("{}{}", "const f=()=>{".repeat(n), "}".repeat(n));
+        let f = within("5 000 nested arrows", SECOND, || facts("a.js", &code));
+        assert_eq!(f.symbols.len(), n);
+        assert!(f.symbols.iter().all(|s| s.name == "f"));
+    }
+
+    #[test]
+    fn twenty_thousand_nested_function_declarations_extract_in_under_a_second() {
+        let n = 20_000;
+        let code = format!("{}{}", "function g(){".repeat(n), "}".repeat(n));
+        let f = within("20 000 nested functions", SECOND, || facts("a.js", &code));
+        assert_eq!(f.symbols.len(), n);
+    }
+
+    #[test]
+    fn twenty_thousand_unclosed_functions_extract_in_under_a_second() {
+        let code = "function g(){".repeat(20_000);
+        let f = within("20 000 unclosed functions", SECOND, || facts("a.js", &code));
+        assert!(f.partial);
+    }
+
+    #[test]
+    fn a_declaration_of_twenty_thousand_arrow_functions_extracts_in_under_a_second() {
+        let code = format!("const {};\n", vec!["f=()=>{}"; 20_000].join(","));
+        let f = within("20 000 declarators", SECOND, || facts("a.js", &code));
+        assert_eq!(f.symbols.len(), 20_000);
+        assert_eq!(shape_of(&f), (SymbolKind::Function, 1, 1));
+    }
+
+    /// Shape of the first symbol.
+    fn shape_of(f: &FileFacts) -> (SymbolKind, u32, u32) {
+        extract_support::testing::shape(&f.symbols[0])
+    }
+
+    #[test]
+    fn a_hundred_thousand_open_brackets_do_not_overflow_the_stack() {
+        let f = within("100 000 brackets", SECOND, || {
+            facts("a.js", &"[".repeat(100_000))
+        });
+        assert!(f.partial);
+    }
+
+    #[test]
+    fn a_hundred_thousand_nested_arrays_do_not_overflow_the_stack() {
+        let code = format!("x = {}{};", "[".repeat(100_000), "]".repeat(100_000));
+        let f = within("100 000 nested arrays", 2 * SECOND, || facts("a.js", &code));
+        assert!(!f.partial);
+    }
+
+    #[test]
+    fn a_binding_pattern_nested_a_hundred_thousand_deep_does_not_overflow_the_stack() {
+        let depth = 100_000;
+        let code = format!(
+            "export const {}a{} = x;",
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let f = within("100 000 deep pattern", 2 * SECOND, || facts("a.js", &code));
+        assert_eq!(export_names(&f), ["a"]);
+    }
+
+    #[test]
+    fn a_parse_that_exceeds_its_budget_fails_with_a_clear_error() {
+        let code = format!("{}{}", "class A{m(){".repeat(2_000), "}}".repeat(2_000));
+        let language = tree_sitter_javascript::LANGUAGE.into();
+        let err = parse_within(&language, "JavaScript", code.as_bytes(), Duration::ZERO)
+            .expect_err("a zero budget is exceeded");
+        assert_eq!(err, "the JavaScript parse exceeded 0 s; not analysed");
+        assert_eq!(PARSE_BUDGET, 2 * SECOND);
+        assert!(parse_within(&language, "JavaScript", code.as_bytes(), PARSE_BUDGET).is_ok());
+    }
+}

@@ -165,37 +165,40 @@ fn is_all(node: Node<'_>, src: Source<'_>) -> bool {
 }
 
 /// The string literals of a list or tuple (or a `+` of them), with their lines. False when the
-/// node is none of those, so the value is not understood at all.
+/// node is none of those, so the value is not understood at all. Iterative: a long `+` chain or
+/// deeply nested lists cannot overflow the stack.
 fn string_items(node: Node<'_>, src: Source<'_>, out: &mut Vec<(String, u32)>) -> bool {
-    match node.kind() {
-        "list" | "tuple" | "parenthesized_expression" => {
-            for item in named_children(node) {
-                if let Some(value) = src.string_value(item) {
-                    out.push((value, line(item)));
-                } else {
-                    string_items(item, src, out);
+    let mut understood = false;
+    // (node, reached from the value through `+` operands only, is an item of a list)
+    let mut stack = vec![(node, true, false)];
+    while let Some((node, top, item)) = stack.pop() {
+        if item && let Some(value) = src.string_value(node) {
+            out.push((value, line(node)));
+            continue;
+        }
+        match node.kind() {
+            "list" | "tuple" | "parenthesized_expression" => {
+                understood |= top;
+                let items = named_children(node).into_iter().rev();
+                stack.extend(items.map(|item| (item, false, true)));
+            }
+            "binary_operator" => {
+                let plus = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| src.text(op) == "+");
+                if let (true, Some(left), Some(right)) = (
+                    plus,
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) {
+                    stack.push((right, top, false));
+                    stack.push((left, top, false));
                 }
             }
-            true
+            _ => {}
         }
-        "binary_operator" => {
-            let plus = node
-                .child_by_field_name("operator")
-                .is_some_and(|op| src.text(op) == "+");
-            let (Some(left), Some(right)) = (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ) else {
-                return false;
-            };
-            if !plus {
-                return false;
-            }
-            let left_ok = string_items(left, src, out);
-            string_items(right, src, out) || left_ok
-        }
-        _ => false,
     }
+    understood
 }
 
 /// The first identifier down the first-child line: `X` in `X` or in `X[T]`.

@@ -14,13 +14,15 @@
 //! `else` branch of such an `if`).
 
 use extract_support::facts::import;
+use extract_support::walk::Ancestors;
 use omnysys_api::facts::{Import, ImportKind};
 use tree_sitter::Node;
 
 use crate::parse::{PythonSource, Source, child_of_kind, field_children, is_field};
 
-/// Records the imports `node` makes, if it is an import statement.
-pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
+/// Records the imports `node` makes, if it is an import statement (`up`: the nodes containing
+/// it).
+pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &mut Vec<Import>) {
     let found: Vec<(String, Vec<String>)> = match node.kind() {
         "import_statement" => field_children(node, "name")
             .into_iter()
@@ -34,7 +36,7 @@ pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
         "future_import_statement" => vec![("__future__".to_owned(), from_names(node, src))],
         _ => return,
     };
-    let kind = if under_type_checking(node, src) {
+    let kind = if under_type_checking(up, src) {
         ImportKind::Type
     } else {
         ImportKind::Static
@@ -68,21 +70,20 @@ fn from_names(node: Node<'_>, src: Source<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Whether `node` is inside the body of an `if TYPE_CHECKING:` (or `elif`) at any depth.
-fn under_type_checking(node: Node<'_>, src: Source<'_>) -> bool {
-    let mut child = node;
-    while let Some(parent) = child.parent() {
-        let guarded = matches!(parent.kind(), "if_statement" | "elif_clause")
-            && is_field(parent, "consequence", child)
-            && parent
+/// Whether the visited node is inside the body of an `if TYPE_CHECKING:` (or `elif`) at any
+/// depth. Only the `if` and `elif` around it are looked at ([`landmark`]s).
+fn under_type_checking(up: &Ancestors<'_, '_>, src: Source<'_>) -> bool {
+    up.landmarks().any(|(guard, child)| {
+        is_field(guard, "consequence", child)
+            && guard
                 .child_by_field_name("condition")
-                .is_some_and(|c| is_type_checking(c, src));
-        if guarded {
-            return true;
-        }
-        child = parent;
-    }
-    false
+                .is_some_and(|c| is_type_checking(c, src))
+    })
+}
+
+/// The nodes `under_type_checking` looks at: `if` statements and `elif` clauses.
+pub fn landmark(node: Node<'_>) -> bool {
+    matches!(node.kind(), "if_statement" | "elif_clause")
 }
 
 /// `TYPE_CHECKING` or `<anything>.TYPE_CHECKING`.

@@ -1,7 +1,8 @@
 //! Naming: what a definition is called, the lines it spans, names bound by assignment targets,
 //! and dotted paths (`a.b.c`) as written.
 
-use extract_support::chain::{Chain, chain_path};
+use extract_support::chain::{Link, chain_path};
+use extract_support::walk::Ancestors;
 use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
 
@@ -31,12 +32,18 @@ const TRANSPARENT: &[&str] = &[
 /// - `class C` → `C` (`Class`), nested classes too, by their own name;
 /// - `def m` whose owner is a class `C` → `C.m` (`Method`);
 /// - any other `def f` (module-level, nested in a function or method) → `f` (`Function`).
-pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, SymbolKind)> {
+///
+/// `up` holds the nodes containing `node`.
+pub fn definition_name<'t>(
+    node: Node<'t>,
+    up: &Ancestors<'_, 't>,
+    src: Source<'_>,
+) -> Option<(String, SymbolKind)> {
     match node.kind() {
         "class_definition" => Some((src.field(node, "name")?, SymbolKind::Class)),
         "function_definition" => {
             let name = src.field(node, "name")?;
-            match owner_class(node, src) {
+            match owner_class(node, up, src) {
                 Some(class) => Some((format!("{class}.{name}"), SymbolKind::Method)),
                 None => Some((name, SymbolKind::Function)),
             }
@@ -46,11 +53,10 @@ pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, Symbo
 }
 
 /// The name of the class whose body holds `def` (through [`TRANSPARENT`] statements only).
-fn owner_class(def: Node<'_>, src: Source<'_>) -> Option<String> {
-    let mut node = def.parent()?;
-    while TRANSPARENT.contains(&node.kind()) {
-        node = node.parent()?;
-    }
+fn owner_class<'t>(def: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<String> {
+    let node = up
+        .up(def)
+        .find(|node| !TRANSPARENT.contains(&node.kind()))?;
     (node.kind() == "class_definition")
         .then(|| src.field(node, "name"))
         .flatten()
@@ -58,29 +64,29 @@ fn owner_class(def: Node<'_>, src: Source<'_>) -> Option<String> {
 
 /// The node whose lines a definition spans: the `decorated_definition` around it (so the span
 /// starts at the first decorator), or the node itself.
-pub fn definition_span(node: Node<'_>) -> Node<'_> {
-    node.parent()
+pub fn definition_span<'t>(node: Node<'t>, up: &Ancestors<'_, 't>) -> Node<'t> {
+    up.parent(node)
         .filter(|p| p.kind() == "decorated_definition")
         .unwrap_or(node)
 }
 
 /// Names an assignment target binds: `a` for `a`, `a`, `b`, `c` for `a, (b, c)` and
-/// `[a, *b]`. Attributes (`obj.x`) and subscripts (`d[k]`) bind no name.
+/// `[a, *b]`. Attributes (`obj.x`) and subscripts (`d[k]`) bind no name. Iterative: a deeply
+/// nested target cannot overflow the stack.
 pub fn target_names(target: Node<'_>, src: Source<'_>, out: &mut Vec<String>) {
-    match target.kind() {
-        "identifier" => out.push(src.text(target).into_owned()),
-        "pattern_list"
-        | "tuple_pattern"
-        | "list_pattern"
-        | "list_splat_pattern"
-        | "parenthesized_expression"
-        | "tuple"
-        | "list" => {
-            for child in named_children(target) {
-                target_names(child, src, out);
-            }
+    let mut stack = vec![target];
+    while let Some(target) = stack.pop() {
+        match target.kind() {
+            "identifier" => out.push(src.text(target).into_owned()),
+            "pattern_list"
+            | "tuple_pattern"
+            | "list_pattern"
+            | "list_splat_pattern"
+            | "parenthesized_expression"
+            | "tuple"
+            | "list" => stack.extend(named_children(target).into_iter().rev()),
+            _ => {}
         }
-        _ => {}
     }
 }
 
@@ -92,25 +98,21 @@ pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
     chain_path(node, src, path_link)
 }
 
-/// One link of [`path`]; `chain` names the links it is built on.
-fn path_link(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
-    let src = chain.src();
+/// One link of [`path`].
+pub fn path_link<'t>(node: Node<'t>, src: Source<'_>) -> Option<Link<'t>> {
     match node.kind() {
-        "identifier" => Some(src.text(node).into_owned()),
+        "identifier" => Some(Link::first(src.text(node).into_owned())),
         "attribute" => {
-            let object = chain.inner(node.child_by_field_name("object")?)?;
+            let object = node.child_by_field_name("object")?;
             let attribute = src.field(node, "attribute")?;
-            Some(format!("{object}.{attribute}"))
+            Some(Link::after(object, format!(".{attribute}")))
         }
-        "call" => Some(format!(
-            "{}()",
-            chain.inner(node.child_by_field_name("function")?)?
-        )),
+        "call" => Some(Link::after(node.child_by_field_name("function")?, "()")),
         "subscript" => {
-            let value = chain.inner(node.child_by_field_name("value")?)?;
+            let value = node.child_by_field_name("value")?;
             let index = node.child_by_field_name("subscript")?;
             let simple = matches!(index.kind(), "string" | "integer" | "identifier");
-            simple.then(|| format!("{value}[{}]", src.dotted(index)))
+            simple.then(|| Link::after(value, format!("[{}]", src.dotted(index))))
         }
         _ => None,
     }

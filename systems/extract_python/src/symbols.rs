@@ -4,16 +4,18 @@
 //! them belong to the enclosing one. A decorated definition spans from its first decorator.
 
 use extract_support::facts::symbol;
+use extract_support::walk::Ancestors;
 use omnysys_api::facts::{Symbol, SymbolKind};
 use tree_sitter::Node;
 
 use crate::names;
 use crate::parse::{Source, has_token, named_children};
 
-/// The symbol `node` defines, if it is a definition. `exported` is filled in later.
-pub fn definition(node: Node<'_>, src: Source<'_>) -> Option<Symbol> {
-    let (name, kind) = names::definition_name(node, src)?;
-    let span = names::definition_span(node);
+/// The symbol `node` defines, if it is a definition (`up`: the nodes containing it).
+/// `exported` is filled in later.
+pub fn definition<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<Symbol> {
+    let (name, kind) = names::definition_name(node, up, src)?;
+    let span = names::definition_span(node, up);
     Some(Symbol {
         is_async: node.kind() == "function_definition" && has_token(node, "async"),
         ..symbol(name, kind, span, params(node, kind, src))

@@ -569,3 +569,87 @@ mod robustness {
         assert_eq!(f.calls, vec![call(Some("f199"), "leaf", depth as u32 + 1)]);
     }
 }
+
+/// Pathological inputs: each extracts in linear time and without overflowing the stack. The
+/// bounds hold in a release build (ten times them in a debug one).
+mod pathological {
+    use std::time::Duration;
+
+    use extract_support::parse::parse_within;
+    use extract_support::testing::within;
+
+    use super::*;
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    /// The facts of `code`, parsed without the parse budget (a loaded machine running an
+    /// unoptimised debug build may take longer than it on these inputs).
+    fn facts(code: &str) -> FileFacts {
+        let language = tree_sitter_python::LANGUAGE.into();
+        let tree = parse_within(&language, "Python", code.as_bytes(), Duration::MAX)
+            .expect("the parser is set up");
+        crate::collect::collect(&tree, crate::parse::Source::new(code.as_bytes()))
+    }
+
+    /// `n` nested `if TYPE_CHECKING:` blocks, each importing `a` and defining `f`.
+    fn nested_ifs(n: usize) -> String {
+        let mut code = String::new();
+        for i in 0..n {
+            let pad = " ".repeat(i);
+            code += &format!("{pad}if TYPE_CHECKING:\n{pad} import a\n{pad} def f(): pass\n");
+        }
+        code
+    }
+
+    #[test]
+    fn imports_under_five_hundred_nested_ifs_extract_in_under_a_second() {
+        let code = nested_ifs(500);
+        let f = within("500 nested ifs", SECOND, || facts(&code));
+        assert_eq!(f.imports.len(), 500);
+        assert!(f.imports.iter().all(|i| i.kind == ImportKind::Type));
+        assert_eq!(f.symbols.len(), 500);
+    }
+
+    #[test]
+    fn methods_under_five_hundred_nested_ifs_in_a_class_extract_in_under_a_second() {
+        let mut code = String::from("class C:\n");
+        for i in 1..=500 {
+            let pad = " ".repeat(i);
+            code += &format!("{pad}if x:\n{pad} def m(self): pass\n");
+        }
+        let f = within("500 nested ifs in a class", SECOND, || facts(&code));
+        assert_eq!(f.symbols.len(), 501);
+        assert!(f.symbols[1..].iter().all(|s| s.name == "C.m"));
+    }
+
+    #[test]
+    fn a_hundred_thousand_open_parentheses_do_not_overflow_the_stack() {
+        let f = within("100 000 parentheses", SECOND, || {
+            facts(&"(".repeat(100_000))
+        });
+        assert!(f.partial);
+    }
+
+    #[test]
+    fn a_hundred_thousand_open_brackets_do_not_overflow_the_stack() {
+        let f = within("100 000 brackets", SECOND, || facts(&"[".repeat(100_000)));
+        assert!(f.partial);
+    }
+
+    #[test]
+    fn an_all_sum_of_thirty_thousand_lists_does_not_overflow_the_stack() {
+        // Each `+` nests the sum one level deeper; more terms would take a debug build's parser
+        // past the parse budget.
+        let code = format!("__all__ = {}\n", vec!["['a']"; 30_000].join(" + "));
+        let f = within("30 000 term __all__", SECOND, || facts(&code));
+        assert_eq!(f.exports.len(), 1);
+    }
+
+    #[test]
+    fn an_assignment_target_nested_a_hundred_thousand_deep_does_not_overflow_the_stack() {
+        let depth = 100_000;
+        let code = format!("{}a{} = x\n", "[".repeat(depth), "]".repeat(depth));
+        let f = within("100 000 deep target", 2 * SECOND, || facts(&code));
+        assert_eq!(f.exports.len(), 1);
+    }
+}

@@ -1,8 +1,8 @@
 //! Call sites: function and method calls, macro invocations, and calls written inside macro
 //! arguments.
 //!
-//! - `call_expression`: the callee as written ([`names::path`]): `foo`, `Foo::new`, `self.bar`,
-//!   `x.y.z`, `a.b().c`. Method calls are call expressions on a field (`self.bar()`), so they
+//! - `call_expression`: the callee as written ([`crate::names::path`]): `foo`, `Foo::new`,
+//!   `self.bar`, `x.y.z`, `a.b().c`. Method calls are call expressions on a field (`self.bar()`), so they
 //!   come out the same way. Tuple-struct and enum-variant constructors (`Some(x)`) look like
 //!   calls and are kept. Callees that are not paths (`(self.f)()`, closures) are left out.
 //! - Macro invocations: `name!` (`println!`, `vec!`, `tokio::select!`), on the line of the name.
@@ -17,20 +17,26 @@
 //! The caller is the innermost enclosing function or method (`Type.method`), `None` outside
 //! any (statics, consts, attributes). The line is where the callee ends.
 
+use extract_support::chain::Paths;
 use extract_support::facts::push_call;
 use omnysys_api::facts::{CallSite, Symbol};
 use tree_sitter::Node;
 
-use crate::names;
 use crate::parse::{Source, children, end_line, line};
 
-/// Records the calls `node` makes.
-pub fn visit(node: Node<'_>, enclosing: Option<&Symbol>, src: Source<'_>, out: &mut Vec<CallSite>) {
+/// Records the calls `node` makes (callees of call expressions named by `paths`).
+pub fn visit<'t>(
+    node: Node<'t>,
+    enclosing: Option<&Symbol>,
+    paths: &mut Paths<'t, '_>,
+    src: Source<'_>,
+    out: &mut Vec<CallSite>,
+) {
     let caller = || enclosing.map(|s| s.name.clone());
     match node.kind() {
         "call_expression" => {
             if let Some(callee) = node.child_by_field_name("function") {
-                push_call(callee, enclosing, src, names::path, out);
+                push_call(callee, enclosing, paths, out);
             }
         }
         "macro_invocation" => {

@@ -8,13 +8,19 @@ use tree_sitter::Tree;
 use crate::exports::Exports;
 use crate::parse::Source;
 use crate::symbols::{self, Symbols};
-use crate::{calls, imports};
+use crate::{calls, imports, names};
 
 /// The facts of a parsed file.
 pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
     let grammar = Grammar {
         opens_scope,
-        ..Grammar::new(symbols::definition, imports::visit, calls::visit)
+        landmark: imports::landmark,
+        ..Grammar::new(
+            symbols::definition,
+            imports::visit,
+            calls::visit,
+            names::path_link,
+        )
     };
     extract_support::collect::collect::<Exports, Symbols>(tree, src, &grammar)
 }

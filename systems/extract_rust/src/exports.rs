@@ -47,9 +47,18 @@ pub struct Exports {
 impl ExportCollector for Exports {
     /// Records the exports of the file when the node is its root.
     fn visit(&mut self, v: &Visit<'_, '_>, src: Source<'_>) {
-        if v.node.kind() == "source_file" {
-            for item in named_children(v.node) {
-                self.item(item, src);
+        if v.node.kind() != "source_file" {
+            return;
+        }
+        // Whether a `#[macro_export]` is among the attributes right before the item.
+        let mut macro_export = false;
+        for item in named_children(v.node) {
+            match item.kind() {
+                "attribute_item" => macro_export |= is_macro_export(item, src),
+                _ => {
+                    self.item(item, macro_export, v, src);
+                    macro_export = false;
+                }
             }
         }
     }
@@ -61,17 +70,22 @@ impl ExportCollector for Exports {
 }
 
 impl Exports {
-    /// The exports one item directly in the file makes.
-    fn item(&mut self, node: Node<'_>, src: Source<'_>) {
+    /// The exports one item directly in the file makes; `macro_export` when a
+    /// `#[macro_export]` precedes it.
+    fn item(&mut self, node: Node<'_>, macro_export: bool, v: &Visit<'_, '_>, src: Source<'_>) {
         let kind = node.kind();
         let named = (NAMED_ITEMS.contains(&kind) && is_pub(node, src))
-            || (kind == "macro_definition" && is_macro_export(node, src));
+            || (kind == "macro_definition" && macro_export);
         if named {
             if let Some(name) = src.field(node, "name") {
                 self.add(name, node);
             }
         } else if kind == "use_declaration" && is_pub(node, src) {
-            for path in uses::flatten(node, src) {
+            let (paths, cut) = uses::flatten(node, src);
+            if cut {
+                v.ancestors.note_cut();
+            }
+            for path in paths {
                 if let Some(name) = path.bound_name() {
                     self.add(name, path.node);
                 }
@@ -91,21 +105,8 @@ impl Exports {
     }
 }
 
-/// Whether an attribute `#[macro_export]` (or `#[macro_export(...)]`) precedes the item.
-fn is_macro_export(item: Node<'_>, src: Source<'_>) -> bool {
-    let mut sibling = item.prev_named_sibling();
-    while let Some(node) = sibling {
-        match node.kind() {
-            "attribute_item" => {
-                let text = src.compact(node);
-                if text == "#[macro_export]" || text.starts_with("#[macro_export(") {
-                    return true;
-                }
-            }
-            "line_comment" | "block_comment" => {}
-            _ => return false,
-        }
-        sibling = node.prev_named_sibling();
-    }
-    false
+/// Whether an attribute is `#[macro_export]` (or `#[macro_export(...)]`).
+fn is_macro_export(attribute: Node<'_>, src: Source<'_>) -> bool {
+    let text = src.compact(attribute);
+    text == "#[macro_export]" || text.starts_with("#[macro_export(")
 }

@@ -20,8 +20,12 @@
 //! - Kind: `ReExport` for a plain `pub use` directly in the file (those are also
 //!   [exports](crate::exports)); `Static` for every other `use`, `pub(crate) use` included.
 //! - `extern crate x;` and `extern crate x as y;` → `x`, `["*"]`, `Static`.
+//! - Bounds: imports inside more than [`MAX_INLINE_MODULES`] nested inline modules, and the
+//!   parts of a `use` tree nested more than [`uses::MAX_GROUP_DEPTH`] groups deep, are left out
+//!   and the facts marked `partial` (their specifiers would grow with the nesting).
 
 use extract_support::facts::import;
+use extract_support::walk::Ancestors;
 use omnysys_api::facts::{Import, ImportKind};
 use tree_sitter::Node;
 
@@ -29,12 +33,17 @@ use crate::names::{is_file_level, is_pub};
 use crate::parse::Source;
 use crate::uses;
 
-/// Records the imports `node` makes, if it makes any.
-pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
+/// How many inline modules deep an import is still recorded. Its specifier names every module
+/// around it, so without a bound the facts of `mod m { mod m { ... mod x; } }` would grow with
+/// the square of the nesting; deeper imports are left out and the facts marked `partial`.
+pub const MAX_INLINE_MODULES: usize = 64;
+
+/// Records the imports `node` makes, if it makes any (`up`: the nodes containing it).
+pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &mut Vec<Import>) {
     let whole = || vec!["*".to_owned()];
     match node.kind() {
         "mod_item" if node.child_by_field_name("body").is_none() => {
-            if let Some(path) = module_path(node, src) {
+            if let Some(path) = module_path(node, up, src) {
                 out.push(import(path, whole(), ImportKind::Static, node));
             }
         }
@@ -44,13 +53,18 @@ pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
             }
         }
         "use_declaration" => {
-            let kind = if is_file_level(node) && is_pub(node, src) {
+            let kind = if is_file_level(node, up) && is_pub(node, src) {
                 ImportKind::ReExport
             } else {
                 ImportKind::Static
             };
-            let paths = uses::flatten(node, src);
-            let inline = inline_modules(node, src);
+            let Some(inline) = inline_modules(up, src) else {
+                return;
+            };
+            let (paths, cut) = uses::flatten(node, src);
+            if cut {
+                up.note_cut();
+            }
             for (prefix, names) in uses::by_prefix(&paths) {
                 out.push(import(from_file(&prefix, &inline), names, kind, node));
             }
@@ -60,24 +74,36 @@ pub fn visit(node: Node<'_>, src: Source<'_>, out: &mut Vec<Import>) {
 }
 
 /// `outer::inner` for `mod inner;` inside `mod outer { ... }`; the name alone at file level.
-fn module_path(item: Node<'_>, src: Source<'_>) -> Option<String> {
-    let mut segments = inline_modules(item, src);
+fn module_path(item: Node<'_>, up: &Ancestors<'_, '_>, src: Source<'_>) -> Option<String> {
+    let mut segments = inline_modules(up, src)?;
     segments.push(src.field(item, "name")?);
     Some(segments.join("::"))
 }
 
-/// The names of the inline modules around `node`, outermost first.
-fn inline_modules(node: Node<'_>, src: Source<'_>) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut at = node;
-    while let Some(parent) = at.parent() {
-        if parent.kind() == "mod_item" {
-            names.extend(src.field(parent, "name"));
-        }
-        at = parent;
+/// The names of the inline modules around the visited node, outermost first. `None` (and the
+/// facts marked `partial`) past [`MAX_INLINE_MODULES`].
+fn inline_modules(up: &Ancestors<'_, '_>, src: Source<'_>) -> Option<Vec<String>> {
+    let modules: Vec<Node<'_>> = up
+        .landmarks()
+        .map(|(module, _)| module)
+        .take(MAX_INLINE_MODULES + 1)
+        .collect();
+    if modules.len() > MAX_INLINE_MODULES {
+        up.note_cut();
+        return None;
     }
-    names.reverse();
-    names
+    Some(
+        modules
+            .into_iter()
+            .rev()
+            .filter_map(|module| src.field(module, "name"))
+            .collect(),
+    )
+}
+
+/// The nodes the inline module names are read from: `mod` items.
+pub fn landmark(node: Node<'_>) -> bool {
+    node.kind() == "mod_item"
 }
 
 /// A `use` prefix written inside the inline modules `inline`, relative to the file's module

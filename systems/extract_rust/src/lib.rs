@@ -41,7 +41,7 @@ pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
         name: "rust".to_owned(),
-        version: "2".to_owned(),
+        version: "3".to_owned(),
         languages: strings(&["rust"]),
         extensions: strings(&["rs"]),
     }

@@ -1,7 +1,8 @@
 //! Naming: what a definition is called, visibility, and callee paths (`a.b.c`, `Foo::new`) as
 //! written.
 
-use extract_support::chain::{Chain, chain_path};
+use extract_support::chain::{Link, chain_path};
+use extract_support::walk::Ancestors;
 use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
 
@@ -13,14 +14,20 @@ use crate::parse::{Source, child_of_kind, named_children};
 ///   path or reference (`impl<T> fmt::Display for &my::Wrapper<T>` → `Wrapper`);
 /// - `fn m` with a body in `trait T` → `T.m` (`Method`);
 /// - any other `fn f` (free, nested in a function, in an inline `mod`) → `f` (`Function`).
-pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, SymbolKind)> {
+///
+/// `up` holds the nodes containing `node`.
+pub fn definition_name<'t>(
+    node: Node<'t>,
+    up: &Ancestors<'_, 't>,
+    src: Source<'_>,
+) -> Option<(String, SymbolKind)> {
     match node.kind() {
         "struct_item" | "enum_item" | "union_item" | "trait_item" => {
             Some((src.field(node, "name")?, SymbolKind::Class))
         }
         "function_item" => {
             let name = src.field(node, "name")?;
-            match owner(node, src) {
+            match owner(node, up, src) {
                 Some(owner) => Some((format!("{owner}.{name}"), SymbolKind::Method)),
                 None => Some((name, SymbolKind::Function)),
             }
@@ -30,15 +37,17 @@ pub fn definition_name(node: Node<'_>, src: Source<'_>) -> Option<(String, Symbo
 }
 
 /// The `impl` or `trait` block whose body holds `item` directly.
-pub fn owner_block(item: Node<'_>) -> Option<Node<'_>> {
-    let body = item.parent().filter(|p| p.kind() == "declaration_list")?;
-    body.parent()
+pub fn owner_block<'t>(item: Node<'t>, up: &Ancestors<'_, 't>) -> Option<Node<'t>> {
+    let mut above = up.up(item);
+    above.next().filter(|p| p.kind() == "declaration_list")?;
+    above
+        .next()
         .filter(|b| matches!(b.kind(), "impl_item" | "trait_item"))
 }
 
 /// The type (for an `impl`) or trait name that owns a method.
-fn owner(item: Node<'_>, src: Source<'_>) -> Option<String> {
-    let block = owner_block(item)?;
+fn owner<'t>(item: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<String> {
+    let block = owner_block(item, up)?;
     match block.kind() {
         "impl_item" => Some(type_name(block.child_by_field_name("type")?, src)),
         _ => src.field(block, "name"),
@@ -64,8 +73,8 @@ pub fn is_pub(item: Node<'_>, src: Source<'_>) -> bool {
 }
 
 /// Whether the item sits directly in the file (not in a function, block or inline `mod`).
-pub fn is_file_level(item: Node<'_>) -> bool {
-    item.parent().is_some_and(|p| p.kind() == "source_file")
+pub fn is_file_level<'t>(item: Node<'t>, up: &Ancestors<'_, 't>) -> bool {
+    up.parent(item).is_some_and(|p| p.kind() == "source_file")
 }
 
 /// A callee path as written, whitespace dropped: `foo`, `Foo::new`, `self.bar`, `x.y.z`,
@@ -79,27 +88,22 @@ pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
     chain_path(node, src, path_link)
 }
 
-/// One link of [`path`]; `chain` names the links it is built on.
-fn path_link(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
-    let src = chain.src();
-    let inner = |n: Node<'_>| chain.inner(n);
+/// One link of [`path`].
+pub fn path_link<'t>(node: Node<'t>, src: Source<'_>) -> Option<Link<'t>> {
     let first = || named_children(node).first().copied();
     match node.kind() {
         "identifier" | "self" | "super" | "crate" | "metavariable" | "scoped_identifier" => {
-            Some(src.compact(node))
+            Some(Link::first(src.compact(node)))
         }
         "field_expression" => {
-            let value = inner(node.child_by_field_name("value")?)?;
+            let value = node.child_by_field_name("value")?;
             let field = node.child_by_field_name("field")?;
-            Some(format!("{value}.{}", src.compact(field)))
+            Some(Link::after(value, format!(".{}", src.compact(field))))
         }
-        "generic_function" => inner(node.child_by_field_name("function")?),
-        "call_expression" => Some(format!(
-            "{}()",
-            inner(node.child_by_field_name("function")?)?
-        )),
-        "await_expression" => Some(format!("{}.await", inner(first()?)?)),
-        "try_expression" => Some(format!("{}?", inner(first()?)?)),
+        "generic_function" => Some(Link::after(node.child_by_field_name("function")?, "")),
+        "call_expression" => Some(Link::after(node.child_by_field_name("function")?, "()")),
+        "await_expression" => Some(Link::after(first()?, ".await")),
+        "try_expression" => Some(Link::after(first()?, "?")),
         "index_expression" => {
             let parts = named_children(node);
             let (object, index) = (*parts.first()?, *parts.get(1)?);
@@ -107,13 +111,12 @@ fn path_link(node: Node<'_>, chain: &Chain<'_>) -> Option<String> {
                 index.kind(),
                 "integer_literal" | "string_literal" | "identifier"
             );
-            simple.then_some(())?;
-            Some(format!("{}[{}]", inner(object)?, src.compact(index)))
+            simple.then(|| Link::after(object, format!("[{}]", src.compact(index))))
         }
-        "macro_invocation" => Some(format!(
+        "macro_invocation" => Some(Link::first(format!(
             "{}!()",
             src.compact(node.child_by_field_name("macro")?)
-        )),
+        ))),
         _ => None,
     }
 }

@@ -16,18 +16,18 @@ use std::collections::HashSet;
 
 use extract_support::collect::SymbolCollector;
 use extract_support::facts::symbol;
-use extract_support::walk::Visit;
+use extract_support::walk::{Ancestors, Visit};
 use omnysys_api::facts::{Symbol, SymbolKind};
 use tree_sitter::Node;
 
 use crate::names::{self, is_file_level, is_pub, owner_block};
 use crate::parse::{Source, child_of_kind, has_token, named_children};
 
-/// The symbol `node` defines, if it is a definition.
-pub fn definition(node: Node<'_>, src: Source<'_>) -> Option<Symbol> {
-    let (name, kind) = names::definition_name(node, src)?;
+/// The symbol `node` defines, if it is a definition (`up`: the nodes containing it).
+pub fn definition<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<Symbol> {
+    let (name, kind) = names::definition_name(node, up, src)?;
     Some(Symbol {
-        exported: exported(node, kind, src),
+        exported: exported(node, up, kind, src),
         is_async: child_of_kind(node, "function_modifiers").is_some_and(|m| has_token(m, "async")),
         ..symbol(name, kind, node, params(node, src))
     })
@@ -51,14 +51,14 @@ impl SymbolCollector for Symbols {
 }
 
 /// Whether the definition is exported (see the module docs).
-fn exported(node: Node<'_>, kind: SymbolKind, src: Source<'_>) -> bool {
+fn exported<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, kind: SymbolKind, src: Source<'_>) -> bool {
     if kind != SymbolKind::Method {
-        return is_file_level(node) && is_pub(node, src);
+        return is_file_level(node, up) && is_pub(node, src);
     }
-    let Some(block) = owner_block(node) else {
+    let Some(block) = owner_block(node, up) else {
         return false;
     };
-    let block_exported = is_file_level(block);
+    let block_exported = is_file_level(block, up);
     match block.kind() {
         "trait_item" => block_exported && is_pub(block, src),
         _ => block_exported && is_pub(node, src),

@@ -612,7 +612,7 @@ mod files {
     fn the_spec_covers_rust_files() {
         let spec = crate::spec();
         assert_eq!(spec.name, "rust");
-        assert_eq!(spec.version, "2");
+        assert_eq!(spec.version, "3");
         assert_eq!(spec.languages, strings(&["rust"]));
         assert_eq!(spec.extensions, strings(&["rs"]));
     }
@@ -654,5 +654,124 @@ mod robustness {
         let f = facts(&code);
         assert_eq!(f.calls.iter().filter(|c| c.callee == "g").count(), depth);
         assert_eq!(f.calls[0], call(Some("f"), "m!", 1));
+    }
+}
+
+/// Pathological inputs: each extracts in linear time and without overflowing the stack. The
+/// bounds hold in a release build (ten times them in a debug one).
+mod pathological {
+    use std::time::Duration;
+
+    use extract_support::parse::parse_within;
+    use extract_support::testing::within;
+
+    use crate::imports::MAX_INLINE_MODULES;
+    use crate::uses::MAX_GROUP_DEPTH;
+
+    use super::*;
+
+    const SECOND: Duration = Duration::from_secs(1);
+
+    /// The facts of `code`, parsed without the parse budget (a loaded machine running an
+    /// unoptimised debug build may take longer than it on these inputs).
+    fn facts(code: &str) -> FileFacts {
+        let language = tree_sitter_rust::LANGUAGE.into();
+        let tree = parse_within(&language, "Rust", code.as_bytes(), Duration::MAX)
+            .expect("the parser is set up");
+        crate::collect::collect(&tree, crate::parse::Source::new(code.as_bytes()))
+    }
+
+    #[test]
+    fn ten_thousand_nested_functions_extract_in_under_a_second() {
+        let n = 10_000;
+        let code = format!("{}{}", "pub fn f(){".repeat(n), "}".repeat(n));
+        let f = within("10 000 nested fns", SECOND, || facts(&code));
+        assert_eq!(f.symbols.len(), n);
+        assert_eq!(exported_symbols(&f), ["f"]);
+    }
+
+    #[test]
+    fn five_thousand_nested_impl_methods_extract_in_under_a_second() {
+        let n = 5_000;
+        let code = format!("{}{}", "impl A{pub fn f(){".repeat(n), "}}".repeat(n));
+        let f = within("5 000 nested impls", SECOND, || facts(&code));
+        assert_eq!(f.symbols.len(), n);
+        assert!(f.symbols.iter().all(|s| s.name == "A.f"));
+        assert_eq!(f.symbols.iter().filter(|s| s.exported).count(), 1);
+    }
+
+    #[test]
+    fn imports_in_modules_nested_past_the_bound_are_left_out_and_marked_partial() {
+        let n = 5_000;
+        let code = format!("{}{}", "mod m{use a::b;mod x;".repeat(n), "}".repeat(n));
+        let f = within("5 000 nested modules", SECOND, || facts(&code));
+        assert_eq!(f.imports.len(), 2 * MAX_INLINE_MODULES);
+        let deepest = &f.imports[f.imports.len() - 1];
+        assert_eq!(
+            deepest.specifier,
+            format!("{}x", "m::".repeat(MAX_INLINE_MODULES))
+        );
+        assert!(f.partial);
+    }
+
+    #[test]
+    fn uses_in_five_thousand_nested_blocks_extract_in_under_a_second() {
+        let n = 5_000;
+        let code = format!("fn f(){}{}", "{use a::b;".repeat(n), "}".repeat(n + 1));
+        let f = within("5 000 nested blocks", SECOND, || facts(&code));
+        assert_eq!(f.imports.len(), n);
+    }
+
+    #[test]
+    fn a_hundred_thousand_nested_modules_do_not_overflow_the_stack() {
+        let f = within("100 000 open modules", 2 * SECOND, || {
+            facts(&"mod m{".repeat(100_000))
+        });
+        assert!(f.partial);
+    }
+
+    #[test]
+    fn a_hundred_thousand_open_functions_do_not_overflow_the_stack() {
+        let f = within("100 000 open fns", 2 * SECOND, || {
+            facts(&"fn f(){".repeat(100_000))
+        });
+        assert!(f.partial);
+    }
+
+    #[test]
+    fn use_groups_nested_past_the_bound_are_left_out_and_marked_partial() {
+        let depth = 100_000;
+        let code = format!(
+            "pub use a::{{x, {}c{}}};",
+            "b::{".repeat(depth),
+            "}".repeat(depth)
+        );
+        let f = within("100 000 deep use groups", 2 * SECOND, || facts(&code));
+        assert_eq!(f.imports, vec![imp("a", &["x"], ImportKind::ReExport, 1)]);
+        assert_eq!(export_names(&f), ["x"]);
+        assert!(f.partial);
+        let shallow = format!(
+            "use a::{}c{};",
+            "b::{".repeat(MAX_GROUP_DEPTH - 1),
+            "}".repeat(MAX_GROUP_DEPTH - 1)
+        );
+        let f = facts(&shallow);
+        assert_eq!(f.imports.len(), 1);
+        assert!(!f.partial);
+    }
+
+    #[test]
+    fn ten_thousand_exported_macros_extract_in_under_a_second() {
+        let code = "#[macro_export]\n// m\nmacro_rules! m{()=>{}}\n".repeat(10_000);
+        let f = within("10 000 macros", SECOND, || facts(&code));
+        assert_eq!(export_names(&f), ["m"]);
+    }
+
+    #[test]
+    fn a_hundred_thousand_open_brackets_do_not_overflow_the_stack() {
+        let f = within("100 000 brackets", SECOND, || {
+            facts(&format!("fn f(){{x={}", "[".repeat(100_000)))
+        });
+        assert!(f.partial);
     }
 }

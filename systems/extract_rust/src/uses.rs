@@ -8,10 +8,17 @@
 //! - A path of one segment names a module or crate itself: `use foo;` and `use {foo, a::b};`
 //!   give `("foo", "self")`, like `use foo::{self}` would.
 //! - Prefixes are kept as written, whitespace dropped: `crate::x`, `super`, `self::m`, `::std`.
+//! - Groups nested more than [`MAX_GROUP_DEPTH`] deep are left out (each level lengthens the
+//!   prefix of everything inside it, so the prefixes would grow with the square of the depth).
+
+use std::collections::HashMap;
 
 use tree_sitter::Node;
 
 use crate::parse::{Source, named_children};
+
+/// How many `{...}` groups deep a use tree is read.
+pub const MAX_GROUP_DEPTH: usize = 64;
 
 /// One imported name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,76 +54,77 @@ impl UsePath<'_> {
     }
 }
 
-/// Every name a `use` declaration imports, in source order.
-pub fn flatten<'t>(declaration: Node<'t>, src: Source<'_>) -> Vec<UsePath<'t>> {
+/// Every name a `use` declaration imports, in source order, and whether groups deeper than
+/// [`MAX_GROUP_DEPTH`] were left out.
+pub fn flatten<'t>(declaration: Node<'t>, src: Source<'_>) -> (Vec<UsePath<'t>>, bool) {
     let mut out = Vec::new();
-    if let Some(argument) = declaration.child_by_field_name("argument") {
-        tree(argument, "", None, src, &mut out);
+    let mut cut = false;
+    // (use tree, the prefix it is under, its alias, how many groups it is in), next on top.
+    let mut stack: Vec<(Node<'t>, String, Option<String>, usize)> = declaration
+        .child_by_field_name("argument")
+        .map(|argument| (argument, String::new(), None, 0))
+        .into_iter()
+        .collect();
+    while let Some((node, prefix, alias, depth)) = stack.pop() {
+        match node.kind() {
+            "use_as_clause" => {
+                let alias = node.child_by_field_name("alias").map(|a| src.compact(a));
+                if let Some(path) = node.child_by_field_name("path") {
+                    stack.push((path, prefix, alias, depth));
+                }
+            }
+            "use_list" if depth >= MAX_GROUP_DEPTH => cut = true,
+            "use_list" => {
+                let items = named_children(node).into_iter().rev();
+                stack.extend(items.map(|item| (item, prefix.clone(), None, depth + 1)));
+            }
+            "scoped_use_list" => {
+                let inner = match node.child_by_field_name("path") {
+                    Some(path) => join(&prefix, &src.compact(path)),
+                    None => prefix,
+                };
+                if let Some(list) = node.child_by_field_name("list") {
+                    stack.push((list, inner, None, depth));
+                }
+            }
+            "use_wildcard" => {
+                let inner = match named_children(node).first() {
+                    Some(path) => join(&prefix, &src.compact(*path)),
+                    None => prefix,
+                };
+                push(&mut out, inner, "*".to_owned(), None, node);
+            }
+            "scoped_identifier" => match (
+                node.child_by_field_name("path"),
+                node.child_by_field_name("name"),
+            ) {
+                (Some(path), Some(name)) => {
+                    let inner = join(&prefix, &src.compact(path));
+                    push(&mut out, inner, src.compact(name), alias, node);
+                }
+                _ => single(node, &prefix, alias, src, &mut out),
+            },
+            "attribute_item" => {}
+            _ => single(node, &prefix, alias, src, &mut out),
+        }
     }
-    out
+    (out, cut)
 }
 
 /// The paths grouped by prefix, prefixes in order of first appearance, names in source order.
 pub fn by_prefix(paths: &[UsePath<'_>]) -> Vec<(String, Vec<String>)> {
     let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for path in paths {
-        match groups.iter_mut().find(|(prefix, _)| *prefix == path.prefix) {
-            Some((_, names)) => names.push(path.name.clone()),
-            None => groups.push((path.prefix.clone(), vec![path.name.clone()])),
+        match index.get(path.prefix.as_str()) {
+            Some(&i) => groups[i].1.push(path.name.clone()),
+            None => {
+                index.insert(&path.prefix, groups.len());
+                groups.push((path.prefix.clone(), vec![path.name.clone()]));
+            }
         }
     }
     groups
-}
-
-/// Flattens one use tree under `prefix`.
-fn tree<'t>(
-    node: Node<'t>,
-    prefix: &str,
-    alias: Option<String>,
-    src: Source<'_>,
-    out: &mut Vec<UsePath<'t>>,
-) {
-    match node.kind() {
-        "use_as_clause" => {
-            let alias = node.child_by_field_name("alias").map(|a| src.compact(a));
-            if let Some(path) = node.child_by_field_name("path") {
-                tree(path, prefix, alias, src, out);
-            }
-        }
-        "use_list" => {
-            for item in named_children(node) {
-                tree(item, prefix, None, src, out);
-            }
-        }
-        "scoped_use_list" => {
-            let inner = match node.child_by_field_name("path") {
-                Some(path) => join(prefix, &src.compact(path)),
-                None => prefix.to_owned(),
-            };
-            if let Some(list) = node.child_by_field_name("list") {
-                tree(list, &inner, None, src, out);
-            }
-        }
-        "use_wildcard" => {
-            let inner = match named_children(node).first() {
-                Some(path) => join(prefix, &src.compact(*path)),
-                None => prefix.to_owned(),
-            };
-            push(out, inner, "*".to_owned(), None, node);
-        }
-        "scoped_identifier" => match (
-            node.child_by_field_name("path"),
-            node.child_by_field_name("name"),
-        ) {
-            (Some(path), Some(name)) => {
-                let inner = join(prefix, &src.compact(path));
-                push(out, inner, src.compact(name), alias, node);
-            }
-            _ => single(node, prefix, alias, src, out),
-        },
-        "attribute_item" => {}
-        _ => single(node, prefix, alias, src, out),
-    }
 }
 
 /// One segment: `self` or a name inside a group, or a whole one-segment path.

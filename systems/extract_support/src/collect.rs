@@ -5,8 +5,9 @@ use std::collections::HashSet;
 use omnysys_api::facts::{CallSite, Export, FileFacts, Import, Symbol};
 use tree_sitter::{Node, Tree};
 
+use crate::chain::{LinkOf, Paths};
 use crate::parse::Source;
-use crate::walk::{Visit, walk};
+use crate::walk::{Ancestors, Visit, walk};
 
 /// Collects a file's exports over the walk.
 pub trait ExportCollector: Default {
@@ -26,37 +27,51 @@ pub trait SymbolCollector: Default {
     fn finish(self, exported_locals: &HashSet<String>) -> Vec<Symbol>;
 }
 
-/// The per-node functions of one language.
+/// The symbol a node defines, if it is a definition; `ancestors` ends at the node.
+pub type Definition = for<'a, 't> fn(Node<'t>, &Ancestors<'a, 't>, Source<'_>) -> Option<Symbol>;
+
+/// Appends the imports a node makes; `ancestors` ends at the node.
+pub type Imports = for<'a, 't> fn(Node<'t>, &Ancestors<'a, 't>, Source<'_>, &mut Vec<Import>);
+
+/// Appends the calls a node makes, given the enclosing definition; `paths` names callees.
+pub type Calls =
+    for<'t> fn(Node<'t>, Option<&Symbol>, &mut Paths<'t, '_>, Source<'_>, &mut Vec<CallSite>);
+
+/// The per-node functions of one language. They ask `ancestors`, never [`Node::parent`] (which
+/// costs O(depth) a call), for what contains a node.
 #[derive(Clone, Copy, Debug)]
 pub struct Grammar {
     /// The symbol a node defines, if it is a definition.
-    pub definition: fn(Node<'_>, Source<'_>) -> Option<Symbol>,
+    pub definition: Definition,
     /// Whether a definition is the enclosing one of the nodes inside it.
     pub opens_scope: fn(&Symbol) -> bool,
+    /// Whether a node is a landmark, listed by [`Ancestors::landmarks`] for the nodes inside it.
+    pub landmark: fn(Node<'_>) -> bool,
     /// Appends the imports a node makes.
-    pub imports: fn(Node<'_>, Source<'_>, &mut Vec<Import>),
+    pub imports: Imports,
     /// Appends the calls a node makes, given the enclosing definition.
-    pub calls: fn(Node<'_>, Option<&Symbol>, Source<'_>, &mut Vec<CallSite>),
+    pub calls: Calls,
+    /// Names one link of a callee path.
+    pub link: LinkOf,
 }
 
 impl Grammar {
-    /// A grammar in which every definition opens a scope.
-    pub fn new(
-        definition: fn(Node<'_>, Source<'_>) -> Option<Symbol>,
-        imports: fn(Node<'_>, Source<'_>, &mut Vec<Import>),
-        calls: fn(Node<'_>, Option<&Symbol>, Source<'_>, &mut Vec<CallSite>),
-    ) -> Self {
+    /// A grammar in which every definition opens a scope and no node is a landmark.
+    pub fn new(definition: Definition, imports: Imports, calls: Calls, link: LinkOf) -> Self {
         Grammar {
             definition,
             opens_scope: |_| true,
+            landmark: |_| false,
             imports,
             calls,
+            link,
         }
     }
 }
 
 /// The facts of a parsed file: every collector run over one walk of the tree, `partial` when
-/// the tree has syntax errors.
+/// the tree has syntax errors or a plugin function left something out at a bound
+/// ([`Ancestors::note_cut`]).
 pub fn collect<E: ExportCollector, S: SymbolCollector>(
     tree: &Tree,
     src: Source<'_>,
@@ -65,12 +80,21 @@ pub fn collect<E: ExportCollector, S: SymbolCollector>(
     let root = tree.root_node();
     let (mut imports, mut calls) = (Vec::new(), Vec::new());
     let (mut exports, mut symbols) = (E::default(), S::default());
-    walk(root, src, grammar.definition, grammar.opens_scope, |v| {
-        (grammar.imports)(v.node, src, &mut imports);
-        exports.visit(v, src);
-        symbols.visit(v);
-        (grammar.calls)(v.node, v.enclosing, src, &mut calls);
-    });
+    let mut paths = Paths::new(src, grammar.link);
+    let definition =
+        |node, ancestors: &Ancestors<'_, '_>| (grammar.definition)(node, ancestors, src);
+    let cut = walk(
+        root,
+        definition,
+        grammar.opens_scope,
+        grammar.landmark,
+        |v| {
+            (grammar.imports)(v.node, &v.ancestors, src, &mut imports);
+            exports.visit(v, src);
+            symbols.visit(v);
+            (grammar.calls)(v.node, v.enclosing, &mut paths, src, &mut calls);
+        },
+    );
     let (exports, exported_locals) = exports.finish();
     FileFacts {
         imports,
@@ -78,6 +102,6 @@ pub fn collect<E: ExportCollector, S: SymbolCollector>(
         symbols: symbols.finish(&exported_locals),
         calls,
         lines: src.line_count(),
-        partial: root.has_error(),
+        partial: root.has_error() || cut,
     }
 }

@@ -3,7 +3,8 @@
 use omnysys_api::facts::{CallSite, Import, ImportKind, Symbol, SymbolKind};
 use tree_sitter::Node;
 
-use crate::parse::{Source, end_line, line};
+use crate::chain::Paths;
+use crate::parse::{end_line, line};
 
 /// Builds an import with `resolved: None`, on the line where `node` starts.
 pub fn import(specifier: String, names: Vec<String>, kind: ImportKind, node: Node<'_>) -> Import {
@@ -16,16 +17,15 @@ pub fn import(specifier: String, names: Vec<String>, kind: ImportKind, node: Nod
     }
 }
 
-/// Records a call of `callee`, named with `path`, on the line where `callee` ends; made by
-/// `enclosing` (`None` at module level). Nothing is recorded when `path` gives no name.
-pub fn push_call(
-    callee: Node<'_>,
+/// Records a call of `callee`, named by its path, on the line where `callee` ends; made by
+/// `enclosing` (`None` at module level). Nothing is recorded when `callee` is not a path.
+pub fn push_call<'t>(
+    callee: Node<'t>,
     enclosing: Option<&Symbol>,
-    src: Source<'_>,
-    path: impl Fn(Node<'_>, Source<'_>) -> Option<String>,
+    paths: &mut Paths<'t, '_>,
     out: &mut Vec<CallSite>,
 ) {
-    if let Some(name) = path(callee, src) {
+    if let Some(name) = paths.path(callee) {
         out.push(CallSite {
             caller: enclosing.map(|s| s.name.clone()),
             callee: name,

@@ -2,10 +2,13 @@
 //! `extract_python`, `extract_rust`), linked statically into each of them.
 //!
 //! Modules:
-//! - [`parse`]: parses with a given grammar, reads text and 1-based lines back from the tree.
-//! - [`walk`]: one depth-first pass that tracks the innermost enclosing definition.
+//! - [`parse`]: parses with a given grammar within a time budget ([`parse::PARSE_BUDGET`]), reads
+//!   text and 1-based lines back from the tree.
+//! - [`walk`]: one iterative depth-first pass that tracks the innermost enclosing definition and
+//!   the path from the root ([`walk::Ancestors`]: plugins ask it, never `Node::parent`, which
+//!   costs O(depth) a call).
 //! - [`collect`]: runs a plugin's collectors over the walk and assembles the `FileFacts`.
-//! - [`chain`]: callee paths named link by link, cut when too deep.
+//! - [`chain`]: callee paths named link by link (each link once per file), cut when too deep.
 //! - [`facts`]: small builders for fact values.
 //! - [`symbols`]: the symbol collector of languages that export by module-level name.
 //! - [`testing`]: lookups and value builders shared by the plugins' tests.

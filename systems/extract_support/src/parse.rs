@@ -1,23 +1,65 @@
 //! Parsing with a given grammar, and reading text and lines back from the tree.
 
 use std::borrow::Cow;
+use std::ops::ControlFlow;
+use std::time::{Duration, Instant};
 
-use tree_sitter::{Language, Node, Parser, Tree};
+use tree_sitter::{Language, Node, ParseOptions, ParseState, Parser, Tree};
 
-/// Parses `bytes` with a fresh parser (no parser outlives the call). `name` names the grammar
-/// in error messages.
+/// How long one file may take to parse. A parse that takes longer is stopped from inside the
+/// parser (its progress callback, asked every few hundred parser operations) and the file is
+/// not analysed: one pathological file must not stall indexing.
+pub const PARSE_BUDGET: Duration = Duration::from_secs(2);
+
+/// Parses `bytes` with a fresh parser (no parser outlives the call), within [`PARSE_BUDGET`].
+/// `name` names the grammar in error messages.
 ///
 /// # Errors
 ///
-/// When the grammar cannot be loaded or the parser gives no tree.
+/// When the grammar cannot be loaded, the parse exceeds the budget, or the parser gives no
+/// tree.
 pub fn parse(language: &Language, name: &str, bytes: &[u8]) -> Result<Tree, String> {
+    parse_within(language, name, bytes, PARSE_BUDGET)
+}
+
+/// [`parse`] with a given time budget.
+///
+/// # Errors
+///
+/// As for [`parse`]; the budget error reads "the NAME parse exceeded 2 s; not analysed".
+pub fn parse_within(
+    language: &Language,
+    name: &str,
+    bytes: &[u8],
+    budget: Duration,
+) -> Result<Tree, String> {
     let mut parser = Parser::new();
     parser
         .set_language(language)
         .map_err(|e| format!("cannot load the {name} grammar: {e}"))?;
-    parser
-        .parse(bytes, None)
-        .ok_or_else(|| format!("the {name} parser returned no tree"))
+    let start = Instant::now();
+    let mut exceeded = false;
+    let mut progress = |_: &ParseState| {
+        exceeded = start.elapsed() > budget;
+        if exceeded {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let tree = parser.parse_with_options(
+        &mut |offset, _| bytes.get(offset..).unwrap_or_default(),
+        None,
+        Some(ParseOptions::new().progress_callback(&mut progress)),
+    );
+    match tree {
+        Some(tree) => Ok(tree),
+        None if exceeded => Err(format!(
+            "the {name} parse exceeded {} s; not analysed",
+            budget.as_secs_f64()
+        )),
+        None => Err(format!("the {name} parser returned no tree")),
+    }
 }
 
 /// The file's bytes, for reading node text.

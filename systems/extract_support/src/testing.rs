@@ -63,3 +63,22 @@ pub fn call(caller: Option<&str>, callee: &str, line: u32) -> CallSite {
 pub fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
+
+/// Runs `f`, asserting it takes less than `release` in an optimised build (ten times that in a
+/// debug build, whose tree-sitter C code is unoptimised), and returns what it returned.
+///
+/// # Panics
+///
+/// When `f` takes longer.
+pub fn within<T>(what: &str, release: std::time::Duration, f: impl FnOnce() -> T) -> T {
+    let bound = if cfg!(debug_assertions) {
+        release * 10
+    } else {
+        release
+    };
+    let start = std::time::Instant::now();
+    let out = f();
+    let took = start.elapsed();
+    assert!(took < bound, "{what} took {took:?}, bound {bound:?}");
+    out
+}
