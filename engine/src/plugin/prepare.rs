@@ -56,16 +56,16 @@ pub struct Prepared {
 pub fn prepare(req: PrepareRequest<'_>) -> Result<Prepared, (LoadError, Phases)> {
     let mut phases = Phases::new();
     let mut clock = Instant::now();
-    let mut lap = |name, phases: &mut Phases| {
+    let lap = |name, phases: &mut Phases, clock: &mut Instant| {
         phases.push((name, clock.elapsed()));
-        clock = Instant::now();
+        *clock = Instant::now();
     };
     let bytes = read_library(req.source).map_err(|e| (e, phases.clone()))?;
     check_plugin_elf(&bytes).map_err(|e| (e, phases.clone()))?;
     let content_hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     let crate_name = crate_name_of(req.source);
     let (library, info) = LoadedLibrary::open(&bytes, req.copy).map_err(|e| (e, phases.clone()))?;
-    lap("open", &mut phases);
+    lap("open", &mut phases, &mut clock);
     let fail = |e, phases: &Phases| (e, phases.clone());
     check_header(&info, &crate_name).map_err(|e| fail(e, &phases))?;
     if let Some(expected) = req.expect_name.filter(|n| *n != info.name) {
@@ -77,29 +77,52 @@ pub fn prepare(req: PrepareRequest<'_>) -> Result<Prepared, (LoadError, Phases)>
     }
     let number = (req.number_for)(&info.name);
     let thread = thread_name(&info.name, number);
-    let manifest = run_on_plugin_thread(&thread, || library.manifest())
-        .map_err(|e| fail(LoadError::Registration(e), &phases))?;
-    check_manifest(&manifest, &crate_name).map_err(|e| fail(e, &phases))?;
-    lap("verify", &mut phases);
-    let registration = run_on_plugin_thread(&thread, || library.register(host_api()))
-        .and_then(|r| r)
-        .map_err(|e| fail(LoadError::Registration(e), &phases))?;
-    lap("register", &mut phases);
-    let generation = build_generation(
-        info,
-        number,
-        library,
-        registration,
-        req.states,
-        &thread,
-        req.schema,
-    )
-    .map_err(|e| fail(e, &phases))?;
-    lap("check", &mut phases);
-    let mut generation = generation;
+    // Manifest, registration and state migrations on one thread of the generation: a thread
+    // start costs more than any of them.
+    let registered = run_on_plugin_thread(&thread, || {
+        register_verified(&library, &crate_name, &info.name, req.states)
+    })
+    .map_err(LoadError::Registration)
+    .and_then(|r| r);
+    let (registration, migrations, times) = registered.map_err(|e| fail(e, &phases))?;
+    phases.push(("verify", times.0));
+    phases.push(("register", times.1));
+    clock = Instant::now();
+    let mut generation = build_generation(info, number, library, registration, &thread, req.schema)
+        .map_err(|e| fail(e, &phases))?;
+    generation.migrations = migrations;
+    lap("check", &mut phases, &mut clock);
     generation.source = req.source.to_path_buf();
     generation.content_hash = content_hash;
     Ok(Prepared { generation, phases })
+}
+
+/// What a verified library registered, the migrations of its states, and the time verifying
+/// and registering took.
+type Registered = (Registration, Migrations, (Duration, Duration));
+
+type Migrations = Vec<(String, String, omnysys_api::state::StateMigration)>;
+
+/// Checks the manifest, and only then registers the library and migrates its states. Runs on a
+/// plugin thread.
+fn register_verified(
+    library: &LoadedLibrary,
+    crate_name: &str,
+    plugin: &str,
+    states: &PluginStates,
+) -> Result<Registered, LoadError> {
+    let started = Instant::now();
+    check_manifest(&library.manifest(), crate_name)?;
+    let verify = started.elapsed();
+    let registration = library
+        .register(host_api())
+        .map_err(LoadError::Registration)?;
+    let migrations = migrate_states(plugin, &registration.states, states)?;
+    Ok((
+        registration,
+        migrations,
+        (verify, started.elapsed() - verify),
+    ))
 }
 
 fn build_generation(
@@ -107,7 +130,6 @@ fn build_generation(
     number: u64,
     library: LoadedLibrary,
     registration: Registration,
-    states: &PluginStates,
     thread: &str,
     schema: fn(&mut World),
 ) -> Result<Generation, LoadError> {
@@ -116,40 +138,30 @@ fn build_generation(
         tools,
         extractors,
         setups,
-        states: decls,
+        states: _,
         systems,
     } = registration;
     let mut generation = Generation::new(info, number, library, tools, extractors);
     generation.add_systems(systems);
     generation.setups = setups;
     check_on_scratch_world(&generation, thread, schema)?;
-    generation.migrations = migrate_states(&generation.plugin, &decls, states, thread)?;
     Ok(generation)
 }
 
-/// Reads every declared state into its new type, all on one thread of the generation (a
-/// thread per state would add its start-up to every swap).
+/// Reads every declared state into its new type (plugin code: called on a plugin thread).
 fn migrate_states(
     plugin: &str,
     decls: &[omnysys_api::state::StateDecl],
     states: &PluginStates,
-    thread: &str,
-) -> Result<Vec<(String, String, omnysys_api::state::StateMigration)>, LoadError> {
-    if decls.is_empty() {
-        return Ok(Vec::new());
-    }
-    let migrate_all = || {
-        decls
-            .iter()
-            .map(|decl| {
-                let key = PluginStates::key(plugin, &decl.key);
-                let old = states.0.get(&key).map(|s| &s.value);
-                (decl.migrate)(old).map(|m| (key, decl.type_name.clone(), m))
-            })
-            .collect::<Result<Vec<_>, _>>()
-    };
-    run_on_plugin_thread(thread, migrate_all)
-        .map_err(LoadError::Registration)?
+) -> Result<Migrations, LoadError> {
+    decls
+        .iter()
+        .map(|decl| {
+            let key = PluginStates::key(plugin, &decl.key);
+            let old = states.0.get(&key).map(|s| &s.value);
+            (decl.migrate)(old).map(|m| (key, decl.type_name.clone(), m))
+        })
+        .collect::<Result<Vec<_>, _>>()
         .map_err(|p| LoadError::Registration(p.to_string()))
 }
 
