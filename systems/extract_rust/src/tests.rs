@@ -775,3 +775,19 @@ mod pathological {
         assert!(f.partial);
     }
 }
+
+mod fuzzing {
+    use extract_support::testing::{fuzz, fuzz_iterations, seed_files};
+
+    #[test]
+    fn arbitrary_edits_of_the_fixture_files_never_panic_and_stay_fast() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/projects");
+        let seeds = seed_files(&root, &["rs"]);
+        assert!(!seeds.is_empty(), "no seed files under {}", root.display());
+        let budget = std::time::Duration::from_millis(500);
+        fuzz(&seeds, fuzz_iterations(400), budget, |bytes| {
+            let _ = crate::extract(bytes);
+        });
+    }
+}
