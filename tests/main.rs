@@ -20,3 +20,5 @@ mod resolution;
 mod hostile;
 // The MCP transports against hostile clients: idle sockets, sessions, Host, token, big lines.
 mod transport;
+// Bounded fuzzing of the tool-set, scenario and snapshot parsers.
+mod fuzz;

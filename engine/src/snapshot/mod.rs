@@ -75,7 +75,7 @@ pub fn write_state(state: &PersistentState, dir: &Path) -> Result<PathBuf, Snaps
     let body = serde_json::to_vec(state).map_err(|e| io(dir, e))?;
     let header = format!(
         "omnysys-snapshot {FORMAT_VERSION} {:032x}\n",
-        xxhash_rust::xxh3::xxh3_128(&body)
+        checksum(&body)
     );
     let fd = crate::safe_fs::open_state_dir(dir, true).map_err(|e| io(dir, e))?;
     crate::safe_fs::remove_stale_temporaries(fd.as_fd(), dir, FILE_NAME);
@@ -86,6 +86,11 @@ pub fn write_state(state: &PersistentState, dir: &Path) -> Result<PathBuf, Snaps
     })
     .map_err(|e| io(&path, e))?;
     Ok(path)
+}
+
+/// The checksum a snapshot's header carries for its body.
+pub fn checksum(body: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(body)
 }
 
 /// Reads `dir/snapshot.json` (checking format and checksum).
@@ -109,10 +114,7 @@ pub fn read_snapshot(dir: &Path) -> Result<PersistentState, SnapshotError> {
         .ok_or_else(|| bad("no header line"))?;
     let header = std::str::from_utf8(&bytes[..newline]).map_err(|_| bad("header is not text"))?;
     let body = &bytes[newline + 1..];
-    let expected = format!(
-        "omnysys-snapshot {FORMAT_VERSION} {:032x}",
-        xxhash_rust::xxh3::xxh3_128(body)
-    );
+    let expected = format!("omnysys-snapshot {FORMAT_VERSION} {:032x}", checksum(body));
     if !header.starts_with(&format!("omnysys-snapshot {FORMAT_VERSION} ")) {
         return Err(bad(&format!("header `{header}`")));
     }
