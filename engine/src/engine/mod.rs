@@ -40,9 +40,15 @@ pub struct EngineSettings {
 }
 
 impl EngineSettings {
-    /// Settings for `project`, with library copies in a per-process temporary directory.
+    /// Settings for `project`, with library copies in a temporary directory of this engine's own
+    /// (the pid alone is not enough: a SIGKILLed process leaves its directory behind, and pids
+    /// come round again).
     pub fn for_project(project: PathBuf) -> Self {
-        let copies_dir = std::env::temp_dir().join(format!("omnysys-{}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let copies_dir =
+            std::env::temp_dir().join(format!("omnysys-{}-{nanos:x}", std::process::id()));
         let state_dir = project.join(".omnysys");
         EngineSettings {
             project,

@@ -41,7 +41,9 @@ impl Plugins {
     ///
     /// When `copies_dir` cannot be created.
     pub fn new(copies_dir: PathBuf, schema: fn(&mut World)) -> std::io::Result<Self> {
-        std::fs::create_dir_all(&copies_dir)?;
+        // Readable by this user only: it holds the code the engine runs.
+        std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o700)
+            .create(&copies_dir)?;
         Ok(Plugins {
             slots: BTreeMap::new(),
             copies_dir,

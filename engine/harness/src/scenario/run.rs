@@ -131,7 +131,14 @@ fn unique_copies_dir() -> PathBuf {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("omnysys-{}-scenario-{n}", std::process::id()))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    // Not the pid alone: a killed run leaves its directory, and pids come round again.
+    std::env::temp_dir().join(format!(
+        "omnysys-{}-scenario-{n}-{nanos:x}",
+        std::process::id()
+    ))
 }
 
 fn step_name(step: &Step) -> String {
