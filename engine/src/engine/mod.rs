@@ -143,9 +143,9 @@ impl Engine {
     /// snapshot — the engine's systems and the plugins'. Returns true while work remains
     /// (queued files, pending admin requests).
     pub fn tick(&mut self) -> bool {
-        schedule::apply_loop_edits(&mut self.world);
         self.world.resource_mut::<LoopStats>().ticks += 1;
         self.world.run_schedule(EngineLoop);
+        // A reload made by the admin set could not edit the running schedule: its edits now.
         schedule::apply_loop_edits(&mut self.world);
         crate::index::has_queued(&self.world)
             || !self

@@ -68,16 +68,9 @@ const ENGINE_SYSTEMS: [(EngineSet, &str); 5] = [
 pub fn add_engine_loop(world: &mut World) {
     let mut schedule = Schedule::new(EngineLoop);
     schedule.set_executor(SingleThreadedExecutor::new());
-    schedule.configure_sets(
-        (
-            EngineSet::Admin,
-            EngineSet::Index,
-            EngineSet::Link,
-            EngineSet::Status,
-            EngineSet::Snapshot,
-        )
-            .chain(),
-    );
+    for pair in EngineSet::ALL.windows(2) {
+        schedule.configure_sets(pair[1].after(pair[0]));
+    }
     for set in EngineSet::ALL {
         schedule.configure_sets(Part::Engine(set).in_set(set).before(Part::Plugins(set)));
         schedule.configure_sets(Part::Plugins(set).in_set(set));

@@ -287,42 +287,12 @@ pub fn mark_dirty(world: &mut World) {
 mod tests {
     use super::*;
 
-    /// A World with `n` files `synthetic/f<i>.js`, each queued and importing the previous one.
+    /// A World with `n` synthetic files, each queued and importing the previous one.
     fn synthetic_world(n: usize) -> World {
-        use omnysys_api::schema::{FileHash, Priority, QueueItem, QueueReason, SourceFile};
         let mut world = World::new();
         crate::schema::register_schema(&mut world);
         crate::index::init_resources(&mut world);
-        for i in 0..n {
-            let path = format!("synthetic/f{i}.js");
-            let file = SourceFile {
-                path: path.clone(),
-                size: 100,
-                mtime_ns: i as u64,
-            };
-            let entity = world.spawn((file, FileHash(i as u64))).id();
-            world.spawn(QueueItem {
-                path: path.clone(),
-                priority: Priority::Medium,
-                reason: QueueReason::InitialIndex,
-                seq: i as u64,
-            });
-            world
-                .resource_mut::<FileIndex>()
-                .0
-                .insert(path.clone(), entity);
-            if i > 0 {
-                let edge = omnysys_api::graph::FileEdge {
-                    from: path.clone(),
-                    to: format!("synthetic/f{}.js", i - 1),
-                    names: ["x".to_owned()].into(),
-                    kinds: Default::default(),
-                };
-                world
-                    .resource_mut::<DependencyGraph>()
-                    .set_edges(&path, vec![edge]);
-            }
-        }
+        crate::state::spawn_synthetic_files(&mut world, n);
         world
     }
 
@@ -472,6 +442,30 @@ mod tests {
             "{err}"
         );
         assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_corrupt_snapshot_is_refused_by_its_checksum() {
+        let dir = std::env::temp_dir().join(format!("omnysys-snap-test-{}", std::process::id()));
+        let world = synthetic_world(5);
+        write_snapshot(&world, &dir).unwrap();
+        let restored = read_snapshot(&dir).unwrap();
+        assert_eq!(restored, persistent_state(&world));
+        let path = dir.join(FILE_NAME);
+        let mut bytes = std::fs::read(&path).unwrap();
+        let last = bytes.len() - 2;
+        bytes[last] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        let err = read_snapshot(&dir).unwrap_err().to_string();
+        assert!(err.contains("checksum mismatch"), "{err}");
+        std::fs::write(&path, b"omnysys-snapshot 0 abc\n{}").unwrap();
+        assert!(
+            read_snapshot(&dir)
+                .unwrap_err()
+                .to_string()
+                .contains("not an omnysys snapshot of format 1")
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

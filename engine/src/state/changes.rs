@@ -55,3 +55,48 @@ fn components_changed(world: &mut World, since: Tick, now: Tick) -> bool {
     let mut queue = world.query::<Ref<QueueItem>>();
     file_changed || queue.iter(world).any(|q| newer(Some(q.last_changed())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn world() -> World {
+        let mut world = World::new();
+        crate::schema::register_schema(&mut world);
+        crate::index::init_resources(&mut world);
+        crate::state::spawn_synthetic_files(&mut world, 3);
+        world
+    }
+
+    #[test]
+    fn nothing_changed_after_a_checkpoint_until_state_is_written() {
+        let mut w = world();
+        let since = checkpoint(&mut w);
+        assert!(!changed_since(&mut w, since));
+        w.resource_mut::<IndexingState>().done += 1;
+        assert!(changed_since(&mut w, since));
+        let since = checkpoint(&mut w);
+        assert!(!changed_since(&mut w, since));
+    }
+
+    #[test]
+    fn a_changed_cache_entry_or_a_removed_file_counts() {
+        let mut w = world();
+        let since = checkpoint(&mut w);
+        let entity = *w.resource::<FileIndex>().0.values().next().unwrap();
+        let entry = w.get::<CacheEntry>(entity).unwrap().clone();
+        w.entity_mut(entity).insert(entry);
+        assert!(changed_since(&mut w, since));
+        let since = checkpoint(&mut w);
+        let (path, entity) = w
+            .resource::<FileIndex>()
+            .0
+            .iter()
+            .next()
+            .map(|(p, e)| (p.clone(), *e))
+            .unwrap();
+        w.resource_mut::<FileIndex>().0.remove(&path);
+        w.despawn(entity);
+        assert!(changed_since(&mut w, since));
+    }
+}

@@ -2,5 +2,7 @@
 
 pub mod changes;
 mod digest;
+mod synthetic;
 
 pub use digest::{PersistentState, facts_digest, persistent_state, state_digest};
+pub use synthetic::spawn_synthetic_files;
