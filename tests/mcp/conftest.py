@@ -59,6 +59,11 @@ def _require(path: Path, what: str) -> Path:
     return path
 
 
+def text_of(result) -> str:
+    """The text blocks of a tool result, joined."""
+    return "\n".join(getattr(block, "text", "") for block in result.content)
+
+
 def plugin_bytes(crate: str) -> bytes:
     return _require(PLUGIN_DIR / f"lib{crate}.so", f"plugin crate {crate}").read_bytes()
 

@@ -24,6 +24,7 @@ from conftest import (
     connect,
     plugin_bytes,
     running,
+    text_of,
 )
 
 pytestmark = pytest.mark.anyio
@@ -48,9 +49,6 @@ def loop_server(transport: str, tmp_path: Path):
     with running(Server(transport, tmp_path, watched, toolset, project, v1, v2)) as srv:
         yield srv
 
-
-def text_of(result) -> str:
-    return "\n".join(getattr(block, "text", "") for block in result.content)
 
 
 async def call(client, name: str, args: dict | None = None):

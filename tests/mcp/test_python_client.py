@@ -12,7 +12,7 @@ import anyio
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from conftest import CALL_TIMEOUT, QUIET_PERIOD, Server, connect
+from conftest import CALL_TIMEOUT, QUIET_PERIOD, Server, connect, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -20,9 +20,6 @@ TEST_TIMEOUT = 90.0  # the whole body of one test, connection included
 SWAPS = 20
 PROGRESS_CALLS = 10
 
-
-def text_of(result) -> str:
-    return "\n".join(getattr(block, "text", "") for block in result.content)
 
 
 async def call(client, name: str, args: dict | None = None):

@@ -10,6 +10,7 @@
 //! - [`schedule`]: the engine's loop and the systems plugins add to it.
 //! - [`registrar`]: the object a plugin's `build` function fills in.
 //! - [`manifest`]: the ABI manifest and the [`declare_plugin!`] macro that exports it.
+//! - [`stop`]: a call's deadline and cancellation, which long loops check.
 //! - [`host`]: services the engine lends to plugins (logging into the engine's `tracing`).
 //!
 //! # What a plugin may do
@@ -38,6 +39,7 @@ pub mod registrar;
 pub mod schedule;
 pub mod schema;
 pub mod state;
+pub mod stop;
 pub mod tool;
 
 pub use bevy_ecs;
@@ -54,6 +56,7 @@ pub mod prelude {
     pub use crate::schedule::{EngineSet, RunWhen};
     pub use crate::schema::*;
     pub use crate::state::{Persistent, PluginStates};
+    pub use crate::stop::Stop;
     pub use crate::tool::{ContentItem, ToolAnnotations, ToolContext, ToolError, ToolSpec};
     pub use crate::{declare_plugin, log_debug, log_error, log_info, log_warn};
     pub use bevy_ecs::prelude::{Entity, World};

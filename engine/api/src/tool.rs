@@ -13,6 +13,7 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::guard::Panicked;
 use crate::state::{Persistent, PluginStates, StoredState};
+use crate::stop::{Stop, StopReason};
 
 /// What a client sees of a tool before calling it.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,6 +89,10 @@ pub enum ToolErrorKind {
     Failed,
     /// The tool panicked; the panic was contained.
     Panicked,
+    /// The call ran past its deadline and stopped.
+    TimedOut,
+    /// The client cancelled the call and it stopped.
+    Cancelled,
 }
 
 impl ToolError {
@@ -113,11 +118,30 @@ impl ToolError {
     pub fn failed(message: impl Into<String>) -> Self {
         Self::new(ToolErrorKind::Failed, message)
     }
+    /// The call stopped before it finished (see [`Stop`]).
+    pub fn stopped(reason: StopReason) -> Self {
+        reason.into()
+    }
     fn new(kind: ToolErrorKind, message: impl Into<String>) -> Self {
         ToolError {
             kind,
             message: message.into(),
             suggestions: Vec::new(),
+        }
+    }
+}
+
+impl From<StopReason> for ToolError {
+    fn from(reason: StopReason) -> Self {
+        match reason {
+            StopReason::TimedOut { limit } => ToolError::new(
+                ToolErrorKind::TimedOut,
+                format!("the call ran past its time limit of {limit:?} and was stopped"),
+            ),
+            StopReason::Cancelled => ToolError::new(
+                ToolErrorKind::Cancelled,
+                "the client cancelled the call; it was stopped",
+            ),
         }
     }
 }
@@ -210,10 +234,12 @@ pub enum AdminRequest {
 /// Where a tool's events go: engine code, called from the plugin's thread.
 pub type EventSink<'w> = &'w (dyn Fn(ToolEvent) + Send + Sync);
 
-/// What a tool sees while it runs: the `World` (read-only) and its plugin's persistent state.
+/// What a tool sees while it runs: the `World` (read-only), its plugin's persistent state, and
+/// when it must stop.
 pub struct ToolContext<'w> {
     world: &'w World,
     plugin: String,
+    stop: Stop<'w>,
     writes: Mutex<Vec<(String, StoredState)>>,
     content: Mutex<Vec<ContentItem>>,
     admin: Mutex<Vec<AdminRequest>>,
@@ -227,11 +253,35 @@ impl<'w> ToolContext<'w> {
         ToolContext {
             world,
             plugin: plugin.to_owned(),
+            stop: Stop::never(),
             writes: Mutex::new(Vec::new()),
             content: Mutex::new(Vec::new()),
             admin: Mutex::new(Vec::new()),
             events,
         }
+    }
+
+    /// The same context, stopping as `stop` says (the engine sets each call's deadline).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_stop(self, stop: Stop<'w>) -> Self {
+        ToolContext { stop, ..self }
+    }
+
+    /// When this call must stop. Long loops call [`ToolContext::check`] (or iterate through
+    /// `tool_support::Project`, which stops by itself).
+    pub fn stop(&self) -> Stop<'w> {
+        self.stop
+    }
+
+    /// Returns the error that ends the call once its deadline has passed or the client cancelled
+    /// it: `ctx.check()?` in every loop whose length the input decides.
+    ///
+    /// # Errors
+    ///
+    /// A `TimedOut` or `Cancelled` [`ToolError`].
+    pub fn check(&self) -> Result<(), ToolError> {
+        Ok(self.stop.check()?)
     }
 
     /// Adds a content block to the result (text, image, audio, resource).
@@ -312,6 +362,7 @@ impl<'w> ToolContext<'w> {
 
 /// What a call left behind besides its value.
 #[doc(hidden)]
+#[derive(Default)]
 pub struct ToolEffects {
     /// Plugin-state writes.
     pub writes: Vec<(String, StoredState)>,
@@ -357,8 +408,70 @@ where
                 };
                 ToolError::invalid_arguments(format!("invalid arguments: {field}{}", e.inner()))
             })?;
-            let result = f(ctx, args)?;
-            serde_json::to_value(result).map_err(|e| ToolError::failed(e.to_string()))
+            ctx.check()?;
+            let result = f(ctx, args);
+            // Whatever it computed, a call that ran past its stop answers with the stop: loops
+            // that stopped early leave partial results that must not pass for whole ones.
+            ctx.check()?;
+            serde_json::to_value(result?).map_err(|e| ToolError::failed(e.to_string()))
         })?
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    /// A tool that stops its loop early, as `Project` iteration does, and answers what it has.
+    fn counts_until_stopped(ctx: &ToolContext<'_>, _: serde_json::Value) -> Result<u64, ToolError> {
+        let mut n = 0;
+        while !ctx.stop().stopped() && n < 10_000_000 {
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    #[test]
+    fn a_call_that_ran_past_its_deadline_answers_with_the_stop_not_its_partial_result() {
+        let world = World::new();
+        let limit = Duration::from_millis(20);
+        let stop = Stop::new(Instant::now(), Some(limit), None);
+        let ctx = ToolContext::new(&world, "p", None).with_stop(stop);
+        let run = wrap(|ctx, args| {
+            std::thread::sleep(Duration::from_millis(30));
+            counts_until_stopped(ctx, args)
+        });
+        let error = run(&ctx, &serde_json::json!({})).unwrap_err();
+        assert_eq!(error.kind, ToolErrorKind::TimedOut, "{error}");
+    }
+
+    #[test]
+    fn a_cancelled_call_does_not_start() {
+        let world = World::new();
+        let cancel = AtomicBool::new(true);
+        let stop = Stop::new(Instant::now(), None, Some(&cancel));
+        let ctx = ToolContext::new(&world, "p", None).with_stop(stop);
+        let run = wrap(
+            |_: &ToolContext<'_>, _: serde_json::Value| -> Result<u64, ToolError> {
+                panic!("a cancelled call ran")
+            },
+        );
+        let error = run(&ctx, &serde_json::json!({})).unwrap_err();
+        assert_eq!(error.kind, ToolErrorKind::Cancelled, "{error}");
+    }
+
+    #[test]
+    fn a_call_within_its_deadline_answers_normally() {
+        let world = World::new();
+        let stop = Stop::new(Instant::now(), Some(Duration::from_secs(60)), None);
+        let ctx = ToolContext::new(&world, "p", None).with_stop(stop);
+        let run = wrap(|_: &ToolContext<'_>, _: serde_json::Value| Ok(7u64));
+        assert_eq!(
+            run(&ctx, &serde_json::json!({})).unwrap(),
+            serde_json::json!(7)
+        );
+    }
 }

@@ -2,10 +2,12 @@
 //!
 //! - [`schedule`]: the engine's loop, a bevy `Schedule` every runner ticks.
 //! - [`systems`]: the engine's own system in each set of the loop.
+//! - [`calls`]: tool calls, alone or beside other read-only calls.
 //! - [`admin`]: a reload batch and what follows it; the admin requests tools make.
 //! - [`events`]: what transports hear about (reloads, tool-surface changes).
 
 pub mod admin;
+pub mod calls;
 pub mod events;
 pub mod schedule;
 pub mod systems;
@@ -20,9 +22,8 @@ pub use events::{EngineEvent, EngineEvents};
 pub use schedule::{EngineLoop, LoopStats};
 
 use crate::index::IndexReport;
-use crate::plugin::{CallError, Plugins, ToolAnswer, ToolInvocation};
+use crate::plugin::Plugins;
 use crate::reload::{ReloadChange, ReloadReport};
-use crate::tools::ToolCatalog;
 
 /// Ticks a runner may run to drain its work before giving up (a loop that never settles is a
 /// bug, not a reason to hang).
@@ -248,71 +249,6 @@ impl Engine {
     /// Events from now on (reloads, tool-surface changes).
     pub fn subscribe(&mut self) -> tokio::sync::mpsc::UnboundedReceiver<EngineEvent> {
         self.world.resource_mut::<EngineEvents>().subscribe()
-    }
-
-    /// Calls a tool by name.
-    ///
-    /// # Errors
-    ///
-    /// [`CallError::UnknownTool`] when no plugin serves `name`, [`CallError::Tool`] when the
-    /// tool answered with an error (bad arguments, a contained panic), [`CallError::System`]
-    /// when its system could not run.
-    pub fn call_tool(
-        &mut self,
-        name: &str,
-        args: serde_json::Value,
-    ) -> Result<ToolAnswer, CallError> {
-        self.call_tool_with(name, ToolInvocation { args, events: None })
-    }
-
-    /// Calls a tool, sending its progress and log events to `invocation.events`. Admin requests
-    /// it makes are applied by the loop's next tick, before the next call.
-    ///
-    /// # Errors
-    ///
-    /// As [`Engine::call_tool`].
-    pub fn call_tool_with(
-        &mut self,
-        name: &str,
-        invocation: ToolInvocation,
-    ) -> Result<ToolAnswer, CallError> {
-        self.analyse_files_named_in(&invocation);
-        let catalog = self.world.resource::<ToolCatalog>();
-        let system = catalog
-            .tools
-            .get(name)
-            .ok_or_else(|| CallError::UnknownTool(name.to_owned()))?
-            .system;
-        self.world
-            .run_system_with(system, invocation)
-            .map_err(|e| CallError::System(name.to_owned(), e.to_string()))?
-            .map_err(CallError::Tool)
-    }
-
-    /// Analyses, before a tool runs, the queued files its arguments name (critical priority),
-    /// telling the client through progress events while it waits.
-    fn analyse_files_named_in(&mut self, invocation: &ToolInvocation) {
-        let root = self.world.resource::<ProjectRoot>().0.clone();
-        let paths: Vec<String> = crate::tools::path_arguments(&invocation.args)
-            .filter_map(|raw| omnysys_api::paths::normalize(&root, raw).ok())
-            .filter(|p| crate::index::queue::find(&self.world, p).is_some())
-            .collect();
-        if paths.is_empty() {
-            return;
-        }
-        let total = paths.len() as f64;
-        let progress = |done: f64, message: &str| {
-            if let Some(events) = &invocation.events {
-                events(omnysys_api::tool::ToolEvent::Progress {
-                    progress: done,
-                    total: Some(total),
-                    message: Some(message.to_owned()),
-                });
-            }
-        };
-        progress(0.0, "waiting for queued files to be analysed");
-        let n = crate::index::analyse_now(&mut self.world, &paths);
-        progress(n as f64, "analysed");
     }
 
     /// The persistent state to snapshot, if it changed since the last one taken (cheap: the

@@ -21,7 +21,7 @@ pub(super) async fn relay(shared: Arc<Shared>, mut events: UnboundedReceiver<Eng
             EngineEvent::ToolsChanged(_) => {
                 let Ok(snapshot) = shared
                     .engine
-                    .run_async(|e| ToolSnapshot::of(e.world()))
+                    .read_async(|e| ToolSnapshot::of(e.world()))
                     .await
                 else {
                     return;

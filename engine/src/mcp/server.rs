@@ -93,8 +93,9 @@ impl McpServer {
 }
 
 impl McpServer {
-    /// Runs one call on the engine thread under its time limit; every failure is one
-    /// [`CallError`]. A call that times out is counted as stuck once the engine is free again.
+    /// Runs one call under its time limit: the tool stops itself at the deadline (its loops
+    /// check it) or when the client cancels; a tool that does not stop is answered for anyway a
+    /// moment after its deadline, and counted as stuck once it returns.
     async fn run_call(
         &self,
         name: &str,
@@ -102,35 +103,35 @@ impl McpServer {
         events: Option<crate::plugin::EventSender>,
         cancelled: &tokio_util::sync::CancellationToken,
     ) -> Result<crate::plugin::ToolAnswer, CallError> {
-        let job = {
-            let (name, cancelled) = (name.to_owned(), cancelled.clone());
-            move |e: &mut crate::Engine| {
-                if cancelled.is_cancelled() {
-                    return Err(CallError::Cancelled);
-                }
-                let invocation = crate::plugin::ToolInvocation { args, events };
-                e.call_tool_with(&name, invocation)
+        let limit = self.shared.options.call_timeout;
+        let limits = crate::plugin::CallLimits::within(limit);
+        let mut invocation = crate::plugin::ToolInvocation::new(args).with_limits(limits.clone());
+        invocation.events = events;
+        let call = self.shared.engine.call_tool(name, invocation);
+        let ran = tokio::select! {
+            r = tokio::time::timeout(limit + STOP_GRACE, call) => r,
+            () = cancelled.cancelled() => {
+                limits.cancel();
+                return Err(CallError::Cancelled);
             }
         };
-        let limit = self.shared.options.call_timeout;
-        let ran = tokio::select! {
-            r = tokio::time::timeout(limit, self.shared.engine.run_async(job)) => r,
-            () = cancelled.cancelled() => return Err(CallError::Cancelled),
-        };
-        let Ok(ran) = ran else {
-            tracing::warn!(tool = %name, ?limit, "tool call exceeded its time limit");
+        ran.unwrap_or_else(|_| {
+            limits.cancel();
+            tracing::warn!(tool = %name, ?limit, "tool call did not stop at its deadline");
             let engine = self.shared.engine.clone();
             tokio::spawn(async move {
                 let _ = engine.run_async(crate::Engine::count_stuck_call).await;
             });
-            return Err(CallError::TimedOut {
+            Err(CallError::TimedOut {
                 tool: name.to_owned(),
                 limit,
-            });
-        };
-        ran.map_err(|_| CallError::EngineGone)?
+            })
+        })
     }
 }
+
+/// How long after its deadline a call that has not stopped is answered for anyway.
+const STOP_GRACE: Duration = Duration::from_secs(1);
 
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {

@@ -58,6 +58,16 @@ pub struct LoadedTool {
     _library: Arc<LoadedLibrary>,
 }
 
+impl std::fmt::Debug for LoadedTool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedTool")
+            .field("name", &self.decl.spec.name)
+            .field("plugin", &self.plugin)
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A system one generation added to the engine's loop.
 pub struct LoadedSystem {
     /// The plugin's declaration.

@@ -10,7 +10,9 @@ pub mod registry;
 pub mod thread;
 pub mod verify;
 
-pub use call::{CallError, EventSender, ToolAnswer, ToolInvocation, ToolReply, ToolSystemId};
+pub use call::{
+    CallError, CallLimits, EventSender, ToolAnswer, ToolInvocation, ToolReply, ToolSystemId,
+};
 pub use error::LoadError;
 pub use generation::{
     ExtractJob, ExtractResult, ExtractSystemId, Generation, GenerationSystems, LoadedExtractor,

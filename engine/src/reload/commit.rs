@@ -174,6 +174,7 @@ fn register_tools(world: &mut World, generation: &mut Generation) {
             plugin: plugin.clone(),
             generation: generation.number,
             system: id,
+            tool: tool.clone(),
             description: decl.spec.description.clone(),
             input_schema: decl.input_schema.clone(),
             output_schema: decl.output_schema.clone(),

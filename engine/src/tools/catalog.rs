@@ -1,11 +1,12 @@
 //! The tool and extractor catalogs: what is being served, by which generation.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use bevy_ecs::resource::Resource;
 use omnysys_api::tool::ToolAnnotations;
 
-use crate::plugin::{ExtractSystemId, ToolSystemId};
+use crate::plugin::{ExtractSystemId, LoadedTool, ToolSystemId};
 
 /// One served tool.
 #[derive(Clone, Debug)]
@@ -14,8 +15,11 @@ pub struct CatalogEntry {
     pub plugin: String,
     /// Serving generation.
     pub generation: u64,
-    /// The system that runs it.
+    /// The system that runs it alone (with `&mut World`).
     pub system: ToolSystemId,
+    /// The tool itself, for calls that run beside others on a shared `&World` (read-only
+    /// tools; see [`run_tool`](super::run_tool)).
+    pub tool: Arc<LoadedTool>,
     /// One-sentence description.
     pub description: String,
     /// JSON schema of its arguments.

@@ -14,7 +14,7 @@ pub use effects::{PendingAdmin, apply_effects};
 pub use extract::extractor_system;
 pub use loop_system::{LoopEdits, loop_system};
 pub use paths::path_arguments;
-pub use system::tool_system;
+pub use system::{run_tool, tool_system};
 
 /// Initialises the resources this module owns.
 pub fn init_resources(world: &mut bevy_ecs::world::World) {

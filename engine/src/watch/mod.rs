@@ -88,7 +88,7 @@ pub fn spawn_watcher(handle: EngineHandle, debounce: Duration) -> notify::Result
     // server starts answering is seen (registering them on the thread raced with the first
     // client's first swap).
     let ctx = handle
-        .run(watch_context)
+        .read(watch_context)
         .map_err(|e| notify::Error::generic(&e.to_string()))?;
     let mut watched = BTreeSet::new();
     rewatch(&mut watcher, &mut watched, &ctx);
@@ -98,7 +98,7 @@ pub fn spawn_watcher(handle: EngineHandle, debounce: Duration) -> notify::Result
         .name("omnysys-watch".into())
         .spawn(move || {
             while !flag.load(Ordering::SeqCst) {
-                let Ok(ctx) = handle.run(watch_context) else {
+                let Ok(ctx) = handle.read(watch_context) else {
                     return;
                 };
                 rewatch(&mut watcher, &mut watched, &ctx);
@@ -127,7 +127,7 @@ fn warn_once(error: &str, what: &str) {
 }
 
 /// What the watcher needs to know from the engine.
-pub fn watch_context(engine: &mut Engine) -> WatchContext {
+pub fn watch_context(engine: &Engine) -> WatchContext {
     let libraries = engine
         .plugins()
         .generations()
@@ -297,7 +297,7 @@ fn library_changed(
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     let name = plugin.to_owned();
     let current = handle
-        .run(move |e| {
+        .read(move |e| {
             e.plugins()
                 .slots
                 .get(&name)
@@ -336,7 +336,7 @@ fn toolset_changed(
             let locator = LibraryLocator::default();
             let ts = toolset.clone();
             let diff = handle
-                .run(move |e| diff_changes(e.plugins(), &ts, &locator))
+                .read(move |e| diff_changes(e.plugins(), &ts, &locator))
                 .unwrap_or_default();
             let action = format!("apply tool set: {} change(s)", diff.len());
             changes.extend(diff);

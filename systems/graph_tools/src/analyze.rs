@@ -167,7 +167,7 @@ pub fn analyze_change(
     args: AnalyzeArgs,
 ) -> Result<ChangeAnalysis, ToolError> {
     tool_support::check_name("symbolName", &args.symbol_name)?;
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let (path, facts) = p.file(&args.file_path)?;
     let target = find_target(facts, &path, &args.symbol_name)?;
     let SymbolImpact {

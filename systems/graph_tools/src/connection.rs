@@ -72,7 +72,7 @@ pub fn explain_connection(
     ctx: &ToolContext<'_>,
     args: ConnectionArgs,
 ) -> Result<Connection, ToolError> {
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let a = p.path(&args.file_a)?;
     let b = p.path(&args.file_b)?;
     if a == b {

@@ -157,7 +157,7 @@ pub fn impact_of_diff(ctx: &ToolContext<'_>, args: DiffArgs) -> Result<DiffImpac
         return Err(ToolError::failed("the project root is not known yet"));
     };
     let files = read_diff(&root.0, &base)?;
-    Ok(aggregate(Project::new(world), base, &files))
+    Ok(aggregate(Project::of(ctx), base, &files))
 }
 
 /// Runs `git diff` against `base` in `root` and parses it.

@@ -84,7 +84,7 @@ pub struct RepoMap {
 ///
 /// Focus paths outside the project or unknown.
 pub fn repo_map(ctx: &ToolContext<'_>, args: RepoMapArgs) -> Result<RepoMap, ToolError> {
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let mut focus = args
         .focus_files
         .iter()

@@ -106,7 +106,7 @@ pub fn get_risk_assessment(
     ctx: &ToolContext<'_>,
     args: RiskArgs,
 ) -> Result<RiskAssessment, ToolError> {
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let mut findings = all_findings(p);
     findings.retain(|f| f.severity >= args.min_severity);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));

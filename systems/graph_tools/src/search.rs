@@ -71,7 +71,7 @@ pub struct SearchResult {
 /// A pattern longer than [`MAX_PATTERN_CHARS`], an invalid regular expression, a bad cursor or
 /// limit.
 pub fn search_files(ctx: &ToolContext<'_>, args: SearchArgs) -> Result<SearchResult, ToolError> {
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let chars = args.pattern.chars().count();
     if chars > MAX_PATTERN_CHARS {
         return Err(ToolError::invalid_arguments(format!(

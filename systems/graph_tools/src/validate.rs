@@ -89,7 +89,7 @@ pub fn validate_imports(
     ctx: &ToolContext<'_>,
     args: ValidateArgs,
 ) -> Result<Validation, ToolError> {
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let only = match &args.file_path {
         Some(raw) => Some(p.file(raw)?.0),
         None => None,

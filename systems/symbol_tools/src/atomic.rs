@@ -69,7 +69,7 @@ pub fn get_atomic_functions(
     ctx: &ToolContext<'_>,
     args: AtomicArgs,
 ) -> Result<AtomicFunctions, ToolError> {
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let (file, facts) = p.file(&args.file_path)?;
     let callers = callers_by_symbol(p, &file);
     let functions: Vec<AtomicFunction> = facts

@@ -69,7 +69,7 @@ pub struct CallGraph {
 /// The tool.
 pub fn get_call_graph(ctx: &ToolContext<'_>, args: CallGraphArgs) -> Result<CallGraph, ToolError> {
     tool_support::check_name("symbolName", &args.symbol_name)?;
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let (file, facts) = p.file(&args.file_path)?;
     let symbol = find_symbol(facts, &file, &args.symbol_name)?;
     let depth = args.depth.unwrap_or(DEFAULT_DEPTH).clamp(1, MAX_DEPTH);
@@ -94,6 +94,9 @@ fn walk(p: Project<'_>, root: &SymbolRef, max: u32, step: Step) -> Vec<CallEdge>
     let mut queue = VecDeque::from([(root.clone(), 1)]);
     let mut edges = Vec::new();
     while let Some((node, depth)) = queue.pop_front() {
+        if p.stop().stopped() {
+            break;
+        }
         for (edge, next) in step(p, &node, depth) {
             edges.push(edge);
             let Some(next) = next else { continue };

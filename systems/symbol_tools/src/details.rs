@@ -62,7 +62,7 @@ pub fn get_function_details(
     args: DetailsArgs,
 ) -> Result<FunctionDetails, ToolError> {
     tool_support::check_name("functionName", &args.function_name)?;
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let (file, facts) = p.file(&args.file_path)?;
     let symbol = find_symbol(facts, &file, &args.function_name)?;
     let calls = calls_inside(p, &file, facts, &symbol.name);

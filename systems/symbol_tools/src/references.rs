@@ -91,7 +91,7 @@ pub fn find_references(
     args: ReferencesArgs,
 ) -> Result<References, ToolError> {
     tool_support::check_name("symbolName", &args.symbol_name)?;
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let name = args.symbol_name.as_str();
     let (definitions, mut found) = match &args.file_path {
         Some(raw) => (vec![definition_in(p, raw, name)?], BTreeSet::new()),

@@ -85,7 +85,7 @@ pub fn search_symbols(ctx: &ToolContext<'_>, args: SearchArgs) -> Result<SearchR
         return Err(ToolError::invalid_arguments("`query` must not be empty"));
     }
     let mut found: Vec<SymbolMatch> = Vec::new();
-    for (file, facts) in Project::new(ctx.world()).files() {
+    for (file, facts) in Project::of(ctx).files() {
         let wanted = facts
             .symbols
             .iter()

@@ -72,7 +72,7 @@ pub fn analyze_signature_change(
     args: SignatureArgs,
 ) -> Result<SignatureChange, ToolError> {
     tool_support::check_name("symbolName", &args.symbol_name)?;
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let (file, facts) = p.file(&args.file_path)?;
     let symbol = find_symbol(facts, &file, &args.symbol_name)?;
     let old_params = params_of(facts, symbol);

@@ -76,7 +76,7 @@ pub fn get_molecule_summary(
     ctx: &ToolContext<'_>,
     args: SummaryArgs,
 ) -> Result<MoleculeSummary, ToolError> {
-    let (file, facts) = Project::new(ctx.world()).file(&args.file_path)?;
+    let (file, facts) = Project::of(ctx).file(&args.file_path)?;
     let (imports, a) = cap(facts.imports.clone());
     let (exports, b) = cap(facts.exports.clone());
     let (functions, c) = cap(functions(facts));

@@ -83,7 +83,7 @@ pub struct ValueFlow {
 /// The tool.
 pub fn explain_value_flow(ctx: &ToolContext<'_>, args: FlowArgs) -> Result<ValueFlow, ToolError> {
     tool_support::check_name("symbolName", &args.symbol_name)?;
-    let p = Project::new(ctx.world());
+    let p = Project::of(ctx);
     let (file, facts) = p.file(&args.file_path)?;
     let symbol = find_symbol(facts, &file, &args.symbol_name)?;
     let target = SymbolRef::new(&file, &symbol.name);

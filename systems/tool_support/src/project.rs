@@ -10,12 +10,30 @@ use omnysys_api::prelude::*;
 #[derive(Clone, Copy)]
 pub struct Project<'w> {
     world: &'w World,
+    stop: Stop<'w>,
 }
 
 impl<'w> Project<'w> {
     /// A view of `world`.
     pub fn new(world: &'w World) -> Self {
-        Project { world }
+        Project {
+            world,
+            stop: Stop::never(),
+        }
+    }
+
+    /// The view a tool works through: its iterations over the project end once the call must
+    /// stop (the tool's wrapper then answers with the stop, never with the partial result).
+    pub fn of(ctx: &ToolContext<'w>) -> Self {
+        Project {
+            world: ctx.world(),
+            stop: ctx.stop(),
+        }
+    }
+
+    /// When the call this view serves must stop.
+    pub fn stop(&self) -> Stop<'w> {
+        self.stop
     }
 
     /// Whether `file`'s import of `specifier` at `line` is local yet resolves to no file, as the
@@ -40,9 +58,11 @@ impl<'w> Project<'w> {
     /// Every indexed path, analysed or not, in path order.
     pub fn paths(&self) -> impl Iterator<Item = &'w str> + 'w {
         let index = self.world.get_resource::<FileIndex>();
+        let stop = self.stop;
         index
             .into_iter()
             .flat_map(|i| i.0.keys().map(String::as_str))
+            .take_while(move |_| !stop.stopped())
     }
 
     /// Whether `path` is in the index.
@@ -88,5 +108,25 @@ impl<'w> Project<'w> {
                 "`{path}` has not been analysed yet; ask again once indexing is done"
             ))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    #[test]
+    fn a_stopped_call_sees_no_more_files_and_a_running_one_sees_them_all() {
+        let world = crate::testing::js_basic_world();
+        let all = Project::new(&world).files().count();
+        assert!(all > 3, "{all}");
+        let running = crate::testing::context(&world, "t");
+        assert_eq!(Project::of(&running).files().count(), all);
+        let past = Stop::new(Instant::now(), Some(Duration::ZERO), None);
+        let stopped = crate::testing::context(&world, "t").with_stop(past);
+        assert_eq!(Project::of(&stopped).files().count(), 0);
+        assert!(stopped.check().is_err());
     }
 }

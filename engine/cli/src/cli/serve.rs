@@ -42,8 +42,9 @@ pub struct ServeArgs {
     /// Live Streamable HTTP sessions; an `initialize` beyond this is answered 503.
     #[arg(long, env = "OMNYSYS_HTTP_MAX_SESSIONS", default_value_t = HttpLimits::default().max_sessions)]
     pub http_max_sessions: usize,
-    /// Seconds a tool call may run before it is answered with an error.
-    #[arg(long, default_value_t = 60)]
+    /// Seconds a tool call may run: at its deadline the tool stops (its loops check it) and the
+    /// call is answered with an error naming the limit; 1 to 3600.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub call_timeout: u64,
 }
 
@@ -189,7 +190,7 @@ impl Snapshots {
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = stop.clone();
         let thread = std::thread::spawn(move || {
-            let Ok(dir) = handle.run(|e| e.settings().state_dir.clone()) else {
+            let Ok(dir) = handle.read(|e| e.settings().state_dir.clone()) else {
                 return;
             };
             while !flag.load(std::sync::atomic::Ordering::SeqCst) {

@@ -11,6 +11,7 @@ use super::model::{Library, LoadExpect, Mutation, Scenario, Step};
 use super::stress::{run_soak, run_stress};
 use omnysys_engine::engine::{Engine, EngineSettings};
 use omnysys_engine::handle::{EngineHandle, EngineThread};
+use omnysys_engine::plugin::ToolInvocation;
 use omnysys_engine::reload::{ReloadChange, ReloadRecord};
 use omnysys_engine::toolset::{LibraryLocator, workspace_root};
 
@@ -209,8 +210,8 @@ impl Runner {
                 ))
             }
             Step::Call { tool, args, expect } => {
-                let (tool, args) = (tool.clone(), args.clone());
-                let got = self.engine(move |e| e.call_tool(&tool, args))?;
+                let invocation = ToolInvocation::new(args.clone());
+                let got = self.handle.call_tool_blocking(tool, invocation);
                 check_call(&got, expect).map(|()| String::new())
             }
             other => self.run_check_step(other),

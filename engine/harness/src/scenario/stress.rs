@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::model::{Soak, Stress};
 use omnysys_engine::handle::EngineHandle;
+use omnysys_engine::plugin::ToolInvocation;
 use omnysys_engine::reload::{ReloadChange, ReloadOutcome, ReloadRecord};
 
 use super::StepResult;
@@ -76,9 +77,8 @@ pub fn keep_calling(
             let (tool, args) = (tool.to_owned(), args.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
-                    let (t, a) = (tool.clone(), args.clone());
-                    match handle.run(move |e| e.call_tool(&t, a)) {
-                        Ok(Ok(_)) => {}
+                    match handle.call_tool_blocking(&tool, ToolInvocation::new(args.clone())) {
+                        Ok(_) => {}
                         other => failures
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
@@ -142,12 +142,11 @@ pub fn run_stress(handle: &EngineHandle, s: &Stress, sources: Vec<PathBuf>) -> S
 /// Runs [`Soak`]: many swaps, one call per generation; checks RSS growth, mapped copies, file
 /// descriptors and the thread-local destructor count.
 pub fn run_soak(handle: &EngineHandle, s: &Soak, sources: Vec<PathBuf>) -> StepResult {
-    let call = |handle: &EngineHandle| {
-        let (t, a) = (s.tool.clone(), s.args.clone());
-        match handle.run(move |e| e.call_tool(&t, a)) {
-            Ok(Ok(_)) => Ok(()),
-            other => Err(("the tool to answer".to_owned(), format!("{other:?}"))),
-        }
+    let call = |handle: &EngineHandle| match handle
+        .call_tool_blocking(&s.tool, ToolInvocation::new(s.args.clone()))
+    {
+        Ok(_) => Ok(()),
+        other => Err(("the tool to answer".to_owned(), format!("{other:?}"))),
     };
     let copies = handle
         .run(|e| e.plugins().copies_dir().to_path_buf())

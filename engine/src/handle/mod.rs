@@ -1,8 +1,12 @@
 //! The engine on its own thread, reached through a channel (the shape of `bevy_remote`).
 //!
-//! Transports never touch the `World`: they send a job and wait for its answer. Jobs run one at a
-//! time, so a reload happens between two jobs, where no plugin code is running; calls that arrive
-//! during a reload wait in the channel and are served by the new generation.
+//! Transports never touch the `World`: they send a job and wait for its answer. A job is
+//! *exclusive* (`&mut Engine`: ticks of the loop, reloads, tools that change things) or *shared*
+//! (`&Engine`: read-only tool calls). Shared jobs run side by side on reader threads
+//! ([`read_phase`](crate::handle::read_phase)), so a slow query does not hold up the others;
+//! exclusive jobs run one at a time between read phases, so a reload happens where no plugin code
+//! is running, and calls that arrive during a reload wait in the channel and are served by the new
+//! generation.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,7 +17,23 @@ use crossbeam_channel::{Receiver, Sender};
 
 use crate::engine::Engine;
 
-type Job = Box<dyn FnOnce(&mut Engine) + Send>;
+mod calls;
+mod read_phase;
+
+pub use calls::CallReply;
+use read_phase::read_phase;
+
+/// A job that needs the engine to itself.
+type Exclusive = Box<dyn FnOnce(&mut Engine) + Send>;
+/// A job that only reads; what it must change afterwards comes back as an exclusive job, run
+/// once the read phase is over.
+type Shared = Box<dyn FnOnce(&Engine) -> Option<Exclusive> + Send>;
+
+/// A job for the engine thread.
+enum Job {
+    Exclusive(Exclusive),
+    Shared(Shared),
+}
 
 /// A cloneable handle to an engine thread.
 #[derive(Clone)]
@@ -69,7 +89,7 @@ impl EngineThread {
 
     fn stop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        let _ = self.handle.jobs.send(Box::new(|_| {}));
+        let _ = self.handle.jobs.send(Job::Exclusive(Box::new(|_| {})));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
@@ -89,14 +109,21 @@ fn serve_jobs(
     stop: &AtomicBool,
 ) {
     let mut busy = false;
+    // Jobs held back by a read phase, in the order they arrived: served before the channel.
+    let mut held = std::collections::VecDeque::new();
     while !stop.load(Ordering::SeqCst) {
         let wait = match period {
             Some(_) if busy => Duration::ZERO,
             Some(period) => period,
             None => Duration::from_secs(3600),
         };
-        match jobs.recv_timeout(wait) {
-            Ok(job) => job(&mut engine),
+        let next = match held.pop_front() {
+            Some(job) => Ok(job),
+            None => jobs.recv_timeout(wait),
+        };
+        match next {
+            Ok(Job::Exclusive(job)) => job(&mut engine),
+            Ok(Job::Shared(job)) => held.extend(read_phase(&engine, job, &jobs)),
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return,
         }
@@ -117,11 +144,9 @@ impl EngineHandle {
         f: impl FnOnce(&mut Engine) -> R + Send + 'static,
     ) -> Result<R, EngineGone> {
         let (tx, rx) = crossbeam_channel::bounded(1);
-        self.jobs
-            .send(Box::new(move |engine| {
-                let _ = tx.send(f(engine));
-            }))
-            .map_err(|_| EngineGone)?;
+        self.send(Job::Exclusive(Box::new(move |engine| {
+            let _ = tx.send(f(engine));
+        })))?;
         rx.recv().map_err(|_| EngineGone)
     }
 
@@ -136,11 +161,48 @@ impl EngineHandle {
         f: impl FnOnce(&mut Engine) -> R + Send + 'static,
     ) -> Result<R, EngineGone> {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        self.jobs
-            .send(Box::new(move |engine| {
-                let _ = tx.send(f(engine));
-            }))
-            .map_err(|_| EngineGone)?;
+        self.send(Job::Exclusive(Box::new(move |engine| {
+            let _ = tx.send(f(engine));
+        })))?;
         rx.await.map_err(|_| EngineGone)
+    }
+
+    /// Runs `f` with read access beside other readers (shared jobs: a slow tool call does not
+    /// hold it up), and waits for its result.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineGone`] when the engine thread has stopped.
+    pub fn read<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> R + Send + 'static,
+    ) -> Result<R, EngineGone> {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        self.send(Job::Shared(Box::new(move |engine| {
+            let _ = tx.send(f(engine));
+            None
+        })))?;
+        rx.recv().map_err(|_| EngineGone)
+    }
+
+    /// As [`EngineHandle::read`]; the future resolves with its result.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineGone`] when the engine thread has stopped.
+    pub async fn read_async<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Engine) -> R + Send + 'static,
+    ) -> Result<R, EngineGone> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.send(Job::Shared(Box::new(move |engine| {
+            let _ = tx.send(f(engine));
+            None
+        })))?;
+        rx.await.map_err(|_| EngineGone)
+    }
+
+    fn send(&self, job: Job) -> Result<(), EngineGone> {
+        self.jobs.send(job).map_err(|_| EngineGone)
     }
 }
