@@ -204,6 +204,10 @@ def markdown(label: str, oracle: dict, summary: dict, results: list[dict], timin
                f"{Counter(s['kind'] for s in oracle['symbols'])['method']} methods; seed `{oracle['seed']}`, "
                f"{oracle['sample']['candidates']} candidates), {oracle['files']} files; compared by line. "
                f"Symbols omnysys does not know: {len(unknown)}{' (' + ', '.join(unknown) + ')' if unknown else ''}.")
+    via = Counter(r.get("via", "findReferences") for s in oracle["symbols"] for r in s["references"])
+    if len(via) > 1:
+        out.append("")
+        out.append("Oracle references by how they were found: " + ", ".join(f"{k} {v}" for k, v in sorted(via.items())) + ".")
     out.append("")
     out.append("| kind of reference (oracle) | reference lines | found | recall | call sites | found | recall |")
     out.append("|---|---|---|---|---|---|---|")

@@ -417,6 +417,16 @@ def classify(root: Path, module: Module, node: ast.AST | None, sym: dict, classe
 # ---- main -------------------------------------------------------------------------------------
 
 
+def write_config(root: Path, package: str, extra_paths: list[str]) -> None:
+    """pyrightconfig.json in --root: every platform (`sys.platform` checks would otherwise make
+    the other platforms' code unreachable, and pyright finds no reference there), the
+    dependencies' directory, the interpreter's Python version."""
+    config = {"include": [package], "extraPaths": [str(Path(p).resolve()) for p in extra_paths],
+              "pythonPlatform": "All", "pythonVersion": ".".join(map(str, sys.version_info[:2])),
+              "typeCheckingMode": "standard", "useLibraryCodeForTypes": True}
+    (root / "pyrightconfig.json").write_text(json.dumps(config, indent=1) + "\n")
+
+
 def uri_of(path: Path) -> str:
     return path.resolve().as_uri()
 
@@ -444,6 +454,7 @@ def main() -> None:
     picked, sample_info = sample_symbols(list(modules.values()), args.sample, args.seed)
 
     cmd, pyright_version = pyright_command()
+    write_config(root, args.package, args.extra_path)
     settings = {"python": {"pythonPath": sys.executable, "analysis": {
         "extraPaths": [str(Path(p).resolve()) for p in args.extra_path], "diagnosticMode": "openFilesOnly",
         "autoSearchPaths": False, "useLibraryCodeForTypes": True, "typeCheckingMode": "standard"}}}

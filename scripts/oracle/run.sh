@@ -119,6 +119,12 @@ fetch_rich() { # -> target/oracle/cache/rich-X/src/rich and deps/
 
 # ---- oracles (cached) ----------------------------------------------------------------------------
 script_hash() { sha256sum "$1" | cut -c1-10; }
+prune_stale() { # prune_stale KEEP: other outputs of the same package and tool (older keys)
+    local keep="$1" f
+    for f in "${keep%.n*}".n*.json; do
+        [[ "$f" == "$keep" || ! -e "$f" ]] || rm -f "$f" "$f.pyright.log"
+    done
+}
 
 run_ts_oracle() {
     TS_JSON="$OUT/webpack-$WEBPACK_VERSION.typescript-$TYPESCRIPT_VERSION.n$SAMPLE.$(script_hash scripts/oracle/ts-references.mjs).json"
@@ -131,6 +137,7 @@ run_ts_oracle() {
         --package "$WEBPACK_PKG" --src lib --sample "$SAMPLE" --seed "$SEED" --out "$TS_JSON.tmp" \
         2>"$OUT/ts-oracle.log" || { tail -20 "$OUT/ts-oracle.log" >&2; die "ts-references.mjs failed"; }
     mv "$TS_JSON.tmp" "$TS_JSON"
+    prune_stale "$TS_JSON"
 }
 
 run_py_oracle() {
@@ -144,6 +151,7 @@ run_py_oracle() {
         --extra-path "$RICH_DEPS_DIR" --sample "$SAMPLE" --seed "$SEED" --out "$PY_JSON.tmp" \
         2>"$OUT/py-oracle.log" || { tail -20 "$OUT/py-oracle.log" >&2; die "py-references.py failed"; }
     mv "$PY_JSON.tmp" "$PY_JSON"
+    prune_stale "$PY_JSON"
 }
 
 # ---- main ----------------------------------------------------------------------------------------
