@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import queue
+import resource
 import shutil
 import statistics
 import subprocess
@@ -104,17 +106,21 @@ class McpServer:
 
 def cold_index(omnysys: str, project: Path, runs: int) -> dict:
     """Wall clock of `omnysys index` from scratch (`.omnysys/` deleted), and its own figure."""
-    walls, internal = [], []
+    walls, cpus, internal = [], [], []
     for _ in range(runs):
         shutil.rmtree(project / ".omnysys", ignore_errors=True)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         out = subprocess.run([omnysys, "index", "--project", str(project)], capture_output=True, text=True,
                              timeout=600, check=True).stdout
         walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         for line in out.splitlines():
             if line.startswith("indexed ") and line.endswith(" s"):
                 internal.append(float(line.split(" in ")[-1][:-2]))
-    return {"runs": runs, "wallS": statistics.median(walls), "internalS": statistics.median(internal) if internal else None}
+    return {"runs": runs, "wallS": statistics.median(walls), "cpuS": statistics.median(cpus),
+            "internalS": statistics.median(internal) if internal else None, "loadAverage": os.getloadavg()[0]}
 
 
 def omnysys_references(server: McpServer, symbol: dict) -> dict:
@@ -233,9 +239,10 @@ def markdown(label: str, oracle: dict, summary: dict, results: list[dict], timin
     out.append("")
     out.append("| timing | omnysys | oracle |")
     out.append("|---|---|---|")
-    out.append(f"| cold index / start-up | {timing['cold']['wallS']:.2f} s wall (`omnysys index`, median of "
-               f"{timing['cold']['runs']}; {timing['cold']['internalS']} s its own) | {oracle['setupMs'] / 1000:.1f} s "
-               f"({'program built' if 'typescript' in oracle else 'server up, first file analysed'}) |")
+    out.append(f"| cold index / start-up | {timing['cold']['wallS']:.2f} s wall, {timing['cold']['cpuS']:.2f} s CPU "
+               f"(`omnysys index`, median of {timing['cold']['runs']}; load average {timing['cold']['loadAverage']:.1f}) | {oracle['setupMs'] / 1000:.1f} s "
+               f"({'program built' if 'typescript' in oracle else 'server up, first file analysed'}; "
+               f"load average {oracle.get('loadAverage', float('nan')):.1f}) |")
     out.append(f"| first answer | — | {oracle['symbols'][0]['queryMs']:.0f} ms |")
     out.append(f"| per-symbol query, median (p90) | {timing['omnyQueryP50']:.2f} ms ({timing['omnyQueryP90']:.2f} ms), "
                f"all pages | {timing['oracleQueryP50']:.1f} ms ({timing['oracleQueryP90']:.1f} ms) |")

@@ -514,7 +514,8 @@ def main() -> None:
     out = dict(tool="pyright-langserver", pyright=pyright_version, python=sys.version.split()[0],
                package=args.package, root=str(root), files=len(files), seed=args.seed, sample=sample_info,
                kinds=KINDS, setupMs=round(setup_ms), firstQueryMs=round(first_ms or 0),
-               totalMs=round((time.perf_counter() - t_start) * 1000), symbols=symbols)
+               totalMs=round((time.perf_counter() - t_start) * 1000), loadAverage=os.getloadavg()[0],
+               symbols=symbols)
     args.out.write_text(json.dumps(out, indent=1) + "\n")
     total = sum(len(s["references"]) for s in symbols)
     print(f"py-references: {len(symbols)} symbols, {total} references -> {args.out}", file=sys.stderr)

@@ -34,6 +34,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 
@@ -575,6 +576,7 @@ function main() {
         kinds: KINDS,
         setupMs: Math.round(setupMs),
         totalMs: Math.round(performance.now() - tStart),
+        loadAverage: loadavg()[0],
         symbols,
     };
     writeFileSync(args.out, JSON.stringify(out, null, 1) + "\n");
