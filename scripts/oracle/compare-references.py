@@ -17,7 +17,9 @@ Matching is by line: omnysys reports a file and a 1-based line per reference (ki
 column. A reference line of the oracle is found when omnysys lists a reference of that symbol on
 the same file and line; a call site is found when omnysys lists a `call` there. Several oracle
 references of one kind on one line count once. Precision is the share of omnysys's lines (all
-kinds / `call` only) on which the oracle has a reference (any kind / a call site). A sampled
+kinds / `call` only) on which the oracle has a reference (any kind / a call site); per kind, a
+found line counts for the oracle's kind and a false positive for the kind its form gives
+(`form_kind`: the callee as written, or the import kind). A sampled
 symbol omnysys does not know (the tool's error) contributes its oracle references as missed.
 """
 
@@ -144,7 +146,38 @@ def omnysys_references(server: McpServer, symbol: dict) -> dict:
 # ---- matching ---------------------------------------------------------------------------------
 
 
-def compare_symbol(symbol: dict, found: dict) -> dict:
+BINDING_KINDS = {"import": "import-binding", "type_import": "import-binding", "require": "require-binding",
+                 "dynamic_import": "require-binding", "re_export": "export"}
+
+
+def form_kind(ref: dict, symbol: dict, python: bool) -> str:
+    """The oracle kind an omnysys reference has by its form: its kind for bindings, the callee as
+    written for calls (`f`, `this.m`, `self._x.m`, `NS.f`, `C.m`, `module.exports.f`). Used only
+    to attribute omnysys's false positives to a kind (a two-part callee with a capitalised
+    receiver counts as a class, with a lower-case one as a module: omnysys resolves no other)."""
+    if ref["kind"] != "call":
+        return BINDING_KINDS.get(ref["kind"], "other")
+    text = ref["text"]
+    parts = text.split(".")
+    same = ref["file"] == symbol["file"]
+    if len(parts) == 1:
+        return "direct-call-local" if same else "direct-call-imported"
+    head = parts[0]
+    if head in ("this", "self", "cls"):
+        if len(parts) > 2:
+            return "field-call"
+        own = ("self-call" if python else "this-call")
+        return own if same else own.replace("-call", "-call-subclass")
+    if text.startswith("module.exports.") or head == "exports":
+        return "exports-call"
+    if len(parts) > 2:
+        return "field-call"
+    if head[:1].isupper():
+        return "static-call"
+    return "module-call" if python else "namespace-call"
+
+
+def compare_symbol(symbol: dict, found: dict, python: bool) -> dict:
     """Line-level matching of one symbol's oracle references with omnysys's."""
     oracle_lines = {(r["file"], r["line"]) for r in symbol["references"]}
     oracle_calls = {(r["file"], r["line"]) for r in symbol["references"] if r["isCall"]}
@@ -159,6 +192,19 @@ def compare_symbol(symbol: dict, found: dict) -> dict:
         calls = [(f, ln) for f, ln, c in lines if c]
         kinds[kind] = {"lines": len(lines), "found": refs_found, "calls": len(calls),
                        "callsFound": sum(x in omny_calls for x in calls)}
+    fp_lines = defaultdict(set)  # attributed kind -> omnysys lines without an oracle reference
+    fp_call_lines = defaultdict(set)  # attributed kind -> omnysys call lines without an oracle call
+    for r in found["references"]:
+        at = (r["file"], r["line"])
+        if at not in oracle_lines:
+            fp_lines[form_kind(r, symbol, python)].add(at)
+        if r["kind"] == "call" and at not in oracle_calls:
+            fp_call_lines[form_kind(r, symbol, python)].add(at)
+    for kind in set(fp_lines) | set(fp_call_lines):
+        kinds.setdefault(kind, {"lines": 0, "found": 0, "calls": 0, "callsFound": 0})
+    for kind, v in kinds.items():
+        v["falsePositives"] = len(fp_lines.get(kind, ()))
+        v["callFalsePositives"] = len(fp_call_lines.get(kind, ()))
     omny_kind_lines = defaultdict(set)
     for r in found["references"]:
         omny_kind_lines[r["kind"]].add((r["file"], r["line"]))
@@ -215,16 +261,22 @@ def markdown(label: str, oracle: dict, summary: dict, results: list[dict], timin
         out.append("")
         out.append("Oracle references by how they were found: " + ", ".join(f"{k} {v}" for k, v in sorted(via.items())) + ".")
     out.append("")
-    out.append("| kind of reference (oracle) | reference lines | found | recall | call sites | found | recall |")
-    out.append("|---|---|---|---|---|---|---|")
+    out.append("| kind of reference (oracle) | reference lines | found | recall | false pos. | precision "
+               "| call sites | found | recall | false pos. | precision |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
     order = {k: i for i, k in enumerate(oracle.get("kinds", []))}
     for kind in sorted(summary["kinds"], key=lambda k: order.get(k, 99)):
         v = summary["kinds"][kind]
-        calls = (f"{v['calls']} | {v['callsFound']} | {ratio(v['callsFound'], v['calls'])}" if v["calls"] else "— | — | —")
-        out.append(f"| {kind} | {v['lines']} | {v['found']} | {ratio(v['found'], v['lines'])} | {calls} |")
+        fp, cfp = v.get("falsePositives", 0), v.get("callFalsePositives", 0)
+        refs = f"{v['lines']} | {v['found']} | {ratio(v['found'], v['lines'])} | {fp} | {ratio(v['found'], v['found'] + fp)}"
+        calls = (f"{v['calls']} | {v['callsFound']} | {ratio(v['callsFound'], v['calls'])} | {cfp} | "
+                 f"{ratio(v['callsFound'], v['callsFound'] + cfp)}" if v["calls"] or cfp else "— | — | — | — | —")
+        out.append(f"| {kind} | {refs} | {calls} |")
     r, c = summary["refs"], summary["calls"]
     out.append(f"| **all (distinct lines)** | {r['oracle']} | {r['both']} | **{ratio(r['both'], r['oracle'])}** | "
-               f"{c['oracle']} | {c['both']} | **{ratio(c['both'], c['oracle'])}** |")
+               f"{r['omnysys'] - r['both']} | **{ratio(r['both'], r['omnysys'])}** | "
+               f"{c['oracle']} | {c['both']} | **{ratio(c['both'], c['oracle'])}** | "
+               f"{c['omnysys'] - c['both']} | **{ratio(c['both'], c['omnysys'])}** |")
     out.append("")
     out.append(f"Precision: references **{ratio(r['both'], r['omnysys'])}** ({r['both']}/{r['omnysys']} omnysys lines "
                f"on an oracle reference), call sites **{ratio(c['both'], c['omnysys'])}** ({c['both']}/{c['omnysys']}). "
@@ -305,7 +357,7 @@ def main() -> None:
         results = []
         for sym in oracle["symbols"]:
             found = omnysys_references(server, sym)
-            found["cmp"] = compare_symbol(sym, found)
+            found["cmp"] = compare_symbol(sym, found, oracle["tool"].startswith("pyright"))
             results.append(found)
     finally:
         server.close()
