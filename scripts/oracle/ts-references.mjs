@@ -6,7 +6,7 @@
 // the reference node's parents in the AST (see `classify`).
 //
 //   node scripts/oracle/ts-references.mjs --typescript .tools/oracle/node_modules/typescript \
-//       --package target/oracle/cache/webpack-5.97.1/package --src lib --sample 60 --out refs.json
+//       --package target/oracle/cache/webpack-5.97.1/package --src lib --sample 80 --out refs.json
 //
 // The sample (see `sampleSymbols`): every candidate is keyed "<file>#<name>" (functions) or
 // "<file>#<Class>.<method>" (methods); candidates are ordered by SHA-256 of "<seed>:<key>" and
@@ -32,7 +32,7 @@
 // files relative to --src.
 
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import path from "node:path";
