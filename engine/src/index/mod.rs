@@ -142,6 +142,7 @@ pub fn init_resources(world: &mut World) {
     world.init_resource::<IndexConfig>();
     world.init_resource::<BatchSize>();
     world.init_resource::<AnalysedBatch>();
+    world.register_component::<process::FailedExtraction>();
 }
 
 /// Files whose facts must be re-extracted even if their content is unchanged
@@ -163,6 +164,8 @@ pub fn extensions(world: &World) -> Vec<String> {
         .collect()
 }
 
+/// Whether a found file needs no analysis: same size and time as when it was last read, and
+/// either analysed or failed by the extractor that would analyse it now.
 fn unchanged_on_disk(world: &World, file: &walk::FoundPath) -> bool {
     let Some(entity) = world.resource::<FileIndex>().0.get(&file.path).copied() else {
         return false;
@@ -170,7 +173,22 @@ fn unchanged_on_disk(world: &World, file: &walk::FoundPath) -> bool {
     let same_meta = world
         .get::<SourceFile>(entity)
         .is_some_and(|s| s.size == file.size && s.mtime_ns == file.mtime_ns);
-    same_meta && world.get::<CacheEntry>(entity).is_some()
+    same_meta
+        && (world.get::<CacheEntry>(entity).is_some()
+            || failed_by_current(world, entity, &file.path))
+}
+
+/// Whether the extractor serving `path` now is the one that failed on it.
+fn failed_by_current(world: &World, entity: bevy_ecs::entity::Entity, path: &str) -> bool {
+    let Some(failed) = world.get::<process::FailedExtraction>(entity) else {
+        return false;
+    };
+    let ext = std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default();
+    let catalog = world.resource::<crate::tools::ExtractorCatalog>();
+    catalog.for_extension(ext).is_some_and(|e| failed.is_by(e))
 }
 
 /// How many queued files the loop's index set analyses per tick ([`BATCH`] unless a scenario

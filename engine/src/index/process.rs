@@ -38,6 +38,31 @@ pub struct BatchReport {
 
 pub use crate::toolset::DEFAULT_MAX_FILE_BYTES;
 
+/// A file its extractor failed on (a parse over its time budget, a syntax it cannot read), and
+/// which extractor version failed: a scan does not queue it again until the file or that
+/// extractor changes, so one pathological file costs its budget once, not at every scan.
+#[derive(bevy_ecs::component::Component, Clone, Debug, PartialEq, Eq)]
+pub struct FailedExtraction {
+    /// Extractor name.
+    pub extractor: String,
+    /// Extractor version.
+    pub version: String,
+}
+
+impl FailedExtraction {
+    fn by(extractor: &ExtractorEntry) -> Self {
+        FailedExtraction {
+            extractor: extractor.name.clone(),
+            version: extractor.version.clone(),
+        }
+    }
+
+    /// Whether `extractor` is the one that failed.
+    pub fn is_by(&self, extractor: &ExtractorEntry) -> bool {
+        self.extractor == extractor.name && self.version == extractor.version
+    }
+}
+
 /// Analyses `items`.
 pub fn process(world: &mut World, items: Vec<QueueItem>, max_bytes: u64) -> BatchReport {
     let root = world.resource::<ProjectRoot>().0.clone();
@@ -230,10 +255,14 @@ fn extract(
             Ok(facts) => facts,
             Err(reason) => {
                 tracing::warn!(file = %result.path, %reason, "extraction failed");
+                world
+                    .entity_mut(entity)
+                    .insert(FailedExtraction::by(extractor));
                 report.failed.push((result.path, reason));
                 continue;
             }
         };
+        world.entity_mut(entity).remove::<FailedExtraction>();
         let entry = CacheEntry {
             facts: Arc::new(facts),
             extractor: extractor.name.clone(),
@@ -243,5 +272,65 @@ fn extract(
         world.entity_mut(entity).insert(entry);
         report.extracted += 1;
         report.changed.push(result.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use bevy_ecs::system::In;
+
+    use crate::engine::{Engine, EngineSettings};
+    use crate::plugin::{ExtractJob, ExtractResult};
+    use crate::tools::{ExtractorCatalog, ExtractorEntry};
+
+    static ATTEMPTS: AtomicUsize = AtomicUsize::new(0);
+
+    /// An extractor that fails on every file, counting its attempts.
+    fn failing(In(jobs): In<Vec<ExtractJob>>) -> Vec<ExtractResult> {
+        ATTEMPTS.fetch_add(jobs.len(), Ordering::SeqCst);
+        let fail = |j: ExtractJob| ExtractResult {
+            path: j.path,
+            outcome: Err("the parse exceeded 2 s; not analysed".to_owned()),
+        };
+        jobs.into_iter().map(fail).collect()
+    }
+
+    fn serve_extractor(engine: &mut Engine, version: &str) {
+        let world = engine.world_mut();
+        let system = world.register_system(failing);
+        let entry = ExtractorEntry {
+            name: "failing".to_owned(),
+            version: version.to_owned(),
+            extensions: vec!["js".to_owned()],
+            plugin: "test".to_owned(),
+            generation: 1,
+            system,
+        };
+        let mut catalog = world.resource_mut::<ExtractorCatalog>();
+        catalog.extractors.insert(entry.name.clone(), entry);
+    }
+
+    #[test]
+    fn a_file_its_extractor_failed_on_is_not_extracted_again_until_the_extractor_changes() {
+        let dir = std::env::temp_dir().join(format!("omnysys-failed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("bad.js"), "function g(){").unwrap();
+        let mut engine = Engine::new(EngineSettings::for_project(dir.clone())).unwrap();
+        serve_extractor(&mut engine, "1");
+        let first = engine.index_project();
+        assert_eq!(first.failed.len(), 1, "{first:?}");
+        let second = engine.index_project();
+        assert_eq!(ATTEMPTS.load(Ordering::SeqCst), 1, "rescanned: {second:?}");
+        serve_extractor(&mut engine, "2");
+        engine.index_project();
+        assert_eq!(
+            ATTEMPTS.load(Ordering::SeqCst),
+            2,
+            "a new extractor version tries again"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
