@@ -311,6 +311,66 @@ impl Drop for Engine {
 }
 
 #[cfg(test)]
+mod failed_extraction_tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use bevy_ecs::system::In;
+
+    use crate::plugin::{ExtractJob, ExtractResult};
+    use crate::tools::{ExtractorCatalog, ExtractorEntry};
+
+    static ATTEMPTS: AtomicUsize = AtomicUsize::new(0);
+
+    /// An extractor that fails on every file, counting its attempts.
+    fn failing(In(jobs): In<Vec<ExtractJob>>) -> Vec<ExtractResult> {
+        ATTEMPTS.fetch_add(jobs.len(), Ordering::SeqCst);
+        let fail = |j: ExtractJob| ExtractResult {
+            path: j.path,
+            outcome: Err("the parse exceeded 2 s; not analysed".to_owned()),
+        };
+        jobs.into_iter().map(fail).collect()
+    }
+
+    fn serve_extractor(engine: &mut Engine, version: &str) {
+        let world = engine.world_mut();
+        let system = world.register_system(failing);
+        let entry = ExtractorEntry {
+            name: "failing".to_owned(),
+            version: version.to_owned(),
+            extensions: vec!["js".to_owned()],
+            plugin: "test".to_owned(),
+            generation: 1,
+            system,
+        };
+        let mut catalog = world.resource_mut::<ExtractorCatalog>();
+        catalog.extractors.insert(entry.name.clone(), entry);
+    }
+
+    #[test]
+    fn a_file_its_extractor_failed_on_is_not_extracted_again_until_the_extractor_changes() {
+        let dir = std::env::temp_dir().join(format!("omnysys-failed-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("bad.js"), "function g(){").unwrap();
+        let mut engine = Engine::new(EngineSettings::for_project(dir.clone())).unwrap();
+        serve_extractor(&mut engine, "1");
+        let first = engine.index_project();
+        assert_eq!(first.failed.len(), 1, "{first:?}");
+        let second = engine.index_project();
+        assert_eq!(ATTEMPTS.load(Ordering::SeqCst), 1, "rescanned: {second:?}");
+        serve_extractor(&mut engine, "2");
+        engine.index_project();
+        assert_eq!(
+            ATTEMPTS.load(Ordering::SeqCst),
+            2,
+            "a new extractor version tries again"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
