@@ -155,6 +155,7 @@ fn arbitrary_arguments_to_every_tool_are_answered_or_refused_without_a_panic() {
             }
         },
     );
+    eprintln!("{calls} tool calls");
     assert!(calls > 100, "too few inputs parsed as JSON: {calls} calls");
     assert_eq!(
         engine.digest(),

@@ -523,3 +523,95 @@ fn recent_errors(server: &mut StdioServer, id: &mut u64, kinds: &[&str]) -> Vec<
         .cloned()
         .collect()
 }
+
+/// A scratch omnysys workspace under `root`: the markers the engine looks for, a copy of the
+/// binary in `target/release`, and there the crate library `fixture_v1` (version 1).
+fn scratch_workspace(root: &Path) -> PathBuf {
+    let ws = root.join("ws");
+    let release = ws.join("target/release");
+    std::fs::create_dir_all(&release).unwrap();
+    std::fs::create_dir_all(ws.join("engine/api")).unwrap();
+    std::fs::write(ws.join("Cargo.toml"), "[workspace]\n").unwrap();
+    std::fs::write(
+        ws.join("engine/api/Cargo.toml"),
+        "[package]\nname = \"omnysys_api\"\n",
+    )
+    .unwrap();
+    let krate = ws.join("tests/fixtures/plugins/fixture_v1");
+    std::fs::create_dir_all(&krate).unwrap();
+    std::fs::write(
+        krate.join("Cargo.toml"),
+        "[package]\nname = \"fixture_v1\"\n",
+    )
+    .unwrap();
+    std::fs::copy(omnysys(), release.join("omnysys")).unwrap();
+    std::fs::copy(
+        plugin_library("fixture_v1"),
+        release.join("libfixture_v1.so"),
+    )
+    .unwrap();
+    ws
+}
+
+/// Writes `bytes` with `mode` over `path` the way a linker's output lands: a new file renamed.
+fn replace_with_mode(path: &Path, bytes: &[u8], mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    let temporary = path.with_extension("new");
+    std::fs::write(&temporary, bytes).unwrap();
+    std::fs::set_permissions(&temporary, std::fs::Permissions::from_mode(mode)).unwrap();
+    std::fs::rename(&temporary, path).unwrap();
+}
+
+#[test]
+fn a_world_writable_crate_library_is_refused_by_the_watcher_as_a_path_library_is() {
+    // Before: the owner/mode rule applied to `path:` libraries only; a crate library rebuilt at
+    // mode 0666 was loaded through the watcher.
+    let (root, _) = project("crate-mode");
+    let ws = scratch_workspace(&root);
+    let toolset = root.join("crate.toolset.ron");
+    std::fs::write(
+        &toolset,
+        "ToolSet(plugins: [(crate: \"fixture_v1\")], watch: (debounce_ms: 50))",
+    )
+    .unwrap();
+    let project = Project::new("crate-mode-project");
+    let mut command = Command::new(ws.join("target/release/omnysys"));
+    command
+        .args(["serve", "--project"])
+        .arg(&project.0)
+        .arg("--toolset")
+        .arg(&toolset)
+        .env("OMNYSYS_WORKSPACE", &ws);
+    let mut server = StdioServer::spawn(command, project);
+    let version = |server: &mut StdioServer, id| {
+        let echo = server.call(
+            id,
+            "fixture_echo",
+            json!({"text": "x"}),
+            Duration::from_secs(10),
+        );
+        echo["structuredContent"]["version"].clone()
+    };
+    assert_eq!(version(&mut server, 2), 1);
+    let library = ws.join("target/release/libfixture_v1.so");
+    let v2 = std::fs::read(plugin_library("fixture_v2")).unwrap();
+    replace_with_mode(&library, &v2, 0o666);
+    let refusal = server.process.wait_for_log("world-writable");
+    assert!(refusal.contains("libfixture_v1.so"), "{refusal}");
+    assert_eq!(version(&mut server, 3), 1, "the 0666 library was loaded");
+    // The same bytes at mode 0644 load: the refusal was the mode's.
+    replace_with_mode(&library, &v2, 0o644);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut id = 4;
+    while version(&mut server, id) != 2 {
+        assert!(
+            Instant::now() < deadline,
+            "v2 at 0644 was not loaded:\n{}",
+            server.process.log()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+        id += 1;
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -773,3 +773,61 @@ fn a_glob_of_twenty_thousand_stars_over_http_is_refused_and_every_client_keeps_b
         server.process.log()
     );
 }
+
+#[test]
+fn two_thousand_requests_in_flight_on_stdio_are_each_answered_once() {
+    let mut server = StdioServer::serve(
+        Project::copy_of("in-flight", "js_basic"),
+        &default_toolset(),
+    );
+    let n = 2_000u64;
+    for id in 100..100 + n {
+        let params = json!({"name": "get_impact_map", "arguments": {"filePath": "src/util.js"}});
+        server.send(
+            &json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params})
+                .to_string(),
+        );
+    }
+    let mut answered = std::collections::BTreeSet::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while (answered.len() as u64) < n {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let message = server.next_message(left);
+        let Some(id) = message["id"].as_u64() else {
+            continue; // a notification
+        };
+        assert!(message["result"]["content"].is_array(), "{message}");
+        assert!(answered.insert(id), "request {id} answered twice");
+    }
+    assert_eq!(answered.first(), Some(&100));
+    assert_eq!(answered.last(), Some(&(100 + n - 1)));
+}
+
+#[test]
+fn regular_expressions_built_to_backtrack_or_to_explode_are_answered_within_seconds() {
+    let project = Project::new("regex-bomb");
+    omnysys_harness::synthetic::write_javascript_project(&project.0, 500).unwrap();
+    let mut server = StdioServer::serve(project, &default_toolset());
+    server.wait_until_ready();
+    let cases = [
+        // Exponential for a backtracking engine on a path that almost matches.
+        (r"^(f|f?)+(\d|\d?)+(\d|\d?)+\.jsx$", false),
+        (r"^(.+)+\.tsx$", false),
+        // Compiles past the size limit: refused at once, quoting a short start.
+        (r"(x{1000}){1000}", true),
+    ];
+    for (id, (pattern, refused)) in (2..).zip(cases) {
+        let started = Instant::now();
+        let result = server.call(
+            id,
+            "search_files",
+            json!({"pattern": pattern}),
+            Duration::from_secs(20),
+        );
+        assert!(started.elapsed() < Duration::from_secs(5), "{pattern}");
+        assert_eq!(result["isError"] == true, refused, "{pattern}: {result}");
+        if !refused {
+            assert_eq!(result["structuredContent"]["total"], 0, "{pattern}");
+        }
+    }
+}
