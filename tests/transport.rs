@@ -831,3 +831,32 @@ fn regular_expressions_built_to_backtrack_or_to_explode_are_answered_within_seco
         }
     }
 }
+
+#[test]
+fn an_oversized_body_and_a_foreign_origin_are_refused_over_http() {
+    let server = start_http("limits", "127.0.0.1", &[], &[], None);
+    let connect = format!("127.0.0.1:{}", server.port);
+    // A body announced past the 4 MiB limit: refused before it is read.
+    let mut stream = TcpStream::connect(&connect).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let head = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {connect}\r\nConnection: close\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: {}\r\n\r\n",
+        5 * 1024 * 1024
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let _ = stream.write_all(&[b' '; 1024]);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let reply = parse_reply(&raw);
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    let foreign = initialize(&connect, &connect, &[("Origin", "http://evil.example.com")]);
+    assert_eq!(foreign.status, 403, "{}", foreign.body);
+    let own = initialize(
+        &connect,
+        &connect,
+        &[("Origin", &format!("http://{connect}"))],
+    );
+    assert_eq!(own.status, 200, "{}", own.body);
+}
