@@ -1,6 +1,13 @@
-//! Hostile files in a project's `.omnysys/` and hostile libraries: links that would redirect a
-//! write out of the project, FIFOs and devices that would hang or exhaust a read, a forged
-//! snapshot, and a library whose constructor would run before it is refused.
+//! The hostile-input suite's tests of files, projects, libraries and oversized requests: links in
+//! a project's `.omnysys/` that would redirect a write out of the project, FIFOs and devices
+//! that would hang or exhaust a read, a forged snapshot, pathological source files, megabyte
+//! arguments, refused or world-writable libraries and one whose constructor would run before it
+//! is refused.
+//!
+//! The whole suite — one row per item of issue 12's review, each naming its tests here, in
+//! `transport.rs` (hostile clients), `cli.rs`, `fuzz.rs`, `snapshot.rs`, `tests/mcp/` and the
+//! unit tests, and whether each fails on the build the review was made against — is the table
+//! in the README, section "Reliability". A new hostile input gets a row there.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
