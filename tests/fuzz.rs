@@ -169,7 +169,8 @@ fn arbitrary_arguments_to_every_tool_are_answered_or_refused_without_a_panic() {
 #[test]
 fn arbitrary_json_rpc_lines_on_stdio_never_stop_the_server_from_answering() {
     // The real binary, every tool, the js_basic project: after each mutated line a `ping` with a
-    // fresh id must be answered, and everything the server writes must be JSON-RPC.
+    // fresh id must be answered, a line that is one request with an id must get an answer with
+    // that id (valid or not), and everything the server writes must be JSON-RPC.
     let project = Project::copy_of("fuzz-jsonrpc", "js_basic");
     let mut server = StdioServer::serve(project, &default_toolset());
     let seeds: Vec<Vec<u8>> = [
@@ -187,31 +188,50 @@ fn arbitrary_json_rpc_lines_on_stdio_never_stop_the_server_from_answering() {
     .iter()
     .map(|v| v.to_string().into_bytes())
     .collect();
-    let (mut lines, mut answered) = (0usize, 0usize);
+    let (mut lines, mut answered, mut requests) = (0usize, 0usize, 0usize);
     fuzz(
         &seeds,
         fuzz_iterations(200),
         Duration::from_secs(10),
         |bytes| {
             lines += 1;
+            let mut expected = request_id(bytes);
+            requests += usize::from(expected.is_some());
             server.send_bytes(bytes);
-            let sentinel = format!("sentinel-{lines}");
+            let sentinel = json!(format!("sentinel-{lines}"));
             server.send(&json!({"jsonrpc": "2.0", "id": sentinel, "method": "ping"}).to_string());
-            loop {
+            let mut pinged = false;
+            while !pinged || expected.is_some() {
                 let message = server.next_message(Duration::from_secs(10));
                 assert_eq!(message["jsonrpc"], "2.0", "{message}");
-                if message["id"] == sentinel.as_str() {
+                if message["id"] == sentinel {
                     assert!(message.get("result").is_some(), "{message}");
-                    break;
+                    pinged = true;
+                    continue;
+                }
+                if expected.as_ref() == message.get("id") {
+                    expected = None;
                 }
                 answered += 1;
             }
         },
     );
-    eprintln!("{lines} lines, {answered} other answers");
+    eprintln!("{lines} lines, {requests} of them requests with an id, {answered} other answers");
     assert!(
         server.process.child.try_wait().unwrap().is_none(),
         "the server exited:\n{}",
         server.process.log()
     );
+}
+
+/// The id a client waits on after sending `line`: one JSON object with a `method` and a number
+/// or string `id` on one line.
+fn request_id(line: &[u8]) -> Option<serde_json::Value> {
+    if line.contains(&b'\n') {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(line).ok()?;
+    value.get("method")?;
+    let id = value.get("id")?;
+    (id.is_string() || id.is_i64()).then(|| id.clone())
 }

@@ -732,6 +732,11 @@ fn a_tools_call_whose_name_is_a_number_is_answered_invalid_params_not_method_not
     assert_eq!(answer["error"]["code"], -32602, "{answer}");
     let answer = server.request(4, "no/such/method", &json!({}));
     assert_eq!(answer["error"]["code"], -32601, "{answer}");
+    // Not a request of this protocol at all: still answered with its id.
+    server.send(r#"{"jsonrpc":"2.0","id":6,"method":7}"#);
+    let answer = server.next_message(Duration::from_secs(30));
+    assert_eq!(answer["id"], 6, "{answer}");
+    assert_eq!(answer["error"]["code"], -32600, "{answer}");
     let answer = server.request(5, "tools/list", &json!({}));
     assert!(answer["result"]["tools"].is_array(), "{answer}");
 }
