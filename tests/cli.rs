@@ -453,3 +453,38 @@ fn a_binary_copied_out_of_its_workspace_reads_and_builds_nothing_there() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("src/util.js"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn impact_of_diff_runs_no_program_the_repository_config_names() {
+    // Before: git read the repository's config and ran its core.fsmonitor command.
+    let repo = GitCopy::of("js_basic");
+    repo.edit("src/util.js", "export", "export /* edited */");
+    let script = |name: &str| {
+        let marker = repo.0.join(format!("{name}.ran"));
+        let path = repo.0.join(".git").join(format!("{name}.sh"));
+        std::fs::write(
+            &path,
+            format!("#!/bin/sh\ntouch '{}'\ncat\n", marker.display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        (path.display().to_string(), marker)
+    };
+    let (fsmonitor, fsmonitor_ran) = script("fsmonitor");
+    let (filter, filter_ran) = script("filter");
+    let (external, external_ran) = script("external");
+    repo.git(&["config", "core.fsmonitor", &fsmonitor]);
+    repo.git(&["config", "filter.evil.clean", &filter]);
+    repo.git(&["config", "diff.external", &external]);
+    std::fs::write(repo.0.join(".gitattributes"), "*.js filter=evil\n").unwrap();
+    let answer = repo.impact_of_diff();
+    assert!(answer["changedFiles"].as_u64() >= Some(1), "{answer}");
+    for (what, marker) in [
+        ("core.fsmonitor", fsmonitor_ran),
+        ("a clean filter", filter_ran),
+        ("diff.external", external_ran),
+    ] {
+        assert!(!marker.exists(), "{what} ran inside omnysys");
+    }
+}

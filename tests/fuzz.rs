@@ -1,13 +1,17 @@
 //! Bounded fuzzing of the engine's parsers of untrusted text: the RON tool-set parser, the
 //! scenario parser and the snapshot reader (with the checksum recomputed, so the JSON reader and
-//! the restore behind it see the mutations too). Mutations of the real files; no panic, bounded
-//! time. `OMNYSYS_FUZZ_ITERATIONS` makes longer runs.
+//! the restore behind it see the mutations too), every tool's arguments in process, and raw
+//! JSON-RPC lines into `omnysys serve` over stdio. Mutations of the real inputs; no panic,
+//! bounded time. `OMNYSYS_FUZZ_ITERATIONS` makes longer runs.
 
 use std::path::Path;
 use std::time::Duration;
 
 use extract_support::testing::{fuzz, fuzz_iterations, seed_files};
 
+use serde_json::json;
+
+use crate::transport::{Project, StdioServer, default_toolset};
 use crate::util::workspace;
 
 #[test]
@@ -109,6 +113,7 @@ fn arbitrary_arguments_to_every_tool_are_answered_or_refused_without_a_panic() {
         toolset: None,
     };
     let (mut engine, _) = omnysys_engine::startup::start_indexed(&options, |_, _| {}).unwrap();
+    let digest = engine.digest();
     let tools: Vec<String> = engine
         .world()
         .resource::<omnysys_engine::tools::ToolCatalog>()
@@ -150,7 +155,83 @@ fn arbitrary_arguments_to_every_tool_are_answered_or_refused_without_a_panic() {
             }
         },
     );
+    eprintln!("{calls} tool calls");
     assert!(calls > 100, "too few inputs parsed as JSON: {calls} calls");
+    assert_eq!(
+        engine.digest(),
+        digest,
+        "{calls} fuzzed calls changed the state"
+    );
     drop(engine);
     let _ = std::fs::remove_dir_all(&project);
+}
+
+#[test]
+fn arbitrary_json_rpc_lines_on_stdio_never_stop_the_server_from_answering() {
+    // The real binary, every tool, the js_basic project: after each mutated line a `ping` with a
+    // fresh id must be answered, a line that is one request with an id must get an answer with
+    // that id (valid or not), and everything the server writes must be JSON-RPC.
+    let project = Project::copy_of("fuzz-jsonrpc", "js_basic");
+    let mut server = StdioServer::serve(project, &default_toolset());
+    let seeds: Vec<Vec<u8>> = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "ping"}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}),
+        json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+               "params": {"name": "get_server_status", "arguments": {}}}),
+        json!({"jsonrpc": "2.0", "id": 4, "method": "tools/call",
+               "params": {"name": "search_files", "arguments": {"pattern": "src/**/*.js", "limit": 2}}}),
+        json!({"jsonrpc": "2.0", "id": "five", "method": "tools/call",
+               "params": {"name": "get_impact_map", "arguments": {"filePath": "src/util.js"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 4}}),
+        json!([{"jsonrpc": "2.0", "id": 6, "method": "ping"}]),
+    ]
+    .iter()
+    .map(|v| v.to_string().into_bytes())
+    .collect();
+    let (mut lines, mut answered, mut requests) = (0usize, 0usize, 0usize);
+    fuzz(
+        &seeds,
+        fuzz_iterations(200),
+        Duration::from_secs(10),
+        |bytes| {
+            lines += 1;
+            let mut expected = request_id(bytes);
+            requests += usize::from(expected.is_some());
+            server.send_bytes(bytes);
+            let sentinel = json!(format!("sentinel-{lines}"));
+            server.send(&json!({"jsonrpc": "2.0", "id": sentinel, "method": "ping"}).to_string());
+            let mut pinged = false;
+            while !pinged || expected.is_some() {
+                let message = server.next_message(Duration::from_secs(10));
+                assert_eq!(message["jsonrpc"], "2.0", "{message}");
+                if message["id"] == sentinel {
+                    assert!(message.get("result").is_some(), "{message}");
+                    pinged = true;
+                    continue;
+                }
+                if expected.as_ref() == message.get("id") {
+                    expected = None;
+                }
+                answered += 1;
+            }
+        },
+    );
+    eprintln!("{lines} lines, {requests} of them requests with an id, {answered} other answers");
+    assert!(
+        server.process.child.try_wait().unwrap().is_none(),
+        "the server exited:\n{}",
+        server.process.log()
+    );
+}
+
+/// The id a client waits on after sending `line`: one JSON object with a `method` and a number
+/// or string `id` on one line.
+fn request_id(line: &[u8]) -> Option<serde_json::Value> {
+    if line.contains(&b'\n') {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(line).ok()?;
+    value.get("method")?;
+    let id = value.get("id")?;
+    (id.is_string() || id.is_i64()).then(|| id.clone())
 }

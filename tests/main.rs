@@ -2,7 +2,8 @@
 //!
 //! They drive the release binary `target/release/omnysys` that the test command
 //! (`scripts/test.sh`) builds together with every plugin, so the engine and the plugins it
-//! loads come from one cargo invocation.
+//! loads come from one cargo invocation. `OMNYSYS_BIN` and `OMNYSYS_PLUGIN_DIR` point them at
+//! another build's binary and libraries (how the README's "fails on c63dc19" column was made).
 
 mod util;
 
@@ -16,9 +17,12 @@ mod snapshot;
 mod rollback;
 // Module resolution following package.json and tsconfig edits in a running server.
 mod resolution;
-// Hostile files in .omnysys and hostile libraries: links, FIFOs, forged snapshots.
+// The hostile-input suite (README "Reliability" maps every item to its tests): hostile files in
+// .omnysys, projects, libraries and requests...
 mod hostile;
-// The MCP transports against hostile clients: idle sockets, sessions, Host, token, big lines.
+// ... the MCP transports against hostile clients: idle sockets, sessions, Host, token, big
+// lines, 2 000 requests in flight, regex bombs, body and Origin limits...
 mod transport;
-// Bounded fuzzing of the tool-set, scenario and snapshot parsers.
+// ... and bounded fuzzing of the tool-set, scenario and snapshot parsers, tool arguments and
+// JSON-RPC lines.
 mod fuzz;

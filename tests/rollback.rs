@@ -3,16 +3,14 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{omnysys, text, workspace};
+use crate::util::{omnysys, plugin_library, text};
 
 #[test]
 fn the_rollback_command_restores_the_previous_library_in_a_running_server() {
     let dir = std::env::temp_dir().join(format!("omnysys-rollback-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let lib = |name: &str| {
-        std::fs::read(workspace().join(format!("target/release/lib{name}.so"))).unwrap()
-    };
+    let lib = |name: &str| std::fs::read(plugin_library(name)).unwrap();
     std::fs::write(dir.join("libfixture.so"), lib("fixture_v1")).unwrap();
     std::fs::write(
         dir.join("t.toolset.ron"),

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -16,15 +16,25 @@ use crate::util::{omnysys, workspace};
 const PROTOCOL: &str = "2025-11-25";
 
 /// An empty project directory, removed on drop.
-struct Project(PathBuf);
+pub(crate) struct Project(pub(crate) PathBuf);
 
 impl Project {
-    fn new(name: &str) -> Project {
+    pub(crate) fn new(name: &str) -> Project {
         let dir =
             std::env::temp_dir().join(format!("omnysys-transport-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Project(dir)
+    }
+
+    /// A copy of the fixture project `tests/fixtures/projects/FIXTURE`.
+    pub(crate) fn copy_of(name: &str, fixture: &str) -> Project {
+        let project = Project::new(name);
+        crate::util::copy_dir(
+            &workspace().join("tests/fixtures/projects").join(fixture),
+            &project.0,
+        );
+        project
     }
 }
 
@@ -34,9 +44,18 @@ impl Drop for Project {
     }
 }
 
-/// The arguments of `omnysys serve` on `project` with the minimal tool set.
-fn serve_args(project: &Project) -> Vec<String> {
-    let toolset = workspace().join("assets/toolsets/minimal.toolset.ron");
+/// The smallest useful tool set: the JavaScript extractor and `get_impact_map`.
+fn minimal_toolset() -> PathBuf {
+    workspace().join("assets/toolsets/minimal.toolset.ron")
+}
+
+/// Every tool and extractor of the workspace.
+pub(crate) fn default_toolset() -> PathBuf {
+    workspace().join("assets/toolsets/default.toolset.ron")
+}
+
+/// The arguments of `omnysys serve` on `project` with `toolset`.
+fn serve_args(project: &Project, toolset: &Path) -> Vec<String> {
     vec![
         "serve".into(),
         "--project".into(),
@@ -47,14 +66,14 @@ fn serve_args(project: &Project) -> Vec<String> {
 }
 
 /// A running `omnysys serve` (killed on drop) and the lines of its stderr.
-struct Process {
-    child: Child,
+pub(crate) struct Process {
+    pub(crate) child: Child,
     stderr: Receiver<String>,
     seen: Vec<String>,
 }
 
 impl Process {
-    fn spawn(mut command: Command) -> Process {
+    pub(crate) fn spawn(mut command: Command) -> Process {
         let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -75,7 +94,7 @@ impl Process {
     }
 
     /// Waits (30 s at most) for a stderr line containing `needle`.
-    fn wait_for_log(&mut self, needle: &str) -> String {
+    pub(crate) fn wait_for_log(&mut self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.stderr.recv_timeout(left) {
@@ -91,7 +110,7 @@ impl Process {
         panic!("no {needle:?} on stderr within 30 s:\n{}", self.log());
     }
 
-    fn log(&mut self) -> String {
+    pub(crate) fn log(&mut self) -> String {
         self.seen.extend(self.stderr.try_iter());
         self.seen.join("\n")
     }
@@ -115,8 +134,8 @@ struct HttpServer {
     _project: Project,
 }
 
-/// Starts `omnysys serve --http ADDR` (port 0) with `extra` arguments and `env`; with `nofile`,
-/// under `ulimit -n nofile`.
+/// Starts `omnysys serve --http ADDR` (port 0) with the minimal tool set, `extra` arguments and
+/// `env`; with `nofile`, under `ulimit -n nofile`.
 fn start_http(
     name: &str,
     ip: &str,
@@ -124,8 +143,26 @@ fn start_http(
     env: &[(&str, &str)],
     nofile: Option<u32>,
 ) -> HttpServer {
-    let project = Project::new(name);
-    let mut args = serve_args(&project);
+    start_http_with(
+        Project::new(name),
+        &minimal_toolset(),
+        ip,
+        extra,
+        env,
+        nofile,
+    )
+}
+
+/// [`start_http`] on `project` with `toolset`.
+fn start_http_with(
+    project: Project,
+    toolset: &Path,
+    ip: &str,
+    extra: &[&str],
+    env: &[(&str, &str)],
+    nofile: Option<u32>,
+) -> HttpServer {
+    let mut args = serve_args(&project, toolset);
     args.extend(["--http".into(), format!("{ip}:0")]);
     args.extend(extra.iter().map(|s| (*s).to_owned()));
     let mut command = match nofile {
@@ -272,34 +309,57 @@ fn initialize(connect: &str, host: &str, extra: &[(&str, &str)]) -> Reply {
     http(connect, host, "POST", &headers, &initialize_body())
 }
 
+/// A legacy HTTP session on loopback: `initialize` and `notifications/initialized` done.
+struct Session {
+    connect: String,
+    id: String,
+}
+
+impl Session {
+    fn open(port: u16) -> Session {
+        let connect = format!("127.0.0.1:{port}");
+        let init = initialize(&connect, &connect, &[]);
+        assert_eq!(init.status, 200, "initialize: {}", init.body);
+        let id = init
+            .header("mcp-session-id")
+            .expect("a session id")
+            .to_owned();
+        let session = Session { connect, id };
+        let note = json!({"jsonrpc": "2.0", "method": "notifications/initialized"}).to_string();
+        let ack = session.post(&note);
+        assert_eq!(ack.status, 202, "initialized: {}", ack.body);
+        session
+    }
+
+    fn post(&self, body: &str) -> Reply {
+        let headers: Vec<(&str, &str)> = MCP_HEADERS
+            .iter()
+            .copied()
+            .chain([
+                ("Mcp-Session-Id", self.id.as_str()),
+                ("MCP-Protocol-Version", PROTOCOL),
+            ])
+            .collect();
+        http(&self.connect, &self.connect, "POST", &headers, body)
+    }
+
+    /// The answer to request `id` of `method` with `params`.
+    fn request(&self, id: u64, method: &str, params: &Value) -> Value {
+        let body =
+            json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}).to_string();
+        let reply = self.post(&body);
+        assert_eq!(reply.status, 200, "{method}: {}", reply.body);
+        reply
+            .messages()
+            .into_iter()
+            .find(|m| m["id"] == id)
+            .unwrap_or_else(|| panic!("no answer to {method} in {:?}", reply.body))
+    }
+}
+
 /// A legacy session: `initialize`, `notifications/initialized`, `tools/list`; the tool names.
 fn session_lists_tools(port: u16) -> Vec<String> {
-    let connect = format!("127.0.0.1:{port}");
-    let init = initialize(&connect, &connect, &[]);
-    assert_eq!(init.status, 200, "initialize: {}", init.body);
-    let session = init
-        .header("mcp-session-id")
-        .expect("a session id")
-        .to_owned();
-    let headers: Vec<(&str, &str)> = MCP_HEADERS
-        .iter()
-        .copied()
-        .chain([
-            ("Mcp-Session-Id", session.as_str()),
-            ("MCP-Protocol-Version", PROTOCOL),
-        ])
-        .collect();
-    let note = json!({"jsonrpc": "2.0", "method": "notifications/initialized"}).to_string();
-    let ack = http(&connect, &connect, "POST", &headers, &note);
-    assert_eq!(ack.status, 202, "initialized: {}", ack.body);
-    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}).to_string();
-    let tools = http(&connect, &connect, "POST", &headers, &list);
-    assert_eq!(tools.status, 200, "tools/list: {}", tools.body);
-    let answer = tools
-        .messages()
-        .into_iter()
-        .find(|m| m["id"] == 2)
-        .unwrap_or_else(|| panic!("no tools/list answer in {:?}", tools.body));
+    let answer = Session::open(port).request(2, "tools/list", &json!({}));
     answer["result"]["tools"]
         .as_array()
         .expect("a tool list")
@@ -461,7 +521,7 @@ fn an_empty_token_is_refused_at_start_up_naming_the_flag_and_the_variable() {
     for (flag, env) in [(true, None), (false, Some(""))] {
         let mut command = Command::new(omnysys());
         command
-            .args(serve_args(&project))
+            .args(serve_args(&project, &minimal_toolset()))
             .args(["--http", "127.0.0.1:0"])
             .env("OMNYSYS_LOG", "warn")
             .env_remove("OMNYSYS_TOKEN")
@@ -496,21 +556,29 @@ fn an_empty_token_is_refused_at_start_up_naming_the_flag_and_the_variable() {
 }
 
 /// `omnysys serve` over stdio, spoken to line by line.
-struct StdioServer {
-    process: Process,
+pub(crate) struct StdioServer {
+    pub(crate) process: Process,
     stdin: ChildStdin,
     lines: Receiver<String>,
     _project: Project,
 }
 
 impl StdioServer {
+    /// The minimal tool set on an empty project.
     fn start(name: &str) -> StdioServer {
-        let project = Project::new(name);
+        StdioServer::serve(Project::new(name), &minimal_toolset())
+    }
+
+    /// `omnysys serve` on `project` with `toolset`, initialized.
+    pub(crate) fn serve(project: Project, toolset: &Path) -> StdioServer {
         let mut command = Command::new(omnysys());
-        command
-            .args(serve_args(&project))
-            .env("OMNYSYS_LOG", "warn")
-            .stdin(Stdio::piped());
+        command.args(serve_args(&project, toolset));
+        StdioServer::spawn(command, project)
+    }
+
+    /// Starts `command` (an `omnysys serve` over stdio) and initializes the session.
+    pub(crate) fn spawn(mut command: Command, project: Project) -> StdioServer {
+        command.env("OMNYSYS_LOG", "warn").stdin(Stdio::piped());
         let mut process = Process::spawn(command);
         let stdin = process.child.stdin.take().unwrap();
         let stdout = process.child.stdout.take().unwrap();
@@ -533,29 +601,76 @@ impl StdioServer {
         server
     }
 
-    fn send(&mut self, line: &str) {
+    /// Writes `bytes` and a newline, whatever they hold.
+    pub(crate) fn send_bytes(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("write to the server");
+        self.send("");
+    }
+
+    pub(crate) fn send(&mut self, line: &str) {
         writeln!(self.stdin, "{line}").expect("write to the server");
         self.stdin.flush().unwrap();
     }
 
-    fn next_message(&mut self, within: Duration) -> Value {
+    pub(crate) fn next_message(&mut self, within: Duration) -> Value {
         let line = self
             .lines
             .recv_timeout(within)
             .unwrap_or_else(|_| panic!("no message within {within:?}:\n{}", self.process.log()));
-        serde_json::from_str(&line).expect("JSON on stdout")
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON on stdout ({e}): {line}"))
     }
 
-    fn request(&mut self, id: u64, method: &str, params: &Value) -> Value {
+    pub(crate) fn request(&mut self, id: u64, method: &str, params: &Value) -> Value {
+        self.request_within(id, method, params, Duration::from_secs(30))
+    }
+
+    /// The answer to request `id`, which must come within `within` of sending it.
+    pub(crate) fn request_within(
+        &mut self,
+        id: u64,
+        method: &str,
+        params: &Value,
+        within: Duration,
+    ) -> Value {
         self.send(
             &json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}).to_string(),
         );
+        let deadline = Instant::now() + within;
         loop {
-            let message = self.next_message(Duration::from_secs(30));
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = self.next_message(left);
             if message["id"] == id {
                 return message;
             }
         }
+    }
+
+    /// The result of `tools/call` `tool` with `arguments` (request id `id`), within `within`.
+    pub(crate) fn call(
+        &mut self,
+        id: u64,
+        tool: &str,
+        arguments: Value,
+        within: Duration,
+    ) -> Value {
+        let params = json!({"name": tool, "arguments": arguments});
+        let answer = self.request_within(id, "tools/call", &params, within);
+        answer
+            .get("result")
+            .cloned()
+            .unwrap_or_else(|| panic!("{tool}: not a result: {answer}"))
+    }
+
+    /// Polls `get_server_status` (ids from 1000, at most 60 s) until indexing is ready.
+    pub(crate) fn wait_until_ready(&mut self) {
+        for id in 1000..2200 {
+            let status = self.call(id, "get_server_status", json!({}), Duration::from_secs(30));
+            if status["structuredContent"]["indexing"]["phase"] == "ready" {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("not ready within 60 s:\n{}", self.process.log());
     }
 
     /// The peak resident memory of the server, in KiB.
@@ -617,6 +732,136 @@ fn a_tools_call_whose_name_is_a_number_is_answered_invalid_params_not_method_not
     assert_eq!(answer["error"]["code"], -32602, "{answer}");
     let answer = server.request(4, "no/such/method", &json!({}));
     assert_eq!(answer["error"]["code"], -32601, "{answer}");
+    // Not a request of this protocol at all: still answered with its id.
+    server.send(r#"{"jsonrpc":"2.0","id":6,"method":7}"#);
+    let answer = server.next_message(Duration::from_secs(30));
+    assert_eq!(answer["id"], 6, "{answer}");
+    assert_eq!(answer["error"]["code"], -32600, "{answer}");
     let answer = server.request(5, "tools/list", &json!({}));
     assert!(answer["result"]["tools"].is_array(), "{answer}");
+}
+
+#[test]
+fn a_glob_of_twenty_thousand_stars_over_http_is_refused_and_every_client_keeps_being_served() {
+    // Before: a stack overflow in the recursive glob matcher aborted the process, taking every
+    // session down with it.
+    let project = Project::copy_of("stars", "js_basic");
+    let mut server = start_http_with(project, &default_toolset(), "127.0.0.1", &[], &[], None);
+    let (attacker, bystander) = (Session::open(server.port), Session::open(server.port));
+    let search = |session: &Session, id: u64, pattern: &str| {
+        let params = json!({"name": "search_files", "arguments": {"pattern": pattern}});
+        session.request(id, "tools/call", &params)
+    };
+    let started = Instant::now();
+    let refused = search(&attacker, 2, &"*".repeat(20_000));
+    let text = refused["result"]["content"][0]["text"]
+        .as_str()
+        .unwrap_or("");
+    assert_eq!(refused["result"]["isError"], true, "{refused}");
+    assert!(text.len() < 1_000, "the error quoted {} bytes", text.len());
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // Within the bound, a thousand stars are matched (no recursion, linear time).
+    let matched = search(&attacker, 3, &format!("{}.js", "*".repeat(1_000)));
+    assert_ne!(matched["result"]["isError"], true, "{matched}");
+    let status = bystander.request(
+        2,
+        "tools/call",
+        &json!({"name": "get_server_status", "arguments": {}}),
+    );
+    assert!(
+        status["result"]["structuredContent"].is_object(),
+        "{status}"
+    );
+    assert!(
+        server.process.child.try_wait().unwrap().is_none(),
+        "the server exited:\n{}",
+        server.process.log()
+    );
+}
+
+#[test]
+fn two_thousand_requests_in_flight_on_stdio_are_each_answered_once() {
+    let mut server = StdioServer::serve(
+        Project::copy_of("in-flight", "js_basic"),
+        &default_toolset(),
+    );
+    let n = 2_000u64;
+    for id in 100..100 + n {
+        let params = json!({"name": "get_impact_map", "arguments": {"filePath": "src/util.js"}});
+        server.send(
+            &json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": params})
+                .to_string(),
+        );
+    }
+    let mut answered = std::collections::BTreeSet::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while (answered.len() as u64) < n {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let message = server.next_message(left);
+        let Some(id) = message["id"].as_u64() else {
+            continue; // a notification
+        };
+        assert!(message["result"]["content"].is_array(), "{message}");
+        assert!(answered.insert(id), "request {id} answered twice");
+    }
+    assert_eq!(answered.first(), Some(&100));
+    assert_eq!(answered.last(), Some(&(100 + n - 1)));
+}
+
+#[test]
+fn regular_expressions_built_to_backtrack_or_to_explode_are_answered_within_seconds() {
+    let project = Project::new("regex-bomb");
+    omnysys_harness::synthetic::write_javascript_project(&project.0, 500).unwrap();
+    let mut server = StdioServer::serve(project, &default_toolset());
+    server.wait_until_ready();
+    let cases = [
+        // Exponential for a backtracking engine on a path that almost matches.
+        (r"^(f|f?)+(\d|\d?)+(\d|\d?)+\.jsx$", false),
+        (r"^(.+)+\.tsx$", false),
+        // Compiles past the size limit: refused at once, quoting a short start.
+        (r"(x{1000}){1000}", true),
+    ];
+    for (id, (pattern, refused)) in (2..).zip(cases) {
+        let started = Instant::now();
+        let result = server.call(
+            id,
+            "search_files",
+            json!({"pattern": pattern}),
+            Duration::from_secs(20),
+        );
+        assert!(started.elapsed() < Duration::from_secs(5), "{pattern}");
+        assert_eq!(result["isError"] == true, refused, "{pattern}: {result}");
+        if !refused {
+            assert_eq!(result["structuredContent"]["total"], 0, "{pattern}");
+        }
+    }
+}
+
+#[test]
+fn an_oversized_body_and_a_foreign_origin_are_refused_over_http() {
+    let server = start_http("limits", "127.0.0.1", &[], &[], None);
+    let connect = format!("127.0.0.1:{}", server.port);
+    // A body announced past the 4 MiB limit: refused before it is read.
+    let mut stream = TcpStream::connect(&connect).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let head = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {connect}\r\nConnection: close\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: {}\r\n\r\n",
+        5 * 1024 * 1024
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let _ = stream.write_all(&[b' '; 1024]);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let reply = parse_reply(&raw);
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    let foreign = initialize(&connect, &connect, &[("Origin", "http://evil.example.com")]);
+    assert_eq!(foreign.status, 403, "{}", foreign.body);
+    let own = initialize(
+        &connect,
+        &connect,
+        &[("Origin", &format!("http://{connect}"))],
+    );
+    assert_eq!(own.status, 200, "{}", own.body);
 }

@@ -8,13 +8,17 @@ pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The release engine built by the test command.
+/// The release engine built by the test command: `OMNYSYS_BIN` when set (as for the Python
+/// client tests: to run this suite against another build), else `target/release/omnysys`.
 ///
 /// # Panics
 ///
 /// When it has not been built: the tests need the binary and the plugins from one
 /// `cargo build --release --workspace`, and never skip silently.
 pub fn omnysys() -> PathBuf {
+    if let Some(bin) = std::env::var_os("OMNYSYS_BIN") {
+        return PathBuf::from(bin);
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| workspace().join("target"), PathBuf::from);
     let bin = target.join("release/omnysys");
@@ -24,6 +28,21 @@ pub fn omnysys() -> PathBuf {
         bin.display()
     );
     bin
+}
+
+/// The plugin library of `krate` built beside the engine: in `OMNYSYS_PLUGIN_DIR` when set, else
+/// in the binary's directory (where `cargo build --release --workspace` puts them).
+pub fn plugin_library(krate: &str) -> PathBuf {
+    let dir = std::env::var_os("OMNYSYS_PLUGIN_DIR").map_or_else(
+        || {
+            omnysys()
+                .parent()
+                .expect("the binary's directory")
+                .to_path_buf()
+        },
+        PathBuf::from,
+    );
+    dir.join(format!("lib{krate}.so"))
 }
 
 /// Runs the engine with `args` in the workspace, with logs quieted to warnings.

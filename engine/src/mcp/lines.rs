@@ -5,6 +5,12 @@
 //! replaces a longer line (never holding more than the limit of it) by a marker notification.
 //! [`LineTransport`] turns the marker into a JSON-RPC error with id `null` — code -32600,
 //! "request too large" — and the session goes on with the next line.
+//!
+//! A line that is JSON with a number or string `id` but no valid client message (`"method": 7`,
+//! a request without `method`) would get rmcp's -32600 without its id, leaving the client waiting
+//! for an answer to it: it becomes a marker carrying the id, answered -32600 with that id. A line
+//! that is not JSON is ignored, as rmcp and the other MCP SDKs do (answering unparsable input
+//! invites an error storm with a peer that echoes it).
 
 use std::future::Future;
 use std::io;
@@ -12,7 +18,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
 use rmcp::RoleServer;
-use rmcp::model::{ClientJsonRpcMessage, ClientNotification, ErrorData, ServerJsonRpcMessage};
+use rmcp::model::{
+    ClientJsonRpcMessage, ClientNotification, ErrorData, RequestId, ServerJsonRpcMessage,
+};
 use rmcp::transport::Transport;
 use tokio::io::{AsyncRead, ReadBuf};
 
@@ -21,6 +29,9 @@ pub const MAX_LINE_BYTES: usize = super::http::MAX_BODY_BYTES;
 
 /// The method of the marker that stands for a discarded line.
 const OVERSIZED_METHOD: &str = "notifications/omnysys/oversized";
+
+/// The method of the marker that stands for a request that does not decode (params: its `id`).
+const INVALID_METHOD: &str = "notifications/omnysys/invalid";
 
 /// How much is read from the inner reader at a time.
 const CHUNK_BYTES: usize = 64 * 1024;
@@ -73,7 +84,22 @@ impl<R> BoundedLines<R> {
             }
             self.line.extend_from_slice(segment);
             if newline.is_some() {
-                self.ready.append(&mut self.line);
+                self.finish_line();
+            }
+        }
+    }
+
+    /// Queues the complete line collected, or the marker of an undecodable request in its place.
+    fn finish_line(&mut self) {
+        match undecodable_request_id(&self.line) {
+            None => self.ready.append(&mut self.line),
+            Some(id) => {
+                self.line.clear();
+                let marker = serde_json::json!({
+                    "jsonrpc": "2.0", "method": INVALID_METHOD, "params": {"id": id}
+                });
+                self.ready.extend_from_slice(marker.to_string().as_bytes());
+                self.ready.push(b'\n');
             }
         }
     }
@@ -181,15 +207,22 @@ where
                 self.replying = None;
             }
             let message = self.inner.receive().await?;
-            if !is_marker(&message) {
-                return Some(message);
-            }
-            let error = ErrorData::invalid_request(
-                format!("request too large: a message line is limited to {MAX_LINE_BYTES} bytes"),
-                None,
-            );
+            let (error, id) = match marker(&message) {
+                None => return Some(message),
+                Some(Marker::Oversized) => (
+                    format!(
+                        "request too large: a message line is limited to {MAX_LINE_BYTES} bytes"
+                    ),
+                    None,
+                ),
+                Some(Marker::Invalid(id)) => (
+                    "invalid request: not a JSON-RPC request of this protocol".to_owned(),
+                    id,
+                ),
+            };
+            let error = ErrorData::invalid_request(error, None);
             self.replying = Some(Box::pin(
-                self.inner.send(ServerJsonRpcMessage::error(error, None)),
+                self.inner.send(ServerJsonRpcMessage::error(error, id)),
             ));
         }
     }
@@ -199,12 +232,43 @@ where
     }
 }
 
-fn is_marker(message: &ClientJsonRpcMessage) -> bool {
-    matches!(
-        message,
-        ClientJsonRpcMessage::Notification(n)
-            if matches!(&n.notification, ClientNotification::CustomNotification(c) if c.method == OVERSIZED_METHOD)
-    )
+/// The id of `line` when it is a JSON object with a number or string `id` that does not decode
+/// as a client message; `None` for anything rmcp reads, ignores or cannot correlate.
+fn undecodable_request_id(line: &[u8]) -> Option<RequestId> {
+    let text = line.strip_suffix(b"\n").unwrap_or(line);
+    let text = text.strip_suffix(b"\r").unwrap_or(text);
+    if text.iter().all(u8::is_ascii_whitespace)
+        || serde_json::from_slice::<ClientJsonRpcMessage>(text).is_ok()
+    {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(text).ok()?;
+    serde_json::from_value(value.get("id")?.clone()).ok()
+}
+
+/// The marker `message` stands for, if it is one.
+enum Marker {
+    Oversized,
+    Invalid(Option<RequestId>),
+}
+
+fn marker(message: &ClientJsonRpcMessage) -> Option<Marker> {
+    let ClientJsonRpcMessage::Notification(n) = message else {
+        return None;
+    };
+    let ClientNotification::CustomNotification(c) = &n.notification else {
+        return None;
+    };
+    match c.method.as_str() {
+        OVERSIZED_METHOD => Some(Marker::Oversized),
+        INVALID_METHOD => {
+            let id = c.params.as_ref().and_then(|p| p.get("id")).cloned();
+            Some(Marker::Invalid(
+                id.and_then(|id| serde_json::from_value(id).ok()),
+            ))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -230,5 +294,25 @@ mod tests {
         let long = [b"z".repeat(200_000), b"\nok\n".to_vec()].concat();
         assert_eq!(through(&long, 10).await, format!("{marker}ok\n"));
         assert_eq!(through(b"ok\ntail", 10).await, "ok\ntail");
+    }
+
+    #[tokio::test]
+    async fn an_undecodable_request_becomes_a_marker_with_its_id_and_the_rest_passes() {
+        let ping = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n";
+        assert_eq!(through(ping.as_bytes(), 1000).await, ping);
+        let bad = "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":7}\n";
+        let out = through(bad.as_bytes(), 1000).await;
+        let marker: serde_json::Value = serde_json::from_str(out.trim_end()).unwrap();
+        assert_eq!(marker["method"], INVALID_METHOD);
+        assert_eq!(marker["params"]["id"], 6);
+        // Not JSON, no id, or an id that cannot be one: passed on for rmcp to ignore or answer.
+        for line in [
+            "garbage\n",
+            "{\"method\":7}\n",
+            "{\"id\":[1],\"method\":7}\n",
+            "\n",
+        ] {
+            assert_eq!(through(line.as_bytes(), 1000).await, line);
+        }
     }
 }

@@ -4,7 +4,8 @@
 //!    trivial tool (`fixture_echo`).
 //! 2. in process, over an in-memory transport: a continuous stream of calls, first alone, then
 //!    while 100 reloads are triggered back to back through the reload API (alternating distinct
-//!    builds); every failed call is counted.
+//!    builds); every failed call is counted, and the state digest taken before the calls must
+//!    equal the one after the reloads (nothing lost).
 
 use std::io::Write;
 use std::path::Path;
@@ -54,7 +55,7 @@ pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
         fmt(percentile(stdio.clone(), 50)),
         fmt(percentile(stdio, 99))
     )?;
-    let (quiet, busy, failed, reloads) = runtime.block_on(calls_during_reloads(
+    let (quiet, busy, failed, reloads, digests) = runtime.block_on(calls_during_reloads(
         &dir,
         &variants,
         args.calls,
@@ -82,7 +83,23 @@ pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
         fmt(percentile(busy.clone(), 50)),
         fmt(percentile(busy, 99))
     )?;
+    let (before, after) = digests;
+    writeln!(
+        out,
+        "\nstate digest before the calls {before}, after the reloads {after}: {}",
+        if before == after {
+            "equal"
+        } else {
+            "DIFFERENT"
+        }
+    )?;
     drop(runtime);
+    if before != after {
+        bail!("the state digest changed across {reloads} reloads: {before} → {after}");
+    }
+    if failed > 0 {
+        bail!("{failed} calls failed during {reloads} reloads");
+    }
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
@@ -146,7 +163,9 @@ pub async fn serve_child(
 /// A [`LineClient`] over a child's stdio.
 pub type StdioClient = LineClient<tokio::process::ChildStdout, tokio::process::ChildStdin>;
 
-type Phases = (Vec<Duration>, Vec<Duration>, usize, usize);
+/// Latencies alone and during reloads, failed calls, committed reloads, and the state digest
+/// before the calls and after the reloads.
+type Phases = (Vec<Duration>, Vec<Duration>, usize, usize, (String, String));
 
 async fn calls_during_reloads(
     dir: &Path,
@@ -162,6 +181,7 @@ async fn calls_during_reloads(
     }]);
     let thread = EngineThread::spawn(engine, Some(Duration::from_millis(50)));
     let handle = thread.handle();
+    let before = handle.run(|e| e.digest())?;
     let server = McpServer::new(handle.clone(), McpOptions::default()).await?;
     let (client_io, server_io) = tokio::io::duplex(1 << 20);
     tokio::spawn(async move {
@@ -207,9 +227,10 @@ async fn calls_during_reloads(
         }
     }
     let committed = reloader.join().unwrap_or(0);
+    let after = handle.run(|e| e.digest())?;
     drop(client);
     thread.shutdown();
-    Ok((quiet, busy, failed, committed))
+    Ok((quiet, busy, failed, committed, (before, after)))
 }
 
 /// A newline-delimited JSON-RPC client: one request in flight at a time.
