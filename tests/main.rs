@@ -20,5 +20,7 @@ mod resolution;
 mod hostile;
 // The MCP transports against hostile clients: idle sockets, sessions, Host, token, big lines.
 mod transport;
+// Build on save with a fake cargo: coalescing, cancelling, dependents, errors, lock waits.
+mod build;
 // Bounded fuzzing of the tool-set, scenario and snapshot parsers.
 mod fuzz;
