@@ -64,16 +64,8 @@ struct Fixture {
 impl Fixture {
     /// Serves the fake tool set with build on save (requests wait `debounce`), cargo in `mode`.
     fn start(name: &str, mode: &str, debounce: Duration) -> Self {
-        let dir = std::env::temp_dir().join(format!("omnysys-build-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        write_workspace(&dir.join("ws"));
-        write_libraries(&dir);
-        write(&dir.join("mode"), mode);
+        let dir = prepare(name, mode);
         let cargo = dir.join("cargo.sh");
-        write(&cargo, FAKE_CARGO);
-        std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-            .unwrap();
-        std::fs::create_dir_all(dir.join("project")).unwrap();
         let options = StartOptions {
             project: dir.join("project"),
             toolset: Some(dir.join("t.toolset.ron")),
@@ -187,6 +179,21 @@ impl Drop for Fixture {
     }
 }
 
+/// A fresh directory with the fake workspace (`ws`), libraries, tool set, project and cargo
+/// (in `mode`).
+fn prepare(name: &str, mode: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("omnysys-build-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    write_workspace(&dir.join("ws"));
+    write_libraries(&dir);
+    write(&dir.join("mode"), mode);
+    let cargo = dir.join("cargo.sh");
+    write(&cargo, FAKE_CARGO);
+    std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(dir.join("project")).unwrap();
+    dir
+}
+
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
@@ -197,6 +204,11 @@ fn write_workspace(ws: &Path) {
     write(
         &ws.join("Cargo.toml"),
         "[workspace]\nmembers = [\"systems/*\"]\n",
+    );
+    // What makes it an omnysys workspace for `OMNYSYS_WORKSPACE`.
+    write(
+        &ws.join("engine/api/Cargo.toml"),
+        "[package]\nname = \"omnysys_api\"\n",
     );
     write(
         &ws.join("systems/shared/Cargo.toml"),
@@ -391,4 +403,87 @@ fn cargo_waiting_for_the_build_directory_lock_is_reported_and_the_build_goes_on_
     f.wait_for("generation 2 of fixture", |f| f.generation("fixture") == 2);
     f.wait_for("state idle", |f| f.build_status()["state"] == "idle");
     assert_eq!(f.build_status()["waitingForLock"], false);
+}
+
+/// A JSON-RPC line to the server's stdin.
+fn send(stdin: &mut impl std::io::Write, message: &Value) {
+    writeln!(stdin, "{message}").unwrap();
+    stdin.flush().unwrap();
+}
+
+/// The next stdout message satisfying `wanted`, within 30 s.
+fn receive(lines: &std::sync::mpsc::Receiver<Value>, wanted: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let message = lines
+            .recv_timeout(left)
+            .expect("the awaited message within 30 s");
+        if wanted(&message) {
+            return message;
+        }
+    }
+}
+
+#[test]
+fn under_serve_a_failed_build_reaches_the_client_as_an_error_log_message_with_file_line_column() {
+    use std::io::BufRead as _;
+    use std::process::{Command, Stdio};
+    let dir = prepare("serve", "fail");
+    let mut server = Command::new(crate::util::omnysys())
+        .args(["serve", "--project"])
+        .arg(dir.join("project"))
+        .arg("--toolset")
+        .arg(dir.join("t.toolset.ron"))
+        .env("OMNYSYS_WORKSPACE", dir.join("ws"))
+        .env("OMNYSYS_CARGO", dir.join("cargo.sh"))
+        .env("OMNYSYS_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = server.stdin.take().unwrap();
+    let stdout = std::io::BufReader::new(server.stdout.take().unwrap());
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            let _ = tx.send(serde_json::from_str::<Value>(&line).unwrap_or(Value::Null));
+        }
+    });
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {},
+        "clientInfo": {"name": "build-test", "version": "0"}}}),
+    );
+    receive(&lines, |m| m["id"] == 1);
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 2, "method": "logging/setLevel",
+        "params": {"level": "info"}}),
+    );
+    receive(&lines, |m| m["id"] == 2);
+    std::thread::sleep(Duration::from_millis(300));
+    write(&dir.join("ws/systems/fixture/src/lib.rs"), "// edited\n");
+    let log = receive(&lines, |m| {
+        m["method"] == "notifications/message"
+            && m["params"]["data"]["event"] == "build"
+            && m["params"]["level"] == "error"
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+    let data = &log["params"]["data"];
+    assert_eq!(data["state"], "failed", "{log}");
+    assert_eq!(data["crates"], json!(["fixture"]), "{log}");
+    let message = data["message"].as_str().unwrap();
+    assert!(
+        message.contains("systems/fixture/src/lib.rs:3:5: error[E0425]"),
+        "{log}"
+    );
 }
