@@ -76,6 +76,11 @@ impl HeldLibraries {
         batch.append(&mut self.paths);
         batch
     }
+
+    /// Whether nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
 }
 
 #[cfg(test)]

@@ -50,7 +50,7 @@ use worker::{Request, Worker};
 pub const CARGO_ENV: &str = "OMNYSYS_CARGO";
 
 /// How long requests wait for more before a build starts (an editor's save burst).
-pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(200);
+pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(100);
 
 /// How to build on save.
 #[derive(Clone, Debug, PartialEq, Eq)]

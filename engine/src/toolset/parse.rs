@@ -333,6 +333,9 @@ mod tests {
             .unwrap();
         assert_eq!(t.watch.debounce, Duration::from_millis(50));
         assert!(t.watch.build_on_save);
+        let off = parse("ToolSet(plugins: [], watch: (build_on_save: false))").unwrap();
+        assert!(!off.watch.build_on_save);
+        assert!(off.watch.enabled);
         assert_eq!(
             t.plugins[0].tools.as_deref(),
             Some(&["get_impact_map".to_owned()][..])

@@ -115,7 +115,8 @@ pub fn spawn_watcher_with(
     let mut watched = BTreeSet::new();
     rewatch(&mut watcher, &mut watched, &ctx);
     let builder = build.and_then(|settings| start_builder(settings, &handle));
-    let settle = debounce * 2 + Duration::from_millis(200);
+    // The last library's event can follow cargo's exit by a moment.
+    let settle = debounce + Duration::from_millis(100);
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let thread = std::thread::Builder::new()
@@ -127,7 +128,9 @@ pub fn spawn_watcher_with(
                     return;
                 };
                 rewatch(&mut watcher, &mut watched, &ctx);
-                let mut batch = collect_batch(&rx, debounce, &flag);
+                // Held libraries are handed over as soon as the gate opens.
+                let poll = if held.is_empty() { POLL } else { debounce };
+                let mut batch = collect_batch(&rx, poll, debounce, &flag);
                 if let Some(b) = &builder {
                     batch = held.admit(batch, b.gate(), settle, |p| is_library(&ctx, p));
                 }
@@ -249,14 +252,19 @@ fn rewatch(
     }
 }
 
-/// Waits for a first event, then for `debounce` without events; returns the distinct paths.
+/// How long the watchers wait for a first event before looking at the engine again.
+pub(crate) const POLL: Duration = Duration::from_millis(200);
+
+/// Waits (at most `poll`) for a first event, then for `debounce` without events; returns the
+/// distinct paths.
 pub(crate) fn collect_batch(
     rx: &crossbeam_channel::Receiver<PathBuf>,
+    poll: Duration,
     debounce: Duration,
     stop: &AtomicBool,
 ) -> BTreeSet<PathBuf> {
     let mut batch = BTreeSet::new();
-    match rx.recv_timeout(Duration::from_millis(200)) {
+    match rx.recv_timeout(poll) {
         Ok(path) => batch.insert(path),
         Err(_) => return batch,
     };
