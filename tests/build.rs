@@ -357,6 +357,7 @@ fn a_build_made_obsolete_by_a_newer_edit_is_killed_with_its_children_and_a_new_o
 fn a_failed_build_is_reported_with_file_line_column_and_the_old_generation_keeps_serving() {
     let mut f = Fixture::start("fail", "fail", Duration::from_millis(200));
     f.drain_events();
+    let digest = f.handle.run(|e| e.digest()).unwrap();
     f.edit("fixture", "lib.rs");
     f.wait_for("state failed", |f| f.build_status()["state"] == "failed");
     let located =
@@ -381,6 +382,11 @@ fn a_failed_build_is_reported_with_file_line_column_and_the_old_generation_keeps
     assert!(failed[0].message.contains(located));
     assert_eq!(f.generation("fixture"), 1);
     assert_eq!(f.call("fixture_echo", json!({"text": "a"}))["version"], 1);
+    let after = f.handle.run(|e| e.digest()).unwrap();
+    assert_eq!(
+        digest, after,
+        "build status and errors are not persistent state"
+    );
 }
 
 #[test]
@@ -425,58 +431,95 @@ fn receive(lines: &std::sync::mpsc::Receiver<Value>, wanted: impl Fn(&Value) -> 
     }
 }
 
+/// `omnysys serve` on the fake tool set with the fake workspace and cargo, `extra` arguments,
+/// initialized (legacy protocol, log level info); its stdin and its stdout messages.
+struct Served {
+    server: std::process::Child,
+    stdin: std::process::ChildStdin,
+    lines: std::sync::mpsc::Receiver<Value>,
+}
+
+impl Served {
+    fn start(dir: &Path, toolset: &str, extra: &[&str]) -> Self {
+        use std::io::BufRead as _;
+        use std::process::{Command, Stdio};
+        let mut server = Command::new(crate::util::omnysys())
+            .args(["serve", "--project"])
+            .arg(dir.join("project"))
+            .arg("--toolset")
+            .arg(dir.join(toolset))
+            .args(extra)
+            .env("OMNYSYS_WORKSPACE", dir.join("ws"))
+            .env("OMNYSYS_CARGO", dir.join("cargo.sh"))
+            .env("OMNYSYS_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = server.stdin.take().unwrap();
+        let stdout = std::io::BufReader::new(server.stdout.take().unwrap());
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                let _ = tx.send(serde_json::from_str::<Value>(&line).unwrap_or(Value::Null));
+            }
+        });
+        send(
+            &mut stdin,
+            &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "build-test", "version": "0"}}}),
+        );
+        receive(&lines, |m| m["id"] == 1);
+        send(
+            &mut stdin,
+            &json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        );
+        send(
+            &mut stdin,
+            &json!({"jsonrpc": "2.0", "id": 2, "method": "logging/setLevel",
+            "params": {"level": "info"}}),
+        );
+        receive(&lines, |m| m["id"] == 2);
+        // The watcher's first round.
+        std::thread::sleep(Duration::from_millis(300));
+        Served {
+            server,
+            stdin,
+            lines,
+        }
+    }
+
+    /// The structured result of calling `tool` (request id `id`).
+    fn call(&mut self, id: u64, tool: &str) -> Value {
+        send(
+            &mut self.stdin,
+            &json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+            "params": {"name": tool, "arguments": {}}}),
+        );
+        receive(&self.lines, |m| m["id"] == id)["result"]["structuredContent"].clone()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
 #[test]
 fn under_serve_a_failed_build_reaches_the_client_as_an_error_log_message_with_file_line_column() {
-    use std::io::BufRead as _;
-    use std::process::{Command, Stdio};
     let dir = prepare("serve", "fail");
-    let mut server = Command::new(crate::util::omnysys())
-        .args(["serve", "--project"])
-        .arg(dir.join("project"))
-        .arg("--toolset")
-        .arg(dir.join("t.toolset.ron"))
-        .env("OMNYSYS_WORKSPACE", dir.join("ws"))
-        .env("OMNYSYS_CARGO", dir.join("cargo.sh"))
-        .env("OMNYSYS_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = server.stdin.take().unwrap();
-    let stdout = std::io::BufReader::new(server.stdout.take().unwrap());
-    let (tx, lines) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in stdout.lines().map_while(Result::ok) {
-            let _ = tx.send(serde_json::from_str::<Value>(&line).unwrap_or(Value::Null));
-        }
-    });
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {},
-        "clientInfo": {"name": "build-test", "version": "0"}}}),
-    );
-    receive(&lines, |m| m["id"] == 1);
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-    );
-    send(
-        &mut stdin,
-        &json!({"jsonrpc": "2.0", "id": 2, "method": "logging/setLevel",
-        "params": {"level": "info"}}),
-    );
-    receive(&lines, |m| m["id"] == 2);
-    std::thread::sleep(Duration::from_millis(300));
+    let served = Served::start(&dir, "t.toolset.ron", &[]);
     write(&dir.join("ws/systems/fixture/src/lib.rs"), "// edited\n");
-    let log = receive(&lines, |m| {
+    let log = receive(&served.lines, |m| {
         m["method"] == "notifications/message"
             && m["params"]["data"]["event"] == "build"
             && m["params"]["level"] == "error"
     });
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(served);
     let _ = std::fs::remove_dir_all(&dir);
     let data = &log["params"]["data"];
     assert_eq!(data["state"], "failed", "{log}");
@@ -486,4 +529,30 @@ fn under_serve_a_failed_build_reaches_the_client_as_an_error_log_message_with_fi
         message.contains("systems/fixture/src/lib.rs:3:5: error[E0425]"),
         "{log}"
     );
+}
+
+#[test]
+fn the_no_build_flag_and_the_tool_set_setting_turn_build_on_save_off() {
+    let dir = prepare("off", "ok");
+    write(
+        &dir.join("off.toolset.ron"),
+        "ToolSet(plugins: [(path: \"libfixture.so\"), (path: \"libother.so\")], \
+         watch: (build_on_save: false))",
+    );
+    for (toolset, extra) in [
+        ("t.toolset.ron", &["--no-build"][..]),
+        ("off.toolset.ron", &[][..]),
+    ] {
+        let mut served = Served::start(&dir, toolset, extra);
+        write(&dir.join("ws/systems/fixture/src/lib.rs"), "// edited\n");
+        // A build would have started within 150 ms (it does in the other tests).
+        std::thread::sleep(Duration::from_secs(2));
+        let build = served.call(3, "get_server_status")["build"].clone();
+        assert_eq!(build["enabled"], false, "{toolset} {extra:?}: {build}");
+        assert_eq!(build["state"], "idle", "{build}");
+        assert_eq!(build["builds"], 0, "{build}");
+    }
+    let invoked = dir.join("invocations").exists();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!invoked, "cargo ran");
 }

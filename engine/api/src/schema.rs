@@ -149,8 +149,8 @@ pub struct EngineStatus {
 }
 
 /// Build on save as status reports it: the last build started and how it ended.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
 pub struct BuildStatus {
     /// Whether this engine builds plugin sources when they change.
     pub enabled: bool,
@@ -172,6 +172,24 @@ pub struct BuildStatus {
     pub last_error: Option<String>,
     /// The command build on save runs.
     pub command: String,
+}
+
+impl Default for BuildStatus {
+    /// Off (`enabled: false`) and `idle`, nothing built.
+    fn default() -> Self {
+        BuildStatus {
+            enabled: false,
+            state: "idle".to_owned(),
+            crates: Vec::new(),
+            started_ms: None,
+            finished_ms: None,
+            waiting_for_lock: false,
+            builds: 0,
+            cancelled: 0,
+            last_error: None,
+            command: String::new(),
+        }
+    }
 }
 
 /// The engine's loop as status reports it.
