@@ -90,14 +90,27 @@ fn compiler_error(value: &Value) -> Option<Diagnostic> {
             .as_str()
             .unwrap_or_default()
             .to_owned(),
-        file: span
-            .and_then(|s| s["file_name"].as_str())
-            .unwrap_or("?")
-            .to_owned(),
+        file: normalize(span.and_then(|s| s["file_name"].as_str()).unwrap_or("?")),
         line: span.and_then(|s| s["line_start"].as_u64()).unwrap_or(0),
         column: span.and_then(|s| s["column_start"].as_u64()).unwrap_or(0),
         message: capped(&text, MAX_ERROR_CHARS),
     })
+}
+
+/// `path` with `.` and `dir/..` removed, lexically (a crate that includes another crate's module
+/// through `#[path = "../../…"]` names it through its own directory).
+fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "." => {}
+            ".." if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
 }
 
 /// `text` cut to at most `max` characters, marked when cut.
@@ -127,6 +140,15 @@ impl BuildLog {
     pub fn stdout(&mut self, line: &str) {
         match parse_line(line) {
             Message::Error(d) => {
+                // The same error in a crate that compiles the file too (`#[path]`) is one error
+                // (counted once, when it is among the errors kept).
+                let same = |e: &Diagnostic| {
+                    (&e.file, e.line, e.column, &e.message)
+                        == (&d.file, d.line, d.column, &d.message)
+                };
+                if self.errors.iter().any(same) {
+                    return;
+                }
                 self.error_count += 1;
                 if self.errors.len() < MAX_ERRORS {
                     self.errors.push(d);
@@ -199,6 +221,20 @@ mod tests {
             "systems/graph_tools/src/impact.rs:12:9: error[E0425]: cannot find value `x` in this scope"
         );
         assert_eq!(d.krate, "graph_tools");
+    }
+
+    #[test]
+    fn an_error_in_a_file_two_crates_compile_is_kept_once_under_its_plain_path() {
+        let mut log = BuildLog::default();
+        log.stdout(&error_line("systems/graph_tools/src/impact.rs", 12, 9));
+        log.stdout(&error_line(
+            "tests/fixtures/plugins/next/src/../../../../../systems/graph_tools/src/impact.rs",
+            12,
+            9,
+        ));
+        assert_eq!(log.errors.len(), 1);
+        assert_eq!(log.error_count, 1);
+        assert_eq!(normalize("./a/../../b/./c"), "../b/c");
     }
 
     #[test]
