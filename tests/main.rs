@@ -26,3 +26,5 @@ mod transport;
 // ... and bounded fuzzing of the tool-set, scenario and snapshot parsers, tool arguments and
 // JSON-RPC lines.
 mod fuzz;
+// Build on save with a fake cargo: coalescing, cancelling, dependents, errors, lock waits.
+mod build;

@@ -12,6 +12,8 @@
 //!
 //! Modules, each using only those listed above it:
 
+/// Build on save: a builder thread owning cargo, its diagnostics and the crates to build.
+pub mod build;
 /// Kill points for crash tests.
 pub mod crash_points;
 /// The [`Engine`] and its loop.

@@ -143,6 +143,53 @@ pub struct EngineStatus {
     /// The engine's loop: its sets in order, how often each ran, and the systems in each.
     #[serde(default)]
     pub engine_loop: LoopStatus,
+    /// Build on save: what the engine's builder is doing (runtime only, never persistent).
+    #[serde(default)]
+    pub build: BuildStatus,
+}
+
+/// Build on save as status reports it: the last build started and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BuildStatus {
+    /// Whether this engine builds plugin sources when they change.
+    pub enabled: bool,
+    /// `idle` (nothing built yet, or the last build succeeded), `building` or `failed`.
+    pub state: String,
+    /// The plugin crates of the current (or last) build.
+    pub crates: Vec<String>,
+    /// When the current (or last) build started (ms since the epoch).
+    pub started_ms: Option<u64>,
+    /// When the last build ended (ms since the epoch).
+    pub finished_ms: Option<u64>,
+    /// True while cargo waits for another cargo's lock on the build directory.
+    pub waiting_for_lock: bool,
+    /// Builds started since the engine started.
+    pub builds: u64,
+    /// Builds cancelled by a newer edit.
+    pub cancelled: u64,
+    /// The last failure: its first errors with file:line:column (capped).
+    pub last_error: Option<String>,
+    /// The command build on save runs.
+    pub command: String,
+}
+
+impl Default for BuildStatus {
+    /// Off (`enabled: false`) and `idle`, nothing built.
+    fn default() -> Self {
+        BuildStatus {
+            enabled: false,
+            state: "idle".to_owned(),
+            crates: Vec::new(),
+            started_ms: None,
+            finished_ms: None,
+            waiting_for_lock: false,
+            builds: 0,
+            cancelled: 0,
+            last_error: None,
+            command: String::new(),
+        }
+    }
 }
 
 /// The engine's loop as status reports it.
@@ -261,7 +308,7 @@ impl RecentErrors {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorRecord {
-    /// `extraction`, `reload`, `config` or `watcher`.
+    /// `extraction`, `reload`, `config`, `watcher`, `build`, ...
     pub kind: String,
     /// The file, plugin or tool-set file concerned.
     pub subject: String,

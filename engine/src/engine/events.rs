@@ -1,4 +1,4 @@
-//! What the engine tells transports: reloads and tool-surface changes.
+//! What the engine tells transports: reloads, tool-surface changes and builds.
 
 use bevy_ecs::resource::Resource;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
@@ -10,6 +10,32 @@ pub enum EngineEvent {
     Reloaded(Vec<crate::reload::ReloadRecord>),
     /// The tool surface changed; the number is the catalog's new revision.
     ToolsChanged(u64),
+    /// Build on save started, waits for a lock, succeeded, was cancelled or failed.
+    Build(BuildNotice),
+}
+
+/// What build on save tells clients (as an MCP log message).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuildNotice {
+    /// How serious: a failed build is an error, a lock wait a warning.
+    pub level: NoticeLevel,
+    /// `building`, `waiting_for_lock`, `built`, `cancelled` or `failed`.
+    pub state: &'static str,
+    /// The plugin crates of the build.
+    pub crates: Vec<String>,
+    /// What happened; for a failure, the first errors with file:line:column.
+    pub message: String,
+}
+
+/// The level of a [`BuildNotice`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeLevel {
+    /// Progress.
+    Info,
+    /// Something that may need attention (another cargo holds the lock).
+    Warning,
+    /// The build failed.
+    Error,
 }
 
 /// The listeners of [`EngineEvent`]s.

@@ -18,7 +18,7 @@ use std::time::Instant;
 use bevy_ecs::world::World;
 use omnysys_api::schema::{EngineStatus, ProjectRoot, RecentErrors};
 
-pub use events::{EngineEvent, EngineEvents};
+pub use events::{BuildNotice, EngineEvent, EngineEvents, NoticeLevel};
 pub use schedule::{EngineLoop, LoopStats};
 
 use crate::index::IndexReport;

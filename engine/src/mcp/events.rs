@@ -1,4 +1,4 @@
-//! Relaying engine events to clients: new tool lists and reload outcomes.
+//! Relaying engine events to clients: new tool lists, reload outcomes and builds.
 #![expect(
     deprecated,
     reason = "MCP logging is deprecated by SEP-2577, but legacy clients still set a level and read log notifications"
@@ -11,7 +11,7 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::catalog::ToolSnapshot;
 use super::server::Shared;
-use crate::engine::EngineEvent;
+use crate::engine::{BuildNotice, EngineEvent, NoticeLevel};
 use crate::reload::ReloadOutcome;
 
 /// Runs until the engine stops: refreshes the tool snapshot and notifies clients.
@@ -44,6 +44,25 @@ pub(super) async fn relay(shared: Arc<Shared>, mut events: UnboundedReceiver<Eng
                     shared.peers.log(level, message).await;
                 }
             }
+            EngineEvent::Build(notice) => {
+                let (level, message) = build_log(&notice);
+                shared.peers.log(level, message).await;
+            }
         }
     }
+}
+
+/// A build notice as an MCP log message: an error for a failed build (its first errors with
+/// file:line:column in `message`).
+fn build_log(notice: &BuildNotice) -> (LoggingLevel, serde_json::Value) {
+    let level = match notice.level {
+        NoticeLevel::Info => LoggingLevel::Info,
+        NoticeLevel::Warning => LoggingLevel::Warning,
+        NoticeLevel::Error => LoggingLevel::Error,
+    };
+    let message = serde_json::json!({
+        "event": "build", "state": notice.state, "crates": notice.crates,
+        "message": notice.message,
+    });
+    (level, message)
 }

@@ -85,6 +85,19 @@ pub fn profile_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target").join(PROFILE))
 }
 
+/// The arguments of the README's build command, `cargo build --release --workspace` (without
+/// `--release` for a debug engine): every crate of the workspace in the engine's profile, with
+/// one feature resolution. Building plugins any other way (`-p omnysys -p X`) resolves
+/// features differently, rebuilds dependencies and changes `TypeId`s; startup builds and build
+/// on save both use this.
+pub fn workspace_build_args() -> Vec<String> {
+    let mut args = vec!["build".to_owned(), "--workspace".to_owned()];
+    if PROFILE == "release" {
+        args.push("--release".to_owned());
+    }
+    args
+}
+
 /// Finds (and if needed builds) plugin libraries of this workspace.
 pub struct LibraryLocator {
     /// Where libraries are looked up.
@@ -117,8 +130,9 @@ impl LibraryLocator {
         Ok(path)
     }
 
-    /// Builds the crates whose libraries are missing, together with the engine package so cargo
-    /// unifies features exactly as for the engine. Cargo's output goes to stderr.
+    /// Builds the crates whose libraries are missing, with the whole workspace so cargo unifies
+    /// features exactly as for the engine ([`workspace_build_args`]). Cargo's output goes to
+    /// stderr.
     ///
     /// # Errors
     ///
@@ -136,13 +150,7 @@ impl LibraryLocator {
         };
         tracing::info!(crates = ?missing, "building missing plugins");
         let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        cmd.current_dir(root).args(["build", "-p", "omnysys"]);
-        if PROFILE == "release" {
-            cmd.arg("--release");
-        }
-        for krate in missing {
-            cmd.args(["-p", krate]);
-        }
+        cmd.current_dir(root).args(workspace_build_args());
         let status = cmd
             .stdout(Stdio::from(std::io::stderr()))
             .status()

@@ -9,7 +9,8 @@ mod parse;
 
 pub use apply::{diff_changes, library_path, load_changes};
 pub use locate::{
-    LibraryLocator, no_workspace, profile_dir, running_workspace, workspace_crates, workspace_root,
+    LibraryLocator, no_workspace, profile_dir, running_workspace, workspace_build_args,
+    workspace_crates, workspace_root,
 };
 pub use parse::{
     DEFAULT_MAX_FILE_BYTES, IndexSettings, PluginEntry, PluginSource, Toolset, ToolsetError,

@@ -39,6 +39,8 @@ struct RawWatch {
     debounce_ms: u64,
     #[serde(default = "yes")]
     enabled: bool,
+    #[serde(default = "yes")]
+    build_on_save: bool,
 }
 
 impl Default for RawWatch {
@@ -46,6 +48,7 @@ impl Default for RawWatch {
         RawWatch {
             debounce_ms: default_debounce_ms(),
             enabled: true,
+            build_on_save: true,
         }
     }
 }
@@ -94,6 +97,9 @@ pub struct WatchSettings {
     pub debounce: Duration,
     /// Whether to watch at all.
     pub enabled: bool,
+    /// Whether a change to a plugin crate's sources builds it (when the engine runs from its
+    /// workspace); `watch: (build_on_save: false)` turns it off.
+    pub build_on_save: bool,
 }
 
 /// Index settings.
@@ -227,6 +233,7 @@ pub fn parse_toolset(file: &Path, text: &str) -> Result<Toolset, ToolsetError> {
     let watch = WatchSettings {
         debounce: Duration::from_millis(raw.watch.debounce_ms),
         enabled: raw.watch.enabled,
+        build_on_save: raw.watch.build_on_save,
     };
     let index = IndexSettings {
         include: raw.index.include,
@@ -325,6 +332,10 @@ mod tests {
         let t = parse("ToolSet(plugins: [(crate: \"graph_tools\", tools: [\"get_impact_map\"])])")
             .unwrap();
         assert_eq!(t.watch.debounce, Duration::from_millis(50));
+        assert!(t.watch.build_on_save);
+        let off = parse("ToolSet(plugins: [], watch: (build_on_save: false))").unwrap();
+        assert!(!off.watch.build_on_save);
+        assert!(off.watch.enabled);
         assert_eq!(
             t.plugins[0].tools.as_deref(),
             Some(&["get_impact_map".to_owned()][..])

@@ -7,7 +7,7 @@
 //! | --- | --- | --- |
 //! | a loaded plugin's library | tool / extractor plugin | wait until the file is a complete ELF of stable size, skip it if its bytes equal the serving generation's, else reload that plugin |
 //! | the tool-set file in force | tool set | parse and validate; an error is logged and recorded (`ConfigRejected`, with file:line:column) and changes nothing; a valid edit loads, reloads and unloads plugins in one transaction |
-//! | a `.rs`/`.toml` file of a workspace plugin crate | plugin source | logged with the `cargo build` command that rebuilds it (building on save is not done yet) |
+//! | a `.rs`/`.toml` file of a workspace plugin crate | plugin source | built on save ([`crate::build`]: the workspace build command; the libraries it writes reload as one batch), or, with build on save off, logged with the command that rebuilds it |
 //! | the engine binary | engine | logged as critical with what to do: restart omnysys to run the new engine |
 //! | anything else | other | ignored |
 //!
@@ -39,6 +39,7 @@ pub use complete::{elf_complete, read_when_complete};
 pub use log::{ChangeEntry, ChangeLog};
 pub use project::spawn_project_watcher;
 
+use crate::build::{BuildSettings, Builder, HeldLibraries};
 use crate::engine::Engine;
 use crate::handle::EngineHandle;
 use crate::reload::{ReloadChange, ReloadOutcome, record};
@@ -68,12 +69,28 @@ impl Drop for Watcher {
     }
 }
 
-/// Starts watching for `handle`'s engine, acting after `debounce` of quiet.
+/// Starts watching for `handle`'s engine, acting after `debounce` of quiet; plugin source
+/// changes are only logged (no build on save).
 ///
 /// # Errors
 ///
 /// When the OS watcher cannot be created.
 pub fn spawn_watcher(handle: EngineHandle, debounce: Duration) -> notify::Result<Watcher> {
+    spawn_watcher_with(handle, debounce, None)
+}
+
+/// Starts watching for `handle`'s engine, acting after `debounce` of quiet; with `build`, the
+/// plugin crates of its workspace are watched and built on save (see [`crate::build`]), else
+/// those of the running workspace are watched and their changes logged.
+///
+/// # Errors
+///
+/// When the OS watcher cannot be created.
+pub fn spawn_watcher_with(
+    handle: EngineHandle,
+    debounce: Duration,
+    build: Option<BuildSettings>,
+) -> notify::Result<Watcher> {
     let (tx, rx) = crossbeam_channel::unbounded();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res
@@ -87,24 +104,38 @@ pub fn spawn_watcher(handle: EngineHandle, debounce: Duration) -> notify::Result
     // The first watches are in place before this returns: a library rebuilt right after the
     // server starts answering is seen (registering them on the thread raced with the first
     // client's first swap).
+    let workspace = match &build {
+        Some(b) => Some(b.workspace.clone()),
+        None => running_workspace(),
+    };
+    let context = move |e: &Engine| watch_context_in(e, workspace.as_deref());
     let ctx = handle
-        .read(watch_context)
+        .read(context.clone())
         .map_err(|e| notify::Error::generic(&e.to_string()))?;
     let mut watched = BTreeSet::new();
     rewatch(&mut watcher, &mut watched, &ctx);
+    let builder = build.and_then(|settings| start_builder(settings, &handle));
+    // The last library's event can follow cargo's exit by a moment.
+    let settle = debounce + Duration::from_millis(100);
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let thread = std::thread::Builder::new()
         .name("omnysys-watch".into())
         .spawn(move || {
+            let mut held = HeldLibraries::default();
             while !flag.load(Ordering::SeqCst) {
-                let Ok(ctx) = handle.read(watch_context) else {
+                let Ok(ctx) = handle.read(context.clone()) else {
                     return;
                 };
                 rewatch(&mut watcher, &mut watched, &ctx);
-                let batch = collect_batch(&rx, debounce, &flag);
+                // Held libraries are handed over as soon as the gate opens.
+                let poll = if held.is_empty() { POLL } else { debounce };
+                let mut batch = collect_batch(&rx, poll, debounce, &flag);
+                if let Some(b) = &builder {
+                    batch = held.admit(batch, b.gate(), settle, |p| is_library(&ctx, p));
+                }
                 if !batch.is_empty() {
-                    act_on(&handle, &ctx, batch);
+                    act_on(&handle, &ctx, batch, builder.as_ref());
                 }
             }
         })
@@ -126,18 +157,43 @@ fn warn_once(error: &str, what: &str) {
     }
 }
 
-/// What the watcher needs to know from the engine.
+/// Starts build on save, or logs why it cannot.
+fn start_builder(settings: BuildSettings, handle: &EngineHandle) -> Option<Builder> {
+    let command = settings.command.to_string();
+    match Builder::spawn(settings, handle.clone()) {
+        Ok(builder) => {
+            tracing::info!(%command, "building plugin sources on save");
+            Some(builder)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "no build on save");
+            None
+        }
+    }
+}
+
+/// Whether `path` is the library of a loaded plugin.
+fn is_library(ctx: &WatchContext, path: &Path) -> bool {
+    ctx.libraries.iter().any(|(p, _, _)| p == path)
+}
+
+/// What the watcher needs to know from the engine, with the plugin crates of the running
+/// workspace.
 pub fn watch_context(engine: &Engine) -> WatchContext {
+    watch_context_in(engine, running_workspace().as_deref())
+}
+
+/// What the watcher needs to know from the engine, with the plugin crates of `workspace`.
+pub fn watch_context_in(engine: &Engine, workspace: Option<&Path>) -> WatchContext {
     let libraries = engine
         .plugins()
         .generations()
         .map(|g| (g.source.clone(), g.plugin.clone(), !g.extractors.is_empty()))
         .collect();
     // A binary outside its workspace watches no plugin sources (it builds nothing either).
-    let root = running_workspace();
-    let crate_dirs = ["systems", "tests/fixtures/plugins"]
+    let crate_dirs = crate::build::dependents::CRATE_DIRS
         .iter()
-        .filter_map(|d| std::fs::read_dir(root.as_ref()?.join(d)).ok())
+        .filter_map(|d| std::fs::read_dir(workspace?.join(d)).ok())
         .flatten()
         .filter_map(|e| e.ok())
         .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
@@ -196,14 +252,19 @@ fn rewatch(
     }
 }
 
-/// Waits for a first event, then for `debounce` without events; returns the distinct paths.
+/// How long the watchers wait for a first event before looking at the engine again.
+pub(crate) const POLL: Duration = Duration::from_millis(200);
+
+/// Waits (at most `poll`) for a first event, then for `debounce` without events; returns the
+/// distinct paths.
 pub(crate) fn collect_batch(
     rx: &crossbeam_channel::Receiver<PathBuf>,
+    poll: Duration,
     debounce: Duration,
     stop: &AtomicBool,
 ) -> BTreeSet<PathBuf> {
     let mut batch = BTreeSet::new();
-    match rx.recv_timeout(Duration::from_millis(200)) {
+    match rx.recv_timeout(poll) {
         Ok(path) => batch.insert(path),
         Err(_) => return batch,
     };
@@ -217,7 +278,12 @@ pub(crate) fn collect_batch(
 }
 
 /// Classifies a batch and applies it as one reload transaction.
-fn act_on(handle: &EngineHandle, ctx: &WatchContext, batch: BTreeSet<PathBuf>) {
+fn act_on(
+    handle: &EngineHandle,
+    ctx: &WatchContext,
+    batch: BTreeSet<PathBuf>,
+    builder: Option<&Builder>,
+) {
     let mut changes = Vec::new();
     let mut notes = Vec::new();
     let mut new_toolset = None;
@@ -228,7 +294,7 @@ fn act_on(handle: &EngineHandle, ctx: &WatchContext, batch: BTreeSet<PathBuf>) {
                 library_changed(handle, &path, plugin, &mut changes)
             }
             ChangeClass::Toolset => toolset_changed(handle, &path, &mut changes, &mut new_toolset),
-            ChangeClass::PluginSource { krate } => source_changed(krate),
+            ChangeClass::PluginSource { krate } => source_changed(krate, builder),
             ChangeClass::Engine => engine_changed(&path),
             ChangeClass::RollbackRequest => control::rollback_requested(&path, &mut changes),
             ChangeClass::Other => continue,
@@ -360,8 +426,13 @@ fn toolset_changed(
     }
 }
 
-fn source_changed(krate: &str) -> String {
-    let cmd = format!("cargo build --release -p omnysys -p {krate}");
+/// Builds on save, or (with build on save off) says what to run.
+fn source_changed(krate: &str, builder: Option<&Builder>) -> String {
+    if let Some(builder) = builder {
+        builder.request(krate);
+        return "build on save".to_owned();
+    }
+    let cmd = format!("cargo {}", crate::toolset::workspace_build_args().join(" "));
     tracing::info!(krate, command = %cmd, "plugin source changed; rebuild it to reload");
     format!("rebuild with `{cmd}`")
 }

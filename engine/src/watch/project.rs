@@ -45,7 +45,7 @@ pub fn spawn_project_watcher(
             let mut watcher = watcher;
             let mut present = true;
             while !flag.load(Ordering::SeqCst) {
-                let batch = super::collect_batch(&rx, debounce, &flag);
+                let batch = super::collect_batch(&rx, super::POLL, debounce, &flag);
                 if !batch.is_empty() && queue_batch(&handle, &root, batch).is_err() {
                     return;
                 }

@@ -1,5 +1,5 @@
 //! `get_recent_errors`: extraction failures, unresolved imports, reload, config, watcher,
-//! snapshot and plugin loop-system errors.
+//! snapshot, plugin loop-system and build errors.
 
 use omnysys_api::prelude::*;
 use omnysys_api::schema::{ErrorRecord, RecentErrors};
@@ -37,6 +37,8 @@ pub struct RecentErrorsReport {
     pub plugin_system: Vec<ErrorRecord>,
     /// The project root itself (deleted while served).
     pub project: Vec<ErrorRecord>,
+    /// Failed builds on save: the first compiler errors with file:line:column.
+    pub build: Vec<ErrorRecord>,
 }
 
 /// Collects the recent errors and scans the facts for unresolved local imports.
@@ -66,6 +68,7 @@ pub fn get_recent_errors(
         snapshot: of("snapshot"),
         plugin_system: of("plugin-system"),
         project: of("project"),
+        build: of("build"),
     })
 }
 

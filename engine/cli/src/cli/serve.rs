@@ -46,6 +46,10 @@ pub struct ServeArgs {
     /// call is answered with an error naming the limit; 1 to 3600.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub call_timeout: u64,
+    /// Do not build plugin crates when their sources change (the tool set's
+    /// `watch: (build_on_save: false)` does the same); changes are then only logged.
+    #[arg(long)]
+    pub no_build: bool,
 }
 
 /// Serves until stdin closes (stdio), or SIGINT/SIGTERM.
@@ -77,9 +81,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let _project_watcher = watch_project(&handle, project_root.clone());
     let snapshots = Snapshots::start(handle.clone(), Duration::from_secs(30));
     let _watcher = match watch {
-        Some(w) if w.enabled => Some(omnysys_engine::watch::spawn_watcher(
+        Some(w) if w.enabled => Some(omnysys_engine::watch::spawn_watcher_with(
             handle.clone(),
             w.debounce,
+            build_settings(&args, w.build_on_save),
         )?),
         _ => None,
     };
@@ -110,6 +115,22 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     save_snapshot(&thread.handle());
     thread.shutdown();
     Ok(ExitCode::SUCCESS)
+}
+
+/// How to build on save: the running workspace's build command, unless `--no-build`, the tool
+/// set, or a binary outside its workspace says no.
+fn build_settings(
+    args: &ServeArgs,
+    toolset_allows: bool,
+) -> Option<omnysys_engine::build::BuildSettings> {
+    if args.no_build || !toolset_allows {
+        tracing::info!("build on save is off; plugin source changes are only logged");
+        return None;
+    }
+    let workspace = omnysys_engine::toolset::running_workspace()?;
+    Some(omnysys_engine::build::BuildSettings::for_workspace(
+        &workspace,
+    ))
 }
 
 /// The HTTP settings from the flags (the header timeout from `OMNYSYS_HTTP_HEADER_TIMEOUT_MS`).

@@ -6,7 +6,9 @@
 //! - `mcp`: MCP round trip over stdio, and calls during 100 back-to-back reloads.
 //! - `synthetic`: a generated project of `--files` files: cold, warm, RSS, restart vs swap.
 //! - `tools`: the most used tools on `--project` (or a generated project), in-engine and stdio.
+//! - `edit`: edit-to-active through build on save, split into detect, build, hold, verify, swap.
 
+mod edit;
 mod mcp;
 mod swap;
 mod synthetic;
@@ -21,13 +23,13 @@ use anyhow::bail;
 /// Arguments of `omnysys bench`.
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
-    /// What to measure: swap, watch, mcp, synthetic or tools.
+    /// What to measure: swap, watch, mcp, synthetic, tools or edit.
     #[arg(default_value = "swap")]
     pub what: String,
     /// Synthetic files in the World (swap), or in the generated project (synthetic).
     #[arg(long, default_value_t = 10_000)]
     pub files: usize,
-    /// Swaps per plugin (swap), writes (watch), reloads (mcp).
+    /// Swaps per plugin (swap), writes (watch), reloads (mcp), edits (edit, at most 50).
     #[arg(long, default_value_t = 500)]
     pub swaps: usize,
     /// Plugin crates to measure (swap).
@@ -61,7 +63,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         "mcp" => mcp::run(args, &mut out)?,
         "synthetic" => synthetic::run(args, &mut out)?,
         "tools" => tools::run(args, &mut out)?,
-        other => bail!("unknown benchmark `{other}` (known: swap, watch, mcp, synthetic, tools)"),
+        "edit" => edit::run(args, &mut out)?,
+        other => {
+            bail!("unknown benchmark `{other}` (known: swap, watch, mcp, synthetic, tools, edit)")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
