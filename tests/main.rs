@@ -22,3 +22,5 @@ mod hostile;
 mod transport;
 // Bounded fuzzing of the tool-set, scenario and snapshot parsers.
 mod fuzz;
+// Crash attribution in the engine child: the signal, the plugin generation and the tool.
+mod crashes;

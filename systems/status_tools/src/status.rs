@@ -1,7 +1,7 @@
 //! `get_server_status`.
 
 use omnysys_api::prelude::*;
-use omnysys_api::schema::{EngineStatus, LoopStatus, PluginInfo, ReloadSummary};
+use omnysys_api::schema::{EngineStatus, LoopStatus, PluginInfo, QuarantinedPlugin, ReloadSummary};
 
 /// No arguments.
 #[derive(Deserialize, JsonSchema)]
@@ -61,6 +61,8 @@ pub struct ServerStatus {
     pub engine_version: String,
     /// The engine's loop: ticks run, and each set in order with its runs and systems.
     pub engine_loop: LoopStatus,
+    /// Plugin libraries not loaded because they crashed an engine process, and why.
+    pub quarantined: Vec<QuarantinedPlugin>,
 }
 
 /// Reads the status resources and counts files, facts and queue items.
@@ -98,6 +100,7 @@ pub fn get_server_status(ctx: &ToolContext<'_>, _: NoArgs) -> Result<ServerStatu
         stuck_calls: engine.stuck_calls,
         engine_version: engine.engine_version,
         engine_loop: engine.engine_loop,
+        quarantined: engine.quarantined,
     })
 }
 
