@@ -12,7 +12,6 @@ loop backs off and says so, and a call is answered with the cause.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import time
@@ -22,6 +21,7 @@ import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 
+from test_deadlines import status
 from conftest import (
     BIN,
     CONNECT_TIMEOUT,
@@ -54,12 +54,6 @@ def crash_server(transport: str, tmp_path: Path):
     srv = Server(transport, tmp_path, watched, toolset, project, misbehaving, misbehaving + b"\0" * 64)
     with running(srv) as started:
         yield started
-
-
-async def status(client) -> dict:
-    result = await client.call_tool("get_server_status", {})
-    assert not result.is_error, text_of(result)
-    return json.loads(text_of(result))
 
 
 async def tool_names(client) -> set[str]:
@@ -196,7 +190,9 @@ async def test_a_crash_loop_backs_off_says_so_and_calls_are_answered_with_the_ca
             assert result.is_error, text_of(result)
             assert "no engine is serving yet" in text_of(result), text_of(result)
             assert "SIGKILL" in text_of(result), text_of(result)
-            # Delays grow: the later messages name longer backoffs than the first.
+            # Delays grow (the call waited 3 s for an engine, long enough for several ends): the
+            # later messages name longer backoffs than the first.
+            loop = [str(m) for m in logs if "crash loop" in str(m)]
             delays = [int(d) for m in loop for d in re.findall(r"backing off (\d+) ms", m)]
             assert delays == sorted(delays) and delays[-1] > delays[0], delays
             await client.send_ping()

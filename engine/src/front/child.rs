@@ -33,8 +33,11 @@ pub enum FrontEvent {
     Child(Notification),
     /// A child is serving, `after` its predecessor ended (`None` for the first one).
     Serving {
-        /// From the end of the previous child to this one's handshake.
+        /// From the end of the previous child (or the hold of an upgrade) to this one's
+        /// handshake.
         after: Option<Duration>,
+        /// Whether it replaced its predecessor for a new engine binary.
+        upgrade: bool,
     },
     /// A child ended; the message says how and what happens next.
     Ended(String),
@@ -68,6 +71,8 @@ async fn run(
 ) {
     let mut backoff = Backoff::default();
     let mut ended_at: Option<Instant> = None;
+    let mut upgrade = false;
+    let mut exe = super::upgrade::stamp(&spec.exe);
     while !shutdown.is_cancelled() {
         let started = Instant::now();
         let Some((mut child, link)) = start(&spec, &events, &shutdown).await else {
@@ -77,13 +82,23 @@ async fn run(
             current.send_replace(link.clone());
             let _ = events.send(FrontEvent::Serving {
                 after: ended_at.map(|t| t.elapsed()),
+                upgrade,
             });
         }
+        upgrade = false;
         let status = tokio::select! {
             s = child.wait() => s,
             () = shutdown.cancelled() => {
                 stop(child, link).await;
                 break;
+            }
+            new = super::upgrade::changed(&spec.exe, exe.clone()) => {
+                exe = new;
+                ended_at = Some(Instant::now());
+                current.send_replace(None);
+                hand_over(child, link).await;
+                upgrade = true;
+                continue;
             }
         };
         ended_at = Some(Instant::now());
@@ -126,6 +141,7 @@ async fn start(
     });
     let shaken = tokio::select! {
         r = tokio::time::timeout(START_TIMEOUT, link.handshake()) => r,
+        _ = child.wait() => return Some((child, None)),
         () = shutdown.cancelled() => {
             stop(child, Some(link)).await;
             return None;
@@ -190,6 +206,17 @@ fn ended(
         link.fail_all(&message);
     }
     message
+}
+
+/// Hands over to a new engine binary: the calls in flight finish (bounded), then the child stops
+/// and writes its snapshot, which the successor restores.
+async fn hand_over(child: Child, link: Option<Arc<Link>>) {
+    tracing::info!("a new engine binary; handing over to it");
+    if let Some(link) = &link {
+        super::upgrade::drain(link).await;
+        link.fail_all("the engine was upgraded while this call ran; call it again");
+    }
+    stop(child, link).await;
 }
 
 /// Closes the child's stdin (it writes its snapshot and exits), then waits, bounded.

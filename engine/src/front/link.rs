@@ -46,6 +46,7 @@ type Answer = Result<Value, LinkError>;
 pub struct Link {
     stdin: tokio::sync::Mutex<Option<ChildStdin>>,
     pending: Mutex<HashMap<u64, oneshot::Sender<Answer>>>,
+    progress: Mutex<HashMap<String, mpsc::UnboundedSender<Value>>>,
     next_id: AtomicU64,
 }
 
@@ -64,6 +65,7 @@ impl Link {
         let link = std::sync::Arc::new(Link {
             stdin: tokio::sync::Mutex::new(Some(stdin)),
             pending: Mutex::new(HashMap::new()),
+            progress: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(1),
         });
         tokio::spawn(read_loop(link.clone(), stdout, notifications));
@@ -134,6 +136,30 @@ impl Link {
         }
     }
 
+    /// The params of the progress notifications carrying `token`, in the order the child sent
+    /// them, which is before the answer of their request.
+    pub fn watch_progress(&self, token: &str) -> mpsc::UnboundedReceiver<Value> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        lock(&self.progress).insert(token.to_owned(), tx);
+        rx
+    }
+
+    /// Stops [`Link::watch_progress`] for `token` (its receiver then ends).
+    pub fn unwatch_progress(&self, token: &str) {
+        lock(&self.progress).remove(token);
+    }
+
+    /// Hands a progress notification to its watcher; false when nobody watches its token.
+    fn route_progress(&self, params: &Value) -> bool {
+        let Some(token) = params.get("progressToken").and_then(Value::as_str) else {
+            return false;
+        };
+        match lock(&self.progress).get(token) {
+            Some(tx) => tx.send(params.clone()).is_ok(),
+            None => false,
+        }
+    }
+
     /// Requests waiting for an answer.
     pub fn in_flight(&self) -> usize {
         lock(&self.pending).len()
@@ -194,6 +220,9 @@ async fn dispatch(
                 .get_mut("params")
                 .map(Value::take)
                 .unwrap_or_default();
+            if method == "notifications/progress" && link.route_progress(&params) {
+                return;
+            }
             let _ = notifications.send(Notification { method, params });
         }
         (Some(method), Some(id)) => answer_child_request(link, &method, id).await,

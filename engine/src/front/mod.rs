@@ -12,6 +12,10 @@
 //! signal, the plugin generation and the tool ([`crash`]); that library is quarantined; and a
 //! successor starts from the last snapshot, reconciling the project on start ([`child`]). A
 //! crash loop backs off ([`backoff`]) and says so.
+//!
+//! A new engine binary on disk is an upgrade ([`upgrade`]): new calls are held, calls in flight
+//! finish on the old child, which then writes its snapshot and exits; a child of the new binary
+//! starts from it and serves the held calls; `list_changed` goes out if the tools differ.
 
 pub mod backoff;
 pub mod child;
@@ -19,6 +23,7 @@ pub mod crash;
 pub mod link;
 mod proxy;
 mod relay;
+pub mod upgrade;
 
 use std::time::Duration;
 

@@ -5,17 +5,17 @@
     reason = "logging/setLevel and the logging capability are deprecated by SEP-2577 but legacy clients use them"
 )]
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use rmcp::model::{
     CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock,
-    CustomRequest, CustomResult, ErrorCode, ListToolsResult, PaginatedRequestParams, ProgressToken,
-    ProtocolVersion, ServerConfig, SetLevelRequestParams, SubscriptionFilter, Tool,
+    CustomRequest, CustomResult, ErrorCode, ListToolsResult, PaginatedRequestParams,
+    ProgressNotificationParam, ProtocolVersion, ServerConfig, SetLevelRequestParams,
+    SubscriptionFilter, Tool,
 };
-use rmcp::service::{NotificationContext, Peer, RequestContext, SubscriptionContext};
+use rmcp::service::{NotificationContext, RequestContext, SubscriptionContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{Value, json};
 
@@ -36,7 +36,6 @@ pub(super) struct FrontShared {
     pub current: Current,
     pub tools: RwLock<Option<Arc<Vec<Tool>>>>,
     pub peers: Peers,
-    pub progress: Mutex<HashMap<String, (Peer<RoleServer>, ProgressToken)>>,
     pub next_token: AtomicU64,
     pub last_end: Mutex<Option<String>>,
     pub call_timeout: Duration,
@@ -53,7 +52,6 @@ impl FrontServer {
                 current,
                 tools: RwLock::new(None),
                 peers: Peers::default(),
-                progress: Mutex::new(HashMap::new()),
                 next_token: AtomicU64::new(1),
                 last_end: Mutex::new(None),
                 call_timeout,
@@ -106,13 +104,28 @@ impl FrontServer {
         Ok(tools)
     }
 
-    /// A front-side progress token standing for the client's, so children never see two equal.
-    fn progress_key(&self, ctx: &RequestContext<RoleServer>) -> Option<String> {
+    /// A front-side progress token standing for the client's (children never see two equal),
+    /// and the task that forwards the child's progress for it to the client, in order.
+    fn forward_progress(
+        &self,
+        link: &Link,
+        ctx: &RequestContext<RoleServer>,
+    ) -> Option<(String, tokio::task::JoinHandle<()>)> {
         let token = ctx.meta.get_progress_token()?;
         let n = self.shared.next_token.fetch_add(1, Ordering::Relaxed);
         let key = format!("front-{n}");
-        lock(&self.shared.progress).insert(key.clone(), (ctx.peer.clone(), token));
-        Some(key)
+        let mut updates = link.watch_progress(&key);
+        let peer = ctx.peer.clone();
+        let task = tokio::spawn(async move {
+            while let Some(params) = updates.recv().await {
+                let Ok(mut p) = serde_json::from_value::<ProgressNotificationParam>(params) else {
+                    continue;
+                };
+                p.progress_token = token.clone();
+                let _ = peer.notify_progress(p).await;
+            }
+        });
+        Some((key, task))
     }
 
     async fn forward_call(
@@ -123,6 +136,28 @@ impl FrontServer {
     ) -> Result<Value, LinkError> {
         let limit = self.shared.call_timeout;
         let link = self.link(limit).await.map_err(LinkError::Ended)?;
+        let mut params = params;
+        let progress = self.forward_progress(&link, ctx);
+        if let Some((key, _)) = &progress {
+            params["_meta"] = json!({"progressToken": key});
+        }
+        let answer = self.send_call(&link, name, params, ctx).await;
+        if let Some((key, task)) = progress {
+            // The child sent its progress before its answer: let it reach the client first.
+            link.unwatch_progress(&key);
+            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        }
+        answer
+    }
+
+    async fn send_call(
+        &self,
+        link: &Link,
+        name: &str,
+        params: Value,
+        ctx: &RequestContext<RoleServer>,
+    ) -> Result<Value, LinkError> {
+        let limit = self.shared.call_timeout;
         let (id, answer) = link.send("tools/call", params).await;
         tokio::select! {
             r = tokio::time::timeout(limit + ANSWER_GRACE, answer) => match r {
@@ -187,18 +222,15 @@ impl ServerHandler for FrontServer {
     ) -> Result<CallToolResponse, McpError> {
         self.remember_peer(&ctx);
         let name = request.name.to_string();
-        let mut params = json!({"name": name, "arguments": request.arguments.unwrap_or_default()});
-        let key = self.progress_key(&ctx);
-        if let Some(key) = &key {
-            params["_meta"] = json!({"progressToken": key});
-        }
+        let params = json!({"name": name, "arguments": request.arguments.unwrap_or_default()});
         let outcome = self.forward_call(&name, params, &ctx).await;
-        if let Some(key) = key {
-            lock(&self.shared.progress).remove(&key);
-        }
         match outcome {
             Ok(value) => serde_json::from_value::<CallToolResult>(value)
-                .map(Into::into)
+                .map(|mut result| {
+                    // The child speaks an older protocol; rmcp clears this again for peers that do.
+                    result.result_type = Some(rmcp::model::ResultType::COMPLETE);
+                    result.into()
+                })
                 .map_err(|e| {
                     McpError::internal_error(
                         format!("unreadable answer from the engine: {e}"),

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use rmcp::model::{LoggingLevel, LoggingMessageNotificationParam, ProgressNotificationParam};
+use rmcp::model::{LoggingLevel, LoggingMessageNotificationParam};
 use serde_json::json;
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -19,12 +19,17 @@ pub(super) async fn relay(shared: Arc<FrontShared>, mut events: UnboundedReceive
     while let Some(event) = events.recv().await {
         match event {
             FrontEvent::Child(n) => from_child(&shared, n).await,
-            FrontEvent::Serving { after } => {
+            FrontEvent::Serving { after, upgrade } => {
                 refresh_tools(&shared).await;
                 if let Some(after) = after {
                     let ms = after.as_millis() as u64;
-                    tracing::info!(restart_ms = ms, "a new engine is serving");
-                    let message = json!({"event": "engine-serving", "restartMs": ms});
+                    tracing::info!(pause_ms = ms, upgrade, "a new engine is serving");
+                    let event = if upgrade {
+                        "engine-upgraded"
+                    } else {
+                        "engine-serving"
+                    };
+                    let message = json!({"event": event, "pauseMs": ms});
                     shared.peers.log_always(LoggingLevel::Info, message).await;
                 }
             }
@@ -45,30 +50,7 @@ async fn from_child(shared: &FrontShared, n: Notification) {
                 shared.peers.log(p.level, p.data).await;
             }
         }
-        "notifications/progress" => {
-            if let Ok(p) = serde_json::from_value::<ProgressNotificationParam>(n.params) {
-                progress(shared, p).await;
-            }
-        }
         _ => {}
-    }
-}
-
-/// Sends a progress notification to the client whose call it is, with the client's token.
-async fn progress(shared: &FrontShared, mut p: ProgressNotificationParam) {
-    let key = match &p.progress_token.0 {
-        rmcp::model::NumberOrString::String(s) => s.to_string(),
-        rmcp::model::NumberOrString::Number(n) => n.to_string(),
-    };
-    let target = shared
-        .progress
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-        .cloned();
-    if let Some((peer, token)) = target {
-        p.progress_token = token;
-        let _ = peer.notify_progress(p).await;
     }
 }
 

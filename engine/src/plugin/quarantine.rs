@@ -57,8 +57,21 @@ pub struct Quarantine {
     pub entries: Vec<QuarantineEntry>,
     /// Entries that kept a library out in this engine (shown by status until lifted).
     pub applied: Vec<QuarantineEntry>,
+    /// Libraries kept out, so the watcher loads a new build of them: plugin, path, enabled tools.
+    pub kept_out: Vec<KeptOut>,
     /// Where to append committed generations.
     pub ledger: Option<PathBuf>,
+}
+
+/// A library a quarantine kept out, watched for a new build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptOut {
+    /// Plugin name.
+    pub plugin: String,
+    /// The library's path as the tool set names it.
+    pub source: PathBuf,
+    /// The tools the tool set enabled (`None`: all).
+    pub tools: Option<Vec<String>>,
 }
 
 impl Quarantine {
@@ -79,6 +92,7 @@ impl Quarantine {
         Quarantine {
             entries,
             applied: Vec::new(),
+            kept_out: Vec::new(),
             ledger: Some(dir.join(LEDGER_FILE)),
         }
     }
@@ -91,17 +105,26 @@ impl Quarantine {
             .find(|e| e.plugin == plugin && e.content_hash == content_hash)
     }
 
-    /// Notes that `entry` kept its library out.
-    pub fn applied(&mut self, entry: QuarantineEntry) {
+    /// Notes that `entry` kept the library `kept` out.
+    pub fn applied(&mut self, entry: QuarantineEntry, kept: KeptOut) {
+        self.kept_out.retain(|k| k.plugin != kept.plugin);
+        self.kept_out.push(kept);
         if !self.applied.contains(&entry) {
             self.applied.push(entry);
         }
+    }
+
+    /// The library of `plugin` a quarantine kept out, if any.
+    #[must_use]
+    pub fn kept_out(&self, plugin: &str) -> Option<&KeptOut> {
+        self.kept_out.iter().find(|k| k.plugin == plugin)
     }
 
     /// Notes a committed generation: lifts the plugin's applied quarantine and appends it to
     /// the ledger.
     pub fn committed(&mut self, line: &LedgerLine) {
         self.applied.retain(|e| e.plugin != line.plugin);
+        self.kept_out.retain(|k| k.plugin != line.plugin);
         let Some(path) = &self.ledger else { return };
         let written = serde_json::to_string(line).map(|mut s| {
             s.push('\n');

@@ -4,7 +4,7 @@ use bevy_ecs::world::World;
 
 use super::{Pending, ReloadHistory, ReloadOutcome, ReloadRecord, record};
 use crate::plugin::Plugins;
-use crate::plugin::quarantine::{LedgerLine, Quarantine};
+use crate::plugin::quarantine::{KeptOut, LedgerLine, Quarantine};
 
 /// Removes the prepared changes whose library is quarantined (dropping them closes the library
 /// before any of its tools ran); returns their records, already in the history. The rest of the
@@ -19,20 +19,26 @@ pub(super) fn take(world: &mut World, pending: &mut Vec<Pending>) -> Vec<ReloadR
         let g = &prepared.generation;
         match quarantine.find(&g.plugin, g.content_hash) {
             Some(entry) => {
-                hits.push((entry.clone(), prepared.generation.library.size));
+                let kept = KeptOut {
+                    plugin: g.plugin.clone(),
+                    source: g.source.clone(),
+                    tools: g.enabled.clone(),
+                };
+                hits.push((entry.clone(), kept, g.library.size));
                 false
             }
             None => true,
         }
     });
     hits.into_iter()
-        .map(|(entry, bytes)| keep_out(world, entry, bytes))
+        .map(|(entry, kept, bytes)| keep_out(world, entry, kept, bytes))
         .collect()
 }
 
 fn keep_out(
     world: &mut World,
     entry: crate::plugin::quarantine::QuarantineEntry,
+    kept: KeptOut,
     bytes: u64,
 ) -> ReloadRecord {
     let reason = format!(
@@ -48,7 +54,7 @@ fn keep_out(
         &Vec::new(),
         bytes,
     );
-    world.resource_mut::<Quarantine>().applied(entry);
+    world.resource_mut::<Quarantine>().applied(entry, kept);
     world.resource_mut::<ReloadHistory>().push(r.clone());
     r
 }

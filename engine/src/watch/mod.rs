@@ -128,10 +128,16 @@ fn warn_once(error: &str, what: &str) {
 
 /// What the watcher needs to know from the engine.
 pub fn watch_context(engine: &Engine) -> WatchContext {
+    let quarantined = engine
+        .world()
+        .get_resource::<crate::plugin::quarantine::Quarantine>()
+        .map(|q| q.kept_out.clone())
+        .unwrap_or_default();
     let libraries = engine
         .plugins()
         .generations()
         .map(|g| (g.source.clone(), g.plugin.clone(), !g.extractors.is_empty()))
+        .chain(quarantined.into_iter().map(|k| (k.source, k.plugin, false)))
         .collect();
     // A binary outside its workspace watches no plugin sources (it builds nothing either).
     let root = running_workspace();
@@ -298,10 +304,12 @@ fn library_changed(
     let name = plugin.to_owned();
     let current = handle
         .read(move |e| {
-            e.plugins()
+            let loaded = e
+                .plugins()
                 .slots
                 .get(&name)
-                .map(|s| (s.current.content_hash, s.enabled.clone()))
+                .map(|s| (s.current.content_hash, s.enabled.clone()));
+            loaded.or_else(|| quarantined_tools(e, &name).map(|tools| (0, tools)))
         })
         .ok()
         .flatten();
@@ -323,6 +331,14 @@ fn library_changed(
         }
         None => "ignored: plugin no longer loaded".to_owned(),
     }
+}
+
+/// The enabled tools of a quarantined plugin whose library is watched for a new build.
+fn quarantined_tools(engine: &Engine, plugin: &str) -> Option<Option<Vec<String>>> {
+    let quarantine = engine
+        .world()
+        .get_resource::<crate::plugin::quarantine::Quarantine>()?;
+    Some(quarantine.kept_out(plugin)?.tools.clone())
 }
 
 fn toolset_changed(

@@ -3,10 +3,13 @@
 //!
 //! - `swap`: reload latency per phase, with 10 000 files in the World.
 //! - `watch`: detection latency, library write complete → swap start, through the watcher.
-//! - `mcp`: MCP round trip over stdio, and calls during 100 back-to-back reloads.
+//! - `mcp`: MCP round trip over stdio (front and single process), and calls during 100
+//!   back-to-back reloads.
+//! - `crash`: a plugin call that segfaults to the server answering again (through the front).
 //! - `synthetic`: a generated project of `--files` files: cold, warm, RSS, restart vs swap.
 //! - `tools`: the most used tools on `--project` (or a generated project), in-engine and stdio.
 
+mod crash;
 mod mcp;
 mod swap;
 mod synthetic;
@@ -21,7 +24,7 @@ use anyhow::bail;
 /// Arguments of `omnysys bench`.
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
-    /// What to measure: swap, watch, mcp, synthetic or tools.
+    /// What to measure: swap, watch, mcp, crash, synthetic or tools.
     #[arg(default_value = "swap")]
     pub what: String,
     /// Synthetic files in the World (swap), or in the generated project (synthetic).
@@ -59,9 +62,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         "swap" => swap::run(args, &mut out)?,
         "watch" => watch::run(args, &mut out)?,
         "mcp" => mcp::run(args, &mut out)?,
+        "crash" => crash::run(args, &mut out)?,
         "synthetic" => synthetic::run(args, &mut out)?,
         "tools" => tools::run(args, &mut out)?,
-        other => bail!("unknown benchmark `{other}` (known: swap, watch, mcp, synthetic, tools)"),
+        other => {
+            bail!("unknown benchmark `{other}` (known: swap, watch, mcp, crash, synthetic, tools)")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
