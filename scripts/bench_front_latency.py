@@ -8,6 +8,7 @@ Usage: python3 scripts/bench_front_latency.py [CALLS]   (default 2000, after 200
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -19,7 +20,9 @@ from bench_upgrade import PLUGINS, RELEASE, ROOT, Client  # noqa: E402
 
 
 def measure(extra: list[str], calls: int, toolset: Path) -> list[float]:
-    project = ROOT / "tests" / "fixtures" / "projects" / "js_basic"
+    project = toolset.parent / "project"  # a copy: serving writes .omnysys/ into the project
+    if not project.exists():
+        shutil.copytree(ROOT / "tests" / "fixtures" / "projects" / "js_basic", project)
     argv = [str(RELEASE / "omnysys"), "serve", "--project", str(project), "--toolset", str(toolset), *extra]
     client = Client(argv, open(os.devnull, "wb"))
     client.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "b", "version": "0"}})
