@@ -22,7 +22,8 @@ fn setup(name: &str) -> PathBuf {
     dir
 }
 
-/// Runs `serve --engine-child`, calls `tool` over its stdin, and waits (bounded) for its end.
+/// Runs `serve --engine-child`, calls `tool` over its stdin, and waits (bounded) for its end;
+/// its stderr goes to `dir/stderr`.
 fn crash_child(dir: &Path, tool: &str) -> std::process::ExitStatus {
     let mut child = Command::new(omnysys())
         .args(["serve", "--engine-child", "--project"])
@@ -33,7 +34,7 @@ fn crash_child(dir: &Path, tool: &str) -> std::process::ExitStatus {
         .env("OMNYSYS_CRASH_DIR", dir.join("crash"))
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("stderr")).unwrap())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
@@ -89,4 +90,18 @@ fn a_plugin_call_that_segfaults_ends_the_engine_child_with_sigsegv_and_names_the
 fn a_plugin_call_that_aborts_ends_the_engine_child_with_sigabrt_and_names_the_generation_and_tool()
 {
     check_crash("test_abort", 6);
+}
+
+#[test]
+fn a_plugin_stack_overflow_is_still_reported_by_rust_and_attributed_to_the_generation_and_tool() {
+    let dir = setup("test_overflow");
+    let status = crash_child(&dir, "test_overflow");
+    let record = std::fs::read_to_string(dir.join("crash/crash")).unwrap_or_default();
+    let stderr = std::fs::read_to_string(dir.join("stderr")).unwrap_or_default();
+    let _ = std::fs::remove_dir_all(&dir);
+    // Rust's handler ran after ours (chained): it names the overflow, then aborts.
+    assert!(stderr.contains("has overflowed its stack"), "{stderr}");
+    assert_eq!(status.signal(), Some(6), "{status:?}");
+    let first = record.lines().next().unwrap_or_default();
+    assert_eq!(first, "11 misbehaving.g1 test_overflow", "{record:?}");
 }
