@@ -32,6 +32,12 @@ use tokio_util::sync::CancellationToken;
 pub use child::{ChildSpec, FrontEvent};
 pub use proxy::FrontServer;
 
+/// True in an engine child started by a front (which set its crash directory).
+#[must_use]
+pub fn is_engine_child() -> bool {
+    std::env::var_os(crate::plugin::quarantine::CRASH_DIR_ENV).is_some()
+}
+
 /// A running front: its server (serve it on a transport) and the supervisor of its children.
 pub struct Front {
     /// The MCP server clients talk to.

@@ -8,7 +8,7 @@
 //! | a loaded plugin's library | tool / extractor plugin | wait until the file is a complete ELF of stable size, skip it if its bytes equal the serving generation's, else reload that plugin |
 //! | the tool-set file in force | tool set | parse and validate; an error is logged and recorded (`ConfigRejected`, with file:line:column) and changes nothing; a valid edit loads, reloads and unloads plugins in one transaction |
 //! | a `.rs`/`.toml` file of a workspace plugin crate | plugin source | logged with the `cargo build` command that rebuilds it (building on save is not done yet) |
-//! | the engine binary | engine | logged as critical with what to do: restart omnysys to run the new engine |
+//! | the engine binary | engine | under a front: logged; the front hands over to it. Alone (`--single-process`): logged as critical with what to do, restart omnysys |
 //! | anything else | other | ignored |
 //!
 //! Directories are watched rather than files: cargo replaces files, which would orphan a watch
@@ -383,6 +383,10 @@ fn source_changed(krate: &str) -> String {
 }
 
 fn engine_changed(path: &Path) -> String {
-    tracing::error!(binary = %path.display(), "the engine binary was rebuilt: restart omnysys to run it (plugins reload by themselves; the engine does not)");
+    if crate::front::is_engine_child() {
+        tracing::info!(binary = %path.display(), "the engine binary was rebuilt: the front hands the session over to it");
+        return "the front hands over to the new engine".to_owned();
+    }
+    tracing::error!(binary = %path.display(), "the engine binary was rebuilt: restart omnysys to run it (plugins reload by themselves; the engine does not; `omnysys serve` without --single-process hands over by itself)");
     "restart omnysys to run the new engine".to_owned()
 }
