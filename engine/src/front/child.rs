@@ -80,38 +80,57 @@ async fn run(
         };
         if link.is_some() {
             current.send_replace(link.clone());
-            let _ = events.send(FrontEvent::Serving {
-                after: ended_at.map(|t| t.elapsed()),
-                upgrade,
-            });
+            let after = ended_at.map(|t| t.elapsed());
+            let _ = events.send(FrontEvent::Serving { after, upgrade });
         }
-        upgrade = false;
-        let status = tokio::select! {
-            s = child.wait() => s,
-            () = shutdown.cancelled() => {
+        let end = wait_for_end(&mut child, &spec, exe.clone(), &shutdown).await;
+        ended_at = Some(Instant::now());
+        current.send_replace(None);
+        upgrade = matches!(end, End::Upgrade(_));
+        match end {
+            End::Shutdown => {
                 stop(child, link).await;
                 break;
             }
-            new = super::upgrade::changed(&spec.exe, exe.clone()) => {
+            End::Upgrade(new) => {
                 exe = new;
-                ended_at = Some(Instant::now());
-                current.send_replace(None);
                 hand_over(child, link).await;
-                upgrade = true;
-                continue;
             }
-        };
-        ended_at = Some(Instant::now());
-        current.send_replace(None);
-        let message = ended(&spec, status, link.as_deref());
-        let delay = backoff.after_end(started.elapsed());
-        let _ = events.send(FrontEvent::Ended(backoff.say(&message, delay)));
-        tokio::select! {
-            () = tokio::time::sleep(delay) => {}
-            () = shutdown.cancelled() => break,
+            End::Exited(status) => {
+                let message = ended(&spec, status, link.as_deref());
+                let delay = backoff.after_end(started.elapsed());
+                let _ = events.send(FrontEvent::Ended(backoff.say(&message, delay)));
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    () = shutdown.cancelled() => break,
+                }
+            }
         }
     }
     current.send_replace(None);
+}
+
+/// Why a child stops serving.
+enum End {
+    /// It exited (or crashed).
+    Exited(std::io::Result<std::process::ExitStatus>),
+    /// The front is shutting down.
+    Shutdown,
+    /// A new engine binary is on disk (its stamp).
+    Upgrade(Option<super::upgrade::Stamp>),
+}
+
+async fn wait_for_end(
+    child: &mut Child,
+    spec: &ChildSpec,
+    exe: Option<super::upgrade::Stamp>,
+    shutdown: &CancellationToken,
+) -> End {
+    tokio::select! {
+        s = child.wait() => End::Exited(s),
+        () = shutdown.cancelled() => End::Shutdown,
+        new = super::upgrade::changed(&spec.exe, exe) => End::Upgrade(new),
+    }
 }
 
 /// Spawns a child and completes its handshake; the link is `None` when the handshake failed
@@ -131,14 +150,7 @@ async fn start(
         }
     };
     let (stdin, stdout) = (child.stdin.take()?, child.stdout.take()?);
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let link = Link::start(stdin, stdout, tx);
-    let forward = events.clone();
-    tokio::spawn(async move {
-        while let Some(n) = rx.recv().await {
-            let _ = forward.send(FrontEvent::Child(n));
-        }
-    });
+    let link = link_to(stdin, stdout, events);
     let shaken = tokio::select! {
         r = tokio::time::timeout(START_TIMEOUT, link.handshake()) => r,
         _ = child.wait() => return Some((child, None)),
@@ -160,6 +172,23 @@ async fn start(
             Some((child, None))
         }
     }
+}
+
+/// A link over the child's pipes whose notifications go to the front as events.
+fn link_to(
+    stdin: tokio::process::ChildStdin,
+    stdout: tokio::process::ChildStdout,
+    events: &mpsc::UnboundedSender<FrontEvent>,
+) -> Arc<Link> {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let link = Link::start(stdin, stdout, tx);
+    let forward = events.clone();
+    tokio::spawn(async move {
+        while let Some(n) = rx.recv().await {
+            let _ = forward.send(FrontEvent::Child(n));
+        }
+    });
+    link
 }
 
 fn spawn(spec: &ChildSpec) -> std::io::Result<Child> {
