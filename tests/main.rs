@@ -28,3 +28,5 @@ mod transport;
 mod fuzz;
 // Build on save with a fake cargo: coalescing, cancelling, dependents, errors, lock waits.
 mod build;
+// Crash attribution in the engine child: the signal, the plugin generation and the tool.
+mod crashes;

@@ -18,6 +18,8 @@ pub mod build;
 pub mod crash_points;
 /// The [`Engine`] and its loop.
 pub mod engine;
+/// The front process: keeps the client's session while engine children come and go.
+pub mod front;
 /// The engine on its own thread, reached through a channel.
 pub mod handle;
 /// Walking, hashing, extracting and linking a project.

@@ -80,6 +80,9 @@ pub fn start_engine(options: &StartOptions) -> Result<Engine, StartError> {
         .map_err(|e| StartError::Project(options.project.clone(), e))?;
     let mut engine = Engine::new(EngineSettings::for_project(project))?;
     engine.restore_snapshot();
+    if let Some(quarantine) = crate::plugin::quarantine::Quarantine::from_env() {
+        engine.world_mut().insert_resource(quarantine);
+    }
     let report = engine.reload(load_changes(&toolset, &locator));
     if !report.committed() {
         let reasons: Vec<String> = report

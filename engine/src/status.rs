@@ -38,11 +38,30 @@ pub fn refresh_status(world: &mut World) {
         .iter()
         .map(|(name, e)| (name.clone(), e.version.clone()))
         .collect();
+    let quarantined = quarantined(world);
     let mut status = world.resource_mut::<EngineStatus>();
+    status.quarantined = quarantined;
     status.engine_version = env!("CARGO_PKG_VERSION").to_owned();
     status.plugins = plugins;
     status.last_reloads = last_reloads;
     status.extractor_versions = extractor_versions;
+}
+
+/// The quarantine entries that kept a library out.
+fn quarantined(world: &World) -> Vec<omnysys_api::schema::QuarantinedPlugin> {
+    world
+        .get_resource::<crate::plugin::quarantine::Quarantine>()
+        .map(|q| {
+            q.applied
+                .iter()
+                .map(|e| omnysys_api::schema::QuarantinedPlugin {
+                    name: e.plugin.clone(),
+                    generation: e.generation,
+                    reason: e.reason.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn plugin_info(

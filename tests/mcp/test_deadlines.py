@@ -63,10 +63,13 @@ def slow_server(transport: str, tmp_path: Path):
 
 
 def server_pid(srv: Server) -> int:
-    """The server process: spawned here (HTTP) or by the client (stdio, a child of this one)."""
-    if srv.process is not None:
-        return srv.process.pid
-    me = os.getpid()
+    """The engine process: the child of the front (`serve --engine-child`), which is spawned
+    here (HTTP) or by the client (stdio, a child of this one)."""
+    front = srv.process.pid if srv.process is not None else omnysys_child_of(os.getpid())
+    return omnysys_child_of(front)
+
+
+def omnysys_child_of(me: int) -> int:
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -78,7 +81,7 @@ def server_pid(srv: Server) -> int:
         ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
         if ppid == me and comm == "omnysys":
             return int(entry.name)
-    raise AssertionError("the stdio server is not a child of this process")
+    raise AssertionError(f"no omnysys process is a child of {me}")
 
 
 def cpu_seconds(pid: int) -> float:

@@ -143,6 +143,10 @@ pub struct EngineStatus {
     /// The engine's loop: its sets in order, how often each ran, and the systems in each.
     #[serde(default)]
     pub engine_loop: LoopStatus,
+    /// Plugin libraries kept out because they crashed an earlier engine process (a new build of
+    /// the plugin lifts this).
+    #[serde(default)]
+    pub quarantined: Vec<QuarantinedPlugin>,
     /// Build on save: what the engine's builder is doing (runtime only, never persistent).
     #[serde(default)]
     pub build: BuildStatus,
@@ -190,6 +194,18 @@ impl Default for BuildStatus {
             command: String::new(),
         }
     }
+}
+
+/// A plugin library not loaded because it crashed an engine process.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QuarantinedPlugin {
+    /// Plugin name.
+    pub name: String,
+    /// The generation that crashed, in the engine process that crashed.
+    pub generation: u64,
+    /// What happened: the signal and the tool being served.
+    pub reason: String,
 }
 
 /// The engine's loop as status reports it.

@@ -23,7 +23,6 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
-use super::McpServer;
 use super::http_guard::{ConnectedTo, Guard};
 
 /// Largest accepted request body.
@@ -163,20 +162,24 @@ fn listen(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
-/// Serves `/mcp` on `listener` until `shutdown` fires.
+/// Serves `/mcp` on `listener` until `shutdown` fires: `server` is the in-process [`super::McpServer`]
+/// or the front's `FrontServer` (crate `front`).
 ///
 /// # Errors
 ///
 /// When the listener's address cannot be read.
-pub async fn serve_http(
-    server: McpServer,
+pub async fn serve_http<S>(
+    server: S,
     listener: tokio::net::TcpListener,
     options: HttpOptions,
     shutdown: CancellationToken,
-) -> std::io::Result<()> {
+) -> std::io::Result<()>
+where
+    S: rmcp::ServerHandler + Clone + Send + Sync + 'static,
+{
     let local = listener.local_addr()?;
     let sessions = Arc::new(LocalSessionManager::default());
-    let service: StreamableHttpService<McpServer, LocalSessionManager> = StreamableHttpService::new(
+    let service: StreamableHttpService<S, LocalSessionManager> = StreamableHttpService::new(
         move || Ok(server.clone()),
         sessions.clone(),
         rmcp_config(local, &options, &shutdown),

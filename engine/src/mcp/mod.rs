@@ -13,10 +13,10 @@ mod events;
 pub mod http;
 mod http_guard;
 mod lines;
-mod peers;
+pub(crate) mod peers;
 mod pipe;
-mod progress;
-mod server;
+pub(crate) mod progress;
+pub(crate) mod server;
 pub mod stdio;
 
 pub use catalog::ToolSnapshot;

@@ -79,6 +79,15 @@ impl Peers {
         }
     }
 
+    /// Sends a log notification to every legacy peer whose level lets it through, whether or not
+    /// a level was set (engine crashes and restarts: clients should hear of them).
+    pub async fn log_always(&self, level: LoggingLevel, message: serde_json::Value) {
+        let legacy: Vec<_> = lock(&self.legacy).clone();
+        for peer in legacy.iter().filter(|p| !p.is_transport_closed()) {
+            self.log_to(peer, level, message.clone()).await;
+        }
+    }
+
     /// Sends a log notification to a legacy peer if `level` passes the level set with
     /// `logging/setLevel`, if any.
     pub async fn log_to(

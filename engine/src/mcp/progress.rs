@@ -29,7 +29,7 @@ enum LogPolicy {
 }
 
 /// True for requests of protocol 2026-07-28 or later (no sessions, no `logging/setLevel`).
-pub(super) fn is_modern(ctx: &RequestContext<RoleServer>) -> bool {
+pub(crate) fn is_modern(ctx: &RequestContext<RoleServer>) -> bool {
     ctx.protocol_version()
         .is_some_and(|v| v.as_str() >= "2026-07-28")
 }

@@ -135,14 +135,7 @@ const STOP_GRACE: Duration = Duration::from_secs(1);
 
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
-        let capabilities = ServerCapabilities::builder()
-            .enable_tools()
-            .enable_tool_list_changed()
-            .enable_logging()
-            .build();
-        ServerConfig::new(capabilities)
-            .with_server_info(Implementation::new("omnysys", env!("CARGO_PKG_VERSION")))
-            .with_instructions("Code-context tools over an index of the project: impact maps, dependency questions. Paths are relative to the project root.")
+        server_config()
     }
 
     fn supported_protocol_versions(&self) -> Cow<'static, [ProtocolVersion]> {
@@ -236,6 +229,18 @@ impl ServerHandler for McpServer {
     }
 }
 
+/// What the server says about itself at `initialize` (the in-process server and the front).
+pub(crate) fn server_config() -> ServerConfig {
+    let capabilities = ServerCapabilities::builder()
+        .enable_tools()
+        .enable_tool_list_changed()
+        .enable_logging()
+        .build();
+    ServerConfig::new(capabilities)
+        .with_server_info(Implementation::new("omnysys", env!("CARGO_PKG_VERSION")))
+        .with_instructions("Code-context tools over an index of the project: impact maps, dependency questions. Paths are relative to the project root.")
+}
+
 /// The methods rmcp decodes into typed requests. One of them arriving as a custom request is
 /// one whose params did not decode.
 const TYPED_METHODS: [&str; 21] = [
@@ -264,7 +269,7 @@ const TYPED_METHODS: [&str; 21] = [
 
 /// The error for a request rmcp could not type: -32602 (invalid params) for a known method
 /// with params of the wrong shape, -32601 (method not found) otherwise.
-fn unknown_or_malformed(request: &CustomRequest) -> McpError {
+pub(crate) fn unknown_or_malformed(request: &CustomRequest) -> McpError {
     let method = request.method.as_str();
     if !TYPED_METHODS.contains(&method) {
         return McpError::new(ErrorCode::METHOD_NOT_FOUND, method.to_owned(), None);

@@ -13,7 +13,6 @@ use std::fs::File;
 use rmcp::ServiceExt;
 use rmcp::transport::async_rw::AsyncRwTransport;
 
-use super::McpServer;
 use super::lines::{BoundedLines, LineTransport, MAX_LINE_BYTES};
 
 /// Takes fd 1 for the protocol and redirects fd 1 to stderr. Returns the protocol's writer.
@@ -27,13 +26,14 @@ pub fn protect_stdout() -> std::io::Result<File> {
     Ok(File::from(protocol))
 }
 
-/// Serves MCP on stdin and the protected stdout until stdin closes or `shutdown` fires.
+/// Serves MCP on stdin and the protected stdout until stdin closes or `shutdown` fires: `server`
+/// is the in-process [`super::McpServer`] or the front's `FrontServer` (crate `front`).
 ///
 /// # Errors
 ///
 /// When the transport fails to start.
-pub async fn serve_stdio(
-    server: McpServer,
+pub async fn serve_stdio<S: rmcp::ServerHandler>(
+    server: S,
     out: File,
     shutdown: tokio_util::sync::CancellationToken,
 ) -> anyhow::Result<()> {

@@ -15,10 +15,27 @@ pub fn run_on_plugin_thread<R: Send>(
     name: &str,
     f: impl FnOnce() -> R + Send,
 ) -> Result<R, String> {
+    run_labelled(name, name, f)
+}
+
+/// As [`run_on_plugin_thread`], with `label` (e.g. `plugin.g3 tool`) naming the thread in a crash
+/// report ([`super::crash_signal`]).
+///
+/// # Errors
+///
+/// As [`run_on_plugin_thread`].
+pub fn run_labelled<R: Send>(
+    name: &str,
+    label: &str,
+    f: impl FnOnce() -> R + Send,
+) -> Result<R, String> {
     std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name(name.to_owned())
-            .spawn_scoped(scope, f)
+            .spawn_scoped(scope, || {
+                super::crash_signal::label_thread(label);
+                f()
+            })
             .map_err(|e| format!("cannot start plugin thread `{name}`: {e}"))?;
         handle
             .join()

@@ -22,6 +22,8 @@ pub enum ReloadOutcome {
     Unloaded,
     /// A configuration change was refused.
     ConfigRejected,
+    /// The library crashed an engine before; it is not loaded again (a new build lifts this).
+    Quarantined,
 }
 
 /// One reload of one plugin.

@@ -13,6 +13,7 @@
 
 mod commit;
 mod history;
+mod quarantined;
 
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -29,6 +30,7 @@ pub use history::{ReloadHistory, ReloadOutcome, ReloadRecord};
 /// Initialises the resources this module owns.
 pub fn init_resources(world: &mut World) {
     world.init_resource::<ReloadHistory>();
+    world.init_resource::<crate::plugin::quarantine::Quarantine>();
 }
 
 /// One change in a reload batch.
@@ -68,7 +70,10 @@ impl ReloadReport {
         self.records.iter().all(|r| {
             matches!(
                 r.outcome,
-                ReloadOutcome::Loaded | ReloadOutcome::RolledBack | ReloadOutcome::Unloaded
+                ReloadOutcome::Loaded
+                    | ReloadOutcome::RolledBack
+                    | ReloadOutcome::Unloaded
+                    | ReloadOutcome::Quarantined
             )
         })
     }
@@ -93,16 +98,19 @@ pub fn reload(
         .into_iter()
         .map(|c| prepare_change(world, plugins, c))
         .collect();
+    let kept_out = quarantined::take(world, &mut pending);
     check_tool_conflicts(world, &mut pending);
     if pending.iter().any(|p| p.result.is_err()) {
-        return abort(world, pending);
+        let mut report = abort(world, pending);
+        report.records.extend(kept_out);
+        return report;
     }
-    let mut report = ReloadReport::default();
+    let mut report = ReloadReport { records: kept_out };
     for p in pending {
         let Ok(prepared) = p.result else { continue };
-        report
-            .records
-            .push(commit::commit(world, plugins, prepared, p.rollback));
+        let record = commit::commit(world, plugins, prepared, p.rollback);
+        quarantined::note_commit(world, plugins, &record);
+        report.records.push(record);
     }
     for change in unloads {
         if let ReloadChange::Unload { plugin } = change {

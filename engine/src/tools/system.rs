@@ -9,7 +9,7 @@ use omnysys_api::tool::{ToolContext, ToolEffects, ToolError};
 
 use super::effects::apply_effects;
 
-use crate::plugin::thread::{run_on_plugin_thread, thread_name};
+use crate::plugin::thread::{run_labelled, thread_name};
 use crate::plugin::{LoadedTool, ToolAnswer, ToolInvocation, ToolReply};
 
 /// Runs `tool` on a thread of its generation with read access to `world`, under the
@@ -28,7 +28,8 @@ pub fn run_tool(
     let sink = events.as_deref();
     let ctx = ToolContext::new(world, &tool.plugin, sink.map(|s| s as _)).with_stop(limits.stop());
     let thread = thread_name(&tool.plugin, tool.generation);
-    let value = run_on_plugin_thread(&thread, || (tool.decl.run)(&ctx, &args))
+    let label = format!("{thread} {}", tool.decl.spec.name);
+    let value = run_labelled(&thread, &label, || (tool.decl.run)(&ctx, &args))
         .unwrap_or_else(|e| Err(ToolError::failed(e)));
     (value, ctx.finish())
 }

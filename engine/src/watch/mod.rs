@@ -8,7 +8,7 @@
 //! | a loaded plugin's library | tool / extractor plugin | wait until the file is a complete ELF of stable size, skip it if its bytes equal the serving generation's, else reload that plugin |
 //! | the tool-set file in force | tool set | parse and validate; an error is logged and recorded (`ConfigRejected`, with file:line:column) and changes nothing; a valid edit loads, reloads and unloads plugins in one transaction |
 //! | a `.rs`/`.toml` file of a workspace plugin crate | plugin source | built on save ([`crate::build`]: the workspace build command; the libraries it writes reload as one batch), or, with build on save off, logged with the command that rebuilds it |
-//! | the engine binary | engine | logged as critical with what to do: restart omnysys to run the new engine |
+//! | the engine binary | engine | under a front: logged; the front hands over to it. Alone (`--single-process`): logged as critical with what to do, restart omnysys |
 //! | anything else | other | ignored |
 //!
 //! Directories are watched rather than files: cargo replaces files, which would orphan a watch
@@ -185,10 +185,16 @@ pub fn watch_context(engine: &Engine) -> WatchContext {
 
 /// What the watcher needs to know from the engine, with the plugin crates of `workspace`.
 pub fn watch_context_in(engine: &Engine, workspace: Option<&Path>) -> WatchContext {
+    let quarantined = engine
+        .world()
+        .get_resource::<crate::plugin::quarantine::Quarantine>()
+        .map(|q| q.kept_out.clone())
+        .unwrap_or_default();
     let libraries = engine
         .plugins()
         .generations()
         .map(|g| (g.source.clone(), g.plugin.clone(), !g.extractors.is_empty()))
+        .chain(quarantined.into_iter().map(|k| (k.source, k.plugin, false)))
         .collect();
     // A binary outside its workspace watches no plugin sources (it builds nothing either).
     let crate_dirs = crate::build::dependents::CRATE_DIRS
@@ -364,10 +370,12 @@ fn library_changed(
     let name = plugin.to_owned();
     let current = handle
         .read(move |e| {
-            e.plugins()
+            let loaded = e
+                .plugins()
                 .slots
                 .get(&name)
-                .map(|s| (s.current.content_hash, s.enabled.clone()))
+                .map(|s| (s.current.content_hash, s.enabled.clone()));
+            loaded.or_else(|| quarantined_tools(e, &name).map(|tools| (0, tools)))
         })
         .ok()
         .flatten();
@@ -389,6 +397,14 @@ fn library_changed(
         }
         None => "ignored: plugin no longer loaded".to_owned(),
     }
+}
+
+/// The enabled tools of a quarantined plugin whose library is watched for a new build.
+fn quarantined_tools(engine: &Engine, plugin: &str) -> Option<Option<Vec<String>>> {
+    let quarantine = engine
+        .world()
+        .get_resource::<crate::plugin::quarantine::Quarantine>()?;
+    Some(quarantine.kept_out(plugin)?.tools.clone())
 }
 
 fn toolset_changed(
@@ -438,6 +454,10 @@ fn source_changed(krate: &str, builder: Option<&Builder>) -> String {
 }
 
 fn engine_changed(path: &Path) -> String {
-    tracing::error!(binary = %path.display(), "the engine binary was rebuilt: restart omnysys to run it (plugins reload by themselves; the engine does not)");
+    if crate::front::is_engine_child() {
+        tracing::info!(binary = %path.display(), "the engine binary was rebuilt: the front hands the session over to it");
+        return "the front hands over to the new engine".to_owned();
+    }
+    tracing::error!(binary = %path.display(), "the engine binary was rebuilt: restart omnysys to run it (plugins reload by themselves; the engine does not; `omnysys serve` without --single-process hands over by itself)");
     "restart omnysys to run the new engine".to_owned()
 }

@@ -1,7 +1,9 @@
 //! `get_server_status`.
 
 use omnysys_api::prelude::*;
-use omnysys_api::schema::{BuildStatus, EngineStatus, LoopStatus, PluginInfo, ReloadSummary};
+use omnysys_api::schema::{
+    BuildStatus, EngineStatus, LoopStatus, PluginInfo, QuarantinedPlugin, ReloadSummary,
+};
 
 /// No arguments.
 #[derive(Deserialize, JsonSchema)]
@@ -65,6 +67,8 @@ pub struct ServerStatus {
     /// build, when it started, whether cargo waits for a lock, and the last error with
     /// file:line:column.
     pub build: BuildStatus,
+    /// Plugin libraries not loaded because they crashed an engine process, and why.
+    pub quarantined: Vec<QuarantinedPlugin>,
 }
 
 /// Reads the status resources and counts files, facts and queue items.
@@ -103,6 +107,7 @@ pub fn get_server_status(ctx: &ToolContext<'_>, _: NoArgs) -> Result<ServerStatu
         engine_version: engine.engine_version,
         engine_loop: engine.engine_loop,
         build: engine.build,
+        quarantined: engine.quarantined,
     })
 }
 

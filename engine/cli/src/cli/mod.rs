@@ -2,6 +2,7 @@
 
 pub mod call;
 pub mod export;
+pub mod front;
 pub mod index;
 pub mod logging;
 pub mod progress;

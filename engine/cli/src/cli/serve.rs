@@ -1,4 +1,8 @@
 //! `omnysys serve`: the main job. MCP over stdio (default) or Streamable HTTP.
+//!
+//! By default this process is the front (`omnysys_engine::front`): it keeps the client's session
+//! and runs the engine in a child, `omnysys serve --engine-child`, which serves MCP on its
+//! stdin/stdout in-process. `--single-process` serves in-process without a front.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -50,6 +54,13 @@ pub struct ServeArgs {
     /// `watch: (build_on_save: false)` does the same); changes are then only logged.
     #[arg(long)]
     pub no_build: bool,
+    /// Serve from this process, without a front: a plugin that crashes ends the session, and an
+    /// engine upgrade needs a restart (for benchmarks and debugging).
+    #[arg(long)]
+    pub single_process: bool,
+    /// Run as the engine child of a front (set by the front).
+    #[arg(long, hide = true)]
+    pub engine_child: bool,
 }
 
 /// Serves until stdin closes (stdio), or SIGINT/SIGTERM.
@@ -58,6 +69,17 @@ pub struct ServeArgs {
 ///
 /// Start-up failures: a bad tool set, a refused plugin, an address that cannot be bound.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    if args.engine_child {
+        super::front::prepare_engine_child()?;
+    }
+    if args.engine_child || args.single_process {
+        return run_in_process(args);
+    }
+    super::front::run(args)
+}
+
+/// Serves from this process: the engine thread, the watchers and the MCP server.
+fn run_in_process(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let http = args.http.map(|addr| http_options(&args, addr));
     if let Some(options) = &http {
         check_options(options)?;
@@ -70,7 +92,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let engine = start_engine(&args.project.options())?;
     if std::io::stdin().is_terminal() {
-        greet(&args, &engine);
+        greet(&args, &engine.settings().project);
     }
     let watch = engine.toolset().map(|t| t.watch.clone());
     let project_root = engine.settings().project.clone();
@@ -134,7 +156,7 @@ fn build_settings(
 }
 
 /// The HTTP settings from the flags (the header timeout from `OMNYSYS_HTTP_HEADER_TIMEOUT_MS`).
-fn http_options(args: &ServeArgs, addr: SocketAddr) -> HttpOptions {
+pub(super) fn http_options(args: &ServeArgs, addr: SocketAddr) -> HttpOptions {
     HttpOptions {
         addr,
         token: args.token.clone(),
@@ -157,7 +179,7 @@ fn watch_project(
         .ok()
 }
 
-async fn cancel_on_signal(shutdown: CancellationToken) {
+pub(super) async fn cancel_on_signal(shutdown: CancellationToken) {
     let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
     else {
         return;
@@ -170,8 +192,7 @@ async fn cancel_on_signal(shutdown: CancellationToken) {
     shutdown.cancel();
 }
 
-fn greet(args: &ServeArgs, engine: &omnysys_engine::Engine) {
-    let root = &engine.settings().project;
+pub(super) fn greet(args: &ServeArgs, root: &std::path::Path) {
     eprintln!(
         "omnysys {} — code-context MCP server",
         env!("CARGO_PKG_VERSION")

@@ -1,7 +1,8 @@
 //! `omnysys bench mcp`: MCP round trips measured by a small Rust JSON-RPC client.
 //!
 //! 1. stdio: `omnysys serve` as a child process with a fixture tool set; sequential calls of a
-//!    trivial tool (`fixture_echo`).
+//!    trivial tool (`fixture_echo`), through the front (the default: the engine in a child of
+//!    the front) and with `--single-process` side by side.
 //! 2. in process, over an in-memory transport: a continuous stream of calls, first alone, then
 //!    while 100 reloads are triggered back to back through the reload API (alternating distinct
 //!    builds); every failed call is counted, and the state digest taken before the calls must
@@ -43,18 +44,24 @@ pub fn run(args: &BenchArgs, out: &mut impl Write) -> anyhow::Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let stdio = runtime.block_on(stdio_round_trips(&dir, &variants[0], args.calls))?;
     writeln!(
         out,
         "MCP round trip of `fixture_echo` over stdio (child process), {} calls",
         args.calls
     )?;
-    writeln!(
-        out,
-        "| p50 | p99 | goal p50 |\n|---|---|---|\n| {} | {} | 0.200 ms |",
-        fmt(percentile(stdio.clone(), 50)),
-        fmt(percentile(stdio, 99))
-    )?;
+    writeln!(out, "| serve | p50 | p99 | goal p50 |\n|---|---|---|---|")?;
+    for (label, extra) in [
+        ("front (default)", None),
+        ("--single-process", Some("--single-process")),
+    ] {
+        let stdio = runtime.block_on(stdio_round_trips(&dir, &variants[0], args.calls, extra))?;
+        writeln!(
+            out,
+            "| {label} | {} | {} | 0.200 ms |",
+            fmt(percentile(stdio.clone(), 50)),
+            fmt(percentile(stdio, 99))
+        )?;
+    }
     let (quiet, busy, failed, reloads, digests) = runtime.block_on(calls_during_reloads(
         &dir,
         &variants,
@@ -108,6 +115,7 @@ async fn stdio_round_trips(
     dir: &Path,
     library: &Path,
     calls: usize,
+    extra: Option<&str>,
 ) -> anyhow::Result<Vec<Duration>> {
     let toolset = dir.join("bench.toolset.ron");
     std::fs::write(
@@ -117,7 +125,7 @@ async fn stdio_round_trips(
             library.display().to_string()
         ),
     )?;
-    let (mut child, mut client) = serve_child(dir, Some(&toolset)).await?;
+    let (mut child, mut client) = serve_child(dir, Some(&toolset), extra).await?;
     let mut times = Vec::with_capacity(calls);
     for i in 0..calls + 200 {
         let started = Instant::now();
@@ -140,9 +148,11 @@ async fn stdio_round_trips(
 pub async fn serve_child(
     project: &Path,
     toolset: Option<&Path>,
+    extra: Option<&str>,
 ) -> anyhow::Result<(tokio::process::Child, StdioClient)> {
     let mut command = tokio::process::Command::new(std::env::current_exe()?);
     command.args(["serve", "--project"]).arg(project);
+    command.args(extra);
     if let Some(toolset) = toolset {
         command.arg("--toolset").arg(toolset);
     }

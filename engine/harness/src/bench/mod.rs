@@ -3,11 +3,14 @@
 //!
 //! - `swap`: reload latency per phase, with 10 000 files in the World.
 //! - `watch`: detection latency, library write complete → swap start, through the watcher.
-//! - `mcp`: MCP round trip over stdio, and calls during 100 back-to-back reloads.
+//! - `mcp`: MCP round trip over stdio (front and single process), and calls during 100
+//!   back-to-back reloads.
+//! - `crash`: a plugin call that segfaults to the server answering again (through the front).
 //! - `synthetic`: a generated project of `--files` files: cold, warm, RSS, restart vs swap.
 //! - `tools`: the most used tools on `--project` (or a generated project), in-engine and stdio.
 //! - `edit`: edit-to-active through build on save, split into detect, build, hold, verify, swap.
 
+mod crash;
 mod edit;
 mod mcp;
 mod swap;
@@ -23,7 +26,7 @@ use anyhow::bail;
 /// Arguments of `omnysys bench`.
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
-    /// What to measure: swap, watch, mcp, synthetic, tools or edit.
+    /// What to measure: swap, watch, mcp, crash, synthetic, tools or edit.
     #[arg(default_value = "swap")]
     pub what: String,
     /// Synthetic files in the World (swap), or in the generated project (synthetic).
@@ -61,11 +64,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         "swap" => swap::run(args, &mut out)?,
         "watch" => watch::run(args, &mut out)?,
         "mcp" => mcp::run(args, &mut out)?,
+        "crash" => crash::run(args, &mut out)?,
         "synthetic" => synthetic::run(args, &mut out)?,
         "tools" => tools::run(args, &mut out)?,
         "edit" => edit::run(args, &mut out)?,
         other => {
-            bail!("unknown benchmark `{other}` (known: swap, watch, mcp, synthetic, tools, edit)")
+            bail!(
+                "unknown benchmark `{other}` (known: swap, watch, mcp, crash, synthetic, tools, edit)"
+            )
         }
     }
     Ok(ExitCode::SUCCESS)

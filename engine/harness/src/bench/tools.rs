@@ -130,7 +130,7 @@ fn in_engine(engine: &mut Engine, tool: &str, calls: &[Value]) -> anyhow::Result
 }
 
 async fn over_stdio(project: &Path, tool: &str, calls: &[Value]) -> anyhow::Result<Vec<Duration>> {
-    let (mut child, mut client) = serve_child(project, None).await?;
+    let (mut child, mut client) = serve_child(project, None, None).await?;
     client.wait_until_ready().await?;
     let mut times = Vec::with_capacity(calls.len());
     for args in calls {
