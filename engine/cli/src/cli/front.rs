@@ -83,7 +83,8 @@ async fn serve_on_http(
     Ok(())
 }
 
-/// This executable, re-run as `serve --engine-child` for the same project and tool set.
+/// This executable, re-run as `serve --engine-child` for the same project, tool set, call
+/// timeout and build-on-save switch.
 fn child_spec(args: &ServeArgs) -> anyhow::Result<ChildSpec> {
     let project = args
         .project
@@ -98,6 +99,9 @@ fn child_spec(args: &ServeArgs) -> anyhow::Result<ChildSpec> {
         "--call-timeout".into(),
         args.call_timeout.to_string().into(),
     ];
+    if args.no_build {
+        child_args.push("--no-build".into());
+    }
     if let Some(toolset) = &args.project.toolset {
         child_args.push("--toolset".into());
         child_args.push(std::path::absolute(toolset)?.into());
