@@ -16,6 +16,7 @@ binary's directory, where `cargo build --release --workspace` puts the plugin li
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -189,6 +190,29 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+def js_basic_server(
+    transport: str,
+    tmp_path: Path,
+    watched: bytes,
+    swapped: bytes,
+    crates: list[str],
+    server_class: type[Server] = Server,
+    watched_name: str = "plugin.so",
+) -> Server:
+    """A server (not started yet) on a copy of the js_basic project, serving `watched` from a
+    watched path (a swap writes `swapped` there) and the release libraries of `crates`."""
+    path = tmp_path / watched_name
+    path.write_bytes(watched)
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "projects" / "js_basic", project)
+    toolset = tmp_path / "test.toolset.ron"
+    libraries = "".join(
+        f', (path: "{_require(PLUGIN_DIR / f"lib{c}.so", c)}")' for c in crates
+    )
+    toolset.write_text(f'ToolSet(plugins: [(path: "{path}"){libraries}])\n')
+    return server_class(transport, tmp_path, path, toolset, project, watched, swapped)
 
 
 @pytest.fixture

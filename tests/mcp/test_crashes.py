@@ -13,7 +13,6 @@ loop backs off and says so, and a call is answered with the cause.
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -23,10 +22,10 @@ from mcp import Client, StdioServerParameters
 
 from test_deadlines import status
 from conftest import (
+    js_basic_server,
     BIN,
     CONNECT_TIMEOUT,
     PLUGIN_DIR,
-    ROOT,
     Server,
     _require,
     connect,
@@ -44,14 +43,10 @@ RESTART_TIMEOUT = 30.0  # a crash to the successor serving (goal: about a second
 @pytest.fixture
 def crash_server(transport: str, tmp_path: Path):
     misbehaving = plugin_bytes("fixture_misbehaving")
-    watched = tmp_path / "misbehaving.so"
-    watched.write_bytes(misbehaving)
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "projects" / "js_basic", project)
-    status_tools = _require(PLUGIN_DIR / "libstatus_tools.so", "status_tools")
-    toolset = tmp_path / "crash.toolset.ron"
-    toolset.write_text(f'ToolSet(plugins: [(path: "{watched}"), (path: "{status_tools}")])\n')
-    srv = Server(transport, tmp_path, watched, toolset, project, misbehaving, misbehaving + b"\0" * 64)
+    grown = misbehaving + b"\0" * 64
+    srv = js_basic_server(
+        transport, tmp_path, misbehaving, grown, ["status_tools"], watched_name="misbehaving.so"
+    )
     with running(srv) as started:
         yield started
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -23,10 +22,8 @@ import anyio
 import pytest
 
 from conftest import (
-    PLUGIN_DIR,
-    ROOT,
+    js_basic_server,
     Server,
-    _require,
     connect,
     plugin_bytes,
     running,
@@ -48,17 +45,9 @@ class DeadlineServer(Server):
 @pytest.fixture
 def slow_server(transport: str, tmp_path: Path):
     v1 = plugin_bytes("fixture_v1")
-    watched = tmp_path / "plugin.so"
-    watched.write_bytes(v1)
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "projects" / "js_basic", project)
-    toolset = tmp_path / "slow.toolset.ron"
-    crates = ", ".join(
-        f'(path: "{_require(PLUGIN_DIR / f"lib{c}.so", c)}")'
-        for c in ["status_tools", "graph_tools", "extract_javascript", "fixture_misbehaving"]
-    )
-    toolset.write_text(f'ToolSet(plugins: [(path: "{watched}"), {crates}])\n')
-    with running(DeadlineServer(transport, tmp_path, watched, toolset, project, v1, v1)) as srv:
+    crates = ["status_tools", "graph_tools", "extract_javascript", "fixture_misbehaving"]
+    srv = js_basic_server(transport, tmp_path, v1, v1, crates, DeadlineServer)
+    with running(srv) as srv:
         yield srv
 
 

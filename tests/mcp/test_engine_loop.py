@@ -9,18 +9,15 @@ The tool set serves the `fixture` plugin from a watched path (v1 answers `versio
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import anyio
 import pytest
 
 from conftest import (
+    js_basic_server,
     CALL_TIMEOUT,
-    PLUGIN_DIR,
-    ROOT,
     Server,
-    _require,
     connect,
     plugin_bytes,
     running,
@@ -36,17 +33,8 @@ SETS = ["admin", "index", "link", "status", "snapshot"]
 @pytest.fixture
 def loop_server(transport: str, tmp_path: Path):
     v1, v2 = plugin_bytes("fixture_v1"), plugin_bytes("fixture_v2")
-    watched = tmp_path / "plugin.so"
-    watched.write_bytes(v1)
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "projects" / "js_basic", project)
-    toolset = tmp_path / "loop.toolset.ron"
-    crates = ", ".join(
-        f'(path: "{_require(PLUGIN_DIR / f"lib{c}.so", c)}")'
-        for c in ["status_tools", "graph_tools", "extract_javascript"]
-    )
-    toolset.write_text(f'ToolSet(plugins: [(path: "{watched}"), {crates}])\n')
-    with running(Server(transport, tmp_path, watched, toolset, project, v1, v2)) as srv:
+    crates = ["status_tools", "graph_tools", "extract_javascript"]
+    with running(js_basic_server(transport, tmp_path, v1, v2, crates)) as srv:
         yield srv
 
 

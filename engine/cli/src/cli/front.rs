@@ -7,12 +7,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use omnysys_engine::front::{ChildSpec, Front};
-use omnysys_engine::mcp::http::{bind, check_options, serve_http};
-use omnysys_engine::mcp::stdio::{protect_stdout, serve_stdio};
+use omnysys_engine::mcp::http::{bind, serve_http};
+use omnysys_engine::mcp::stdio::serve_stdio;
 use omnysys_engine::plugin::quarantine::{CRASH_DIR_ENV, CRASH_FILE};
 use tokio_util::sync::CancellationToken;
 
-use super::serve::{ServeArgs, cancel_on_signal, greet, http_options};
+use super::serve::{ServeArgs, cancel_on_signal, greet, transport};
 
 /// In the engine child: the crash handler that names the plugin generation that crashed.
 ///
@@ -35,15 +35,7 @@ pub fn prepare_engine_child() -> anyhow::Result<()> {
 ///
 /// Bad HTTP options, an address that cannot be bound, a project that does not exist.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let http = args.http.map(|addr| http_options(&args, addr));
-    if let Some(options) = &http {
-        check_options(options)?;
-    }
-    let stdout = if args.http.is_none() {
-        Some(protect_stdout()?)
-    } else {
-        None
-    };
+    let (http, stdout) = transport(&args)?;
     let spec = child_spec(&args)?;
     if std::io::stdin().is_terminal() {
         greet(&args, &args.project.project);

@@ -80,16 +80,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// Serves from this process: the engine thread, the watchers and the MCP server.
 fn run_in_process(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let http = args.http.map(|addr| http_options(&args, addr));
-    if let Some(options) = &http {
-        check_options(options)?;
-    }
-    // Take fd 1 before anything can print to it.
-    let stdout = if args.http.is_none() {
-        Some(protect_stdout()?)
-    } else {
-        None
-    };
+    let (http, stdout) = transport(&args)?;
     let engine = start_engine(&args.project.options())?;
     if std::io::stdin().is_terminal() {
         greet(&args, &engine.settings().project);
@@ -156,7 +147,24 @@ fn build_settings(
 }
 
 /// The HTTP settings from the flags (the header timeout from `OMNYSYS_HTTP_HEADER_TIMEOUT_MS`).
-pub(super) fn http_options(args: &ServeArgs, addr: SocketAddr) -> HttpOptions {
+/// The transport `args` ask for, checked: HTTP options, or (stdio) the MCP channel, taken from
+/// fd 1 before anything can print to it.
+///
+/// # Errors
+///
+/// Bad HTTP options (an empty token, ...), or fd 1 that cannot be duplicated.
+pub(super) fn transport(
+    args: &ServeArgs,
+) -> anyhow::Result<(Option<HttpOptions>, Option<std::fs::File>)> {
+    let Some(addr) = args.http else {
+        return Ok((None, Some(protect_stdout()?)));
+    };
+    let options = http_options(args, addr);
+    check_options(&options)?;
+    Ok((Some(options), None))
+}
+
+fn http_options(args: &ServeArgs, addr: SocketAddr) -> HttpOptions {
     HttpOptions {
         addr,
         token: args.token.clone(),
