@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
 import resource
 import shutil
 import statistics
@@ -39,20 +38,23 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from jsonrpc import JsonRpcPeer
+
 CALL_KINDS_HINT = "call sites: the reference is the callee of a call (or of `.call`/`.apply`)"
 
 
 # ---- omnysys ----------------------------------------------------------------------------------
 
 
-class McpServer:
+class McpServer(JsonRpcPeer):
     """`omnysys serve --project DIR` as a child, spoken to in MCP over stdio."""
 
+    child = "omnysys serve"
+
     def __init__(self, omnysys: str, project: Path, stderr):
+        super().__init__()
         self.proc = subprocess.Popen([omnysys, "serve", "--project", str(project)], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=stderr)
-        self.next_id = 0
-        self.replies: queue.Queue = queue.Queue()
         threading.Thread(target=self._read_loop, daemon=True).start()
 
     def _read_loop(self) -> None:
@@ -65,20 +67,6 @@ class McpServer:
     def _send(self, msg: dict) -> None:
         self.proc.stdin.write(json.dumps(msg).encode() + b"\n")
         self.proc.stdin.flush()
-
-    def request(self, method: str, params: dict, timeout: float = 60.0) -> dict:
-        self.next_id += 1
-        want = self.next_id
-        self._send({"jsonrpc": "2.0", "id": want, "method": method, "params": params})
-        deadline = time.monotonic() + timeout
-        while True:
-            msg = self.replies.get(timeout=max(0.01, deadline - time.monotonic()))
-            if msg is None:
-                raise RuntimeError("omnysys serve exited")
-            if msg.get("id") == want:
-                if "error" in msg:
-                    raise RuntimeError(f"{method}: {msg['error']}")
-                return msg["result"]
 
     def initialize(self) -> None:
         self.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {},

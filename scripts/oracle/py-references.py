@@ -33,12 +33,13 @@ import ast
 import hashlib
 import json
 import os
-import queue
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from jsonrpc import JsonRpcPeer
 from urllib.parse import unquote, urlparse
 
 KINDS = [
@@ -62,14 +63,15 @@ KINDS = [
 # ---- the language server ----------------------------------------------------------------------
 
 
-class LanguageServer:
+class LanguageServer(JsonRpcPeer):
     """A minimal LSP client: Content-Length framed JSON-RPC over the server's stdio."""
 
+    child = "the language server"
+
     def __init__(self, cmd: list[str], settings: dict, log):
+        super().__init__()
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
         self.settings = settings
-        self.next_id = 0
-        self.replies: queue.Queue = queue.Queue()
         self.diagnosed: set[str] = set()  # uris the server published diagnostics for
         self.diagnosed_event = threading.Condition()
         self.reader = threading.Thread(target=self._read_loop, daemon=True)
@@ -130,20 +132,6 @@ class LanguageServer:
         with self.diagnosed_event:
             if not self.diagnosed_event.wait_for(lambda: uri in self.diagnosed, timeout=timeout):
                 raise RuntimeError(f"no diagnostics for {uri} after {timeout} s")
-
-    def request(self, method: str, params: dict, timeout: float) -> object:
-        self.next_id += 1
-        want = self.next_id
-        self._send({"jsonrpc": "2.0", "id": want, "method": method, "params": params})
-        deadline = time.monotonic() + timeout
-        while True:
-            msg = self.replies.get(timeout=max(0.01, deadline - time.monotonic()))
-            if msg is None:
-                raise RuntimeError("the language server exited")
-            if msg.get("id") == want:
-                if "error" in msg:
-                    raise RuntimeError(f"{method}: {msg['error']}")
-                return msg.get("result")
 
     def notify(self, method: str, params: dict) -> None:
         self._send({"jsonrpc": "2.0", "method": method, "params": params})
