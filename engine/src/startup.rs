@@ -51,7 +51,7 @@ pub fn read_toolset(toolset: Option<&Path>) -> Result<Toolset, ToolsetError> {
         Some(file) => file.to_path_buf(),
         None => running_workspace()
             .ok_or_else(|| ToolsetError::NoDefault(no_workspace("default tool set")))?
-            .join("assets/toolsets/default.toolset.ron"),
+            .join(crate::toolset::DEFAULT_TOOLSET),
     };
     load_toolset(&file)
 }

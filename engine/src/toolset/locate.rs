@@ -24,7 +24,7 @@ pub fn running_workspace() -> Option<PathBuf> {
 }
 
 /// Whether `dir` is an omnysys workspace (its manifest and the plugin API crate are there).
-fn is_workspace(dir: &Path) -> bool {
+pub fn is_workspace(dir: &Path) -> bool {
     dir.join("Cargo.toml").is_file() && dir.join("engine/api/Cargo.toml").is_file()
 }
 
@@ -47,22 +47,42 @@ pub fn no_workspace(what: &str) -> String {
     )
 }
 
+/// The tool set `serve` uses when none is named, relative to the workspace root.
+pub const DEFAULT_TOOLSET: &str = "assets/toolsets/default.toolset.ron";
+
 /// Names of the plugin crates of this workspace (`systems/*` and `tests/fixtures/plugins/*`).
 pub fn workspace_crates() -> Vec<String> {
-    let Some(root) = running_workspace() else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = ["systems", "tests/fixtures/plugins"]
-        .iter()
-        .filter_map(|dir| std::fs::read_dir(root.join(dir)).ok())
-        .flatten()
-        .filter_map(|entry| crate_name(&entry.ok()?.path().join("Cargo.toml")))
+    running_workspace().map_or_else(Vec::new, |root| crates_in(&root))
+}
+
+/// Names of the plugin crates of the workspace at `root`, sorted (read from the directories
+/// each time: a crate made while the engine runs is known at once).
+pub fn crates_in(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = crate_dirs_in(root)
+        .into_iter()
+        .map(|(_, name)| name)
         .collect();
     names.sort();
     names
 }
 
-fn crate_name(manifest: &Path) -> Option<String> {
+/// `(directory, crate name)` of each crate under `systems/` and `tests/fixtures/plugins/` of
+/// the workspace at `root`.
+pub fn crate_dirs_in(root: &Path) -> Vec<(PathBuf, String)> {
+    ["systems", "tests/fixtures/plugins"]
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(root.join(dir)).ok())
+        .flatten()
+        .filter_map(|entry| {
+            let dir = entry.ok()?.path();
+            let name = crate_name(&dir.join("Cargo.toml"))?;
+            Some((dir, name))
+        })
+        .collect()
+}
+
+/// The package name a manifest declares (its first `name = "…"` line).
+pub fn crate_name(manifest: &Path) -> Option<String> {
     let text = std::fs::read_to_string(manifest).ok()?;
     let line = text.lines().find(|l| l.trim_start().starts_with("name"))?;
     Some(line.split('"').nth(1)?.to_owned())

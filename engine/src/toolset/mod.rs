@@ -9,10 +9,11 @@ mod parse;
 
 pub use apply::{diff_changes, library_path, load_changes};
 pub use locate::{
-    LibraryLocator, no_workspace, profile_dir, running_workspace, workspace_build_args,
-    workspace_crates, workspace_root,
+    DEFAULT_TOOLSET, LibraryLocator, crate_dirs_in, crate_name, crates_in, is_workspace,
+    no_workspace, profile_dir, running_workspace, workspace_build_args, workspace_crates,
+    workspace_root,
 };
 pub use parse::{
     DEFAULT_MAX_FILE_BYTES, IndexSettings, PluginEntry, PluginSource, Toolset, ToolsetError,
-    WatchSettings, load_toolset, locate_reason, parse_toolset,
+    WatchSettings, load_toolset, locate_reason, parse_toolset, parse_toolset_with,
 };

@@ -180,6 +180,20 @@ pub fn load_toolset(file: &Path) -> Result<Toolset, ToolsetError> {
 ///
 /// As [`load_toolset`].
 pub fn parse_toolset(file: &Path, text: &str) -> Result<Toolset, ToolsetError> {
+    parse_toolset_with(file, text, &workspace_crates())
+}
+
+/// Parses and validates tool-set text read from `file`, naming crates among `known` (the plugin
+/// crates of the workspace it belongs to).
+///
+/// # Errors
+///
+/// As [`load_toolset`].
+pub fn parse_toolset_with(
+    file: &Path,
+    text: &str,
+    known: &[String],
+) -> Result<Toolset, ToolsetError> {
     let options =
         ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let raw: RawToolset = options.from_str(text).map_err(|e| ToolsetError::At {
@@ -198,7 +212,6 @@ pub fn parse_toolset(file: &Path, text: &str) -> Result<Toolset, ToolsetError> {
         }
     };
     let base = file.parent().unwrap_or(Path::new("."));
-    let known = workspace_crates();
     let mut plugins = Vec::new();
     for (i, p) in raw.plugins.into_iter().enumerate() {
         let source = match (p.krate, p.path) {
