@@ -34,6 +34,8 @@ pub mod proc_maps;
 pub mod reload;
 /// Opening files beneath a directory: no links, no blocking, typed on the handle (a leaf).
 pub mod safe_fs;
+/// `omnysys new tool`: a tool scaffolded from the template and added to the tool set.
+pub mod scaffold;
 /// Registering every type of the plugin contract in a `World`.
 pub mod schema;
 /// Snapshots of the persistent state on disk.
