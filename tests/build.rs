@@ -17,7 +17,7 @@ use omnysys_engine::startup::{StartOptions, start_engine};
 use omnysys_engine::watch::{Watcher, spawn_watcher_with};
 use serde_json::{Value, json};
 
-use crate::util::workspace;
+use crate::util::{workspace, workspace_skeleton, write};
 
 /// The fake cargo. `mode` says what it does: `ok` writes the new libraries (`fixture` first,
 /// `other` a second later, as cargo finishes one crate after the other), `slow` starts a child
@@ -194,22 +194,9 @@ fn prepare(name: &str, mode: &str) -> PathBuf {
     dir
 }
 
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 /// `shared` (an rlib) and the plugins `fixture` and `other` that use it.
 fn write_workspace(ws: &Path) {
-    write(
-        &ws.join("Cargo.toml"),
-        "[workspace]\nmembers = [\"systems/*\"]\n",
-    );
-    // What makes it an omnysys workspace for `OMNYSYS_WORKSPACE`.
-    write(
-        &ws.join("engine/api/Cargo.toml"),
-        "[package]\nname = \"omnysys_api\"\n",
-    );
+    workspace_skeleton(ws);
     write(
         &ws.join("systems/shared/Cargo.toml"),
         "[package]\nname = \"shared\"\n",

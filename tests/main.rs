@@ -30,3 +30,6 @@ mod fuzz;
 mod build;
 // Crash attribution in the engine child: the signal, the plugin generation and the tool.
 mod crashes;
+// `omnysys new tool` in a minimal workspace with a fake cargo: scaffolds, tool-set edits,
+// refusals.
+mod new_tool;

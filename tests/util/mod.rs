@@ -81,3 +81,26 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Writes `text` to `path`, making its directory.
+///
+/// # Panics
+///
+/// When it cannot be written.
+pub fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The least that makes `ws` an omnysys workspace (for `OMNYSYS_WORKSPACE` and `--workspace`):
+/// a workspace manifest with members `systems/*`, and the plugin API crate's manifest.
+pub fn workspace_skeleton(ws: &Path) {
+    write(
+        &ws.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"systems/*\"]\n",
+    );
+    write(
+        &ws.join("engine/api/Cargo.toml"),
+        "[package]\nname = \"omnysys_api\"\n",
+    );
+}

@@ -5,6 +5,7 @@ pub mod export;
 pub mod front;
 pub mod index;
 pub mod logging;
+pub mod new;
 pub mod progress;
 pub mod scenario;
 pub mod serve;
@@ -92,6 +93,12 @@ enum Command {
         #[arg(long, default_value = ".")]
         project: PathBuf,
     },
+    /// Scaffold something into the workspace: `new tool NAME` makes a tool, builds it and adds
+    /// it to the tool set (a running server loads it and announces it).
+    New {
+        #[command(subcommand)]
+        what: new::NewCommand,
+    },
     /// Measure reload latency (release build): see the README for the recorded numbers.
     Bench(omnysys_harness::bench::BenchArgs),
 }
@@ -115,6 +122,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Graph { project } => index::graph(&project),
         Command::Export { project, output } => export::run(&project, output.as_deref()),
         Command::Rollback { plugin, project } => rollback(&plugin, &project),
+        Command::New { what } => new::run(&what),
     }
 }
 
