@@ -34,8 +34,8 @@ pub struct NewToolArgs {
     /// the current directory).
     #[arg(long, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
-    /// Do not build; only write the sources and edit the tool set (a running server then
-    /// refuses the tool-set edit until the library exists).
+    /// Do not build; only write the sources and edit the tool set. A running server refuses
+    /// an edit naming a library that is not built yet: build, then save the tool set again.
     #[arg(long)]
     pub no_build: bool,
 }

@@ -1,0 +1,130 @@
+"""`omnysys new tool` against a running server, with real cargo, in a copy of this workspace.
+
+A client is connected (stdio) to `omnysys serve` running from the copy (so build on save is on
+and the default tool set is the copy's); `omnysys new tool hello` scaffolds `systems/hello_tools`,
+builds the workspace and adds the crate to the tool set; the client gets `list_changed`, sees
+`hello` and calls it; then the tool's source is edited the way a client would, build on save
+rebuilds it, and the next calls give the new answer — all in one session.
+
+The copy is cheap: the tracked sources with their mtimes and `target/release` without
+`incremental/` build as a no-op (cargo's fingerprints of path packages are relative to the
+workspace root), so only the new crate compiles. That first no-op build runs before the server
+starts: it turns the copied outputs back into cargo's hard links, which changes the engine
+binary's inode — under a running front, an engine upgrade. Timings are printed (run with -s).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import anyio
+import pytest
+from mcp import StdioServerParameters
+
+from conftest import BIN, ROOT, _require, connect, text_of
+
+pytestmark = pytest.mark.anyio
+
+TEST_TIMEOUT = 600.0  # a cold compile of the new crate on a loaded 2-core machine included
+BUILD_TIMEOUT = 300.0  # `new tool`: the workspace build
+ANNOUNCE_TIMEOUT = 30.0  # tool-set edit -> list_changed
+REBUILD_TIMEOUT = 240.0  # source edit -> build on save -> the new answer
+
+
+def copy_workspace(to: Path) -> Path:
+    """The tracked files of this checkout (mtimes kept) and its release target directory
+    without incremental state, at `to`, built once (a no-op)."""
+    _require(BIN, "the release engine")
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    for name in filter(None, listed.decode().split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (to / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, to / name, follow_symlinks=False)
+    shutil.copytree(
+        BIN.parent,
+        to / "target" / BIN.parent.name,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("incremental"),
+    )
+    subprocess.run(
+        ["cargo", "build", "--release", "--workspace"],
+        cwd=to,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=BUILD_TIMEOUT,
+    )
+    return to
+
+
+class WorkspaceServer:
+    """`serve` from the copied workspace, started by the client over stdio."""
+
+    def __init__(self, binary: Path, project: Path) -> None:
+        self.binary = binary
+        self.project = project
+
+    def target(self) -> StdioServerParameters:
+        keep = {k: v for k, v in os.environ.items() if k in ("CARGO_HOME", "RUSTUP_HOME")}
+        return StdioServerParameters(
+            command=str(self.binary),
+            args=["serve", "--project", str(self.project)],
+            env={"OMNYSYS_LOG": os.environ.get("OMNYSYS_LOG", "warn"), **keep},
+        )
+
+
+async def greeting(client, who: str) -> str:
+    result = await client.call_tool("hello", {"who": who})
+    assert not result.is_error, text_of(result)
+    return result.structured_content["greeting"]
+
+
+async def test_a_new_tool_is_announced_callable_and_rebuilt_on_save_in_one_session(
+    tmp_path: Path,
+) -> None:
+    started = time.monotonic()
+    ws = copy_workspace(tmp_path / "ws")
+    copied = time.monotonic()
+    binary = ws / "target" / BIN.parent.name / "omnysys"
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "projects" / "js_basic", project)
+    timings: dict[str, float] = {"copy": copied - started}
+    with anyio.fail_after(TEST_TIMEOUT):
+        async with connect(WorkspaceServer(binary, project), "legacy") as (client, changes):
+            before = {t.name for t in (await client.list_tools()).tools}
+            assert "hello" not in before
+            t0 = time.monotonic()
+            with anyio.fail_after(BUILD_TIMEOUT):
+                made = await anyio.run_process(
+                    [str(binary), "new", "tool", "hello"], check=False
+                )
+            timings["new tool (scaffold + build + tool set)"] = time.monotonic() - t0
+            out = made.stdout.decode() + made.stderr.decode()
+            assert made.returncode == 0, out
+            assert 'added (crate: "hello_tools")' in out, out
+            t1 = time.monotonic()
+            await changes.wait_for(1, ANNOUNCE_TIMEOUT)
+            timings["tool set written -> list_changed"] = time.monotonic() - t1
+            tools = {t.name for t in (await client.list_tools(cache_mode="refresh")).tools}
+            assert tools == before | {"hello"}, tools
+            assert await greeting(client, "omnysys") == "Hello, omnysys!"
+
+            source = ws / "systems" / "hello_tools" / "src" / "hello.rs"
+            text = source.read_text()
+            assert 'format!("Hello, {}!", args.who)' in text
+            t2 = time.monotonic()
+            source.write_text(text.replace('"Hello, {}!"', '"Howdy, {}!"'))
+            with anyio.fail_after(REBUILD_TIMEOUT):
+                while (answer := await greeting(client, "omnysys")) != "Howdy, omnysys!":
+                    assert answer == "Hello, omnysys!", answer
+                    await anyio.sleep(0.2)
+            timings["source edit -> new answer (build on save)"] = time.monotonic() - t2
+    for what, seconds in timings.items():
+        print(f"{what}: {seconds:.1f} s")
