@@ -90,6 +90,14 @@ async def test_a_new_tool_is_announced_callable_and_rebuilt_on_save_in_one_sessi
     tmp_path: Path,
 ) -> None:
     started = time.monotonic()
+    try:
+        await served_in_a_copy(tmp_path, started)
+    finally:
+        # About 1 GB: not left for pytest's kept temporary directories.
+        shutil.rmtree(tmp_path / "ws", ignore_errors=True)
+
+
+async def served_in_a_copy(tmp_path: Path, started: float) -> None:
     ws = copy_workspace(tmp_path / "ws")
     copied = time.monotonic()
     binary = ws / "target" / BIN.parent.name / "omnysys"
