@@ -80,10 +80,23 @@ class WorkspaceServer:
         )
 
 
-async def greeting(client, who: str) -> str:
-    result = await client.call_tool("hello", {"who": who})
+async def answer(client, tool: str, who: str) -> str:
+    result = await client.call_tool(tool, {"who": who})
     assert not result.is_error, text_of(result)
     return result.structured_content["greeting"]
+
+
+async def new_tool(binary: Path, *args: str) -> str:
+    """Runs `omnysys new tool ARGS`; its stdout and stderr."""
+    with anyio.fail_after(BUILD_TIMEOUT):
+        made = await anyio.run_process([str(binary), "new", "tool", *args], check=False)
+    out = made.stdout.decode() + made.stderr.decode()
+    assert made.returncode == 0, out
+    return out
+
+
+async def names(client) -> set[str]:
+    return {t.name for t in (await client.list_tools(cache_mode="refresh")).tools}
 
 
 async def test_a_new_tool_is_announced_callable_and_rebuilt_on_save_in_one_session(
@@ -99,40 +112,49 @@ async def test_a_new_tool_is_announced_callable_and_rebuilt_on_save_in_one_sessi
 
 async def served_in_a_copy(tmp_path: Path, started: float) -> None:
     ws = copy_workspace(tmp_path / "ws")
-    copied = time.monotonic()
     binary = ws / "target" / BIN.parent.name / "omnysys"
     project = tmp_path / "project"
     shutil.copytree(ROOT / "tests" / "fixtures" / "projects" / "js_basic", project)
-    timings: dict[str, float] = {"copy": copied - started}
+    timings: dict[str, float] = {"copy": time.monotonic() - started}
+
+    def lap(what: str, since: float) -> float:
+        now = time.monotonic()
+        timings[what] = now - since
+        return now
+
     with anyio.fail_after(TEST_TIMEOUT):
         async with connect(WorkspaceServer(binary, project), "legacy") as (client, changes):
-            before = {t.name for t in (await client.list_tools()).tools}
+            before = await names(client)
             assert "hello" not in before
-            t0 = time.monotonic()
-            with anyio.fail_after(BUILD_TIMEOUT):
-                made = await anyio.run_process(
-                    [str(binary), "new", "tool", "hello"], check=False
-                )
-            timings["new tool (scaffold + build + tool set)"] = time.monotonic() - t0
-            out = made.stdout.decode() + made.stderr.decode()
-            assert made.returncode == 0, out
+            t = time.monotonic()
+            out = await new_tool(binary, "hello")
             assert 'added (crate: "hello_tools")' in out, out
-            t1 = time.monotonic()
+            t = lap("new tool hello (scaffold + build + tool set)", t)
             await changes.wait_for(1, ANNOUNCE_TIMEOUT)
-            timings["tool set written -> list_changed"] = time.monotonic() - t1
-            tools = {t.name for t in (await client.list_tools(cache_mode="refresh")).tools}
-            assert tools == before | {"hello"}, tools
-            assert await greeting(client, "omnysys") == "Hello, omnysys!"
+            t = lap("tool set written -> list_changed", t)
+            assert await names(client) == before | {"hello"}
+            assert await answer(client, "hello", "omnysys") == "Hello, omnysys!"
 
+            # The client edits the tool: build on save, and the next calls answer anew.
             source = ws / "systems" / "hello_tools" / "src" / "hello.rs"
             text = source.read_text()
             assert 'format!("Hello, {}!", args.who)' in text
-            t2 = time.monotonic()
+            t = time.monotonic()
             source.write_text(text.replace('"Hello, {}!"', '"Howdy, {}!"'))
             with anyio.fail_after(REBUILD_TIMEOUT):
-                while (answer := await greeting(client, "omnysys")) != "Howdy, omnysys!":
-                    assert answer == "Hello, omnysys!", answer
+                while (said := await answer(client, "hello", "omnysys")) != "Howdy, omnysys!":
+                    assert said == "Hello, omnysys!", said
                     await anyio.sleep(0.2)
-            timings["source edit -> new answer (build on save)"] = time.monotonic() - t2
+            t = lap("edit hello.rs -> new answer (build on save)", t)
+
+            # A second tool in the same crate: the tool set serves all its tools already.
+            out = await new_tool(binary, "wave", "--plugin", "hello_tools")
+            assert "already serves every tool of hello_tools" in out, out
+            t = lap("new tool wave --plugin hello_tools", t)
+            await changes.wait_for(2, REBUILD_TIMEOUT)
+            lap("... -> list_changed", t)
+            assert await names(client) == before | {"hello", "wave"}
+            assert await answer(client, "wave", "you") == "Hello, you!"
+            assert await answer(client, "hello", "you") == "Howdy, you!"
     for what, seconds in timings.items():
         print(f"{what}: {seconds:.1f} s")
