@@ -543,3 +543,31 @@ fn the_no_build_flag_and_the_tool_set_setting_turn_build_on_save_off() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(!invoked, "cargo ran");
 }
+
+#[test]
+fn a_crate_made_while_serving_is_watched_and_built_on_save() {
+    let f = Fixture::start("new-crate", "ok", Duration::from_millis(100));
+    // Made elsewhere and moved in whole, as `omnysys new tool` does.
+    let staged = f.dir.join("staged");
+    write(
+        &staged.join("Cargo.toml"),
+        "[package]\nname = \"fresh\"\n\n[lib]\ncrate-type = [\"cdylib\"]\n",
+    );
+    write(&staged.join("src/lib.rs"), "\n");
+    std::fs::rename(&staged, f.dir.join("ws/systems/fresh")).unwrap();
+    // The watcher reads the crate directories again every round (at most 200 ms apart): an edit
+    // soon after the crate appeared is built. Edits are repeated until one is seen, so the test
+    // does not depend on how soon the watch is in place, only that it comes.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while f.invocations().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "no build after editing the new crate"
+        );
+        f.edit("fresh", "lib.rs");
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    f.wait_for("the build of fresh", |f| {
+        f.build_status()["crates"] == json!(["fresh"])
+    });
+}
