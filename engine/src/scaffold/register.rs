@@ -12,7 +12,7 @@
 pub fn register(lib: &str, tool: &str) -> Result<String, String> {
     let build = build_function(lib)?;
     let (line, registrar) = build_line(lib, &build)?;
-    let call = format!("    {registrar}.add_tool({tool}::spec(), {tool}::{tool});");
+    let call = registration(&registrar, tool);
     let mut lines: Vec<&str> = lib.lines().collect();
     lines.insert(line + 1, &call);
     let declaration = format!("mod {tool};");
@@ -26,6 +26,19 @@ pub fn register(lib: &str, tool: &str) -> Result<String, String> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// The statement registering `tool` with `registrar`, indented for a function body, laid out
+/// as rustfmt would: on one line while the arguments fit its 60-column call width.
+pub fn registration(registrar: &str, tool: &str) -> String {
+    let args = format!("{tool}::spec(), {tool}::{tool}");
+    if args.len() <= 60 {
+        format!("    {registrar}.add_tool({args});")
+    } else {
+        format!(
+            "    {registrar}.add_tool(\n        {tool}::spec(),\n        {tool}::{tool},\n    );"
+        )
+    }
 }
 
 /// The build function `declare_plugin!(name: "…", build: f)` names.
@@ -102,6 +115,18 @@ mod tests {
         );
         let last = register(STATUS, "zeta").unwrap();
         assert!(last.contains("mod tunnel;\nmod zeta;\n\nuse"), "{last}");
+    }
+
+    #[test]
+    fn long_names_are_registered_over_several_lines_as_rustfmt_would() {
+        assert_eq!(
+            registration("r", "abcdefghijklmnop"),
+            "    r.add_tool(abcdefghijklmnop::spec(), abcdefghijklmnop::abcdefghijklmnop);"
+        );
+        assert_eq!(
+            registration("r", "abcdefghijklmnopq"),
+            "    r.add_tool(\n        abcdefghijklmnopq::spec(),\n        abcdefghijklmnopq::abcdefghijklmnopq,\n    );"
+        );
     }
 
     #[test]

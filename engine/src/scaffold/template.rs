@@ -1,6 +1,7 @@
 //! The tool-plugin template (`assets/templates/tool_plugin/`), compiled into the binary so that
 //! `omnysys new tool` works the same from any directory, with its placeholders: `{{tool}}` (the
-//! tool, its module and function) and `{{crate}}` (the plugin crate and plugin name).
+//! tool, its module and function), `{{crate}}` (the plugin crate and plugin name) and
+//! `{{registration}}` (the `add_tool` statement, laid out for the name's length).
 
 /// One file of the template: its path inside the crate (`{{tool}}` substituted) and contents.
 struct File {
@@ -39,7 +40,12 @@ pub fn tool_file(krate: &str, tool: &str) -> Rendered {
 }
 
 fn render(file: &File, krate: &str, tool: &str) -> Rendered {
-    let fill = |s: &str| s.replace("{{tool}}", tool).replace("{{crate}}", krate);
+    let registration = super::register::registration("r", tool);
+    let fill = |s: &str| {
+        s.replace("{{registration}}", &registration)
+            .replace("{{tool}}", tool)
+            .replace("{{crate}}", krate)
+    };
     (fill(file.path), fill(file.text))
 }
 
