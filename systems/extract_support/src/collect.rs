@@ -103,5 +103,6 @@ pub fn collect<E: ExportCollector, S: SymbolCollector>(
         calls,
         lines: src.line_count(),
         partial: root.has_error() || cut,
+        ..FileFacts::default()
     }
 }
