@@ -28,8 +28,8 @@ pub struct OutgoingCall {
     /// The import the callee came through, when it came through one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub import: Option<ImportUse>,
-    /// How sure the resolution is, when resolved.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// How sure the resolution is, when resolved (`exact` left out).
+    #[serde(skip_serializing_if = "Confidence::omitted")]
     pub confidence: Option<Confidence>,
 }
 
@@ -45,9 +45,12 @@ pub struct IncomingCall {
     pub caller: Option<String>,
     /// The callee as written there.
     pub callee: String,
-    /// The rule that resolved it.
+    /// The rule that resolved it, when it went through a receiver or a base class (the name
+    /// rules are left out).
+    #[serde(skip_serializing_if = "Via::by_name")]
     pub via: Via,
-    /// How sure that is (`inferred` through a receiver's type).
+    /// How sure that is: `inferred` through a receiver's type (`exact` left out).
+    #[serde(skip_serializing_if = "Confidence::is_exact")]
     pub confidence: Confidence,
 }
 

@@ -66,7 +66,8 @@ pub struct Reference {
     pub text: String,
     /// The definition it refers to; `null` for imports from outside the project.
     pub target: Option<SymbolRef>,
-    /// `exact`, or `inferred` for a call through a receiver's inferred type.
+    /// `inferred` for a call through a receiver's inferred type (`exact` left out).
+    #[serde(skip_serializing_if = "Confidence::is_exact")]
     pub confidence: Confidence,
 }
 

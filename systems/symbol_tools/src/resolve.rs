@@ -114,6 +114,11 @@ pub enum Via {
 }
 
 impl Via {
+    /// Whether this is one of the name rules (1–7), which callers leave out of their answers.
+    pub fn by_name(&self) -> bool {
+        !matches!(self, Via::Receiver | Via::ReceiverGuessed | Via::Inherited)
+    }
+
     /// How sure a resolution by this rule is.
     pub fn confidence(self) -> Confidence {
         match self {
@@ -132,6 +137,18 @@ pub enum Confidence {
     /// Through the type of a receiver the files declare or imply (JSDoc, annotations,
     /// constructions, field and return types).
     Inferred,
+}
+
+impl Confidence {
+    /// `exact`: left out of answers, where it is the default.
+    pub fn is_exact(&self) -> bool {
+        *self == Confidence::Exact
+    }
+
+    /// No confidence, or `exact`.
+    pub fn omitted(confidence: &Option<Confidence>) -> bool {
+        confidence.is_none_or(|c| c.is_exact())
+    }
 }
 
 /// The import a callee came through.
