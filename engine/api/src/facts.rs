@@ -145,7 +145,8 @@ pub struct TypePath {
     pub members: Vec<String>,
     /// True when nothing in the file types the variable the path starts from and `base` is
     /// guessed from its name (`chunkGraph` → `ChunkGraph`): a weaker inference, which the
-    /// resolver accepts only for a class of that name that is the only one in the project.
+    /// resolver accepts only where the name is a type of the file or a class defined in the
+    /// one file named after it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub guessed: bool,
 }

@@ -85,13 +85,18 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> Collected {
     // The previous sibling of the node visited next (tree-sitter's `prev_sibling` costs
     // O(depth): it starts from the root).
     let mut before: Option<Node<'_>> = None;
+    let visited = visited_kinds(tree);
     let mut cursor = tree.root_node().walk();
     loop {
         let node = cursor.node();
         let (scope, class) = frames.last().copied().unwrap_or((0, None));
         path.nodes.push(node);
         path.prevs.push(before);
-        let frame = c.visit(node, &path, scope, class, &mut paths, src);
+        let frame = if visited.get(usize::from(node.kind_id())) == Some(&true) {
+            c.visit(node, &path, scope, class, &mut paths, src)
+        } else {
+            (scope, class)
+        };
         frames.push(frame);
         if cursor.goto_first_child() {
             before = None;
@@ -110,6 +115,43 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> Collected {
             }
         }
     }
+}
+
+/// The kinds of node [`Collected::visit`] reads.
+const VISITED: &[&str] = &[
+    "comment",
+    "class_declaration",
+    "abstract_class_declaration",
+    "class",
+    "function_declaration",
+    "generator_function_declaration",
+    "function_expression",
+    "function",
+    "generator_function",
+    "arrow_function",
+    "method_definition",
+    "variable_declarator",
+    "assignment_expression",
+    "field_definition",
+    "public_field_definition",
+    "call_expression",
+    "new_expression",
+];
+
+/// Which kind ids of the tree's grammar are [`VISITED`], by id: comparing ids spares the walk
+/// reading every node's kind name (a C string: `strlen` and UTF-8 checks).
+fn visited_kinds(tree: &Tree) -> Vec<bool> {
+    let language = tree.language();
+    let mut visited = vec![false; language.node_kind_count()];
+    for kind in VISITED {
+        let id = usize::from(language.id_for_node_kind(kind, true));
+        if id != 0
+            && let Some(slot) = visited.get_mut(id)
+        {
+            *slot = true;
+        }
+    }
+    visited
 }
 
 /// The nodes from the root down to the visited one, each with its previous sibling.

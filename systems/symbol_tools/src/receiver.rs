@@ -29,7 +29,8 @@
 //! A receiver whose variable nothing in its file types has a base guessed from the variable's
 //! name ([`TypePath::guessed`]: `compilation` → `Compilation`, as in hook callbacks whose
 //! parameters only the checker's inference types). Such a base is taken only when it names a
-//! type in the calling file or, failing that, the only class of the project so named; the
+//! type in the calling file or, failing that, the class so named in the only file named after
+//! it (`lib/ChunkGraph.js`); the
 //! resolution is [`crate::resolve::Via::ReceiverGuessed`] (confidence `inferred`).
 
 use omnysys_api::prelude::*;
@@ -80,11 +81,11 @@ pub fn resolve_receiver(p: Project<'_>, file: &str, call: &CallSite) -> Option<(
     Some((find_method(p, &ty, method, 0)?, found))
 }
 
-/// The type `path` names in `file`; a guessed base that names nothing there is the only class
-/// of the project named so, if there is one.
+/// The type `path` names in `file`; a guessed base that names nothing there is the class of
+/// that name in the file named after it ([`class_file`]).
 fn type_of(p: Project<'_>, file: &str, path: &TypePath, depth: u32) -> Option<Ty> {
     let base = match named(p, file, &path.base, depth) {
-        None if path.guessed => only_class(p, &path.base),
+        None if path.guessed => class_file(p, &path.base),
         found => found,
     };
     let mut ty = base?;
@@ -113,12 +114,14 @@ fn named(p: Project<'_>, file: &str, name: &str, depth: u32) -> Option<Ty> {
     class_at(p, &target).or(Some(Ty::Function(target)))
 }
 
-/// The class `name` when exactly one file of the project defines a class so named.
-fn only_class(p: Project<'_>, name: &str) -> Option<Ty> {
-    let mut found = p
-        .files()
-        .filter(|(_, facts)| is_class(facts, name))
-        .map(|(file, _)| file);
+/// The class `name` defined in a file named after it (`lib/ChunkGraph.js` for `ChunkGraph`),
+/// when exactly one file so named defines it. Looking at file names only keeps this cheap: a
+/// query may ask it for every candidate call in the project.
+fn class_file(p: Project<'_>, name: &str) -> Option<Ty> {
+    let mut found = p.paths().filter(|path| {
+        let file = path.rsplit('/').next().unwrap_or(path);
+        file.split('.').next() == Some(name) && p.facts(path).is_some_and(|f| is_class(f, name))
+    });
     match (found.next(), found.next()) {
         (Some(file), None) => Some(Ty::Class(SymbolRef::new(file, name))),
         _ => None,
