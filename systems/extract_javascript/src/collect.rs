@@ -1,6 +1,6 @@
 //! Runs every collector over one walk of the tree and assembles the [`FileFacts`] (with
-//! [`extract_support::collect`]), then adds the type facts of a second walk ([`types`],
-//! [`receivers`]).
+//! [`extract_support::collect`]), the type facts ([`type_walk`], [`crate::types`], [`crate::receivers`]) collected
+//! over the same walk.
 
 use extract_support::collect::Grammar;
 use omnysys_api::facts::FileFacts;
@@ -9,7 +9,7 @@ use tree_sitter::Tree;
 use crate::exports::Exports;
 use crate::parse::Source;
 use crate::symbols::{self, Symbols};
-use crate::{calls, imports, names, receivers, types};
+use crate::{calls, imports, names, type_walk};
 
 /// The facts of a parsed file.
 pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
@@ -19,7 +19,6 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
         calls::visit,
         names::path_link,
     );
-    let mut facts = extract_support::collect::collect::<Exports, Symbols>(tree, src, &grammar);
-    receivers::apply(&types::collect(tree, src), &mut facts);
-    facts
+    let types = type_walk::Collector::new(tree);
+    extract_support::collect::collect_with::<Exports, Symbols, _>(tree, src, &grammar, types)
 }

@@ -12,7 +12,8 @@
 //! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
 //! - Types (issue 13): [`jsdoc`] (tags and type expressions), [`typedefs`] (type aliases),
 //!   [`params`] (declared parameter types), [`values`] (what an expression holds), [`types`]
-//!   (a second walk: scopes, typed bindings, classes, fields, returns, call objects) and
+//!   (scopes, typed bindings, classes, fields, returns, call objects, read over the same walk
+//!   by [`type_walk`]) and
 //!   [`receivers`] (the facts: `CallSite::receiver`, `FileFacts::classes`, `Symbol::returns`,
 //!   `FileFacts::types`).
 //!
@@ -29,6 +30,7 @@ pub mod params;
 pub mod parse;
 pub mod receivers;
 pub mod symbols;
+pub mod type_walk;
 pub mod typedefs;
 pub mod types;
 pub mod values;

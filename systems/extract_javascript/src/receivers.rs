@@ -26,8 +26,8 @@ const MAX_SCOPES: usize = 64;
 pub fn apply(c: &Collected, facts: &mut FileFacts) {
     let env = Env::new(c);
     if c.calls.len() == facts.calls.len() {
-        for (call, (written, value)) in facts.calls.iter_mut().zip(&c.calls) {
-            if call.callee == *written {
+        for (call, (line, value)) in facts.calls.iter_mut().zip(&c.calls) {
+            if call.line == *line {
                 call.receiver = value.as_ref().and_then(|v| env.resolve(v, 0));
             }
         }

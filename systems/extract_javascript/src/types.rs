@@ -1,20 +1,23 @@
-//! The type facts of one file, collected over a walk of its tree: JSDoc typedefs, classes
-//! (bases, field types), declared return types, typed bindings in their scopes, and for every
-//! call (in the order [`crate::calls`] records them) the value of the object it calls a method
-//! on. [`crate::receivers`] turns them into facts.
+//! The type facts of one file, collected over the extractor's walk of its tree (driven by
+//! [`crate::type_walk`]): JSDoc typedefs, classes (bases, field types), declared return types,
+//! typed bindings in their scopes, and for every call (in the order [`crate::calls`] records
+//! them) the value of the object it calls a method on. [`crate::receivers`] turns them into
+//! facts. A node's JSDoc is the comment that ends right before it (whitespace between), or the
+//! one before the statement it is the value of.
 //!
 //! Scopes are functions, methods and arrow functions (blocks are not scopes: a `const` in a
 //! block is seen by the whole function). Typed bindings: parameters with a JSDoc `@param` or a
 //! TypeScript annotation, and `const`/`let`/`var` with a JSDoc `@type`, an annotation or a
 //! value with a known type (including `const { a } = typed` destructuring).
 
-use extract_support::chain::Paths;
+use extract_support::chain::MAX_PATH_DEPTH;
+use extract_support::walk::Ancestors;
 use omnysys_api::facts::{ClassFacts, TypeAlias};
-use tree_sitter::{Node, Tree};
+use tree_sitter::Node;
 
 use crate::jsdoc;
 use crate::names;
-use crate::parse::{Source, line, named_children};
+use crate::parse::{Source, end_line, line, named_children};
 use crate::values::{Value, declared_type, value_of};
 
 /// One function scope.
@@ -23,7 +26,7 @@ pub struct Scope {
     /// The enclosing scope.
     pub parent: Option<usize>,
     /// The class `this` is in it.
-    pub this_class: Option<String>,
+    pub this_class: Option<usize>,
 }
 
 /// A name bound in a scope to a value.
@@ -65,129 +68,38 @@ pub struct Collected {
     pub fields: Vec<FieldValue>,
     /// Declared return types by symbol name.
     pub returns: Vec<(String, String)>,
-    /// Per call site, in order: its callee path and the value of the object of a member call.
-    pub calls: Vec<(String, Option<Value>)>,
+    /// Per call site, in order: the line its callee ends on and the value of the object of a
+    /// member call.
+    pub calls: Vec<(u32, Option<Value>)>,
 }
 
-/// Collects the type facts of `tree` (one iterative walk).
-pub fn collect(tree: &Tree, src: Source<'_>) -> Collected {
-    let mut c = Collected {
-        scopes: vec![Scope {
-            parent: None,
-            this_class: None,
-        }],
-        ..Collected::default()
-    };
-    let mut paths = Paths::new(src, names::path_link);
-    // Per node on the path from the root: the scope of its children and the class it is in.
-    let mut frames: Vec<(usize, Option<usize>)> = Vec::new();
-    let mut path = Path::default();
-    // The previous sibling of the node visited next (tree-sitter's `prev_sibling` costs
-    // O(depth): it starts from the root).
-    let mut before: Option<Node<'_>> = None;
-    let visited = visited_kinds(tree);
-    let mut cursor = tree.root_node().walk();
-    loop {
-        let node = cursor.node();
-        let (scope, class) = frames.last().copied().unwrap_or((0, None));
-        path.nodes.push(node);
-        path.prevs.push(before);
-        let frame = if visited.get(usize::from(node.kind_id())) == Some(&true) {
-            c.visit(node, &path, scope, class, &mut paths, src)
-        } else {
-            (scope, class)
-        };
-        frames.push(frame);
-        if cursor.goto_first_child() {
-            before = None;
-            continue;
-        }
-        loop {
-            let done = path.nodes.pop();
-            path.prevs.pop();
-            frames.pop();
-            if cursor.goto_next_sibling() {
-                before = done;
-                break;
-            }
-            if !cursor.goto_parent() {
-                return c;
-            }
-        }
-    }
+/// The visited node, the nodes above it, and the comment right before each of them.
+pub struct Here<'a, 'w, 't> {
+    /// The visited node.
+    pub node: Node<'t>,
+    /// The nodes above it.
+    pub ancestors: &'a Ancestors<'w, 't>,
+    /// Per depth on the path, the comment right before that node.
+    pub docs: &'a [Option<Node<'t>>],
 }
 
-/// The kinds of node [`Collected::visit`] reads.
-const VISITED: &[&str] = &[
-    "comment",
-    "class_declaration",
-    "abstract_class_declaration",
-    "class",
-    "function_declaration",
-    "generator_function_declaration",
-    "function_expression",
-    "function",
-    "generator_function",
-    "arrow_function",
-    "method_definition",
-    "variable_declarator",
-    "assignment_expression",
-    "field_definition",
-    "public_field_definition",
-    "call_expression",
-    "new_expression",
-];
-
-/// Which kind ids of the tree's grammar are [`VISITED`], by id: comparing ids spares the walk
-/// reading every node's kind name (a C string: `strlen` and UTF-8 checks).
-fn visited_kinds(tree: &Tree) -> Vec<bool> {
-    let language = tree.language();
-    let mut visited = vec![false; language.node_kind_count()];
-    for kind in VISITED {
-        let id = usize::from(language.id_for_node_kind(kind, true));
-        if id != 0
-            && let Some(slot) = visited.get_mut(id)
-        {
-            *slot = true;
-        }
-    }
-    visited
-}
-
-/// The nodes from the root down to the visited one, each with its previous sibling.
-#[derive(Default)]
-pub struct Path<'t> {
-    nodes: Vec<Node<'t>>,
-    prevs: Vec<Option<Node<'t>>>,
-}
-
-impl<'t> Path<'t> {
+impl<'t> Here<'_, '_, 't> {
     /// The parent of the visited node.
     fn parent(&self) -> Option<Node<'t>> {
-        self.nodes.len().checked_sub(2).map(|i| self.nodes[i])
-    }
-
-    /// The comment right before the node `i` levels below the root, if any.
-    fn comment_before(&self, i: usize) -> Option<Node<'t>> {
-        self.prevs
-            .get(i)
-            .copied()
-            .flatten()
-            .filter(|c| c.kind() == "comment")
+        self.ancestors.parent(self.node)
     }
 }
 
 impl Collected {
     /// Records what `node` says; returns the scope and class of its children.
-    fn visit<'t>(
+    pub fn visit(
         &mut self,
-        node: Node<'t>,
-        path: &Path<'t>,
+        here: &Here<'_, '_, '_>,
         scope: usize,
         class: Option<usize>,
-        paths: &mut Paths<'t, '_>,
         src: Source<'_>,
     ) -> (usize, Option<usize>) {
+        let (node, path) = (here.node, here);
         match node.kind() {
             "comment" => self.typedefs(node, src),
             "class_declaration" | "abstract_class_declaration" | "class" => {
@@ -207,7 +119,7 @@ impl Collected {
             "field_definition" | "public_field_definition" => {
                 self.class_field(node, path, scope, class, src)
             }
-            "call_expression" | "new_expression" => self.call(node, scope, paths, src),
+            "call_expression" | "new_expression" => self.call(node, scope, src),
             _ => {}
         }
         (scope, class)
@@ -215,7 +127,8 @@ impl Collected {
 
     /// What `this` is in `scope`.
     fn this_class(&self, scope: usize) -> Option<String> {
-        self.scopes.get(scope).and_then(|s| s.this_class.clone())
+        let class = self.scopes.get(scope)?.this_class?;
+        self.classes.get(class).map(|c| c.name.clone())
     }
 
     /// The value of `node`, a child of `parent`, read in `scope`.
@@ -231,19 +144,20 @@ impl Collected {
 
     /// `@typedef`s of a JSDoc comment.
     fn typedefs(&mut self, comment: Node<'_>, src: Source<'_>) {
-        let text = src.text(comment);
-        if !text.contains("@typedef") {
-            return;
+        let bytes = src.bytes().get(comment.byte_range()).unwrap_or_default();
+        if !bytes.windows(8).any(|w| w == b"@typedef") {
+            return; // most comments: no UTF-8 check, no copy
         }
+        let text = src.text(comment);
         for alias in crate::typedefs::aliases(&text, line(comment)) {
             self.aliases.push(alias);
         }
     }
 
     /// A class: its name and bases; returns its index.
-    fn class(&mut self, node: Node<'_>, path: &Path<'_>, src: Source<'_>) -> Option<usize> {
+    fn class(&mut self, node: Node<'_>, here: &Here<'_, '_, '_>, src: Source<'_>) -> Option<usize> {
         let name = src.field(node, "name").or_else(|| {
-            let parent = path.parent()?;
+            let parent = here.parent()?;
             (parent.kind() == "variable_declarator")
                 .then(|| src.field(parent, "name"))
                 .flatten()
@@ -265,14 +179,14 @@ impl Collected {
     fn function(
         &mut self,
         node: Node<'_>,
-        path: &Path<'_>,
+        here: &Here<'_, '_, '_>,
         scope: usize,
         class: Option<usize>,
         src: Source<'_>,
     ) -> usize {
         let this_class = match node.kind() {
-            "arrow_function" => self.this_class(scope),
-            "method_definition" => class.map(|c| self.classes[c].name.clone()),
+            "arrow_function" => self.scopes.get(scope).and_then(|s| s.this_class),
+            "method_definition" => class,
             _ => None,
         };
         self.scopes.push(Scope {
@@ -280,7 +194,7 @@ impl Collected {
             this_class,
         });
         let inner = self.scopes.len() - 1;
-        let doc = doc_comment(path).map(|c| src.text(c).into_owned());
+        let doc = doc_comment(here).map(|c| src.text(c));
         let tags = doc.as_deref().map(jsdoc::tags).unwrap_or_default();
         for (pattern, ty) in crate::params::typed(node, &tags, src) {
             let typed = ty.map_or(Value::Unknown, Value::named);
@@ -297,17 +211,23 @@ impl Collected {
             .find(|t| t.kind == "returns")
             .and_then(|t| jsdoc::first_name(t.ty))
             .or_else(|| crate::params::annotated(node.child_by_field_name("return_type")?, src));
-        let name = returns.and_then(|ty| Some((function_name(node, path, class, self, src)?, ty)));
+        let name = returns.and_then(|ty| Some((function_name(node, here, class, self, src)?, ty)));
         self.returns.extend(name);
         inner
     }
 
     /// `const x = value` (or a destructuring pattern), typed by JSDoc, annotation or value.
-    fn declarator(&mut self, node: Node<'_>, path: &Path<'_>, scope: usize, src: Source<'_>) {
+    fn declarator(
+        &mut self,
+        node: Node<'_>,
+        here: &Here<'_, '_, '_>,
+        scope: usize,
+        src: Source<'_>,
+    ) {
         let Some(pattern) = node.child_by_field_name("name") else {
             return;
         };
-        let declared = doc_comment(path)
+        let declared = doc_comment(here)
             .and_then(|c| declared_type(&src.text(c)))
             .or_else(|| crate::params::annotated(node.child_by_field_name("type")?, src))
             .map(Value::named);
@@ -325,7 +245,7 @@ impl Collected {
     fn assignment(
         &mut self,
         node: Node<'_>,
-        path: &Path<'_>,
+        here: &Here<'_, '_, '_>,
         scope: usize,
         class: Option<usize>,
         src: Source<'_>,
@@ -351,7 +271,7 @@ impl Collected {
         let Some(name) = left.child_by_field_name("property").map(|p| src.text(p)) else {
             return;
         };
-        let declared = doc_comment(path).and_then(|c| declared_type(&src.text(c)));
+        let declared = doc_comment(here).and_then(|c| declared_type(&src.text(c)));
         let field = (class, name.into_owned());
         self.field(
             field,
@@ -394,7 +314,7 @@ impl Collected {
     fn class_field(
         &mut self,
         node: Node<'_>,
-        path: &Path<'_>,
+        here: &Here<'_, '_, '_>,
         scope: usize,
         class: Option<usize>,
         src: Source<'_>,
@@ -408,7 +328,7 @@ impl Collected {
         else {
             return;
         };
-        let declared = doc_comment(path)
+        let declared = doc_comment(here)
             .and_then(|c| declared_type(&src.text(c)))
             .or_else(|| crate::params::annotated(node.child_by_field_name("type")?, src));
         let value = node.child_by_field_name("value");
@@ -416,24 +336,18 @@ impl Collected {
     }
 
     /// A call as [`crate::calls`] records it, with the value of the object of a member call.
-    fn call<'t>(
-        &mut self,
-        node: Node<'t>,
-        scope: usize,
-        paths: &mut Paths<'t, '_>,
-        src: Source<'_>,
-    ) {
+    fn call(&mut self, node: Node<'_>, scope: usize, src: Source<'_>) {
         let Some(callee) = crate::calls::callee(node, src) else {
             return;
         };
-        let Some(written) = paths.path(callee) else {
+        if !is_path(callee) {
             return;
-        };
+        }
         let object = (node.kind() == "call_expression" && callee.kind() == "member_expression")
             .then(|| callee.child_by_field_name("object"))
             .flatten();
         let value = object.and_then(|o| self.value(callee, o, scope, src));
-        self.calls.push((written, value));
+        self.calls.push((end_line(callee), value));
     }
 }
 
@@ -462,14 +376,15 @@ fn heritage(node: Node<'_>, src: Source<'_>) -> Vec<String> {
 
 /// The JSDoc comment documenting `node`: the comment right before it, or before the statement
 /// it is the value of (`const f = () => {}`, `x.f = function () {}`, `export ...`).
-fn doc_comment<'t>(path: &Path<'t>) -> Option<Node<'t>> {
-    let mut i = path.nodes.len().checked_sub(1)?;
-    let mut at = path.nodes[i];
+fn doc_comment<'t>(here: &Here<'_, '_, 't>) -> Option<Node<'t>> {
+    let mut i = here.docs.len().checked_sub(1)?;
+    let mut at = here.node;
+    let mut above = here.ancestors.up(at);
     loop {
-        if let Some(c) = path.comment_before(i) {
+        if let Some(c) = here.docs[i] {
             return Some(c);
         }
-        let up = path.nodes.get(i.checked_sub(1)?).copied()?;
+        let up = above.next()?;
         let through = matches!(
             (at.kind(), up.kind()),
             (
@@ -489,14 +404,45 @@ fn doc_comment<'t>(path: &Path<'t>) -> Option<Node<'t>> {
             return None;
         }
         at = up;
-        i -= 1;
+        i = i.checked_sub(1)?;
     }
+}
+
+/// Whether `callee` is a path [`crate::names::path`] names (so [`crate::calls`] records a call
+/// site for it): the links [`crate::names::path_link`] reads, checked without naming them; a
+/// chain longer than [`MAX_PATH_DEPTH`] links is one (cut).
+fn is_path(callee: Node<'_>) -> bool {
+    let mut at = callee;
+    for _ in 0..=MAX_PATH_DEPTH {
+        let inner = match at.kind() {
+            "identifier"
+            | "this"
+            | "super"
+            | "property_identifier"
+            | "private_property_identifier" => return true,
+            "member_expression" => at
+                .child_by_field_name("property")
+                .and(at.child_by_field_name("object")),
+            "call_expression" => at.child_by_field_name("function"),
+            "non_null_expression" => named_children(at).first().copied(),
+            "subscript_expression" => at
+                .child_by_field_name("index")
+                .filter(|i| matches!(i.kind(), "string" | "number" | "identifier"))
+                .and(at.child_by_field_name("object")),
+            _ => None,
+        };
+        match inner {
+            Some(inner) => at = inner,
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The symbol name of a function, as [`crate::names`] gives it, for the common shapes.
 fn function_name(
     node: Node<'_>,
-    path: &Path<'_>,
+    here: &Here<'_, '_, '_>,
     class: Option<usize>,
     c: &Collected,
     src: Source<'_>,
@@ -509,7 +455,7 @@ fn function_name(
         }
         "function_declaration" | "generator_function_declaration" => own,
         _ => {
-            let parent = path.parent()?;
+            let parent = here.parent()?;
             match parent.kind() {
                 "variable_declarator" => src.field(parent, "name"),
                 "assignment_expression" => assigned_name(parent, src),
