@@ -97,7 +97,8 @@ impl<'c> Env<'c> {
                 break;
             };
             if let Some(values) = self.by_scope.get(&(s, name)) {
-                return values.iter().find_map(|v| self.resolve(v, hops + 1));
+                let found = values.iter().find_map(|v| self.resolve(v, hops + 1));
+                return found.map(|ty| guess_own_name(ty, name));
             }
             at = self.c.scopes.get(s).and_then(|s| s.parent);
         }
@@ -106,15 +107,45 @@ impl<'c> Env<'c> {
             let first = types.next()?;
             return types.all(|t| t == first).then_some(first);
         }
-        let mut chars = name.chars();
-        let first = chars.next()?;
-        let identifier = chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
-        (identifier && first.is_ascii_alphabetic()).then(|| TypePath {
-            base: format!("{}{}", first.to_ascii_uppercase(), &name[1..]),
+        let capitalised = name.starts_with(|c: char| c.is_ascii_uppercase()) && is_identifier(name);
+        let class = || TypePath {
+            base: name.to_owned(),
             members: Vec::new(),
-            guessed: first.is_ascii_lowercase(),
-        })
+            guessed: false,
+        };
+        if capitalised {
+            Some(class())
+        } else {
+            guess(name)
+        }
     }
+}
+
+/// `true` for a plain identifier (ASCII letters, digits, `_`, `$`).
+fn is_identifier(name: &str) -> bool {
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// `ty`, unless it is guessed and ends with a member named like the variable (`{ chunkGraph } =
+/// context` with `context` untyped: `Context` then `chunkGraph`, where `Context` may name no
+/// class): then the guess from the variable's own name (`ChunkGraph`) is the nearer one.
+fn guess_own_name(ty: TypePath, name: &str) -> TypePath {
+    if !ty.guessed || ty.members.last().is_none_or(|m| m != name) {
+        return ty;
+    }
+    guess(name).unwrap_or(ty)
+}
+
+/// The class a variable named `name` is guessed to hold: `ChunkGraph` for `chunkGraph`.
+fn guess(name: &str) -> Option<TypePath> {
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    (first.is_ascii_lowercase() && is_identifier(name)).then(|| TypePath {
+        base: format!("{}{}", first.to_ascii_uppercase(), chars.as_str()),
+        members: Vec::new(),
+        guessed: true,
+    })
 }
 
 /// The classes with their fields: per field, the first declared type, else the first

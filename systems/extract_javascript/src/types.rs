@@ -420,6 +420,11 @@ fn is_path(callee: Node<'_>) -> bool {
             | "super"
             | "property_identifier"
             | "private_property_identifier" => return true,
+            "new_expression" => {
+                return at
+                    .child_by_field_name("constructor")
+                    .is_some_and(|c| matches!(c.kind(), "identifier" | "member_expression"));
+            }
             "member_expression" => at
                 .child_by_field_name("property")
                 .and(at.child_by_field_name("object")),

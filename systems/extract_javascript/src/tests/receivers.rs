@@ -197,3 +197,35 @@ fn typescript_annotations_and_heritage() {
     let run = f.symbols.iter().find(|s| s.name == "A.run").expect("run");
     assert_eq!(run.returns, Some(ty("Bar", &[])));
 }
+
+#[test]
+fn a_construction_starts_a_call_path_and_types_its_receiver() {
+    let f = facts("lib/a.js", "new Plugin(options).apply(compiler);\n");
+    assert_eq!(
+        f.calls
+            .iter()
+            .map(|c| c.callee.as_str())
+            .collect::<Vec<_>>(),
+        ["new Plugin().apply", "Plugin"]
+    );
+    assert_eq!(receiver(&f, "new Plugin().apply"), Some(ty("Plugin", &[])));
+}
+
+#[test]
+fn a_name_destructured_from_an_untyped_object_is_guessed_from_its_own_name() {
+    let code = "const render = (renderContext) => {\n\tconst { chunkGraph } = renderContext;\n\tchunkGraph.getModuleId(1);\n\tconst logger = renderContext.getLogger();\n\tlogger.log(1);\n};\n";
+    let f = facts("lib/a.js", code);
+    let guessed = |base: &str, members: &[&str]| {
+        let mut t = ty(base, members);
+        t.guessed = true;
+        Some(t)
+    };
+    assert_eq!(
+        receiver(&f, "chunkGraph.getModuleId"),
+        guessed("ChunkGraph", &[])
+    );
+    assert_eq!(
+        receiver(&f, "logger.log"),
+        guessed("RenderContext", &["getLogger()"])
+    );
+}
