@@ -38,6 +38,7 @@ const LISTED: &[&str] = &[
     "python_tools_suite",
     "rust_tools_suite",
     "plugin_loop_systems",
+    "javascript_receivers",
 ];
 
 #[test]
@@ -166,4 +167,9 @@ fn a_file_under_a_link_out_of_the_project_is_never_read() {
 #[test]
 fn a_plugin_loop_system_keeps_its_state_across_a_swap_and_leaves_the_loop_with_its_plugin() {
     passes("plugin_loop_systems");
+}
+
+#[test]
+fn calls_through_receivers_reach_methods_across_files() {
+    passes("javascript_receivers");
 }

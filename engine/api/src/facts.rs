@@ -22,6 +22,13 @@ pub struct FileFacts {
     pub lines: u32,
     /// True when the file had syntax errors and only what parsed was extracted.
     pub partial: bool,
+    /// Type names the file declares for its annotations (JSDoc `@typedef`), in source order.
+    /// Not imports: they never become dependency-graph edges.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<TypeAlias>,
+    /// The classes the file defines, with their bases and field types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<ClassFacts>,
 }
 
 /// How one file depends on another.
@@ -99,6 +106,9 @@ pub struct Symbol {
     pub exported: bool,
     /// Whether it is `async`.
     pub is_async: bool,
+    /// The type it returns, when declared (`@returns {T}`, `(): T`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns: Option<TypePath>,
 }
 
 /// One call site.
@@ -110,4 +120,80 @@ pub struct CallSite {
     pub callee: String,
     /// 1-based line.
     pub line: u32,
+    /// What the object of a member call is, when the file says (`chunkGraph.getModuleId`
+    /// inside a function whose JSDoc types `chunkGraph` as `ChunkGraph` → base `ChunkGraph`,
+    /// no members). The method called on it is the callee's last segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver: Option<TypePath>,
+}
+
+// Type facts (issue 13). They are language-neutral: a type is named as the file knows it (a
+// class, an imported name, a type alias) and reached through member names, so Python
+// (annotations, `self.x: T`, bases) and Rust (`impl T`, struct fields, `let x: T`) extractors
+// can emit the same facts. Resolution across files happens at query time (`symbol_tools`).
+
+/// A type reached from a named type through members: `Compilation` then `chunkGraph` for the
+/// object of `compilation.chunkGraph.getModuleId(..)`. A member ending in `()` is the value a
+/// method returns (`getLogger()`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TypePath {
+    /// The type name as written in the file (`ChunkGraph`, a class name, an alias, or an
+    /// inline `import("./x").Y`, which the file's [`FileFacts::types`] then declares).
+    pub base: String,
+    /// The members read from it, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
+    /// True when nothing in the file types the variable the path starts from and `base` is
+    /// guessed from its name (`chunkGraph` → `ChunkGraph`): a weaker inference, which the
+    /// resolver accepts only where the name is a type of the file or a class defined in the
+    /// one file named after it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guessed: bool,
+}
+
+/// A type name the file declares: `/** @typedef {import("./ChunkGraph")} ChunkGraph */`,
+/// `/** @typedef {import("../Parser").ParserState} ParserState */`, an object typedef with
+/// `@property` fields, or a local alias of other names (`A & B`, `T | undefined`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TypeAlias {
+    /// The name it declares.
+    pub name: String,
+    /// The module it comes from, as written (`./ChunkGraph` of `import("./ChunkGraph")`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specifier: Option<String>,
+    /// The project file `specifier` resolves to (filled in by the engine like an import's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<String>,
+    /// The names it stands for, in order of preference: in the module of `specifier` when
+    /// there is one (empty: the module's own export), else in this file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
+    /// Fields of an object type (`@property {NormalModule} module`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
+    /// 1-based line.
+    pub line: u32,
+}
+
+/// A named field and its type.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Field {
+    /// The field's name.
+    pub name: String,
+    /// Its type.
+    pub ty: TypePath,
+}
+
+/// A class: its bases as written (`extends X`, TypeScript `implements` after them) and the
+/// types of its fields (`this.x = new C()`, `/** @type {T} */ this.x`, `x: T;`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ClassFacts {
+    /// The class name, as its [`Symbol`] is named.
+    pub name: String,
+    /// Base type names as written in the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bases: Vec<String>,
+    /// Fields with a known type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bevy_ecs::entity::Entity;
 use bevy_ecs::world::World;
-use omnysys_api::facts::FileFacts;
+use omnysys_api::facts::{FileFacts, ImportKind};
 use omnysys_api::graph::{DependencyGraph, FileEdge};
 use omnysys_api::schema::{CacheEntry, FileIndex, SourceFile, UnresolvedImports};
 
@@ -129,6 +129,13 @@ fn resolve_entry(
     let mut facts = (*entry.facts).clone();
     for import in &mut facts.imports {
         import.resolved = resolver.resolve(path, &import.specifier, &import.names, import.kind);
+    }
+    // Type aliases (`@typedef {import("./x")} X`) resolve like type imports but are no edges.
+    for alias in &mut facts.types {
+        alias.resolved = alias
+            .specifier
+            .as_deref()
+            .and_then(|s| resolver.resolve(path, s, &[], ImportKind::Type));
     }
     let misses = unresolved_locals(path, &facts, resolver.config);
     if facts != *entry.facts {

@@ -21,17 +21,20 @@ pub fn visit<'t>(
     src: Source<'_>,
     out: &mut Vec<CallSite>,
 ) {
+    if let Some(callee) = callee(node, src) {
+        push_call(callee, enclosing, paths, out);
+    }
+}
+
+/// The callee of a call or `new` expression that is a call site: not `require(...)` nor
+/// `import(...)`.
+pub fn callee<'t>(node: Node<'t>, src: Source<'_>) -> Option<Node<'t>> {
     let callee = match node.kind() {
         "call_expression" => node.child_by_field_name("function"),
         "new_expression" => node.child_by_field_name("constructor"),
         _ => None,
-    };
-    let Some(callee) = callee else {
-        return;
-    };
-    if callee.kind() == "import" || (callee.kind() == "identifier" && src.text(callee) == "require")
-    {
-        return;
-    }
-    push_call(callee, enclosing, paths, out);
+    }?;
+    let import = callee.kind() == "import"
+        || (callee.kind() == "identifier" && src.text(callee) == "require");
+    (!import).then_some(callee)
 }

@@ -1,5 +1,6 @@
 //! Runs every collector over one walk of the tree and assembles the [`FileFacts`] (with
-//! [`extract_support::collect`]).
+//! [`extract_support::collect`]), the type facts ([`type_walk`], [`crate::types`], [`crate::receivers`]) collected
+//! over the same walk.
 
 use extract_support::collect::Grammar;
 use omnysys_api::facts::FileFacts;
@@ -8,7 +9,7 @@ use tree_sitter::Tree;
 use crate::exports::Exports;
 use crate::parse::Source;
 use crate::symbols::{self, Symbols};
-use crate::{calls, imports, names};
+use crate::{calls, imports, names, type_walk};
 
 /// The facts of a parsed file.
 pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
@@ -18,5 +19,6 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
         calls::visit,
         names::path_link,
     );
-    extract_support::collect::collect::<Exports, Symbols>(tree, src, &grammar)
+    let types = type_walk::Collector::new(tree);
+    extract_support::collect::collect_with::<Exports, Symbols, _>(tree, src, &grammar, types)
 }

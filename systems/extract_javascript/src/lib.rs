@@ -10,6 +10,12 @@
 //! - [`names`]: how definitions are named (`f`, `Class.method`, `default`) and binding patterns.
 //! - [`symbols`], [`imports`], [`exports`], [`calls`]: one collector per kind of fact.
 //! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
+//! - Types (issue 13): [`jsdoc`] (tags and type expressions), [`typedefs`] (type aliases),
+//!   [`params`] (declared parameter types), [`values`] (what an expression holds), [`types`]
+//!   (scopes, typed bindings, classes, fields, returns, call objects, read over the same walk
+//!   by [`type_walk`]) and
+//!   [`receivers`] (the facts: `CallSite::receiver`, `FileFacts::classes`, `Symbol::returns`,
+//!   `FileFacts::types`).
 //!
 //! The language-independent parts (parsing, the walk that tracks the innermost enclosing
 //! definition, assembling the facts) come from [`extract_support`].
@@ -18,9 +24,16 @@ pub mod calls;
 pub mod collect;
 pub mod exports;
 pub mod imports;
+pub mod jsdoc;
 pub mod names;
+pub mod params;
 pub mod parse;
+pub mod receivers;
 pub mod symbols;
+pub mod type_walk;
+pub mod typedefs;
+pub mod types;
+pub mod values;
 
 #[cfg(test)]
 mod tests;
@@ -39,7 +52,7 @@ pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
         name: "javascript".to_owned(),
-        version: "1".to_owned(),
+        version: "2".to_owned(),
         languages: strings(&["javascript", "typescript"]),
         extensions: strings(&["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"]),
     }

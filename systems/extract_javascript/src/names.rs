@@ -190,7 +190,7 @@ pub fn pattern_bindings(pattern: Node<'_>, src: Source<'_>, out: &mut Vec<String
 
 /// A callee or member path as written, whitespace dropped: `foo`, `this.enable`, `a.b.c`,
 /// `a?.b`, `items[0].run`, `fetch().then` (a call in the chain keeps its `()`, not its
-/// arguments). `None` for anything else (a parenthesized or function expression, ...). A chain
+/// arguments), `new Plugin().apply` (a construction starts a path, `new C()`). `None` for anything else (a parenthesized or function expression, ...). A chain
 /// longer than [`extract_support::chain::MAX_PATH_DEPTH`] links starts with `…` where it was cut.
 pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
     chain_path(node, src, path_link)
@@ -213,6 +213,11 @@ pub fn path_link<'t>(node: Node<'t>, src: Source<'_>) -> Option<Link<'t>> {
             Some(Link::after(object, format!("{dot}{property}")))
         }
         "call_expression" => Some(Link::after(node.child_by_field_name("function")?, "()")),
+        "new_expression" => {
+            let class = node.child_by_field_name("constructor")?;
+            let simple = matches!(class.kind(), "identifier" | "member_expression");
+            simple.then(|| Link::first(format!("new {}()", src.compact(class))))
+        }
         "non_null_expression" => Some(Link::after(*named_children(node).first()?, "!")),
         "subscript_expression" => {
             let object = node.child_by_field_name("object")?;

@@ -36,6 +36,10 @@ fn exp(name: &str, local: Option<&str>, line: u32) -> Export {
     }
 }
 
+mod receivers;
+
+use receivers::{guessed, on};
+
 mod imports {
     use super::*;
 
@@ -530,12 +534,12 @@ mod calls {
             vec![
                 call(None, "init", 1),
                 call(Some("main"), "helper", 3),
-                call(Some("main"), "obj.method", 4),
-                call(Some("main"), "a.b.c", 5),
-                call(Some("inner"), "deep?.run", 6),
-                call(Some("main"), "list.forEach", 7),
+                guessed(call(Some("main"), "obj.method", 4), "Obj", &[]),
+                guessed(call(Some("main"), "a.b.c", 5), "A", &["b"]),
+                guessed(call(Some("inner"), "deep?.run", 6), "Deep", &[]),
+                guessed(call(Some("main"), "list.forEach", 7), "List", &[]),
                 call(Some("main"), "log", 7),
-                call(Some("Toggle.on"), "this.enable", 11),
+                on(call(Some("Toggle.on"), "this.enable", 11), "Toggle", &[]),
                 call(Some("Toggle.on"), "super.on", 12),
             ]
         );
@@ -559,8 +563,12 @@ mod calls {
         assert_eq!(
             f.calls,
             vec![
-                call(None, "fetch().then().catch", 3),
-                call(None, "fetch().then", 2),
+                on(
+                    call(None, "fetch().then().catch", 3),
+                    "fetch",
+                    &["()", "then()"]
+                ),
+                on(call(None, "fetch().then", 2), "fetch", &["()"]),
                 call(None, "fetch", 1)
             ]
         );
@@ -720,7 +728,7 @@ mod files {
     fn the_spec_covers_javascript_and_typescript_extensions() {
         let spec = crate::spec();
         assert_eq!(spec.name, "javascript");
-        assert_eq!(spec.version, "1");
+        assert_eq!(spec.version, "2");
         assert_eq!(spec.languages, strings(&["javascript", "typescript"]));
         assert_eq!(
             spec.extensions,

@@ -45,6 +45,7 @@ pub fn visit<'t>(
                     caller: caller(),
                     callee: format!("{}!", src.compact(name)),
                     line: end_line(name),
+                    receiver: None,
                 });
             }
             for (callee, line) in argument_calls(node, src) {
@@ -52,6 +53,7 @@ pub fn visit<'t>(
                     caller: caller(),
                     callee,
                     line,
+                    receiver: None,
                 });
             }
         }

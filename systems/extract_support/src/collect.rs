@@ -27,6 +27,23 @@ pub trait SymbolCollector: Default {
     fn finish(self, exported_locals: &HashSet<String>) -> Vec<Symbol>;
 }
 
+/// Collects facts of a plugin's own over the same walk (a second walk would cost as much again)
+/// and adds them to the file's facts at the end.
+pub trait NodeCollector<'t> {
+    /// Reads the visited node (every node, in source order).
+    fn visit(&mut self, v: &Visit<'_, 't>, src: Source<'_>);
+
+    /// Adds what was collected to `facts`.
+    fn finish(self, facts: &mut FileFacts);
+}
+
+/// No facts of its own.
+impl NodeCollector<'_> for () {
+    fn visit(&mut self, _: &Visit<'_, '_>, _: Source<'_>) {}
+
+    fn finish(self, _: &mut FileFacts) {}
+}
+
 /// The symbol a node defines, if it is a definition; `ancestors` ends at the node.
 pub type Definition = for<'a, 't> fn(Node<'t>, &Ancestors<'a, 't>, Source<'_>) -> Option<Symbol>;
 
@@ -77,6 +94,16 @@ pub fn collect<E: ExportCollector, S: SymbolCollector>(
     src: Source<'_>,
     grammar: &Grammar,
 ) -> FileFacts {
+    collect_with::<E, S, ()>(tree, src, grammar, ())
+}
+
+/// [`collect`], with `extra` visiting every node too and adding its facts at the end.
+pub fn collect_with<'t, E: ExportCollector, S: SymbolCollector, X: NodeCollector<'t>>(
+    tree: &'t Tree,
+    src: Source<'_>,
+    grammar: &Grammar,
+    mut extra: X,
+) -> FileFacts {
     let root = tree.root_node();
     let (mut imports, mut calls) = (Vec::new(), Vec::new());
     let (mut exports, mut symbols) = (E::default(), S::default());
@@ -93,15 +120,19 @@ pub fn collect<E: ExportCollector, S: SymbolCollector>(
             exports.visit(v, src);
             symbols.visit(v);
             (grammar.calls)(v.node, v.enclosing, &mut paths, src, &mut calls);
+            extra.visit(v, src);
         },
     );
     let (exports, exported_locals) = exports.finish();
-    FileFacts {
+    let mut facts = FileFacts {
         imports,
         exports,
         symbols: symbols.finish(&exported_locals),
         calls,
         lines: src.line_count(),
         partial: root.has_error() || cut,
-    }
+        ..FileFacts::default()
+    };
+    extra.finish(&mut facts);
+    facts
 }

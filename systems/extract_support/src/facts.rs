@@ -30,6 +30,7 @@ pub fn push_call<'t>(
             caller: enclosing.map(|s| s.name.clone()),
             callee: name,
             line: end_line(callee),
+            receiver: None,
         });
     }
 }
@@ -45,5 +46,6 @@ pub fn symbol(name: String, kind: SymbolKind, span: Node<'_>, params: Vec<String
         params,
         exported: false,
         is_async: false,
+        returns: None,
     }
 }

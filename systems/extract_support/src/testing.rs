@@ -56,6 +56,7 @@ pub fn call(caller: Option<&str>, callee: &str, line: u32) -> CallSite {
         caller: caller.map(str::to_owned),
         callee: callee.to_owned(),
         line,
+        receiver: None,
     }
 }
 

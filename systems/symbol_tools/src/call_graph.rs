@@ -147,7 +147,7 @@ fn caller_edges(
         .into_iter()
         .map(|c| {
             let next = c.caller.as_deref().map(|s| SymbolRef::new(&c.file, s));
-            let via = crate::resolve::resolve_call(p, &c.file, &site(&c)).via;
+            let via = c.via;
             let edge = CallEdge {
                 depth,
                 file: c.file,
@@ -160,15 +160,6 @@ fn caller_edges(
             (edge, next)
         })
         .collect()
-}
-
-/// The call site an incoming call came from.
-fn site(c: &crate::calls::IncomingCall) -> CallSite {
-    CallSite {
-        caller: c.caller.clone(),
-        callee: c.callee.clone(),
-        line: c.line,
-    }
 }
 
 #[cfg(test)]

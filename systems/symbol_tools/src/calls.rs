@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use omnysys_api::prelude::*;
 
 use crate::project::{Project, exported_as, short_name};
-use crate::resolve::{ImportUse, SymbolRef, Via, resolve_call};
+use crate::resolve::{Confidence, ImportUse, SymbolRef, Via};
 
 /// A call a symbol makes, with what it resolves to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -28,6 +28,9 @@ pub struct OutgoingCall {
     /// The import the callee came through, when it came through one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub import: Option<ImportUse>,
+    /// How sure the resolution is, when resolved (`exact` left out).
+    #[serde(skip_serializing_if = "Confidence::omitted")]
+    pub confidence: Option<Confidence>,
 }
 
 /// A call elsewhere that resolves to a given symbol.
@@ -42,6 +45,13 @@ pub struct IncomingCall {
     pub caller: Option<String>,
     /// The callee as written there.
     pub callee: String,
+    /// The rule that resolved it, when it went through a receiver or a base class (the name
+    /// rules are left out).
+    #[serde(skip_serializing_if = "Via::by_name")]
+    pub via: Via,
+    /// How sure that is: `inferred` through a receiver's type (`exact` left out).
+    #[serde(skip_serializing_if = "Confidence::is_exact")]
+    pub confidence: Confidence,
 }
 
 /// The calls `symbol` of `file` makes, in source order, each resolved.
@@ -56,12 +66,13 @@ pub fn calls_inside(
         .iter()
         .filter(|c| c.caller.as_deref() == Some(symbol))
         .map(|c| {
-            let r = resolve_call(p, file, c);
+            let r = crate::target::resolve(p, file, c);
             OutgoingCall {
                 callee: c.callee.clone(),
                 line: c.line,
                 resolved: r.target.is_some(),
                 via: r.via,
+                confidence: r.target.as_ref().map(|_| r.via.confidence()),
                 target: r.target,
                 import: r.import,
             }
@@ -69,17 +80,28 @@ pub fn calls_inside(
         .collect()
 }
 
-/// Every call in the project that resolves to `target`, ordered by file and line.
+/// Every call in the project that resolves to `target`, ordered by file and line. A method is
+/// looked for in every file (a receiver's type needs no import of its file), other symbols in
+/// the files that can call them ([`files_that_can_call`]).
 pub fn callers_of(p: Project<'_>, target: &SymbolRef) -> Vec<IncomingCall> {
     let may_call = CalleeFilter::for_target(p, target);
-    calls_into(p, &target.file, |callee| may_call.admits(callee))
+    let is_method = p
+        .facts(&target.file)
+        .and_then(|f| f.symbols.iter().find(|s| s.name == target.symbol))
+        .is_some_and(|s| s.kind == SymbolKind::Method);
+    let files = if is_method {
+        p.paths().map(str::to_owned).collect()
+    } else {
+        files_that_can_call(p, &target.file)
+    };
+    calls_into(p, files, &target.file, |callee| may_call.admits(callee))
         .remove(&target.symbol)
         .unwrap_or_default()
 }
 
 /// The calls that resolve into `file`, grouped by the called symbol, ordered by file and line.
 pub fn callers_by_symbol(p: Project<'_>, file: &str) -> BTreeMap<String, Vec<IncomingCall>> {
-    calls_into(p, file, |_| true)
+    calls_into(p, files_that_can_call(p, file), file, |_| true)
 }
 
 /// The names a call to one symbol can be written with, to skip resolving the calls that cannot
@@ -111,20 +133,22 @@ impl CalleeFilter {
     }
 }
 
-/// The calls that resolve into `file` among those whose callee `consider` admits, grouped by
-/// the called symbol, ordered by file and line.
+/// The calls of `callers` that resolve into `file` among those whose callee `consider`
+/// admits, grouped by the called symbol, ordered by file and line.
 fn calls_into(
     p: Project<'_>,
+    callers: BTreeSet<String>,
     file: &str,
     consider: impl Fn(&str) -> bool,
 ) -> BTreeMap<String, Vec<IncomingCall>> {
     let mut found: BTreeMap<String, Vec<IncomingCall>> = BTreeMap::new();
-    for caller_file in files_that_can_call(p, file) {
+    for caller_file in callers {
         let Some(facts) = p.facts(&caller_file) else {
             continue;
         };
         for call in facts.calls.iter().filter(|c| consider(&c.callee)) {
-            let Some(target) = resolve_call(p, &caller_file, call).target else {
+            let resolution = crate::target::resolve(p, &caller_file, call);
+            let Some(target) = resolution.target else {
                 continue;
             };
             if target.file == file {
@@ -133,6 +157,8 @@ fn calls_into(
                     line: call.line,
                     caller: call.caller.clone(),
                     callee: call.callee.clone(),
+                    via: resolution.via,
+                    confidence: resolution.via.confidence(),
                 });
             }
         }
@@ -182,11 +208,18 @@ mod tests {
     use crate::testkit::*;
 
     fn incoming(file: &str, line: u32, caller: Option<&str>, callee: &str) -> IncomingCall {
+        let via = if callee.contains('.') {
+            Via::NamespaceImport
+        } else {
+            Via::NamedImport
+        };
         IncomingCall {
             file: file.into(),
             line,
             caller: caller.map(str::to_owned),
             callee: callee.into(),
+            via,
+            confidence: Confidence::Exact,
         }
     }
 

@@ -12,8 +12,9 @@
 //! - `explain_value_flow {filePath, symbolName}` ([`value_flow`])
 //!
 //! Shared concepts: [`project`] (the read-only view of the World and the common errors),
-//! [`resolve`] (which symbol a call site calls, and its limits), [`calls`] (calls made by a
-//! symbol and calls into it).
+//! [`resolve`] (which symbol a call site calls, and its limits), [`receiver`] (calls through
+//! typed receivers and inherited methods), [`target`] (the two in order), [`calls`] (calls made
+//! by a symbol and calls into it).
 
 pub mod atomic;
 pub mod call_graph;
@@ -21,13 +22,17 @@ pub mod calls;
 pub mod details;
 pub mod params;
 pub mod project;
+pub mod receiver;
 pub mod references;
 pub mod resolve;
 pub mod search;
 pub mod signature;
 pub mod summary;
+pub mod target;
 pub mod value_flow;
 
+#[cfg(test)]
+mod receiver_tests;
 #[cfg(test)]
 mod testkit;
 

@@ -16,7 +16,7 @@ use crate::project::{
     MAX_ENTRIES, PageRequest, Project, exported_as, find_symbol, paginate, short_name,
     unknown_symbol,
 };
-use crate::resolve::{SymbolRef, resolve_export};
+use crate::resolve::{Confidence, SymbolRef, resolve_export};
 
 /// Arguments of `find_references`.
 #[derive(Deserialize, JsonSchema)]
@@ -66,6 +66,9 @@ pub struct Reference {
     pub text: String,
     /// The definition it refers to; `null` for imports from outside the project.
     pub target: Option<SymbolRef>,
+    /// `inferred` for a call through a receiver's inferred type (`exact` left out).
+    #[serde(skip_serializing_if = "Confidence::is_exact")]
+    pub confidence: Confidence,
 }
 
 /// Result of `find_references`.
@@ -195,6 +198,7 @@ fn references_to(p: Project<'_>, target: &SymbolRef) -> BTreeSet<Reference> {
         kind: RefKind::Call,
         text: c.callee,
         target: Some(target.clone()),
+        confidence: c.confidence,
     }));
     found
 }
@@ -235,6 +239,7 @@ fn import_reference(file: &str, import: &Import, target: Option<&SymbolRef>) -> 
         kind,
         text: import.specifier.clone(),
         target: target.cloned(),
+        confidence: Confidence::Exact,
     }
 }
 

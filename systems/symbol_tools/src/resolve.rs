@@ -24,12 +24,16 @@
 //! Names a Rust `pub use` brings in are bound in the file as well as re-exported; JavaScript
 //! `export ... from` binds nothing.
 //!
+//! 8. **receiver** (when rules 1–7 find nothing): `x.m()` through the type of `x`, and `this.m()`
+//!    through the class's bases — see `crate::receiver`; `crate::target` applies the rules in
+//!    this order.
+//!
 //! Anything else is unresolved, with the reason: imported from outside the project, more than
 //! one candidate, or no rule applies (globals, calls on values, longer member chains).
 //!
 //! Limits: the facts carry no local binding names, so `import {a as b}` then `b()` is not
 //! resolved, a default import is matched by name or stem only, and the namespace of `ns.foo` is
-//! guessed as described; inheritance is not followed; re-exports are followed by name, so
+//! guessed as described; inheritance is followed only through receivers; re-exports are followed by name, so
 //! `export {a as b} from` chains break at the rename.
 
 use omnysys_api::prelude::*;
@@ -80,7 +84,7 @@ impl SymbolRef {
 }
 
 /// Which rule resolved a call, or why none did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Via {
     /// Defined in the calling file under exactly the name called.
@@ -95,12 +99,56 @@ pub enum Via {
     StaticMember,
     /// `ns.f` through a namespace import or whole-module require.
     NamespaceImport,
+    /// `x.m()` through the type of `x` the file declares or implies (see `crate::receiver`).
+    Receiver,
+    /// `x.m()` through a class guessed from the name of `x` (see `crate::receiver`).
+    ReceiverGuessed,
+    /// `this.m()` where `m` is defined on a base class (see `crate::receiver`).
+    Inherited,
     /// Unresolved: imported from outside the project.
     External,
     /// Unresolved: more than one candidate.
     Ambiguous,
     /// Unresolved: no rule applies (globals, calls on values, aliases, long chains).
     Unknown,
+}
+
+impl Via {
+    /// Whether this is one of the name rules (1–7), which callers leave out of their answers.
+    pub fn by_name(&self) -> bool {
+        !matches!(self, Via::Receiver | Via::ReceiverGuessed | Via::Inherited)
+    }
+
+    /// How sure a resolution by this rule is.
+    pub fn confidence(self) -> Confidence {
+        match self {
+            Via::Receiver | Via::ReceiverGuessed => Confidence::Inferred,
+            _ => Confidence::Exact,
+        }
+    }
+}
+
+/// How a reference or call was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// By name, import and class rules: what the code says.
+    Exact,
+    /// Through the type of a receiver the files declare or imply (JSDoc, annotations,
+    /// constructions, field and return types).
+    Inferred,
+}
+
+impl Confidence {
+    /// `exact`: left out of answers, where it is the default.
+    pub fn is_exact(&self) -> bool {
+        *self == Confidence::Exact
+    }
+
+    /// No confidence, or `exact`.
+    pub fn omitted(confidence: &Option<Confidence>) -> bool {
+        confidence.is_none_or(|c| c.is_exact())
+    }
 }
 
 /// The import a callee came through.
@@ -153,7 +201,17 @@ impl Resolution {
     }
 }
 
-/// Resolves the call `call` made in `file` (see the module docs for the rules).
+/// The class or function the name `name` is bound to in `file` by an import (rules 3–4).
+pub fn resolve_binding(p: Project<'_>, file: &str, name: &str) -> Option<SymbolRef> {
+    let scope = Scope {
+        facts: p.facts(file)?,
+        rust: file.ends_with(".rs"),
+    };
+    resolve_name(p, scope, name).target
+}
+
+/// Resolves the call `call` made in `file` by rules 1–7 of the module docs (rule 8 is
+/// `crate::target`'s).
 pub fn resolve_call(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
     let Some(facts) = p.facts(file) else {
         return Resolution::unresolved(Via::Unknown, None);
@@ -487,6 +545,7 @@ mod tests {
             caller: caller.map(str::to_owned),
             callee: callee.to_owned(),
             line: 1,
+            receiver: None,
         };
         resolve_call(Project::new(world), file, &site)
     }

@@ -50,6 +50,7 @@ pub fn sym(
         params: params.iter().map(|p| (*p).to_owned()).collect(),
         exported,
         is_async: false,
+        returns: None,
     }
 }
 
@@ -59,6 +60,7 @@ pub fn call(caller: Option<&str>, callee: &str, line: u32) -> CallSite {
         caller: caller.map(str::to_owned),
         callee: callee.to_owned(),
         line,
+        receiver: None,
     }
 }
 
@@ -77,6 +79,7 @@ pub fn facts(
         calls,
         lines,
         partial: false,
+        ..FileFacts::default()
     }
 }
 

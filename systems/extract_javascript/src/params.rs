@@ -1,0 +1,67 @@
+//! Declared types of parameters: JSDoc `@param {T} name` tags and TypeScript annotations.
+
+use tree_sitter::Node;
+
+use crate::jsdoc::{self, Tag};
+use crate::parse::{Source, named_children};
+
+/// The binding pattern of each parameter of `function` whose type is declared, with the type:
+/// by an annotation (`name: T`), by the JSDoc `@param` of its name, or — for a destructuring
+/// pattern (`{ chunkGraph }`), which JSDoc names freely — by the `@param` in its position.
+/// Destructuring patterns without a type come with `None`: the names they bind are unknown.
+pub fn typed<'t>(
+    function: Node<'t>,
+    tags: &[Tag<'_>],
+    src: Source<'_>,
+) -> Vec<(Node<'t>, Option<String>)> {
+    let params: Vec<&Tag<'_>> = tags
+        .iter()
+        .filter(|t| t.kind == "param" && t.name.is_some_and(|n| !n.contains('.')))
+        .collect();
+    let list = match function.child_by_field_name("parameter") {
+        Some(single) => vec![single],
+        None => function
+            .child_by_field_name("parameters")
+            .map(named_children)
+            .unwrap_or_default(),
+    };
+    let mut out = Vec::new();
+    for (i, param) in list.into_iter().enumerate() {
+        let Some(pattern) = pattern_of(param) else {
+            continue;
+        };
+        let annotation = param
+            .child_by_field_name("type")
+            .and_then(|t| annotated(t, src));
+        let tag = match pattern.kind() {
+            "identifier" => {
+                let name = src.text(pattern);
+                params.iter().find(|t| t.name == Some(&name)).copied()
+            }
+            _ => params.get(i).copied(),
+        };
+        let ty = annotation.or_else(|| jsdoc::first_name(tag?.ty));
+        if ty.is_some() || pattern.kind() == "object_pattern" {
+            out.push((pattern, ty));
+        }
+    }
+    out
+}
+
+/// The identifier or object pattern a parameter binds (defaults and annotations dropped).
+fn pattern_of(param: Node<'_>) -> Option<Node<'_>> {
+    match param.kind() {
+        "identifier" | "object_pattern" => Some(param),
+        "assignment_pattern" => pattern_of(param.child_by_field_name("left")?),
+        "required_parameter" | "optional_parameter" => {
+            pattern_of(param.child_by_field_name("pattern")?)
+        }
+        _ => None,
+    }
+}
+
+/// The type name of a TypeScript `type_annotation` (`: T`).
+pub fn annotated(annotation: Node<'_>, src: Source<'_>) -> Option<String> {
+    let text = src.text(annotation);
+    jsdoc::first_name(text.trim_start().trim_start_matches(':'))
+}

@@ -1,0 +1,231 @@
+//! Type facts: receivers of calls, classes with bases and fields, return types, type aliases.
+
+use omnysys_api::facts::{CallSite, Field, FileFacts, TypeAlias, TypePath};
+
+use super::facts;
+
+/// A type path value.
+fn ty(base: &str, members: &[&str]) -> TypePath {
+    TypePath {
+        base: base.to_owned(),
+        members: members.iter().map(|m| (*m).to_owned()).collect(),
+        guessed: false,
+    }
+}
+
+/// `call` with the receiver `base` then `members`, as the file types it.
+pub(super) fn on(call: CallSite, base: &str, members: &[&str]) -> CallSite {
+    CallSite {
+        receiver: Some(ty(base, members)),
+        ..call
+    }
+}
+
+/// `call` with the receiver `base` then `members`, guessed from a variable's name.
+pub(super) fn guessed(call: CallSite, base: &str, members: &[&str]) -> CallSite {
+    let mut receiver = ty(base, members);
+    receiver.guessed = true;
+    CallSite {
+        receiver: Some(receiver),
+        ..call
+    }
+}
+
+/// The call of `callee` (the first one).
+fn call<'f>(f: &'f FileFacts, callee: &str) -> &'f CallSite {
+    f.calls
+        .iter()
+        .find(|c| c.callee == callee)
+        .unwrap_or_else(|| panic!("no call of {callee} in {:#?}", f.calls))
+}
+
+/// The receiver of the call of `callee`.
+fn receiver(f: &FileFacts, callee: &str) -> Option<TypePath> {
+    call(f, callee).receiver.clone()
+}
+
+const MODULE: &str = r#"/** @typedef {import("./graph")} Graph */
+/** @typedef {import("./parser").State} State */
+const Base = require("./base");
+class Mod extends Base {
+	/**
+	 * @param {Graph} graph the graph
+	 */
+	constructor(graph) {
+		super();
+		this.graph = graph;
+		/** @type {Logger | undefined} */
+		this.logger = undefined;
+		this.set = new TupleSet();
+	}
+	/**
+	 * @param {Compilation} compilation c
+	 * @returns {Graph} g
+	 */
+	build(compilation) {
+		compilation.chunkGraph.getModuleId(this);
+		this.addDependency(1);
+		this.graph.size();
+		const { moduleGraph } = compilation;
+		moduleGraph.getDepth(this);
+		const g = /** @type {import("./graph")} */ (compilation.other);
+		g.walk();
+		const logger = compilation.getLogger("x");
+		logger.time();
+		items.forEach(item => item.go());
+		return this.graph;
+	}
+}
+/**
+ * @param {Compilation} compilation c
+ */
+const helper = compilation => {
+	compilation.seal();
+};
+function untyped() {
+	compilation.seal();
+}
+"#;
+
+#[test]
+fn receivers_come_from_jsdoc_params_fields_destructuring_and_casts() {
+    let f = facts("lib/Mod.js", MODULE);
+    assert_eq!(
+        receiver(&f, "compilation.chunkGraph.getModuleId"),
+        Some(ty("Compilation", &["chunkGraph"]))
+    );
+    assert_eq!(receiver(&f, "this.addDependency"), Some(ty("Mod", &[])));
+    assert_eq!(receiver(&f, "this.graph.size"), Some(ty("Mod", &["graph"])));
+    assert_eq!(
+        receiver(&f, "moduleGraph.getDepth"),
+        Some(ty("Compilation", &["moduleGraph"]))
+    );
+    assert_eq!(receiver(&f, "g.walk"), Some(ty("import(\"./graph\")", &[])));
+    assert_eq!(
+        receiver(&f, "logger.time"),
+        Some(ty("Compilation", &["getLogger()"]))
+    );
+    let mut item = ty("Item", &[]);
+    item.guessed = true;
+    assert_eq!(receiver(&f, "item.go"), Some(item));
+    assert_eq!(receiver(&f, "super"), None);
+}
+
+#[test]
+fn an_untyped_name_takes_the_one_type_the_file_gives_it() {
+    let f = facts("lib/Mod.js", MODULE);
+    let seals: Vec<_> = f
+        .calls
+        .iter()
+        .filter(|c| c.callee == "compilation.seal")
+        .map(|c| c.receiver.clone())
+        .collect();
+    assert_eq!(seals, vec![Some(ty("Compilation", &[])); 2]);
+}
+
+#[test]
+fn classes_have_bases_and_field_types() {
+    let f = facts("lib/Mod.js", MODULE);
+    let class = f.classes.iter().find(|c| c.name == "Mod").expect("Mod");
+    assert_eq!(class.bases, vec!["Base".to_owned()]);
+    let field = |name: &str, t: TypePath| Field {
+        name: name.to_owned(),
+        ty: t,
+    };
+    assert_eq!(
+        class.fields,
+        vec![
+            field("logger", ty("Logger", &[])),
+            field("graph", ty("Graph", &[])),
+            field("set", ty("TupleSet", &[])),
+        ]
+    );
+    let build = f
+        .symbols
+        .iter()
+        .find(|s| s.name == "Mod.build")
+        .expect("build");
+    assert_eq!(build.returns, Some(ty("Graph", &[])));
+}
+
+#[test]
+fn typedefs_and_inline_imports_are_type_aliases() {
+    let f = facts("lib/Mod.js", MODULE);
+    let alias = |name: &str, spec: &str, targets: &[&str], line| TypeAlias {
+        name: name.to_owned(),
+        specifier: Some(spec.to_owned()),
+        targets: targets.iter().map(|t| (*t).to_owned()).collect(),
+        line,
+        ..TypeAlias::default()
+    };
+    assert_eq!(
+        f.types,
+        vec![
+            alias("Graph", "./graph", &[], 1),
+            alias("State", "./parser", &["State"], 2),
+            alias("import(\"./graph\")", "./graph", &[], 0),
+        ]
+    );
+    assert!(f.imports.iter().all(|i| i.specifier != "./graph"));
+}
+
+#[test]
+fn object_typedefs_have_their_properties_as_fields() {
+    let code = "/**\n * @typedef {object} StateBase\n * @property {NormalModule} module\n * @property {string} name\n */\n/** @typedef {Record<string, any> & StateBase} State */\n";
+    let f = facts("lib/Parser.js", code);
+    assert_eq!(f.types.len(), 2);
+    assert_eq!(f.types[0].name, "StateBase");
+    assert_eq!(
+        f.types[0].fields,
+        vec![Field {
+            name: "module".to_owned(),
+            ty: ty("NormalModule", &[]),
+        }]
+    );
+    assert_eq!(f.types[1].targets, vec!["StateBase".to_owned()]);
+}
+
+#[test]
+fn typescript_annotations_and_heritage() {
+    let code = "class A extends B<number> implements C {\n  private g: Graph;\n  run(x: Foo | null): Bar {\n    x.go();\n    this.g.walk();\n    return x;\n  }\n}\n";
+    let f = facts("src/a.ts", code);
+    assert_eq!(receiver(&f, "x.go"), Some(ty("Foo", &[])));
+    assert_eq!(receiver(&f, "this.g.walk"), Some(ty("A", &["g"])));
+    let class = &f.classes[0];
+    assert_eq!(class.bases, vec!["B".to_owned(), "C".to_owned()]);
+    assert_eq!(class.fields[0].ty, ty("Graph", &[]));
+    let run = f.symbols.iter().find(|s| s.name == "A.run").expect("run");
+    assert_eq!(run.returns, Some(ty("Bar", &[])));
+}
+
+#[test]
+fn a_construction_starts_a_call_path_and_types_its_receiver() {
+    let f = facts("lib/a.js", "new Plugin(options).apply(compiler);\n");
+    assert_eq!(
+        f.calls
+            .iter()
+            .map(|c| c.callee.as_str())
+            .collect::<Vec<_>>(),
+        ["new Plugin().apply", "Plugin"]
+    );
+    assert_eq!(receiver(&f, "new Plugin().apply"), Some(ty("Plugin", &[])));
+}
+
+#[test]
+fn a_name_destructured_from_an_untyped_object_is_guessed_from_its_own_name() {
+    let code = "const render = (renderContext) => {\n\tconst { chunkGraph } = renderContext;\n\tchunkGraph.getModuleId(1);\n\tconst logger = renderContext.getLogger();\n\tlogger.log(1);\n};\n";
+    let f = facts("lib/a.js", code);
+    let guessed = |base: &str, members: &[&str]| {
+        let mut t = ty(base, members);
+        t.guessed = true;
+        Some(t)
+    };
+    assert_eq!(
+        receiver(&f, "chunkGraph.getModuleId"),
+        guessed("ChunkGraph", &[])
+    );
+    assert_eq!(
+        receiver(&f, "logger.log"),
+        guessed("RenderContext", &["getLogger()"])
+    );
+}

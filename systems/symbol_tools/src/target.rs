@@ -1,0 +1,46 @@
+//! The symbol a call site calls: the name rules of [`crate::resolve`] first (rules 1–7), then,
+//! when they find nothing, the call's receiver ([`crate::receiver`], rule 8). Every tool that
+//! resolves calls — `find_references`, `get_function_details`, `get_call_graph`,
+//! `analyze_signature_change`, `explain_value_flow`, `get_atomic_functions` — goes through
+//! [`resolve`] (by way of [`crate::calls`]).
+
+use omnysys_api::prelude::*;
+
+use crate::project::Project;
+use crate::receiver::{Found, resolve_receiver};
+use crate::resolve::{Resolution, Via, resolve_call};
+
+/// Resolves the call `call` made in `file`.
+///
+/// A call on a variable the file types (`chunkGraph.m()` with `@param {ChunkGraph} chunkGraph`)
+/// tries its receiver first: no name rule can resolve a method called on a typed local, and the
+/// name rules cost more (they look through every import). Calls on `this`, on capitalised names
+/// (classes: rule 5 names their import) and on guessed receivers try the name rules first.
+pub fn resolve(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
+    let typed_local = call.receiver.as_ref().is_some_and(|r| !r.guessed)
+        && call.callee.starts_with(|c: char| c.is_ascii_lowercase())
+        && !call.callee.starts_with("this.");
+    if typed_local && let Some(found) = through_receiver(p, file, call) {
+        return found;
+    }
+    let by_name = resolve_call(p, file, call);
+    if by_name.target.is_some() || call.receiver.is_none() || typed_local {
+        return by_name;
+    }
+    through_receiver(p, file, call).unwrap_or(by_name)
+}
+
+/// The call resolved through its receiver, if it is.
+fn through_receiver(p: Project<'_>, file: &str, call: &CallSite) -> Option<Resolution> {
+    let (target, found) = resolve_receiver(p, file, call)?;
+    let via = match found {
+        _ if call.callee.starts_with("this.") => Via::Inherited,
+        Found::Typed => Via::Receiver,
+        Found::Guessed => Via::ReceiverGuessed,
+    };
+    Some(Resolution {
+        target: Some(target),
+        via,
+        import: None,
+    })
+}
