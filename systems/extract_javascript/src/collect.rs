@@ -7,6 +7,7 @@ use tree_sitter::Tree;
 
 use crate::exports::Exports;
 use crate::parse::Source;
+use crate::references::References;
 use crate::symbols::{self, Symbols};
 use crate::{calls, imports, names};
 
@@ -18,5 +19,5 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
         calls::visit,
         names::path_link,
     );
-    extract_support::collect::collect::<Exports, Symbols>(tree, src, &grammar)
+    extract_support::collect::collect::<Exports, Symbols, References>(tree, src, &grammar)
 }

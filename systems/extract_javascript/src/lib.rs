@@ -8,18 +8,22 @@
 //! Modules:
 //! - [`parse`]: picks the grammar, parses, reads text and lines back from the tree.
 //! - [`names`]: how definitions are named (`f`, `Class.method`, `default`) and binding patterns.
-//! - [`symbols`], [`imports`], [`exports`], [`calls`]: one collector per kind of fact.
+//! - [`symbols`], [`imports`], [`exports`], [`calls`], [`references`]: one collector per kind
+//!   of fact; [`bindings`]: the local names of imports.
 //! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
 //!
 //! The language-independent parts (parsing, the walk that tracks the innermost enclosing
 //! definition, assembling the facts) come from [`extract_support`].
 
+pub mod bindings;
 pub mod calls;
 pub mod collect;
 pub mod exports;
 pub mod imports;
 pub mod names;
 pub mod parse;
+pub mod references;
+pub mod scopes;
 pub mod symbols;
 
 #[cfg(test)]

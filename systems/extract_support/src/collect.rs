@@ -27,6 +27,22 @@ pub trait SymbolCollector: Default {
     fn finish(self, exported_locals: &HashSet<String>) -> Vec<Symbol>;
 }
 
+/// Collects a file's value references and shadowing scopes over the walk ([`FileFacts::references`],
+/// [`FileFacts::shadows`]); `()` collects none.
+pub trait ReferenceCollector: Default {
+    /// Records the uses and declarations of names the visited node makes, if any.
+    fn visit(&mut self, v: &Visit<'_, '_>, src: Source<'_>);
+
+    /// Fills in the references and shadows of `facts`, whose imports and symbols are complete.
+    fn finish(self, facts: &mut FileFacts, src: Source<'_>);
+}
+
+impl ReferenceCollector for () {
+    fn visit(&mut self, _: &Visit<'_, '_>, _: Source<'_>) {}
+
+    fn finish(self, _: &mut FileFacts, _: Source<'_>) {}
+}
+
 /// The symbol a node defines, if it is a definition; `ancestors` ends at the node.
 pub type Definition = for<'a, 't> fn(Node<'t>, &Ancestors<'a, 't>, Source<'_>) -> Option<Symbol>;
 
@@ -72,7 +88,7 @@ impl Grammar {
 /// The facts of a parsed file: every collector run over one walk of the tree, `partial` when
 /// the tree has syntax errors or a plugin function left something out at a bound
 /// ([`Ancestors::note_cut`]).
-pub fn collect<E: ExportCollector, S: SymbolCollector>(
+pub fn collect<E: ExportCollector, S: SymbolCollector, R: ReferenceCollector>(
     tree: &Tree,
     src: Source<'_>,
     grammar: &Grammar,
@@ -80,6 +96,7 @@ pub fn collect<E: ExportCollector, S: SymbolCollector>(
     let root = tree.root_node();
     let (mut imports, mut calls) = (Vec::new(), Vec::new());
     let (mut exports, mut symbols) = (E::default(), S::default());
+    let mut references = R::default();
     let mut paths = Paths::new(src, grammar.link);
     let definition =
         |node, ancestors: &Ancestors<'_, '_>| (grammar.definition)(node, ancestors, src);
@@ -92,16 +109,20 @@ pub fn collect<E: ExportCollector, S: SymbolCollector>(
             (grammar.imports)(v.node, &v.ancestors, src, &mut imports);
             exports.visit(v, src);
             symbols.visit(v);
+            references.visit(v, src);
             (grammar.calls)(v.node, v.enclosing, &mut paths, src, &mut calls);
         },
     );
     let (exports, exported_locals) = exports.finish();
-    FileFacts {
+    let mut facts = FileFacts {
         imports,
         exports,
         symbols: symbols.finish(&exported_locals),
         calls,
         lines: src.line_count(),
         partial: root.has_error() || cut,
-    }
+        ..FileFacts::default()
+    };
+    references.finish(&mut facts, src);
+    facts
 }

@@ -12,10 +12,12 @@
 //! - `explain_value_flow {filePath, symbolName}` ([`value_flow`])
 //!
 //! Shared concepts: [`project`] (the read-only view of the World and the common errors),
-//! [`resolve`] (which symbol a call site calls, and its limits), [`calls`] (calls made by a
-//! symbol and calls into it).
+//! [`resolve`] (which symbol a call site calls, and its limits), [`bindings`] (the resolver's
+//! rules from local binding names, shadows and own exports), [`calls`] (calls made by a symbol
+//! and calls into it).
 
 pub mod atomic;
+pub mod bindings;
 pub mod call_graph;
 pub mod calls;
 pub mod details;
@@ -28,6 +30,8 @@ pub mod signature;
 pub mod summary;
 pub mod value_flow;
 
+#[cfg(test)]
+mod bindings_tests;
 #[cfg(test)]
 mod testkit;
 
