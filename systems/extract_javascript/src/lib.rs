@@ -20,6 +20,7 @@ pub mod calls;
 pub mod collect;
 pub mod exports;
 pub mod imports;
+pub mod kinds;
 pub mod names;
 pub mod parse;
 pub mod references;

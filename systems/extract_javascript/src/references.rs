@@ -28,6 +28,10 @@ use extract_support::walk::{Ancestors, Visit};
 use omnysys_api::facts::{FileFacts, Shadow, ValueRef};
 use tree_sitter::Node;
 
+use crate::kinds::{
+    self, DECLARED_NAME, DECLARING_PARENT, KindTable, MEMBER, PROPERTY, THIS, USE_NAME,
+    VALUE_PARENT,
+};
 use crate::parse::Source;
 use crate::scopes::{declaration_scope, is_exported_object, is_exports_target};
 
@@ -37,6 +41,7 @@ pub struct References {
     uses: Vec<Use>,
     declarations: Vec<Declaration>,
     callers: Vec<String>,
+    kinds: KindTable,
 }
 
 /// A candidate value use: where its name is, and the enclosing symbol.
@@ -60,26 +65,32 @@ struct Declaration {
 impl ReferenceCollector for References {
     fn visit(&mut self, v: &Visit<'_, '_>, src: Source<'_>) {
         let node = v.node;
+        let bits = self.kinds.of(node);
+        if bits & (USE_NAME | DECLARED_NAME | MEMBER) == 0 {
+            return; // most nodes: one look-up by kind id
+        }
         let Some(parent) = v.ancestors.parent(node) else {
             return;
         };
-        match node.kind() {
-            "identifier" | "shorthand_property_identifier"
-                if is_value_use(node, parent, &v.ancestors, src) =>
-            {
-                self.add_use(node, false, v);
+        let parent_bits = self.kinds.of(parent);
+        if bits & MEMBER != 0 {
+            if is_method_read(node, parent, &mut self.kinds, src) {
+                self.add_use(node, true, v);
             }
-            "identifier" | "shorthand_property_identifier_pattern" => {
-                if let Some(scope) = declaration_scope(node, &v.ancestors, src) {
-                    self.declarations.push(Declaration {
-                        name: node.byte_range(),
-                        scope: scope.byte_range(),
-                        lines: (line(scope), end_line(scope)),
-                    });
-                }
-            }
-            "member_expression" if is_method_read(node, parent, src) => self.add_use(node, true, v),
-            _ => {}
+        } else if bits & USE_NAME != 0
+            && parent_bits & VALUE_PARENT != 0
+            && is_value_use(node, parent, &v.ancestors, src)
+        {
+            self.add_use(node, false, v);
+        } else if bits & DECLARED_NAME != 0
+            && parent_bits & DECLARING_PARENT != 0
+            && let Some(scope) = declaration_scope(node, &v.ancestors, src)
+        {
+            self.declarations.push(Declaration {
+                name: node.byte_range(),
+                scope: scope.byte_range(),
+                lines: (line(scope), end_line(scope)),
+            });
         }
     }
 
@@ -143,20 +154,6 @@ fn is_value_use<'t>(
     src: Source<'_>,
 ) -> bool {
     match parent.kind() {
-        "arguments"
-        | "return_statement"
-        | "array"
-        | "ternary_expression"
-        | "binary_expression"
-        | "parenthesized_expression"
-        | "spread_element"
-        | "yield_expression"
-        | "await_expression"
-        | "unary_expression"
-        | "sequence_expression"
-        | "template_substitution"
-        | "as_expression"
-        | "satisfies_expression" => true,
         "variable_declarator" => is_field(parent, "value", node),
         "assignment_expression" => {
             is_field(parent, "right", node)
@@ -167,7 +164,7 @@ fn is_value_use<'t>(
             node.kind() == "shorthand_property_identifier" && !is_exported_object(parent, up, src)
         }
         "arrow_function" => is_field(parent, "body", node),
-        _ => false,
+        _ => kinds::VALUE_PARENTS.contains(&parent.kind()),
     }
 }
 
@@ -177,33 +174,36 @@ fn in_exported_object<'t>(pair: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_
         .is_some_and(|object| is_exported_object(object, up, src))
 }
 
-/// `this.m` or `C.prototype.m` read, not called and not assigned to.
-fn is_method_read(node: Node<'_>, parent: Node<'_>, src: Source<'_>) -> bool {
-    let called = matches!(parent.kind(), "call_expression" | "new_expression")
-        && (is_field(parent, "function", node) || is_field(parent, "constructor", node));
-    let assigned = parent.kind() == "assignment_expression" && is_field(parent, "left", node);
-    if called || assigned {
-        return false;
-    }
-    let (Some(object), Some(property)) = (
-        node.child_by_field_name("object"),
-        node.child_by_field_name("property"),
-    ) else {
+/// `this.m` or `C.prototype.m` read, not called and not assigned to (`parent_kind`: the kind
+/// of `parent`).
+fn is_method_read(
+    node: Node<'_>,
+    parent: Node<'_>,
+    kinds: &mut KindTable,
+    src: Source<'_>,
+) -> bool {
+    // The object first: most member expressions stop at it.
+    let Some(object) = node.child(0) else {
         return false;
     };
-    if property.kind() != "property_identifier" {
-        return false;
-    }
-    match object.kind() {
-        "this" => true,
-        "member_expression" => {
+    let object_bits = kinds.of(object);
+    let through = object_bits & THIS != 0
+        || (object_bits & MEMBER != 0 && {
             let prototype = object.child_by_field_name("property");
-            let class = object.child_by_field_name("object");
+            let class = object.child(0);
             prototype.is_some_and(|p| src.text(p) == "prototype")
                 && class.is_some_and(|c| c.kind() == "identifier")
-        }
-        _ => false,
+        });
+    let last = node.child(node.child_count().saturating_sub(1));
+    if !through || !last.is_some_and(|p| kinds.is(p, PROPERTY)) {
+        return false;
     }
+    let called = match parent.kind() {
+        "call_expression" | "assignment_expression" => parent.child(0) == Some(node),
+        "new_expression" => is_field(parent, "constructor", node),
+        _ => false,
+    };
+    !called
 }
 
 /// The names the file binds at module level: import locals, functions and classes.

@@ -29,8 +29,7 @@ const BLOCKS: &[&str] = &[
     "program",
 ];
 
-/// The inner scope `node` (an identifier, or a shorthand pattern) declares a name in: the
-/// function of a parameter, the block (or function, for `var`) of a local, the `catch` clause of
+/// The inner scope `node` (an identifier, or a shorthand pattern) declares a name in: the function of a parameter, the block (or function, for `var`) of a local, the `catch` clause of
 /// its parameter. `None` for anything that is not a declaration, for module-level declarations,
 /// and for `require` bindings (they are imports).
 pub fn declaration_scope<'t>(
