@@ -14,7 +14,9 @@
 //! enclosing class defines `m`. A use inside an inner scope that declares the same name (a
 //! parameter, a destructured argument, a `const`/`let`/`var`, a `catch` parameter) refers to
 //! that declaration and is dropped; those scopes are recorded as [`Shadow`]s for the resolver
-//! (calls through a shadowed name are not calls of the import).
+//! (calls through a shadowed name are not calls of the import), also for names an import lists
+//! without binding them (`{ formatSize: require('x').formatSize }`: the resolver matches
+//! imported names).
 //!
 //! During the walk only byte ranges are kept; the names are read and filtered once the
 //! imports and symbols are known ([`ReferenceCollector::finish`]).
@@ -97,10 +99,11 @@ impl ReferenceCollector for References {
     fn finish(self, facts: &mut FileFacts, src: Source<'_>) {
         let text = |r: &Range<usize>| String::from_utf8_lossy(&src.bytes()[r.clone()]);
         let bound = module_names(facts);
+        let rebindable = imported_names(facts, &bound);
         let mut shadows: HashMap<String, Vec<&Declaration>> = HashMap::new();
         for d in &self.declarations {
             let name = text(&d.name);
-            if bound.contains(name.as_ref()) {
+            if rebindable.contains(name.as_ref()) {
                 shadows.entry(name.into_owned()).or_default().push(d);
             }
         }
@@ -212,6 +215,20 @@ fn module_names(facts: &FileFacts) -> HashSet<&str> {
     let mut names: HashSet<&str> = imported.map(|b| b.local.as_str()).collect();
     let top = facts.symbols.iter().filter(|s| !s.name.contains('.'));
     names.extend(top.map(|s| s.name.as_str()));
+    names
+}
+
+/// The module-level names and every name an import lists, bound or not: a name read off a
+/// `require` without a binding (`{ f: require('x').f }`) still resolves by name, so a
+/// parameter named so shadows it too.
+fn imported_names<'f>(facts: &'f FileFacts, bound: &HashSet<&'f str>) -> HashSet<&'f str> {
+    let listed = facts.imports.iter().flat_map(|i| &i.names);
+    let mut names = bound.clone();
+    names.extend(
+        listed
+            .map(String::as_str)
+            .filter(|n| *n != "*" && *n != "default"),
+    );
     names
 }
 

@@ -784,7 +784,7 @@ mod files {
     fn the_spec_covers_javascript_and_typescript_extensions() {
         let spec = crate::spec();
         assert_eq!(spec.name, "javascript");
-        assert_eq!(spec.version, "1");
+        assert_eq!(spec.version, "2");
         assert_eq!(spec.languages, strings(&["javascript", "typescript"]));
         assert_eq!(
             spec.extensions,
@@ -1027,6 +1027,22 @@ mod references {
             end_line,
         };
         assert_eq!(f.shadows, vec![shadow(2, 4), shadow(6, 9), shadow(12, 12)]);
+    }
+
+    #[test]
+    fn a_parameter_named_like_a_name_read_off_a_require_shadows_it() {
+        let f = facts(
+            "a.js",
+            "const print = (size, { formatSize }) =>\n  formatSize(size);\n\
+             module.exports = { formatSize: require(\"./SizeFormatHelpers\").formatSize };\n",
+        );
+        let shadow = Shadow {
+            name: "formatSize".to_owned(),
+            start_line: 1,
+            end_line: 2,
+        };
+        assert_eq!(f.shadows, vec![shadow]);
+        assert!(refs(&f).is_empty());
     }
 
     #[test]
