@@ -6,7 +6,8 @@
 //! In order, for a callee (or value) as written in file `F` at line `L`:
 //! 1. **shadowed**: `x` or `x.…` where an inner scope of `F` around `L` rebinds `x` (a
 //!    parameter, a destructured argument, a local: [`Shadow`]) → unresolved: it is not the
-//!    import or module-level definition of that name.
+//!    import or module-level definition of that name. Likewise a plain `a` that an import binds
+//!    only under another name (`import {a as b}`, Python `from m import a as b`).
 //! 2. **own exports**: `module.exports.f` / `exports.f` → what `F` exports as `f`.
 //! 3. **local binding**: `b` where an import of `F` binds the local name `b` (`import {a as b}`,
 //!    `const {a: b} = require()`, `import b from`, `const b = require()`) → the name it imports
@@ -51,7 +52,9 @@ pub fn bound<'f>(facts: &'f FileFacts, call: &'f CallSite) -> Option<Bound<'f>> 
     if head != callee {
         return None;
     }
-    let (import, binding) = binding_of(facts, callee, call.line)?;
+    let Some((import, binding)) = binding_of(facts, callee, call.line) else {
+        return renamed_away(facts, callee).then_some(Bound::Shadowed);
+    };
     let name = match binding.name.as_str() {
         "*" if import.kind == ImportKind::Require => "default",
         "*" => return None,
@@ -79,6 +82,16 @@ pub fn is_shadowed(facts: &FileFacts, name: &str, line: u32) -> bool {
         .shadows
         .iter()
         .any(|s| s.name == name && (s.start_line..=s.end_line).contains(&line))
+}
+
+/// Whether an import brings in `name` under another local name only (`import {a as b}`, then
+/// `a`): `a` is then not that import.
+fn renamed_away(facts: &FileFacts, name: &str) -> bool {
+    facts
+        .imports
+        .iter()
+        .filter(|i| i.kind != ImportKind::ReExport)
+        .any(|i| i.bindings.iter().any(|b| b.name == name && b.local != name))
 }
 
 /// `f` for `module.exports.f` and `exports.f`.

@@ -26,6 +26,12 @@ fn a_renamed_binding_resolves_to_the_name_it_imports() {
         (r.via, r.import.map(|i| i.line)),
         (Via::NamedImport, Some(3))
     );
+    let r = resolve(&w, "lib/user.js", Some("sortBy"), "compareSelect", 5);
+    assert_eq!(
+        (r.target, r.via),
+        (None, Via::Unknown),
+        "bound as `select` only"
+    );
 }
 
 #[test]
