@@ -72,7 +72,7 @@ fn build(r: &mut Registrar) {
     r.add_tool(
         ToolSpec::query(
             "find_references",
-            "Every import, re-export and call of a symbol across the project, with file, line and kind.",
+            "Every import (on the line of each bound name), re-export, call, export and use as a value of a symbol across the project, with file, line and kind.",
         ),
         references::find_references,
     );
