@@ -13,7 +13,7 @@ precision per kind of reference, for references and for call sites, as Markdown.
         --label "webpack 5.97.1 lib/" --md report.md --json report.json
 
 Matching is by line: omnysys reports a file and a 1-based line per reference (kinds `call`,
-`require`, `import`, `type_import`, `dynamic_import`, `re_export`), the oracles a line and a
+`require`, `import`, `type_import`, `dynamic_import`, `re_export`, `export`, `value`), the oracles a line and a
 column. A reference line of the oracle is found when omnysys lists a reference of that symbol on
 the same file and line; a call site is found when omnysys lists a `call` there. Several oracle
 references of one kind on one line count once. Precision is the share of omnysys's lines (all
@@ -156,7 +156,8 @@ def omnysys_references(server: McpServer, symbol: dict) -> dict:
 
 
 BINDING_KINDS = {"import": "import-binding", "type_import": "import-binding", "require": "require-binding",
-                 "dynamic_import": "require-binding", "re_export": "export"}
+                 "dynamic_import": "require-binding", "re_export": "export", "export": "export",
+                 "value": "value"}
 
 
 def form_kind(ref: dict, symbol: dict, python: bool) -> str:

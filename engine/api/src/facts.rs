@@ -14,6 +14,13 @@ pub struct FileFacts {
     pub imports: Vec<Import>,
     /// Names this file exports.
     pub exports: Vec<Export>,
+    /// Imported names and module-level definitions used as values, not called (see
+    /// [`ValueRef`]); empty for languages that do not record them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<ValueRef>,
+    /// Inner scopes that rebind an imported or module-level name (see [`Shadow`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shadows: Vec<Shadow>,
     /// Functions, classes and methods defined in the file.
     pub symbols: Vec<Symbol>,
     /// Call sites: who calls what, where.
@@ -62,6 +69,11 @@ pub struct Import {
     pub kind: ImportKind,
     /// 1-based line.
     pub line: u32,
+    /// The local names it binds, each on its own line (`import {a as b}` binds `b` to `a`;
+    /// `const x = require('x')` binds `x` to `*`). Empty when it binds none, and where the
+    /// extractor does not record them: then `names` at `line` is all there is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bindings: Vec<Binding>,
 }
 
 /// One exported name.
@@ -73,6 +85,55 @@ pub struct Export {
     pub local: Option<String>,
     /// 1-based line.
     pub line: u32,
+    /// Whether the exported value is written as a name, a reference to a binding of the file
+    /// (`export {a}`, `export default a`, `module.exports = a`, `exports.a = a`,
+    /// `module.exports = {a}`), rather than declared or computed there (`export function a`,
+    /// `exports.a = function () {}`, `exports.a = make()`).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub by_name: bool,
+}
+
+/// For `skip_serializing_if`: a `false` flag is left out (and read back as the default).
+fn is_false(flag: &bool) -> bool {
+    !*flag
+}
+
+/// One local name an import binds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Binding {
+    /// The imported name (`default`, `*` for the whole module, or the name).
+    pub name: String,
+    /// The local name it is bound to in the importing file.
+    pub local: String,
+    /// 1-based line of the local name.
+    pub line: u32,
+}
+
+/// A name used as a value, not called: passed (`sort(compareIds)`), assigned, returned, put in
+/// an object or array, compared. Only names bound at module level (imports, top-level functions
+/// and classes) and not rebound in an inner scope, and a class's methods read as
+/// `this.m` or `C.prototype.m`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ValueRef {
+    /// The name as written (`f`, `this.m`, `C.prototype.m`).
+    pub name: String,
+    /// 1-based line.
+    pub line: u32,
+    /// The enclosing symbol, or `None` at module level.
+    pub caller: Option<String>,
+}
+
+/// An inner scope (function, block, loop, `catch`) that declares a name the file also binds at
+/// module level (a parameter, a local, a destructured argument): uses of the name on its lines
+/// refer to the inner binding, not to the import or module-level definition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Shadow {
+    /// The rebound name.
+    pub name: String,
+    /// 1-based first line of the scope.
+    pub start_line: u32,
+    /// 1-based last line of the scope.
+    pub end_line: u32,
 }
 
 /// What a symbol is.

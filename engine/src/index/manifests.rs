@@ -189,6 +189,7 @@ mod tests {
                 names: vec!["x".to_owned()],
                 kind: ImportKind::Static,
                 line: 1,
+                bindings: Vec::new(),
             });
             let facts = FileFacts {
                 imports: imports.into_iter().collect(),

@@ -22,6 +22,7 @@ pub fn spawn_synthetic_files(world: &mut World, n: usize) {
             names: vec!["x".into()],
             kind: ImportKind::Static,
             line: 1,
+            bindings: Vec::new(),
         };
         let facts = FileFacts {
             imports: vec![import],

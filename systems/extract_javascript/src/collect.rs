@@ -8,6 +8,7 @@ use tree_sitter::Tree;
 
 use crate::exports::Exports;
 use crate::parse::Source;
+use crate::references::References;
 use crate::symbols::{self, Symbols};
 use crate::{calls, imports, names, type_walk};
 
@@ -20,5 +21,7 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
         names::path_link,
     );
     let types = type_walk::Collector::new(tree);
-    extract_support::collect::collect_with::<Exports, Symbols, _>(tree, src, &grammar, types)
+    extract_support::collect::collect_with::<Exports, Symbols, References, _>(
+        tree, src, &grammar, types,
+    )
 }

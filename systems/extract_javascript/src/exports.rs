@@ -14,6 +14,10 @@
 //!   → `a` and `b` (`local: Some("c")`); `module.exports.x = ...` and `exports.x = ...` → `x`
 //!   (`local: Some(v)` when the value is an identifier `v` other than `x`).
 //!
+//! `by_name` is set where the exported value is written as an identifier (`export {a}`,
+//! `export default a`, `module.exports = a`, `exports.x = a`, `{a}` and `{b: c}` in
+//! `module.exports = {...}`), on that identifier's line: the export is a reference to it.
+//!
 //! A name exported twice (TypeScript overloads, repeated assignments) is listed once, first
 //! occurrence.
 
@@ -53,19 +57,33 @@ impl ExportCollector for Exports {
 impl Exports {
     /// Adds one export of a local binding (`local`, or `name` itself when `local` is `None`).
     fn add(&mut self, name: String, local: Option<String>, node: Node<'_>) {
+        self.add_local(name, local, node, false);
+    }
+
+    /// Adds one export of a local binding written as a name at `node` (see the module docs).
+    fn add_by_name(&mut self, name: String, local: Option<String>, node: Node<'_>) {
+        self.add_local(name, local, node, true);
+    }
+
+    fn add_local(&mut self, name: String, local: Option<String>, node: Node<'_>, by_name: bool) {
         self.locals
             .insert(local.clone().unwrap_or_else(|| name.clone()));
-        self.add_reexport(name, local, node);
+        self.push(name, local, node, by_name);
     }
 
     /// Adds one export without recording a local binding.
     fn add_reexport(&mut self, name: String, local: Option<String>, node: Node<'_>) {
+        self.push(name, local, node, false);
+    }
+
+    fn push(&mut self, name: String, local: Option<String>, node: Node<'_>, by_name: bool) {
         let local = local.filter(|l| *l != name);
         if self.seen.insert(name.clone()) {
             self.list.push(Export {
                 name,
                 local,
                 line: line(node),
+                by_name,
             });
         }
     }
@@ -91,7 +109,7 @@ impl Exports {
     /// `export {a, b as c} from 'x'`, `export * as ns from 'x'`.
     fn reexport(&mut self, node: Node<'_>, src: Source<'_>) {
         if let Some(clause) = child_of_kind(node, "export_clause") {
-            for (name, _) in specifiers(clause, src) {
+            for (name, _, _) in specifiers(clause, src) {
                 self.add_reexport(name, None, clause);
             }
         } else if let Some(namespace) = child_of_kind(node, "namespace_export") {
@@ -106,8 +124,8 @@ impl Exports {
 
     /// `export {a, b as c}`.
     fn clause(&mut self, clause: Node<'_>, src: Source<'_>) {
-        for (name, local) in specifiers(clause, src) {
-            self.add(name, Some(local), clause);
+        for (name, local, at) in specifiers(clause, src) {
+            self.add_by_name(name, Some(local), at);
         }
     }
 
@@ -148,7 +166,10 @@ impl Exports {
     /// `export default <value>`, `module.exports = <value>`, TypeScript `export = <value>`.
     fn default_value(&mut self, value: Node<'_>, src: Source<'_>) {
         let local = match value.kind() {
-            "identifier" => Some(src.text(value).into_owned()),
+            "identifier" => {
+                let local = src.text(value).into_owned();
+                return self.add_by_name("default".to_owned(), Some(local), value);
+            }
             "function_expression" | "generator_function" | "class" => src.field(value, "name"),
             _ => None,
         };
@@ -166,8 +187,10 @@ impl Exports {
         if names::path(left, src).as_deref() == Some("module.exports") {
             self.module_exports(right, src);
         } else if let Some(name) = names::commonjs_export_name(left, src) {
-            let local = (right.kind() == "identifier").then(|| src.text(right).into_owned());
-            self.add(name, local, left);
+            match right.kind() {
+                "identifier" => self.add_by_name(name, Some(src.text(right).into_owned()), right),
+                _ => self.add(name, None, left),
+            }
         }
     }
 
@@ -177,31 +200,38 @@ impl Exports {
             return self.default_value(right, src);
         }
         for property in named_children(right) {
-            if let Some((name, local)) = object_property(property, src) {
-                self.add(name, local, property);
+            match object_property(property, src) {
+                Some((name, Some(local))) => self.add_by_name(name, Some(local), property),
+                Some((name, None)) => self.add(name, None, property),
+                None => {}
             }
         }
     }
 }
 
-/// `(exported name, local name)` of each `export_specifier` in a clause.
-fn specifiers(clause: Node<'_>, src: Source<'_>) -> Vec<(String, String)> {
+/// `(exported name, local name, its node)` of each `export_specifier` in a clause.
+fn specifiers<'t>(clause: Node<'t>, src: Source<'_>) -> Vec<(String, String, Node<'t>)> {
     named_children(clause)
         .into_iter()
         .filter(|s| s.kind() == "export_specifier")
         .filter_map(|s| {
-            let local = src.export_name(s.child_by_field_name("name")?);
+            let node = s.child_by_field_name("name")?;
+            let local = src.export_name(node);
             let alias = s.child_by_field_name("alias").map(|a| src.export_name(a));
-            Some((alias.unwrap_or_else(|| local.clone()), local))
+            Some((alias.unwrap_or_else(|| local.clone()), local, node))
         })
         .collect()
 }
 
-/// `(name, local)` of one property of `module.exports = {...}`: `a` for `a`, `b` with local `c`
-/// for `b: c`, `m` for a method `m() {}`. Spreads and computed keys give nothing.
+/// `(name, local)` of one property of `module.exports = {...}`: `a` with local `a` for `a`, `b`
+/// with local `c` for `b: c` (a name: the local is set), `m` for a method `m() {}` or a value
+/// that is not a name. Spreads and computed keys give nothing.
 fn object_property(property: Node<'_>, src: Source<'_>) -> Option<(String, Option<String>)> {
     match property.kind() {
-        "shorthand_property_identifier" => Some((src.text(property).into_owned(), None)),
+        "shorthand_property_identifier" => {
+            let name = src.text(property).into_owned();
+            Some((name.clone(), Some(name)))
+        }
         "pair" => {
             let key = property.child_by_field_name("key")?;
             let value = property.child_by_field_name("value")?;

@@ -15,6 +15,12 @@
 //! - `import('x')` with a literal (or a template literal without substitutions) → `Dynamic`
 //!   `["*"]`.
 //!
+//! Bindings (the local names, each on the line of its local name): `import x` binds `x` to
+//! `default`, `import * as ns` binds `ns` to `*`, `import {a as b}` binds `b` to `a`;
+//! `const {a, b: c} = require('x')` binds `a` and `c` (to `a` and `b`), `const x = require('x')`
+//! and `import x = require('x')` bind `x` to `*`, `const a = require('x').b` binds `a` to `b`.
+//! Re-exports, side-effect imports and `import()` bind nothing.
+//!
 //! `resolved` is always `None`: the engine resolves specifiers.
 
 use extract_support::facts::import;
@@ -22,6 +28,7 @@ use extract_support::walk::Ancestors;
 use omnysys_api::facts::{Import, ImportKind};
 use tree_sitter::Node;
 
+use crate::bindings::{binding, clause_bindings, require_bindings};
 use crate::parse::{JsSource, Source, child_of_kind, has_token, named_children};
 
 /// Records the import `node` makes, if it makes one (`up`: the nodes containing it).
@@ -40,12 +47,14 @@ pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &
 fn esm_import(node: Node<'_>, src: Source<'_>) -> Option<Import> {
     if let Some(clause) = child_of_kind(node, "import_require_clause") {
         let specifier = src.string_value(clause.child_by_field_name("source")?)?;
-        return Some(import(
-            specifier,
-            vec!["*".to_owned()],
-            ImportKind::Require,
-            node,
-        ));
+        let mut found = import(specifier, vec!["*".to_owned()], ImportKind::Require, node);
+        let local = named_children(clause)
+            .into_iter()
+            .find(|c| c.kind() == "identifier");
+        found
+            .bindings
+            .extend(local.map(|l| binding("*".to_owned(), l, src)));
+        return Some(found);
     }
     let specifier = src.string_value(node.child_by_field_name("source")?)?;
     let clause = child_of_kind(node, "import_clause");
@@ -55,7 +64,9 @@ fn esm_import(node: Node<'_>, src: Source<'_>) -> Option<Import> {
     } else {
         ImportKind::Static
     };
-    Some(import(specifier, names, kind, node))
+    let mut found = import(specifier, names, kind, node);
+    found.bindings = clause.map(|c| clause_bindings(c, src)).unwrap_or_default();
+    Some(found)
 }
 
 /// The imported names of an import clause.
@@ -126,7 +137,11 @@ fn call_import<'t>(call: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> O
         ImportKind::Require => require_names(call, up, src),
         _ => vec!["*".to_owned()],
     };
-    Some(import(specifier, names, kind, call))
+    let mut found = import(specifier, names, kind, call);
+    if kind == ImportKind::Require {
+        found.bindings = require_bindings(call, up, src);
+    }
+    Some(found)
 }
 
 /// The names a `require` call uses, from where its value goes (see the module docs).

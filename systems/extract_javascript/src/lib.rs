@@ -8,7 +8,8 @@
 //! Modules:
 //! - [`parse`]: picks the grammar, parses, reads text and lines back from the tree.
 //! - [`names`]: how definitions are named (`f`, `Class.method`, `default`) and binding patterns.
-//! - [`symbols`], [`imports`], [`exports`], [`calls`]: one collector per kind of fact.
+//! - [`symbols`], [`imports`], [`exports`], [`calls`], [`references`]: one collector per kind
+//!   of fact; [`bindings`]: the local names of imports.
 //! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
 //! - Types (issue 13): [`jsdoc`] (tags and type expressions), [`typedefs`] (type aliases),
 //!   [`params`] (declared parameter types), [`values`] (what an expression holds), [`types`]
@@ -20,15 +21,19 @@
 //! The language-independent parts (parsing, the walk that tracks the innermost enclosing
 //! definition, assembling the facts) come from [`extract_support`].
 
+pub mod bindings;
 pub mod calls;
 pub mod collect;
 pub mod exports;
 pub mod imports;
 pub mod jsdoc;
+pub mod kinds;
 pub mod names;
 pub mod params;
 pub mod parse;
 pub mod receivers;
+pub mod references;
+pub mod scopes;
 pub mod symbols;
 pub mod type_walk;
 pub mod typedefs;
@@ -47,7 +52,8 @@ fn build(r: &mut Registrar) {
     r.add_extractor(spec(), run);
 }
 
-/// What the extractor handles.
+/// What the extractor handles. Version 2 added import bindings, exports by name, value
+/// references and shadows: facts cached by version 1 are extracted again.
 pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {

@@ -1,6 +1,6 @@
 //! Fixture snippets with hand-worked expectations, calling [`extract`] directly.
 
-use omnysys_api::facts::{Export, FileFacts, Import, ImportKind, SymbolKind};
+use omnysys_api::facts::{Binding, Export, FileFacts, Import, ImportKind, SymbolKind};
 
 use crate::extract;
 use crate::parse::Dialect;
@@ -33,6 +33,28 @@ fn exp(name: &str, local: Option<&str>, line: u32) -> Export {
         name: name.to_owned(),
         local: local.map(str::to_owned),
         line,
+        by_name: false,
+    }
+}
+
+/// `import` with its bindings `(imported name, local name, line)`.
+fn bound(import: Import, bindings: &[(&str, &str, u32)]) -> Import {
+    let bindings = bindings.iter().map(|&(name, local, line)| Binding {
+        name: name.to_owned(),
+        local: local.to_owned(),
+        line,
+    });
+    Import {
+        bindings: bindings.collect(),
+        ..import
+    }
+}
+
+/// An export written as a name (`by_name`), for comparisons.
+fn named(name: &str, local: Option<&str>, line: u32) -> Export {
+    Export {
+        by_name: true,
+        ..exp(name, local, line)
     }
 }
 
@@ -57,12 +79,24 @@ mod imports {
         assert_eq!(
             f.imports,
             vec![
-                imp("./a", &["default"], ImportKind::Static, 1),
-                imp("./b", &["a", "b"], ImportKind::Static, 2),
-                imp("./c", &["*"], ImportKind::Static, 3),
+                bound(
+                    imp("./a", &["default"], ImportKind::Static, 1),
+                    &[("default", "x", 1)]
+                ),
+                bound(
+                    imp("./b", &["a", "b"], ImportKind::Static, 2),
+                    &[("a", "a", 2), ("b", "c", 2)]
+                ),
+                bound(imp("./c", &["*"], ImportKind::Static, 3), &[("*", "ns", 3)]),
                 imp("./side", &[], ImportKind::Static, 4),
-                imp("./d", &["default", "e"], ImportKind::Static, 5),
-                imp("./e", &["default", "*"], ImportKind::Static, 6),
+                bound(
+                    imp("./d", &["default", "e"], ImportKind::Static, 5),
+                    &[("default", "d", 5), ("e", "e", 5)]
+                ),
+                bound(
+                    imp("./e", &["default", "*"], ImportKind::Static, 6),
+                    &[("default", "f", 6), ("*", "g", 6)]
+                ),
             ]
         );
     }
@@ -79,10 +113,19 @@ mod imports {
         assert_eq!(
             f.imports,
             vec![
-                imp("./t", &["T"], ImportKind::Type, 1),
-                imp("./u", &["U", "V"], ImportKind::Type, 2),
-                imp("./mixed", &["X", "y"], ImportKind::Static, 3),
-                imp("./def", &["default"], ImportKind::Type, 4),
+                bound(imp("./t", &["T"], ImportKind::Type, 1), &[("T", "T", 1)]),
+                bound(
+                    imp("./u", &["U", "V"], ImportKind::Type, 2),
+                    &[("U", "U", 2), ("V", "W", 2)]
+                ),
+                bound(
+                    imp("./mixed", &["X", "y"], ImportKind::Static, 3),
+                    &[("X", "X", 3), ("y", "y", 3)]
+                ),
+                bound(
+                    imp("./def", &["default"], ImportKind::Type, 4),
+                    &[("default", "Def", 4)]
+                ),
             ]
         );
     }
@@ -141,9 +184,18 @@ mod imports {
         assert_eq!(
             f.imports,
             vec![
-                imp("./x", &["a", "b", "c"], ImportKind::Require, 1),
-                imp("./y", &["*"], ImportKind::Require, 2),
-                imp("./z", &["prop"], ImportKind::Require, 3),
+                bound(
+                    imp("./x", &["a", "b", "c"], ImportKind::Require, 1),
+                    &[("a", "a", 1), ("b", "renamed", 1), ("c", "c", 1)]
+                ),
+                bound(
+                    imp("./y", &["*"], ImportKind::Require, 2),
+                    &[("*", "whole", 2)]
+                ),
+                bound(
+                    imp("./z", &["prop"], ImportKind::Require, 3),
+                    &[("prop", "one", 3)]
+                ),
                 imp("./side", &[], ImportKind::Require, 4),
                 imp("./lazy", &["*"], ImportKind::Require, 6),
             ]
@@ -174,7 +226,13 @@ mod imports {
     #[test]
     fn typescript_import_equals_require_is_a_whole_module_require() {
         let f = facts("a.ts", "import fs = require('fs');\n");
-        assert_eq!(f.imports, vec![imp("fs", &["*"], ImportKind::Require, 1)]);
+        assert_eq!(
+            f.imports,
+            vec![bound(
+                imp("fs", &["*"], ImportKind::Require, 1),
+                &[("*", "fs", 1)]
+            )]
+        );
     }
 
     #[test]
@@ -199,7 +257,7 @@ mod exports {
             "chunk.js",
             "function chunk(array, size) {\n  return [];\n}\n\nexport default chunk;\n",
         );
-        assert_eq!(f.exports, vec![exp("default", Some("chunk"), 5)]);
+        assert_eq!(f.exports, vec![named("default", Some("chunk"), 5)]);
         let chunk = symbol(&f, "chunk");
         assert!(chunk.exported);
         assert_eq!((chunk.start_line, chunk.end_line), (1, 3));
@@ -227,8 +285,8 @@ mod exports {
                 exp("b", None, 3),
                 exp("d", None, 4),
                 exp("g", None, 4),
-                exp("h", None, 7),
-                exp("j", Some("i"), 7),
+                named("h", None, 7),
+                named("j", Some("i"), 7),
             ]
         );
         for name in ["f", "C", "b", "h", "i"] {
@@ -264,7 +322,7 @@ mod exports {
             "a.js",
             "function debounce(fn, wait) {}\nmodule.exports = debounce;\n",
         );
-        assert_eq!(f.exports, vec![exp("default", Some("debounce"), 2)]);
+        assert_eq!(f.exports, vec![named("default", Some("debounce"), 2)]);
         assert!(symbol(&f, "debounce").exported);
     }
 
@@ -286,8 +344,8 @@ mod exports {
         assert_eq!(
             f.exports,
             vec![
-                exp("a", None, 5),
-                exp("b", Some("c"), 6),
+                named("a", None, 5),
+                named("b", Some("c"), 6),
                 exp("quoted", None, 7),
                 exp("m", None, 8)
             ]
@@ -310,9 +368,9 @@ mod exports {
         assert_eq!(
             f.exports,
             vec![
-                exp("parse", None, 2),
+                named("parse", None, 2),
                 exp("format", None, 3),
-                exp("render", Some("helper"), 4)
+                named("render", Some("helper"), 4)
             ]
         );
         assert!(symbol(&f, "parse").exported);
@@ -614,13 +672,19 @@ mod files {
         assert_eq!(
             f.imports,
             vec![
-                imp("react", &["default", "useState"], ImportKind::Static, 1),
-                imp("./types", &["Props"], ImportKind::Type, 2),
+                bound(
+                    imp("react", &["default", "useState"], ImportKind::Static, 1),
+                    &[("default", "React", 1), ("useState", "useState", 1)]
+                ),
+                bound(
+                    imp("./types", &["Props"], ImportKind::Type, 2),
+                    &[("Props", "Props", 2)]
+                ),
             ]
         );
         assert_eq!(
             f.exports,
-            vec![exp("App", None, 4), exp("default", Some("App"), 9)]
+            vec![exp("App", None, 4), named("default", Some("App"), 9)]
         );
         let app = symbol(&f, "App");
         assert_eq!((app.start_line, app.end_line, app.exported), (4, 7, true));
@@ -662,7 +726,7 @@ mod files {
     #[test]
     fn typescript_export_equals_is_a_default_export() {
         let f = facts("a.d.ts", "declare function lib(): void;\nexport = lib;\n");
-        assert_eq!(f.exports, vec![exp("default", Some("lib"), 2)]);
+        assert_eq!(f.exports, vec![named("default", Some("lib"), 2)]);
     }
 
     #[test]
@@ -889,6 +953,155 @@ mod pathological {
         assert_eq!(err, "the JavaScript parse exceeded 0 s; not analysed");
         assert_eq!(PARSE_BUDGET, 2 * SECOND);
         assert!(parse_within(&language, "JavaScript", code.as_bytes(), PARSE_BUDGET).is_ok());
+    }
+}
+
+mod references {
+    use super::*;
+    use omnysys_api::facts::{Shadow, ValueRef};
+
+    /// `(name, line, caller)` of each value reference.
+    fn refs(f: &FileFacts) -> Vec<(&str, u32, Option<&str>)> {
+        f.references
+            .iter()
+            .map(|r: &ValueRef| (r.name.as_str(), r.line, r.caller.as_deref()))
+            .collect()
+    }
+
+    #[test]
+    fn a_multi_line_destructured_require_binds_each_name_on_its_own_line() {
+        let f = facts(
+            "a.js",
+            "const {\n\tcompareIds,\n\tcompareSelect: select,\n\tlast = 1\n} = require(\"./util/comparators\");\n",
+        );
+        assert_eq!(
+            f.imports,
+            vec![bound(
+                imp(
+                    "./util/comparators",
+                    &["compareIds", "compareSelect", "last"],
+                    ImportKind::Require,
+                    5
+                ),
+                &[
+                    ("compareIds", "compareIds", 2),
+                    ("compareSelect", "select", 3),
+                    ("last", "last", 4)
+                ]
+            )]
+        );
+    }
+
+    #[test]
+    fn functions_and_imports_used_as_values_are_references_calls_and_exports_are_not() {
+        let f = facts(
+            "a.js",
+            "const { compareSelect } = require(\"./comparators\");\n\
+             const memoize = require(\"./memoize\");\n\
+             function compareRuntime(a, b) { return 0; }\n\
+             const byRuntime = compareSelect(c => c.runtime, compareRuntime);\n\
+             const table = { compare: compareRuntime, memoize };\n\
+             function pick() {\n  return compareRuntime;\n}\n\
+             memoize.cache;\n\
+             let unknown = somethingElse;\n\
+             module.exports = { compareRuntime };\n\
+             exports.pick = pick;\n",
+        );
+        assert_eq!(
+            refs(&f),
+            vec![
+                ("compareRuntime", 4, None),
+                ("compareRuntime", 5, None),
+                ("memoize", 5, None),
+                ("compareRuntime", 7, Some("pick")),
+            ]
+        );
+        assert!(f.shadows.is_empty());
+    }
+
+    #[test]
+    fn a_parameter_or_local_that_rebinds_an_imported_name_shadows_it() {
+        let f = facts(
+            "a.js",
+            "const { formatSize } = require(\"./SizeFormatHelpers\");\n\
+             function print({ formatSize }) {\n  return [formatSize];\n}\n\
+             function other() {\n  if (x) {\n    const formatSize = 1;\n    use(formatSize);\n  }\n  use(formatSize);\n}\n\
+             const g = (formatSize) => formatSize;\n",
+        );
+        assert_eq!(refs(&f), vec![("formatSize", 10, Some("other"))]);
+        let shadow = |start_line, end_line| Shadow {
+            name: "formatSize".to_owned(),
+            start_line,
+            end_line,
+        };
+        assert_eq!(f.shadows, vec![shadow(2, 4), shadow(6, 9), shadow(12, 12)]);
+    }
+
+    #[test]
+    fn a_parameter_named_like_a_name_read_off_a_require_shadows_it() {
+        let f = facts(
+            "a.js",
+            "const print = (size, { formatSize }) =>\n  formatSize(size);\n\
+             module.exports = { formatSize: require(\"./SizeFormatHelpers\").formatSize };\n",
+        );
+        let shadow = Shadow {
+            name: "formatSize".to_owned(),
+            start_line: 1,
+            end_line: 2,
+        };
+        assert_eq!(f.shadows, vec![shadow]);
+        assert!(refs(&f).is_empty());
+    }
+
+    #[test]
+    fn a_require_inside_a_function_binds_its_local_for_that_function() {
+        let f = facts(
+            "index.js",
+            "module.exports = {\n  get validateSchema() {\n    const validateSchema = require(\"./validateSchema\");\n    return validateSchema;\n  }\n};\n",
+        );
+        assert_eq!(
+            f.imports[0].bindings,
+            vec![Binding {
+                name: "*".to_owned(),
+                local: "validateSchema".to_owned(),
+                line: 3
+            }]
+        );
+        assert_eq!(refs(&f), vec![("validateSchema", 4, None)]);
+    }
+
+    #[test]
+    fn methods_read_without_a_call_are_references_through_this_and_the_prototype() {
+        let f = facts(
+            "a.js",
+            "class Plugin {\n  strict() {}\n  apply() {\n    if (this.strict !== Plugin.prototype.strict) {}\n    this.other;\n    this.strict();\n  }\n}\n",
+        );
+        assert_eq!(
+            refs(&f),
+            vec![
+                ("this.strict", 4, Some("Plugin.apply")),
+                ("Plugin.prototype.strict", 4, Some("Plugin.apply")),
+            ]
+        );
+    }
+
+    #[test]
+    fn export_lists_and_commonjs_exports_of_a_name_are_by_name() {
+        let f = facts(
+            "a.ts",
+            "function a() {}\nfunction b() {}\nexport {\n  a,\n  b as c\n};\n",
+        );
+        assert_eq!(
+            f.exports,
+            vec![named("a", None, 4), named("c", Some("b"), 5)]
+        );
+    }
+
+    #[test]
+    fn import_aliases_are_bound_to_the_imported_name() {
+        let f = facts("a.js", "import { a as b } from './x';\nb();\nfoo(b);\n");
+        assert_eq!(f.imports[0].bindings[0].local, "b");
+        assert_eq!(refs(&f), vec![("b", 3, None)]);
     }
 }
 

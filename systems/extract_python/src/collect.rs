@@ -21,5 +21,5 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
             names::path_link,
         )
     };
-    extract_support::collect::collect::<Exports, Symbols>(tree, src, &grammar)
+    extract_support::collect::collect::<Exports, Symbols, ()>(tree, src, &grammar)
 }

@@ -86,6 +86,7 @@ impl Exports {
                 name,
                 local: None,
                 line,
+                by_name: false,
             })
             .collect();
         (exports, seen)

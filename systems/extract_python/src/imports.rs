@@ -9,13 +9,19 @@
 //! - `from __future__ import annotations` → `__future__`, `["annotations"]` (it is listed like
 //!   any import; the engine finds no file for it).
 //!
+//! Bindings, for the names bound under another name: `from a import y as z` binds `z` to `y`
+//! and `from a import x` binds `x` to `x` (each on its name's line: `from a import (\n x,\n y\n)`
+//! gives one line each); `import a.b as c` binds `c` to `*`; `import a.b` binds none (its head is
+//! read as a dotted module).
+//!
 //! Kind: `Type` for an import inside the body of `if TYPE_CHECKING:` (or `if
 //! typing.TYPE_CHECKING:`, or such an `elif`), at any depth; `Static` otherwise (also in the
 //! `else` branch of such an `if`).
 
 use extract_support::facts::import;
+use extract_support::parse::line;
 use extract_support::walk::Ancestors;
-use omnysys_api::facts::{Import, ImportKind};
+use omnysys_api::facts::{Binding, Import, ImportKind};
 use tree_sitter::Node;
 
 use crate::parse::{PythonSource, Source, child_of_kind, field_children, is_field};
@@ -23,17 +29,29 @@ use crate::parse::{PythonSource, Source, child_of_kind, field_children, is_field
 /// Records the imports `node` makes, if it is an import statement (`up`: the nodes containing
 /// it).
 pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &mut Vec<Import>) {
-    let found: Vec<(String, Vec<String>)> = match node.kind() {
+    type Found = (String, Vec<String>, Vec<Binding>);
+    let found: Vec<Found> = match node.kind() {
         "import_statement" => field_children(node, "name")
             .into_iter()
-            .map(|name| (imported_name(name, src), vec!["*".to_owned()]))
+            .map(|name| {
+                let bound = aliased(name, "*", src).into_iter().collect();
+                (imported_name(name, src), vec!["*".to_owned()], bound)
+            })
             .collect(),
         "import_from_statement" => node
             .child_by_field_name("module_name")
-            .map(|module| (src.dotted(module), from_names(node, src)))
+            .map(|module| {
+                (
+                    src.dotted(module),
+                    from_names(node, src),
+                    from_bindings(node, src),
+                )
+            })
             .into_iter()
             .collect(),
-        "future_import_statement" => vec![("__future__".to_owned(), from_names(node, src))],
+        "future_import_statement" => {
+            vec![("__future__".to_owned(), from_names(node, src), Vec::new())]
+        }
         _ => return,
     };
     let kind = if under_type_checking(up, src) {
@@ -44,8 +62,39 @@ pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &
     out.extend(
         found
             .into_iter()
-            .map(|(specifier, names)| import(specifier, names, kind, node)),
+            .map(|(specifier, names, bindings)| Import {
+                bindings,
+                ..import(specifier, names, kind, node)
+            }),
     );
+}
+
+/// The binding of `name` when it is `x as y`: `y` bound to `imported` (its line, `y`'s).
+fn aliased(name: Node<'_>, imported: &str, src: Source<'_>) -> Option<Binding> {
+    let alias = (name.kind() == "aliased_import").then(|| name.child_by_field_name("alias"))??;
+    Some(Binding {
+        name: imported.to_owned(),
+        local: src.text(alias).into_owned(),
+        line: line(alias),
+    })
+}
+
+/// The bindings of `from m import x, y as z`: `x` to `x`, `z` to `y`; none for a wildcard.
+fn from_bindings(node: Node<'_>, src: Source<'_>) -> Vec<Binding> {
+    if child_of_kind(node, "wildcard_import").is_some() {
+        return Vec::new();
+    }
+    field_children(node, "name")
+        .into_iter()
+        .map(|name| {
+            let imported = imported_name(name, src);
+            aliased(name, &imported, src).unwrap_or_else(|| Binding {
+                local: imported.clone(),
+                name: imported,
+                line: line(name),
+            })
+        })
+        .collect()
 }
 
 /// The dotted name of `a.b` or of `a.b as c` (the name, not the alias).

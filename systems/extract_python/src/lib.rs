@@ -33,12 +33,13 @@ fn build(r: &mut Registrar) {
     r.add_extractor(spec(), run);
 }
 
-/// What the extractor handles.
+/// What the extractor handles. Version 2 added import bindings: facts cached by version 1 are
+/// extracted again.
 pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
         name: "python".to_owned(),
-        version: "1".to_owned(),
+        version: "2".to_owned(),
         languages: strings(&["python"]),
         extensions: strings(&["py", "pyi"]),
     }

@@ -1,11 +1,20 @@
 //! Fixture snippets with hand-worked expectations, calling [`extract`] directly.
 
-use omnysys_api::facts::{Export, FileFacts, ImportKind, SymbolKind};
+use omnysys_api::facts::{Binding, Export, FileFacts, Import, ImportKind, SymbolKind};
 
 use crate::extract;
 use extract_support::testing::{
     call, export_names, exported_symbols, imp, shape, strings, symbol, symbol_names,
 };
+
+/// The imports without their bindings, for the tests of names, kinds and lines.
+fn unbound(imports: &[Import]) -> Vec<Import> {
+    let strip = |i: &Import| Import {
+        bindings: Vec::new(),
+        ..i.clone()
+    };
+    imports.iter().map(strip).collect()
+}
 
 /// Extracts `code`.
 fn facts(code: &str) -> FileFacts {
@@ -18,6 +27,7 @@ fn exp(name: &str, line: u32) -> Export {
         name: name.to_owned(),
         local: None,
         line,
+        by_name: false,
     }
 }
 
@@ -25,10 +35,35 @@ mod imports {
     use super::*;
 
     #[test]
+    fn from_imports_bind_each_name_on_its_line_and_aliases_to_the_imported_name() {
+        let f = facts(
+            "from .cells import (\n    cell_len,\n    set_cell_size as resize,\n)\nimport a.b as c\nimport os\n",
+        );
+        let rows: Vec<Vec<(&str, &str, u32)>> = f
+            .imports
+            .iter()
+            .map(|i| {
+                i.bindings
+                    .iter()
+                    .map(|b: &Binding| (b.name.as_str(), b.local.as_str(), b.line))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                vec![("cell_len", "cell_len", 2), ("set_cell_size", "resize", 3)],
+                vec![("*", "c", 5)],
+                vec![],
+            ]
+        );
+    }
+
+    #[test]
     fn import_statements_give_one_whole_module_import_per_name() {
         let f = facts("import os\nimport a.b\nimport a.b as c, json\n");
         assert_eq!(
-            f.imports,
+            unbound(&f.imports),
             vec![
                 imp("os", &["*"], ImportKind::Static, 1),
                 imp("a.b", &["*"], ImportKind::Static, 2),
@@ -46,7 +81,7 @@ mod imports {
              from x import *\n",
         );
         assert_eq!(
-            f.imports,
+            unbound(&f.imports),
             vec![
                 imp("a.b", &["x", "y"], ImportKind::Static, 1),
                 imp("m", &["p", "q"], ImportKind::Static, 2),
@@ -64,7 +99,7 @@ mod imports {
              from ... import (a, b)\n",
         );
         assert_eq!(
-            f.imports,
+            unbound(&f.imports),
             vec![
                 imp(".", &["x"], ImportKind::Static, 1),
                 imp("..pkg.mod", &["x"], ImportKind::Static, 2),
@@ -91,7 +126,7 @@ mod imports {
             \x20       from deep import D\n",
         );
         assert_eq!(
-            f.imports,
+            unbound(&f.imports),
             vec![
                 imp("typing", &["TYPE_CHECKING"], ImportKind::Static, 1),
                 imp("typing", &["*"], ImportKind::Static, 2),
@@ -118,7 +153,7 @@ mod imports {
             \x20   return yaml.safe_load(sibling)\n",
         );
         assert_eq!(
-            f.imports,
+            unbound(&f.imports),
             vec![
                 imp("ujson", &["*"], ImportKind::Static, 2),
                 imp("json", &["*"], ImportKind::Static, 4),
@@ -133,7 +168,7 @@ mod imports {
     fn a_future_import_is_listed_like_any_from_import() {
         let f = facts("from __future__ import annotations, division\n");
         assert_eq!(
-            f.imports,
+            unbound(&f.imports),
             vec![imp(
                 "__future__",
                 &["annotations", "division"],
@@ -526,7 +561,7 @@ mod files {
     fn the_spec_covers_python_sources_and_stubs() {
         let spec = crate::spec();
         assert_eq!(spec.name, "python");
-        assert_eq!(spec.version, "1");
+        assert_eq!(spec.version, "2");
         assert_eq!(spec.languages, strings(&["python"]));
         assert_eq!(spec.extensions, strings(&["py", "pyi"]));
     }

@@ -22,7 +22,7 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
             names::path_link,
         )
     };
-    extract_support::collect::collect::<Exports, Symbols>(tree, src, &grammar)
+    extract_support::collect::collect::<Exports, Symbols, ()>(tree, src, &grammar)
 }
 
 /// Only functions and methods: structs, enums, traits and `impl` blocks make no scope.

@@ -100,6 +100,7 @@ impl Exports {
                 name,
                 local: None,
                 line: line(node),
+                by_name: false,
             });
         }
     }

@@ -18,6 +18,7 @@ fn exp(name: &str, line: u32) -> Export {
         name: name.to_owned(),
         local: None,
         line,
+        by_name: false,
     }
 }
 

@@ -44,6 +44,22 @@ impl NodeCollector<'_> for () {
     fn finish(self, _: &mut FileFacts) {}
 }
 
+/// Collects a file's value references and shadowing scopes over the walk ([`FileFacts::references`],
+/// [`FileFacts::shadows`]); `()` collects none.
+pub trait ReferenceCollector: Default {
+    /// Records the uses and declarations of names the visited node makes, if any.
+    fn visit(&mut self, v: &Visit<'_, '_>, src: Source<'_>);
+
+    /// Fills in the references and shadows of `facts`, whose imports and symbols are complete.
+    fn finish(self, facts: &mut FileFacts, src: Source<'_>);
+}
+
+impl ReferenceCollector for () {
+    fn visit(&mut self, _: &Visit<'_, '_>, _: Source<'_>) {}
+
+    fn finish(self, _: &mut FileFacts, _: Source<'_>) {}
+}
+
 /// The symbol a node defines, if it is a definition; `ancestors` ends at the node.
 pub type Definition = for<'a, 't> fn(Node<'t>, &Ancestors<'a, 't>, Source<'_>) -> Option<Symbol>;
 
@@ -89,16 +105,22 @@ impl Grammar {
 /// The facts of a parsed file: every collector run over one walk of the tree, `partial` when
 /// the tree has syntax errors or a plugin function left something out at a bound
 /// ([`Ancestors::note_cut`]).
-pub fn collect<E: ExportCollector, S: SymbolCollector>(
+pub fn collect<E: ExportCollector, S: SymbolCollector, R: ReferenceCollector>(
     tree: &Tree,
     src: Source<'_>,
     grammar: &Grammar,
 ) -> FileFacts {
-    collect_with::<E, S, ()>(tree, src, grammar, ())
+    collect_with::<E, S, R, ()>(tree, src, grammar, ())
 }
 
 /// [`collect`], with `extra` visiting every node too and adding its facts at the end.
-pub fn collect_with<'t, E: ExportCollector, S: SymbolCollector, X: NodeCollector<'t>>(
+pub fn collect_with<
+    't,
+    E: ExportCollector,
+    S: SymbolCollector,
+    R: ReferenceCollector,
+    X: NodeCollector<'t>,
+>(
     tree: &'t Tree,
     src: Source<'_>,
     grammar: &Grammar,
@@ -107,6 +129,7 @@ pub fn collect_with<'t, E: ExportCollector, S: SymbolCollector, X: NodeCollector
     let root = tree.root_node();
     let (mut imports, mut calls) = (Vec::new(), Vec::new());
     let (mut exports, mut symbols) = (E::default(), S::default());
+    let mut references = R::default();
     let mut paths = Paths::new(src, grammar.link);
     let definition =
         |node, ancestors: &Ancestors<'_, '_>| (grammar.definition)(node, ancestors, src);
@@ -119,6 +142,7 @@ pub fn collect_with<'t, E: ExportCollector, S: SymbolCollector, X: NodeCollector
             (grammar.imports)(v.node, &v.ancestors, src, &mut imports);
             exports.visit(v, src);
             symbols.visit(v);
+            references.visit(v, src);
             (grammar.calls)(v.node, v.enclosing, &mut paths, src, &mut calls);
             extra.visit(v, src);
         },
@@ -133,6 +157,7 @@ pub fn collect_with<'t, E: ExportCollector, S: SymbolCollector, X: NodeCollector
         partial: root.has_error() || cut,
         ..FileFacts::default()
     };
+    references.finish(&mut facts, src);
     extra.finish(&mut facts);
     facts
 }

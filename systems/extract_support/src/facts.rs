@@ -14,6 +14,7 @@ pub fn import(specifier: String, names: Vec<String>, kind: ImportKind, node: Nod
         names,
         kind,
         line: line(node),
+        bindings: Vec::new(),
     }
 }
 

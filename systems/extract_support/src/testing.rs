@@ -47,6 +47,7 @@ pub fn imp(specifier: &str, names: &[&str], kind: ImportKind, line: u32) -> Impo
         names: strings(names),
         kind,
         line,
+        bindings: Vec::new(),
     }
 }
 

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use omnysys_api::prelude::*;
 
 use crate::project::{Project, exported_as, short_name};
-use crate::resolve::{Confidence, ImportUse, SymbolRef, Via};
+use crate::resolve::{Confidence, ImportUse, SymbolRef, Via, resolve_export};
 
 /// A call a symbol makes, with what it resolves to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -65,19 +65,24 @@ pub fn calls_inside(
         .calls
         .iter()
         .filter(|c| c.caller.as_deref() == Some(symbol))
-        .map(|c| {
-            let r = crate::target::resolve(p, file, c);
-            OutgoingCall {
-                callee: c.callee.clone(),
-                line: c.line,
-                resolved: r.target.is_some(),
-                via: r.via,
-                confidence: r.target.as_ref().map(|_| r.via.confidence()),
-                target: r.target,
-                import: r.import,
-            }
-        })
+        .map(|c| OutgoingCall::of(p, file, c))
         .collect()
+}
+
+impl OutgoingCall {
+    /// The call `call` made in `file`, resolved.
+    pub fn of(p: Project<'_>, file: &str, call: &CallSite) -> Self {
+        let r = crate::target::resolve(p, file, call);
+        OutgoingCall {
+            callee: call.callee.clone(),
+            line: call.line,
+            resolved: r.target.is_some(),
+            via: r.via,
+            confidence: r.target.as_ref().map(|_| r.via.confidence()),
+            target: r.target,
+            import: r.import,
+        }
+    }
 }
 
 /// Every call in the project that resolves to `target`, ordered by file and line. A method is
@@ -107,14 +112,16 @@ pub fn callers_by_symbol(p: Project<'_>, file: &str) -> BTreeMap<String, Vec<Inc
 /// The names a call to one symbol can be written with, to skip resolving the calls that cannot
 /// reach it: every rule of [`crate::resolve`] ends the callee with the symbol's short name or a
 /// name it is exported as, except a default import, called by any single name.
-struct CalleeFilter {
+/// Local aliases of the symbol (`import {a as b}`) count as its names.
+pub(crate) struct CalleeFilter {
     names: BTreeSet<String>,
     any_single_name: bool,
 }
 
 impl CalleeFilter {
-    fn for_target(p: Project<'_>, target: &SymbolRef) -> Self {
+    pub(crate) fn for_target(p: Project<'_>, target: &SymbolRef) -> Self {
         let mut names = BTreeSet::from([short_name(&target.symbol).to_owned()]);
+        names.extend(aliases(p, target));
         let exported = p
             .facts(&target.file)
             .map(|f| exported_as(f, &target.symbol))
@@ -127,10 +134,36 @@ impl CalleeFilter {
         }
     }
 
-    fn admits(&self, callee: &str) -> bool {
+    pub(crate) fn admits(&self, callee: &str) -> bool {
         let last = callee.rsplit(['.', ':']).next().unwrap_or(callee);
         self.names.contains(last) || (self.any_single_name && last == callee)
     }
+}
+
+/// The local names other than its own under which files bind `target` (`import {a as b}`,
+/// `const {a: b} = require()`), for the callee filters.
+pub(crate) fn aliases(p: Project<'_>, target: &SymbolRef) -> Vec<String> {
+    let mut found = Vec::new();
+    for file in files_that_can_call(p, &target.file) {
+        let Some(facts) = p.facts(&file) else {
+            continue;
+        };
+        for import in &facts.imports {
+            let Some(from) = import.resolved.as_deref() else {
+                continue;
+            };
+            let renamed = import
+                .bindings
+                .iter()
+                .filter(|b| b.local != b.name && b.name != "*" && b.name != "default");
+            for b in renamed {
+                if resolve_export(p, from, &b.name).as_ref() == Some(target) {
+                    found.push(b.local.clone());
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The calls of `callers` that resolve into `file` among those whose callee `consider`

@@ -4,7 +4,7 @@ use omnysys_api::prelude::*;
 
 use crate::calls::{IncomingCall, OutgoingCall, callers_of, calls_inside};
 use crate::project::{Project, cap, exported_as, find_symbol};
-use crate::resolve::SymbolRef;
+use crate::resolve::{SymbolRef, resolve_export};
 
 /// How complexity is computed, repeated in every answer.
 pub const COMPLEXITY_NOTE: &str = "complexity = 1 + the number of call sites inside the function (branch counts are not in the index)";
@@ -64,7 +64,10 @@ pub fn get_function_details(
     tool_support::check_name("functionName", &args.function_name)?;
     let p = Project::of(ctx);
     let (file, facts) = p.file(&args.file_path)?;
-    let symbol = find_symbol(facts, &file, &args.function_name)?;
+    let symbol = match find_symbol(facts, &file, &args.function_name) {
+        Ok(symbol) => symbol,
+        Err(e) => return exported_value(p, &file, facts, &args.function_name).ok_or(e),
+    };
     let calls = calls_inside(p, &file, facts, &symbol.name);
     let complexity = 1 + calls.len();
     let (calls, calls_cut) = cap(calls);
@@ -85,6 +88,45 @@ pub fn get_function_details(
         callers,
         truncated: calls_cut || callers_cut,
         file_path: file,
+    })
+}
+
+/// The details of a value the file exports without defining a symbol for it
+/// (`module.exports.f = make(..)`): its export line, the module-level calls on that line, and
+/// the calls that resolve to it. Reported as a function: what is exported is called elsewhere,
+/// or asked about as a function.
+fn exported_value(
+    p: Project<'_>,
+    file: &str,
+    facts: &FileFacts,
+    name: &str,
+) -> Option<FunctionDetails> {
+    let export = facts.exports.iter().find(|e| e.name == name)?;
+    let target = resolve_export(p, file, name).filter(|t| t.file == file)?;
+    let line = export.line;
+    let calls: Vec<OutgoingCall> = facts
+        .calls
+        .iter()
+        .filter(|c| c.caller.is_none() && c.line == line)
+        .map(|c| OutgoingCall::of(p, file, c))
+        .collect();
+    let (callers, truncated) = cap(callers_of(p, &target));
+    Some(FunctionDetails {
+        file_path: file.to_owned(),
+        function_name: target.symbol.clone(),
+        kind: SymbolKind::Function,
+        start_line: line,
+        end_line: line,
+        lines: 1,
+        params: Vec::new(),
+        exported: true,
+        exported_as: exported_as(facts, &target.symbol),
+        is_async: false,
+        complexity: 1 + calls.len(),
+        complexity_note: COMPLEXITY_NOTE.to_owned(),
+        calls,
+        callers,
+        truncated,
     })
 }
 
@@ -146,6 +188,26 @@ mod tests {
         assert!(d.callers.is_empty(), "`s.describe` is a call on a value");
         let d = details(&s, "src/shapes.js", "create").unwrap();
         assert_eq!(d.callers[0].caller.as_deref(), Some("makeShape"));
+    }
+
+    #[test]
+    fn an_exported_value_without_a_symbol_has_details_from_its_export() {
+        let w = commonjs_world();
+        let d = details(&w, "lib/identifier.js", "makePathsRelative").unwrap();
+        assert_eq!(
+            (d.function_name.as_str(), d.start_line, d.exported),
+            ("makePathsRelative", 2, true)
+        );
+        assert_eq!(
+            d.calls[0].target,
+            Some(SymbolRef::new("lib/memoize.js", "memoize"))
+        );
+        let callers: Vec<(&str, u32)> = d
+            .callers
+            .iter()
+            .map(|c| (c.file.as_str(), c.line))
+            .collect();
+        assert_eq!(callers, vec![("lib/use.js", 3)]);
     }
 
     #[test]

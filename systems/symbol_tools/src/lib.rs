@@ -12,11 +12,13 @@
 //! - `explain_value_flow {filePath, symbolName}` ([`value_flow`])
 //!
 //! Shared concepts: [`project`] (the read-only view of the World and the common errors),
-//! [`resolve`] (which symbol a call site calls, and its limits), [`receiver`] (calls through
+//! [`resolve`] (which symbol a call site calls, and its limits), [`bindings`] (the resolver's
+//! rules from local binding names, shadows and own exports), [`receiver`] (calls through
 //! typed receivers and inherited methods), [`target`] (the two in order), [`calls`] (calls made
 //! by a symbol and calls into it).
 
 pub mod atomic;
+pub mod bindings;
 pub mod call_graph;
 pub mod calls;
 pub mod details;
@@ -33,6 +35,8 @@ pub mod value_flow;
 
 #[cfg(test)]
 mod receiver_tests;
+#[cfg(test)]
+mod bindings_tests;
 #[cfg(test)]
 mod testkit;
 
@@ -73,7 +77,7 @@ fn build(r: &mut Registrar) {
     r.add_tool(
         ToolSpec::query(
             "find_references",
-            "Every import, re-export and call of a symbol across the project, with file, line and kind.",
+            "Every import (on the line of each bound name), re-export, call, export and use as a value of a symbol across the project, with file, line and kind.",
         ),
         references::find_references,
     );

@@ -1,4 +1,13 @@
-//! `find_references`: every import, call and re-export of a symbol across the project.
+//! `find_references`: every import, call, re-export, export and use as a value of a symbol
+//! across the project.
+//!
+//! An import is listed on the line of each local name it binds to the symbol (a multi-line
+//! `const {\n a,\n b\n} = require()` gives `a`'s and `b`'s lines), or on its own line where the
+//! facts hold no bindings; a whole-module `require` of a module whose default export is the
+//! symbol is a reference too. An export written as a name (`module.exports = f`,
+//! `exports.f = f`, `module.exports = { f }`, `export { f }`) is an `export` reference, and a
+//! name used without being called (passed, assigned, returned, `this.m` read) a `value`
+//! reference, both resolved like calls ([`crate::resolve`]).
 //!
 //! With `filePath`, the symbol is the one that file defines or exports (followed through
 //! re-exports). Without it, every symbol of that name (or method short name) and every exported
@@ -11,12 +20,13 @@ use std::collections::BTreeSet;
 use omnysys_api::paths::{closest, shorten};
 use omnysys_api::prelude::*;
 
-use crate::calls::{callers_of, files_that_can_call};
+use crate::bindings::site;
+use crate::calls::{CalleeFilter, callers_of, files_that_can_call};
 use crate::project::{
     MAX_ENTRIES, PageRequest, Project, exported_as, find_symbol, paginate, short_name,
     unknown_symbol,
 };
-use crate::resolve::{Confidence, SymbolRef, resolve_export};
+use crate::resolve::{Confidence, SymbolRef, resolve_call, resolve_export};
 
 /// Arguments of `find_references`.
 #[derive(Deserialize, JsonSchema)]
@@ -50,6 +60,10 @@ pub enum RefKind {
     ReExport,
     /// A call that resolves to it.
     Call,
+    /// An export of it written as a name (`module.exports = f`, `export {f}`).
+    Export,
+    /// A use as a value, not called (`sort(compareIds)`, `return f`, `this.m` read).
+    Value,
 }
 
 /// One reference.
@@ -60,9 +74,10 @@ pub struct Reference {
     pub file: String,
     /// 1-based line.
     pub line: u32,
-    /// Import, re-export or call.
+    /// Import, re-export, call, export or value.
     pub kind: RefKind,
-    /// The specifier (imports) or the callee as written (calls).
+    /// The specifier (imports), the callee or name as written (calls, values), the exported
+    /// name (exports).
     pub text: String,
     /// The definition it refers to; `null` for imports from outside the project.
     pub target: Option<SymbolRef>,
@@ -178,19 +193,24 @@ fn external_imports(p: Project<'_>, name: &str) -> BTreeSet<Reference> {
     found
 }
 
-/// The imports, re-exports and calls that reach `target`.
+/// The imports, re-exports, exports, values and calls that reach `target`.
 fn references_to(p: Project<'_>, target: &SymbolRef) -> BTreeSet<Reference> {
     let mut found = BTreeSet::new();
     let names = exported_names(p, target);
+    let filter = CalleeFilter::for_target(p, target);
     for file in files_that_can_call(p, &target.file) {
         let Some(facts) = p.facts(&file) else {
             continue;
         };
-        let reaching = facts
-            .imports
-            .iter()
-            .filter(|i| reaches(p, i, &names, target));
-        found.extend(reaching.map(|i| import_reference(&file, i, Some(target))));
+        for import in &facts.imports {
+            found.extend(
+                import_lines(p, import, &names, target).map(|line| Reference {
+                    line,
+                    ..import_reference(&file, import, Some(target))
+                }),
+            );
+        }
+        found.extend(named_uses(p, &file, facts, target, &filter));
     }
     found.extend(callers_of(p, target).into_iter().map(|c| Reference {
         file: c.file,
@@ -212,16 +232,99 @@ fn exported_names(p: Project<'_>, target: &SymbolRef) -> Vec<String> {
     names
 }
 
-/// Whether `import` brings in `target`: by a name it lists, or as a `*` re-export.
-fn reaches(p: Project<'_>, import: &Import, names: &[String], target: &SymbolRef) -> bool {
-    let Some(from) = import.resolved.as_deref() else {
-        return false;
-    };
-    let leads = |name: &str| resolve_export(p, from, name).as_ref() == Some(target);
-    import.names.iter().any(|n| match n.as_str() {
-        "*" => import.kind == ImportKind::ReExport && names.iter().any(|n| leads(n)),
-        named => leads(named),
-    })
+/// The lines on which `import` brings in `target`: by a name it lists, as a `*` re-export, or
+/// as a whole-module `require` bound to a name, of the module whose default export it is; each on the lines of
+/// the local names bound to it, else on the import's line.
+fn import_lines(
+    p: Project<'_>,
+    import: &Import,
+    names: &[String],
+    target: &SymbolRef,
+) -> impl Iterator<Item = u32> {
+    let mut lines = BTreeSet::new();
+    if let Some(from) = import.resolved.as_deref() {
+        let leads = |name: &str| resolve_export(p, from, name).as_ref() == Some(target);
+        for n in &import.names {
+            let reached = match n.as_str() {
+                "*" if import.kind == ImportKind::ReExport => names.iter().any(|n| leads(n)),
+                "*" => is_bound_require(import) && leads("default"),
+                named => leads(named),
+            };
+            if reached {
+                lines.extend(binding_lines(import, n));
+            }
+        }
+    }
+    lines.into_iter()
+}
+
+/// A whole-module `require` bound to a local name (`const x = require()`, not
+/// `() => require()`).
+fn is_bound_require(import: &Import) -> bool {
+    import.kind == ImportKind::Require && import.bindings.iter().any(|b| b.name == "*")
+}
+
+/// The lines of the local names `import` binds to its name `name`, else the import's line.
+fn binding_lines(import: &Import, name: &str) -> Vec<u32> {
+    let bound: Vec<u32> = import
+        .bindings
+        .iter()
+        .filter(|b| b.name == name)
+        .map(|b| b.line)
+        .collect();
+    if bound.is_empty() {
+        vec![import.line]
+    } else {
+        bound
+    }
+}
+
+/// A name written in a file (an export by name or a use as a value), to resolve like a call.
+struct NamedUse {
+    kind: RefKind,
+    /// The site to resolve: the local name, `C.m` for `C.prototype.m`.
+    site: CallSite,
+    /// As written.
+    text: String,
+}
+
+/// The exports written as a name and the uses as a value in `file` that resolve to `target`.
+fn named_uses(
+    p: Project<'_>,
+    file: &str,
+    facts: &FileFacts,
+    target: &SymbolRef,
+    filter: &CalleeFilter,
+) -> Vec<Reference> {
+    let exports = facts.exports.iter().filter(|e| e.by_name).map(|e| {
+        let local = e.local.as_deref().unwrap_or(&e.name);
+        NamedUse {
+            kind: RefKind::Export,
+            site: site(None, local, e.line),
+            text: e.name.clone(),
+        }
+    });
+    let values = facts.references.iter().map(|r| NamedUse {
+        kind: RefKind::Value,
+        site: site(
+            r.caller.clone(),
+            &r.name.replace(".prototype.", "."),
+            r.line,
+        ),
+        text: r.name.clone(),
+    });
+    exports
+        .chain(values)
+        .filter(|u| filter.admits(&u.site.callee))
+        .filter(|u| resolve_call(p, file, &u.site).target.as_ref() == Some(target))
+        .map(|u| Reference {
+            file: file.to_owned(),
+            line: u.site.line,
+            kind: u.kind,
+            text: u.text,
+            target: Some(target.clone()),
+        })
+        .collect()
 }
 
 /// A reference for an import line.
@@ -323,6 +426,60 @@ mod tests {
         assert_eq!(
             (r.definitions.len(), r.references[0].target.as_ref()),
             (0, None)
+        );
+    }
+
+    #[test]
+    fn bindings_exports_values_and_own_export_calls_each_on_their_line() {
+        let w = commonjs_world();
+        let r = refs(&w, "compareIds", Some("lib/comparators.js")).unwrap();
+        assert_eq!(
+            rows(&r),
+            vec![
+                ("lib/comparators.js", 5, RefKind::Export, "compareIds"),
+                (
+                    "lib/comparators.js",
+                    8,
+                    RefKind::Call,
+                    "module.exports.compareIds"
+                ),
+                ("lib/user.js", 2, RefKind::Require, "./comparators"),
+                ("lib/user.js", 5, RefKind::Value, "compareIds"),
+            ]
+        );
+        let r = refs(&w, "compareSelect", Some("lib/comparators.js")).unwrap();
+        assert_eq!(
+            rows(&r),
+            vec![
+                ("lib/comparators.js", 4, RefKind::Call, "compareSelect"),
+                ("lib/comparators.js", 6, RefKind::Export, "compareSelect"),
+                ("lib/user.js", 3, RefKind::Require, "./comparators"),
+                ("lib/user.js", 5, RefKind::Call, "select"),
+            ]
+        );
+        let r = refs(&w, "compareRuntime", Some("lib/comparators.js")).unwrap();
+        assert_eq!(
+            rows(&r),
+            vec![
+                ("lib/comparators.js", 4, RefKind::Value, "compareRuntime"),
+                ("lib/comparators.js", 7, RefKind::Export, "compareRuntime"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_whole_module_require_of_a_default_export_is_a_reference() {
+        let w = commonjs_world();
+        let r = refs(&w, "memoize", Some("lib/memoize.js")).unwrap();
+        assert_eq!(
+            rows(&r),
+            vec![
+                ("lib/identifier.js", 1, RefKind::Require, "./memoize"),
+                ("lib/identifier.js", 2, RefKind::Call, "memoize"),
+                ("lib/memoize.js", 2, RefKind::Export, "default"),
+                ("lib/use.js", 2, RefKind::Require, "./memoize"),
+                ("lib/use.js", 3, RefKind::Call, "cached"),
+            ]
         );
     }
 

@@ -2,6 +2,10 @@
 //!
 //! A callee as written in file `F` resolves, first rule that applies:
 //!
+//! 0. **bindings**: the rules of [`crate::bindings`] — a name an inner scope rebinds is
+//!    unresolved, `module.exports.f` / `exports.f` is `F`'s own export `f`, and a local name an
+//!    import binds (`import {a as b}` then `b`) is the name it imports.
+//!
 //! Rust paths are read like members: `Type::f` as `Type.f`, `module::f` as `module.f`.
 //!
 //! 1. **local**: `F` defines a symbol named exactly as written (`foo`, `Class.m`).
@@ -31,13 +35,15 @@
 //! Anything else is unresolved, with the reason: imported from outside the project, more than
 //! one candidate, or no rule applies (globals, calls on values, longer member chains).
 //!
-//! Limits: the facts carry no local binding names, so `import {a as b}` then `b()` is not
-//! resolved, a default import is matched by name or stem only, and the namespace of `ns.foo` is
-//! guessed as described; inheritance is followed only through receivers; re-exports are followed by name, so
-//! `export {a as b} from` chains break at the rename.
+//! Limits: where the facts carry no local binding names (Python, Rust), `import {a as b}` then
+//! `b()` is not resolved and a default import is matched by name or stem only; the namespace
+//! of `ns.foo` is guessed as described; inheritance is followed only through receivers
+//! ([`crate::receiver`]); re-exports are followed by name, so `export {a as b} from` chains
+//! break at the rename.
 
 use omnysys_api::prelude::*;
 
+use crate::bindings::{Bound, bound};
 use crate::project::{Project, defines};
 
 /// How many re-export hops [`resolve_export`] follows before giving up (cycles end there too).
@@ -216,6 +222,9 @@ pub fn resolve_call(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
     let Some(facts) = p.facts(file) else {
         return Resolution::unresolved(Via::Unknown, None);
     };
+    if let Some(resolution) = bound(facts, call).and_then(|b| resolve_bound(p, file, b)) {
+        return resolution;
+    }
     let callee = call.callee.replace("::", ".");
     if defines(facts, &callee) {
         return Resolution::to(file, &callee, Via::Local, None);
@@ -232,6 +241,30 @@ pub fn resolve_call(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
         Some(("this" | "self" | "Self", member)) => resolve_this(file, facts, caller, member),
         Some((head, _)) if !is_identifier(head) => Resolution::unresolved(Via::Unknown, None),
         Some((head, member)) => resolve_member(p, scope, caller, head, member),
+    }
+}
+
+/// What the file's bindings say a callee names ([`crate::bindings`]) as a resolution; `None`
+/// when the named binding leads nowhere (the other rules then apply).
+fn resolve_bound(p: Project<'_>, file: &str, bound: Bound<'_>) -> Option<Resolution> {
+    match bound {
+        Bound::Shadowed => Some(Resolution::unresolved(Via::Unknown, None)),
+        Bound::OwnExport(name) => Some(Resolution {
+            target: Some(resolve_export(p, file, name)?),
+            via: Via::Local,
+            import: None,
+        }),
+        Bound::Imported { import, line, name } => Some(Resolution {
+            target: Some(resolve_export(p, import.resolved.as_deref()?, name)?),
+            via: match name {
+                "default" => Via::DefaultImport,
+                _ => Via::NamedImport,
+            },
+            import: Some(ImportUse {
+                line,
+                ..ImportUse::of(import)
+            }),
+        }),
     }
 }
 

@@ -380,3 +380,178 @@ pub fn receivers_world() -> World {
         ),
     ])
 }
+
+/// `import` with its local bindings `(imported name, local name, line)`.
+pub fn bound(import: Import, bindings: &[(&str, &str, u32)]) -> Import {
+    let bindings = bindings.iter().map(|&(name, local, line)| Binding {
+        name: name.to_owned(),
+        local: local.to_owned(),
+        line,
+    });
+    Import {
+        bindings: bindings.collect(),
+        ..import
+    }
+}
+
+/// An export written as a name (`module.exports.f = f`).
+pub fn exp_by_name(name: &str, local: Option<&str>, line: u32) -> Export {
+    Export {
+        by_name: true,
+        ..exp(name, local, line)
+    }
+}
+
+/// A value reference.
+pub fn value(name: &str, line: u32, caller: Option<&str>) -> ValueRef {
+    ValueRef {
+        name: name.to_owned(),
+        line,
+        caller: caller.map(str::to_owned),
+    }
+}
+
+/// CommonJS files as webpack writes them, with the bindings, exports by name, value references
+/// and shadows the extractor records:
+///
+/// ```js
+/// // lib/comparators.js
+/// 1 function compareIds(a, b) {}
+/// 2 function compareSelect(getter, comparator) {}
+/// 3 function compareRuntime(a, b) {}
+/// 4 const byRuntime = compareSelect(c => c.runtime, compareRuntime);
+/// 5 module.exports.compareIds = compareIds;
+/// 6 module.exports.compareSelect = compareSelect;
+/// 7 module.exports.compareRuntime = compareRuntime;
+/// 8 function eat() { return module.exports.compareIds(1, 2); }
+/// // lib/user.js
+/// 1 const {
+/// 2   compareIds,
+/// 3   compareSelect: select
+/// 4 } = require("./comparators");
+/// 5 function sortBy(list) { return select(x => x, compareIds); }
+/// 6 function show({ compareIds }) { return compareIds(1); }
+/// // lib/memoize.js
+/// 1 function memoize(fn) {}
+/// 2 module.exports = memoize;
+/// // lib/identifier.js
+/// 1 const memoize = require("./memoize");
+/// 2 module.exports.makePathsRelative = memoize(x);
+/// // lib/use.js
+/// 1 const { makePathsRelative } = require("./identifier");
+/// 2 const cached = require("./memoize");
+/// 3 makePathsRelative(cached(1));
+/// ```
+pub fn commonjs_world() -> World {
+    use ImportKind::Require;
+    use SymbolKind::Function;
+    let comparators = facts(
+        vec![],
+        vec![
+            exp_by_name("compareIds", None, 5),
+            exp_by_name("compareSelect", None, 6),
+            exp_by_name("compareRuntime", None, 7),
+        ],
+        vec![
+            sym("compareIds", Function, (1, 1), &["a", "b"], true),
+            sym(
+                "compareSelect",
+                Function,
+                (2, 2),
+                &["getter", "comparator"],
+                true,
+            ),
+            sym("compareRuntime", Function, (3, 3), &["a", "b"], true),
+            sym("eat", Function, (8, 8), &[], false),
+        ],
+        vec![
+            call(None, "compareSelect", 4),
+            call(Some("eat"), "module.exports.compareIds", 8),
+        ],
+        8,
+    );
+    let comparators = FileFacts {
+        references: vec![value("compareRuntime", 4, None)],
+        ..comparators
+    };
+    let user = facts(
+        vec![bound(
+            imp(
+                "./comparators",
+                Some("lib/comparators.js"),
+                &["compareIds", "compareSelect"],
+                Require,
+                4,
+            ),
+            &[
+                ("compareIds", "compareIds", 2),
+                ("compareSelect", "select", 3),
+            ],
+        )],
+        vec![],
+        vec![
+            sym("sortBy", Function, (5, 5), &["list"], false),
+            sym("show", Function, (6, 6), &["{ compareIds }"], false),
+        ],
+        vec![
+            call(Some("sortBy"), "select", 5),
+            call(Some("show"), "compareIds", 6),
+        ],
+        6,
+    );
+    let user = FileFacts {
+        references: vec![value("compareIds", 5, Some("sortBy"))],
+        shadows: vec![Shadow {
+            name: "compareIds".to_owned(),
+            start_line: 6,
+            end_line: 6,
+        }],
+        ..user
+    };
+    let memoize = facts(
+        vec![],
+        vec![exp_by_name("default", Some("memoize"), 2)],
+        vec![sym("memoize", Function, (1, 1), &["fn"], true)],
+        vec![],
+        2,
+    );
+    let identifier = facts(
+        vec![bound(
+            imp("./memoize", Some("lib/memoize.js"), &["*"], Require, 1),
+            &[("*", "memoize", 1)],
+        )],
+        vec![exp("makePathsRelative", None, 2)],
+        vec![],
+        vec![call(None, "memoize", 2)],
+        2,
+    );
+    let user_of_identifier = facts(
+        vec![
+            bound(
+                imp(
+                    "./identifier",
+                    Some("lib/identifier.js"),
+                    &["makePathsRelative"],
+                    Require,
+                    1,
+                ),
+                &[("makePathsRelative", "makePathsRelative", 1)],
+            ),
+            bound(
+                imp("./memoize", Some("lib/memoize.js"), &["*"], Require, 2),
+                &[("*", "cached", 2)],
+            ),
+        ],
+        vec![],
+        vec![],
+        vec![call(None, "makePathsRelative", 3), call(None, "cached", 3)],
+        3,
+    );
+    world_of(vec![
+        ("lib/comparators.js", comparators),
+        ("lib/user.js", user),
+        ("lib/memoize.js", memoize),
+        ("lib/identifier.js", identifier),
+        ("lib/use.js", user_of_identifier),
+    ])
+}

@@ -22,6 +22,7 @@ pub fn imp(
         names: names.iter().map(|n| (*n).to_owned()).collect(),
         kind,
         line,
+        bindings: Vec::new(),
     }
 }
 
@@ -31,6 +32,7 @@ pub fn exp(name: &str, local: Option<&str>, line: u32) -> Export {
         name: name.to_owned(),
         local: local.map(str::to_owned),
         line,
+        by_name: false,
     }
 }
 
