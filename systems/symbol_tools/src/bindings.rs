@@ -73,6 +73,7 @@ pub fn site(caller: Option<String>, callee: &str, line: u32) -> CallSite {
         caller,
         callee: callee.to_owned(),
         line,
+        receiver: None,
     }
 }
 

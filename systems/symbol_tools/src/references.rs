@@ -323,6 +323,7 @@ fn named_uses(
             kind: u.kind,
             text: u.text,
             target: Some(target.clone()),
+            confidence: Confidence::Exact,
         })
         .collect()
 }
