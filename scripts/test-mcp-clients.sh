@@ -141,8 +141,9 @@ fi
 # ---------------------------------------------------------------------------------------------
 echo "== mcp clients (b): Python mcp client (pytest tests/mcp): stdio and HTTP, legacy and auto"
 set +e
-# 40 min: tests/mcp/test_self_update.py builds with real cargo, engine rebuilds included (about
-# 10 min of it on a 2-core machine; README "Crashes and engine upgrades").
+# 40 min: tests/mcp/test_self_update.py builds with real cargo, engine rebuilds included (6 min
+# measured on a 2-core machine, the rest of tests/mcp 1 min 40 s; README "Crashes and engine
+# upgrades").
 timeout 2400 .venv/bin/python -m pytest tests/mcp -q --junitxml="$work/pytest.xml"
 pytest_rc=$?
 set -e
