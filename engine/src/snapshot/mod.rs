@@ -285,12 +285,7 @@ pub struct SnapshotDirty(pub bool);
 /// The snapshot set's system: marks the state dirty when a resource that goes into snapshots
 /// changed since the system last ran (files, facts and queue move with the indexing state).
 pub fn mark_dirty(world: &mut World) {
-    let changed = world.is_resource_changed::<FileIndex>()
-        || world.is_resource_changed::<IndexingState>()
-        || world.is_resource_changed::<DependencyGraph>()
-        || world.is_resource_changed::<PluginStates>()
-        || world.is_resource_changed::<omnysys_api::schema::UnresolvedImports>();
-    if changed {
+    if crate::state::changes::state_resources_changed(world) {
         world.get_resource_or_init::<SnapshotDirty>().0 = true;
     }
 }
