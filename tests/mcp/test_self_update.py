@@ -35,7 +35,9 @@ Duration, measured on the 2-core machine with other builds running: 357 s and 47
 sessions (stdio 312 / 396 s, HTTP 40 / 35 s). The first engine edit dominates (280 / 366 s):
 rustc's incremental cache keys on absolute paths, so in the copy the engine crate recompiles
 almost from scratch once; later engine edits took 5-9 s. Each session is bounded by SESSION_TIMEOUT; scripts/
-test-mcp-clients.sh gives tests/mcp 40 min.
+test-mcp-clients.sh gives tests/mcp 40 min. Disk: the copy's own files (copied dep-info and
+fingerprints, then what its builds write: the rebuilt engine and its incremental cache) come to
+0.6-0.9 GB per run, left in pytest's temporary directory (pytest keeps the last three runs).
 """
 
 from __future__ import annotations
