@@ -197,6 +197,13 @@ fn prepare(name: &str, mode: &str) -> PathBuf {
 /// `shared` (an rlib) and the plugins `fixture` and `other` that use it.
 fn write_workspace(ws: &Path) {
     workspace_skeleton(ws);
+    // Engine sources and the lock file, edited by the engine-source test.
+    write(&ws.join("engine/src/lib.rs"), "
+");
+    write(&ws.join("engine/api/src/lib.rs"), "
+");
+    write(&ws.join("Cargo.lock"), "
+");
     write(
         &ws.join("systems/shared/Cargo.toml"),
         "[package]\nname = \"shared\"\n",
@@ -374,6 +381,37 @@ fn a_failed_build_is_reported_with_file_line_column_and_the_old_generation_keeps
         digest, after,
         "build status and errors are not persistent state"
     );
+}
+
+#[test]
+fn engine_source_and_lock_file_edits_are_built_with_the_one_workspace_command_and_a_failure_keeps_the_engine_serving()
+ {
+    let f = Fixture::start("engine-edit", "fail", Duration::from_millis(200));
+    let edits = [
+        ("engine/src/lib.rs", "engine"),
+        ("engine/api/src/lib.rs", "engine/api"),
+        ("Cargo.lock", "workspace"),
+    ];
+    for (n, (file, krate)) in edits.into_iter().enumerate() {
+        write(
+            &f.dir.join("ws").join(file),
+            &format!("// edited {:?}\n", Instant::now()),
+        );
+        f.wait_for("the build of an engine edit failed", |f| {
+            let build = f.build_status();
+            build["builds"] == n + 1 && build["state"] == "failed"
+        });
+        assert_eq!(f.build_status()["crates"], json!([krate]), "{file}");
+        let invocations = f.invocations();
+        assert_eq!(invocations.len(), n + 1, "{invocations:?}");
+        let args: Vec<&str> = invocations[n].split(' ').collect();
+        assert!(args.contains(&"--workspace"), "{invocations:?}");
+        assert!(!args.contains(&"-p"), "never one package: {invocations:?}");
+    }
+    let errors = f.call("get_recent_errors", json!({}));
+    assert_eq!(errors["build"].as_array().unwrap().len(), 3, "{errors}");
+    assert_eq!(f.generation("fixture"), 1);
+    assert_eq!(f.call("fixture_echo", json!({"text": "a"}))["version"], 1);
 }
 
 #[test]

@@ -150,6 +150,11 @@ pub struct EngineStatus {
     /// Build on save: what the engine's builder is doing (runtime only, never persistent).
     #[serde(default)]
     pub build: BuildStatus,
+    /// xxh3-128 of all persistent state (files, hashes, facts, queue, indexing state, graph,
+    /// plugin state), 32 hex digits; `None` while an indexing pass runs. Equal across a reload
+    /// and across an engine handover.
+    #[serde(default)]
+    pub state_digest: Option<String>,
 }
 
 /// Build on save as status reports it: the last build started and how it ended.

@@ -35,7 +35,7 @@ impl Reporter {
 
     /// A build of `crates` started.
     pub fn started(&self, crates: &[String]) -> Result<(), EngineGone> {
-        tracing::info!(crates = ?crates, "plugin source changed; building");
+        tracing::info!(crates = ?crates, "sources changed; building");
         let list = crates.to_vec();
         self.update(
             crates,

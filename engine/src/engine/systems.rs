@@ -23,11 +23,12 @@ pub fn link_batch(world: &mut World) {
     crate::index::link_batch(world);
 }
 
-/// Status set: the loop's counts. (The plugin part is refreshed by every reload, in
+/// Status set: the loop's counts and the state digest. (The plugin part is refreshed by every reload, in
 /// [`super::admin::reload_and_report`], so runners that do not tick see it too.)
 pub fn refresh_status(world: &mut World) {
     LoopStats::ran(world, EngineSet::Status);
     report_loop(world);
+    crate::state::published::publish_digest(world);
 }
 
 /// Snapshot set: whether the persistent state changed since the last snapshot.

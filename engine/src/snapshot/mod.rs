@@ -11,6 +11,8 @@
 //! is a regular file of at most [`MAX_SNAPSHOT_BYTES`], written through a fresh temporary file,
 //! and every path a restored snapshot carries is checked as a client path would be.
 
+pub mod migrate;
+
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +23,8 @@ use omnysys_api::state::PluginStates;
 
 use crate::state::{PersistentState, persistent_state};
 
-/// Bumped whenever [`PersistentState`]'s shape changes.
+/// Bumped only when [`PersistentState`] changes so that reading it part by part
+/// ([`migrate`]) would be wrong; added, removed and reshaped fields are migrated.
 pub const FORMAT_VERSION: u32 = 1;
 /// The snapshot file name inside the state directory.
 pub const FILE_NAME: &str = "snapshot.json";
@@ -123,7 +126,16 @@ pub fn read_snapshot(dir: &Path) -> Result<PersistentState, SnapshotError> {
             "checksum mismatch: the file is corrupt or was cut short",
         ));
     }
-    serde_json::from_slice(body).map_err(|e| bad(&e.to_string()))
+    let (state, migration) = migrate::decode(body).map_err(|e| bad(&e.to_string()))?;
+    if let Some(m) = migration {
+        tracing::warn!(
+            defaulted = ?m.defaulted,
+            files_dropped = m.files_dropped,
+            requeued = m.requeued,
+            "snapshot of another schema: read part by part; what no longer reads is analysed again"
+        );
+    }
+    Ok(state)
 }
 
 /// Puts a snapshot's state into an empty `world`. Entries whose path is not a clean
@@ -273,12 +285,7 @@ pub struct SnapshotDirty(pub bool);
 /// The snapshot set's system: marks the state dirty when a resource that goes into snapshots
 /// changed since the system last ran (files, facts and queue move with the indexing state).
 pub fn mark_dirty(world: &mut World) {
-    let changed = world.is_resource_changed::<FileIndex>()
-        || world.is_resource_changed::<IndexingState>()
-        || world.is_resource_changed::<DependencyGraph>()
-        || world.is_resource_changed::<PluginStates>()
-        || world.is_resource_changed::<omnysys_api::schema::UnresolvedImports>();
-    if changed {
+    if crate::state::changes::state_resources_changed(world) {
         world.get_resource_or_init::<SnapshotDirty>().0 = true;
     }
 }

@@ -11,7 +11,9 @@ use bevy_ecs::change_detection::{DetectChanges, Ref, Tick};
 use bevy_ecs::resource::Resource;
 use bevy_ecs::world::World;
 use omnysys_api::graph::DependencyGraph;
-use omnysys_api::schema::{CacheEntry, FileHash, FileIndex, IndexingState, QueueItem, SourceFile};
+use omnysys_api::schema::{
+    CacheEntry, FileHash, FileIndex, IndexingState, QueueItem, SourceFile, UnresolvedImports,
+};
 use omnysys_api::state::PluginStates;
 
 use crate::index::QueueIndex;
@@ -25,6 +27,17 @@ pub fn checkpoint(world: &mut World) -> Tick {
 pub fn changed_since(world: &mut World, since: Tick) -> bool {
     let now = world.change_tick();
     resources_changed(world, since, now) || components_changed(world, since, now)
+}
+
+/// Whether a resource that moves with the persistent state changed since the running system
+/// last ran (cheap: resource change ticks only; files, facts and queue move with the indexing
+/// state). The snapshot's dirty flag and the published digest use it every tick.
+pub fn state_resources_changed(world: &World) -> bool {
+    world.is_resource_changed::<FileIndex>()
+        || world.is_resource_changed::<IndexingState>()
+        || world.is_resource_changed::<DependencyGraph>()
+        || world.is_resource_changed::<PluginStates>()
+        || world.is_resource_changed::<UnresolvedImports>()
 }
 
 fn resources_changed(world: &World, since: Tick, now: Tick) -> bool {

@@ -2,7 +2,8 @@
 
 pub mod changes;
 mod digest;
+pub mod published;
 mod synthetic;
 
-pub use digest::{PersistentState, facts_digest, persistent_state, state_digest};
+pub use digest::{FileState, PersistentState, facts_digest, persistent_state, state_digest};
 pub use synthetic::spawn_synthetic_files;

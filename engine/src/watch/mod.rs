@@ -8,6 +8,7 @@
 //! | a loaded plugin's library | tool / extractor plugin | wait until the file is a complete ELF of stable size, skip it if its bytes equal the serving generation's, else reload that plugin |
 //! | the tool-set file in force | tool set | parse and validate; an error is logged and recorded (`ConfigRejected`, with file:line:column) and changes nothing; a valid edit loads, reloads and unloads plugins in one transaction |
 //! | a `.rs`/`.toml` file of a workspace plugin crate | plugin source | built on save ([`crate::build`]: the workspace build command; the libraries it writes reload as one batch), or, with build on save off, logged with the command that rebuilds it |
+//! | a `.rs`/`.toml` file of an engine crate (`engine/`, `engine/api`, `engine/cli`, `engine/harness`), the workspace `Cargo.toml` or `Cargo.lock` | engine source (critical) | built on save with the same one command (never `-p`: another feature resolution would rebuild the world); it rewrites the engine binary (next row) and, after an API change, every plugin. Under a front, library changes seen once the binary on disk is newer than the running one are not loaded ("waiting for the new engine", info): the new engine loads them. A failed build leaves this engine serving and is reported like a plugin build failure. Alone (`--single-process`): built, then logged as critical (restart omnysys). With build on save off: logged with the command |
 //! | the engine binary | engine | under a front: logged; the front hands over to it. Alone (`--single-process`): logged as critical with what to do, restart omnysys |
 //! | anything else | other | ignored |
 //!
@@ -20,6 +21,7 @@
 //!   never seen.
 //! - A library that never becomes a complete ELF within 10 s is reported and skipped.
 
+mod binary;
 mod classify;
 mod complete;
 pub mod control;
@@ -34,7 +36,8 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher as _};
 
-pub use classify::{ChangeClass, WatchContext, classify};
+pub use binary::{binary_replaced, running_binary};
+pub use classify::{ChangeClass, ENGINE_CRATES, WATCH_ENGINE_DIR, WatchContext, classify};
 pub use complete::{elf_complete, read_when_complete};
 pub use log::{ChangeEntry, ChangeLog};
 pub use project::spawn_project_watcher;
@@ -108,6 +111,8 @@ pub fn spawn_watcher_with(
         Some(b) => Some(b.workspace.clone()),
         None => running_workspace(),
     };
+    // Taken now, before a build can replace the file (see [`binary`]).
+    let _ = running_binary();
     let context = move |e: &Engine| watch_context_in(e, workspace.as_deref());
     let ctx = handle
         .read(context.clone())
@@ -218,9 +223,10 @@ pub fn watch_context_in(engine: &Engine, workspace: Option<&Path>) -> WatchConte
     WatchContext {
         libraries,
         toolset: engine.toolset().map(|t| t.file.clone()),
-        engine_binary: std::env::current_exe().ok(),
+        engine_binary: running_binary().map(Path::to_path_buf),
         crate_dirs,
         control_dir: Some(control_dir),
+        workspace: workspace.map(Path::to_path_buf),
     }
 }
 
@@ -243,6 +249,11 @@ fn rewatch(
             .map(|p| (p.to_path_buf(), false)),
     );
     wanted.extend(ctx.crate_dirs.iter().map(|(d, _)| (d.clone(), true)));
+    if let Some(ws) = &ctx.workspace {
+        // The root manifest and lock file, and every engine crate below `engine/`.
+        wanted.insert((ws.clone(), false));
+        wanted.insert((ws.join(WATCH_ENGINE_DIR), true));
+    }
     for (dir, recursive) in wanted.difference(watched).cloned().collect::<Vec<_>>() {
         let mode = if recursive {
             RecursiveMode::Recursive
@@ -301,6 +312,7 @@ fn act_on(
             }
             ChangeClass::Toolset => toolset_changed(handle, &path, &mut changes, &mut new_toolset),
             ChangeClass::PluginSource { krate } => source_changed(krate, builder),
+            ChangeClass::EngineSource { krate } => engine_source_changed(krate, builder),
             ChangeClass::Engine => engine_changed(&path),
             ChangeClass::RollbackRequest => control::rollback_requested(&path, &mut changes),
             ChangeClass::Other => continue,
@@ -353,6 +365,12 @@ fn library_changed(
     plugin: &str,
     changes: &mut Vec<ReloadChange>,
 ) -> String {
+    if crate::front::is_engine_child() && binary_replaced() {
+        // After an API change these libraries carry the new engine's fingerprint: this engine
+        // would refuse them. The new engine loads them when it starts.
+        tracing::info!(plugin, library = %path.display(), "library rebuilt; waiting for the new engine to load it");
+        return "waiting for the new engine".to_owned();
+    }
     let Some(bytes) = read_when_complete(path, Duration::from_millis(2), Duration::from_secs(10))
     else {
         tracing::warn!(file = %path.display(), "the library never became complete; not loading it");
@@ -451,6 +469,32 @@ fn source_changed(krate: &str, builder: Option<&Builder>) -> String {
     let cmd = format!("cargo {}", crate::toolset::workspace_build_args().join(" "));
     tracing::info!(krate, command = %cmd, "plugin source changed; rebuild it to reload");
     format!("rebuild with `{cmd}`")
+}
+
+/// Builds an engine crate's change on save (the front then hands over to the binary it
+/// writes), or says what to run.
+fn engine_source_changed(krate: &str, builder: Option<&Builder>) -> String {
+    let under_front = crate::front::is_engine_child();
+    let then = if under_front {
+        "the front hands over to the new engine"
+    } else {
+        "restart omnysys to run the new engine (`omnysys serve` without --single-process hands over by itself)"
+    };
+    let Some(builder) = builder else {
+        let cmd = format!("cargo {}", crate::toolset::workspace_build_args().join(" "));
+        tracing::warn!(krate, command = %cmd, "engine source changed; build it, then {then}");
+        return format!("rebuild with `{cmd}`, then {then}");
+    };
+    builder.request(krate);
+    if under_front {
+        tracing::info!(
+            krate,
+            "engine source changed; building the engine, then {then}"
+        );
+    } else {
+        tracing::warn!(krate, "engine source changed; building it, then {then}");
+    }
+    format!("build on save, then {then}")
 }
 
 fn engine_changed(path: &Path) -> String {

@@ -69,6 +69,12 @@ pub struct ServerStatus {
     pub build: BuildStatus,
     /// Plugin libraries not loaded because they crashed an engine process, and why.
     pub quarantined: Vec<QuarantinedPlugin>,
+    /// xxh3-128 of all persistent state (files, hashes, facts, queue, indexing state, graph,
+    /// plugin state); null while an indexing pass runs. Unchanged by plugin reloads and by an
+    /// engine handover (the new engine restores the state the old one handed over).
+    pub state_digest: Option<String>,
+    /// The engine process serving this call (a handover to a new engine changes it).
+    pub engine_pid: u32,
 }
 
 /// Reads the status resources and counts files, facts and queue items.
@@ -108,6 +114,8 @@ pub fn get_server_status(ctx: &ToolContext<'_>, _: NoArgs) -> Result<ServerStatu
         engine_loop: engine.engine_loop,
         build: engine.build,
         quarantined: engine.quarantined,
+        state_digest: engine.state_digest,
+        engine_pid: std::process::id(),
     })
 }
 
