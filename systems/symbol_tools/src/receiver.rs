@@ -16,7 +16,8 @@
 //!    name (the rules of [`crate::resolve`]) that is a class.
 //! 2. **The members**, one by one: a field of the class (its type facts), else a getter or a
 //!    method's declared return type (`m()`), else the same on its bases (`extends`, followed
-//!    across files); a field of an object typedef.
+//!    across files); a field of an object typedef. Calling a class (`()`, Python's `C(..)`)
+//!    gives an instance of it.
 //! 3. **The method** on the class, else on its bases: the defining class's method is the
 //!    target (`Module` extends `DependenciesBlock`: `module.addDependency` →
 //!    `DependenciesBlock.addDependency`). A call through a base-typed receiver is reported to
@@ -190,6 +191,7 @@ fn member_type(p: Project<'_>, ty: &Ty, member: &str, depth: u32) -> Option<Ty> 
             let field = a.fields.iter().find(|f| f.name == member)?;
             type_of(p, &alias.file, &field.ty, depth + 1)
         }
+        Ty::Class(_) if member == "()" => Some(ty.clone()),
         Ty::Class(class) => {
             let name = member.strip_suffix("()").unwrap_or(member);
             let facts = p.facts(&class.file)?;

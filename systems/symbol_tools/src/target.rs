@@ -20,7 +20,7 @@ pub fn resolve(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
         return by_name;
     };
     let via = match found {
-        _ if call.callee.starts_with("this.") => Via::Inherited,
+        _ if call.callee.starts_with("this.") || is_self_method(&call.callee) => Via::Inherited,
         Found::Typed => Via::Receiver,
         Found::Guessed => Via::ReceiverGuessed,
     };
@@ -29,4 +29,11 @@ pub fn resolve(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
         via,
         import: None,
     }
+}
+
+/// Whether `callee` is a method called on Python's `self` (`self.m`, not `self.x.m`).
+fn is_self_method(callee: &str) -> bool {
+    callee
+        .strip_prefix("self.")
+        .is_some_and(|m| !m.contains(['.', '(', '[']))
 }

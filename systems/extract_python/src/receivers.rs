@@ -1,0 +1,84 @@
+//! Turns what [`crate::types`] collected into facts: call receivers, class fields, return
+//! types, and the element types (`[T]`) they use, declared as object types whose member `[]`
+//! is `T` (so the resolver reads `for x in xs` through them like any field).
+
+use std::collections::BTreeMap;
+
+use extract_support::flow::Env;
+use omnysys_api::facts::{ClassFacts, Field, FileFacts, TypeAlias, TypePath};
+
+use crate::types::Collected;
+
+/// Adds the type facts `c` holds to `facts` (whose calls come from the same tree).
+pub fn apply(c: &Collected, facts: &mut FileFacts) {
+    let env = Env::new(&c.parents, &c.bindings);
+    if c.calls.len() == facts.calls.len() {
+        for (call, (written, value)) in facts.calls.iter_mut().zip(&c.calls) {
+            if call.callee == *written {
+                call.receiver = value.as_ref().and_then(|v| env.resolve(v));
+            }
+        }
+    }
+    facts.classes = classes(c, &env);
+    for (name, ty) in &c.returns {
+        if let Some(symbol) = facts.symbols.iter_mut().find(|s| s.name == *name) {
+            symbol.returns.get_or_insert_with(|| plain(ty));
+        }
+    }
+    facts.types = elements(&c.elements);
+}
+
+/// The type path of the name `base`.
+fn plain(base: &str) -> TypePath {
+    TypePath {
+        base: base.to_owned(),
+        members: Vec::new(),
+        guessed: false,
+    }
+}
+
+/// The classes with their fields: per field, the first declared type, else the first
+/// assigned value with a known type.
+fn classes(c: &Collected, env: &Env<'_>) -> Vec<ClassFacts> {
+    let mut out = c.classes.clone();
+    for declared in [true, false] {
+        for f in c.fields.iter().filter(|f| f.declared == declared) {
+            let class = &mut out[f.class];
+            if class.fields.iter().any(|x| x.name == f.name) {
+                continue;
+            }
+            if let Some(ty) = env.resolve(&f.value) {
+                class.fields.push(Field {
+                    name: f.name.clone(),
+                    ty,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The element types `[T]` (nested ones too) as object types with the member `[]` of type
+/// `T`, each on the line of its first use.
+fn elements(used: &[(String, u32)]) -> Vec<TypeAlias> {
+    let mut declared: BTreeMap<&str, u32> = BTreeMap::new();
+    for (name, line) in used {
+        let mut name = name.as_str();
+        while let Some(element) = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+            declared.entry(name).or_insert(*line);
+            name = element;
+        }
+    }
+    declared
+        .into_iter()
+        .map(|(name, line)| TypeAlias {
+            name: name.to_owned(),
+            fields: vec![Field {
+                name: "[]".to_owned(),
+                ty: plain(&name[1..name.len() - 1]),
+            }],
+            line,
+            ..TypeAlias::default()
+        })
+        .collect()
+}
