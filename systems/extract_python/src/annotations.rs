@@ -7,6 +7,7 @@
 //!   `Tuple[T, ...]`, `Generator[T, ...]`, lower-case built-ins alike) → `[T]`, the name of an
 //!   element type that [`crate::receivers`] declares as an object type whose member `[]` is `T`
 //!   (what iterating or indexing it gives);
+//! - `Any`, `object` and the built-in scalars (`str`, `int`, ...) → nothing;
 //! - anything else (`Union` of several types, `Callable`, `Type[T]`, `Dict[K, V]`, a literal)
 //!   → nothing.
 
@@ -40,6 +41,12 @@ const COLLECTIONS: &[&str] = &[
 /// Generics that name no class of their own.
 const OPAQUE: &[&str] = &[
     "Union", "Callable", "Type", "type", "Dict", "dict", "Mapping", "Literal", "Tuple", "tuple",
+];
+
+/// Names that type nothing a receiver could be resolved through (they shadow, see
+/// [`crate::types`]).
+const UNTYPED: &[&str] = &[
+    "Any", "object", "str", "int", "float", "bool", "bytes", "complex", "None",
 ];
 
 /// How deeply nested an annotation is read.
@@ -122,9 +129,9 @@ fn split_top(text: &str, sep: char) -> Vec<&str> {
     parts
 }
 
-/// Whether `text` is a name or a dotted path of names (`T`, `mod.T`), not `None`.
+/// Whether `text` is a name or a dotted path of names (`T`, `mod.T`), not one of [`UNTYPED`].
 fn is_dotted_name(text: &str) -> bool {
-    text != "None"
+    !UNTYPED.contains(&text.rsplit('.').next().unwrap_or(text))
         && !text.is_empty()
         && text.split('.').all(|part| {
             let mut chars = part.chars();

@@ -21,6 +21,10 @@ fn exp(name: &str, line: u32) -> Export {
     }
 }
 
+mod receivers;
+
+use receivers::on;
+
 mod imports {
     use super::*;
 
@@ -435,9 +439,9 @@ mod calls {
             vec![
                 call(None, "setup", 1),
                 call(Some("Handler"), "make_registry", 3),
-                call(Some("Handler.handle"), "self.validate", 5),
+                on(call(Some("Handler.handle"), "self.validate", 5), "Handler"),
                 call(Some("Handler.handle"), "os.path.join", 6),
-                call(Some("Handler.handle"), "super().handle", 7),
+                on(call(Some("Handler.handle"), "super().handle", 7), "Base"),
                 call(Some("Handler.handle"), "super", 7),
                 call(Some("Handler.handle"), "items[0].run", 8),
                 call(Some("Handler.handle"), "emit", 10),
@@ -526,7 +530,7 @@ mod files {
     fn the_spec_covers_python_sources_and_stubs() {
         let spec = crate::spec();
         assert_eq!(spec.name, "python");
-        assert_eq!(spec.version, "1");
+        assert_eq!(spec.version, "2");
         assert_eq!(spec.languages, strings(&["python"]));
         assert_eq!(spec.extensions, strings(&["py", "pyi"]));
     }

@@ -8,10 +8,15 @@
 //! parameters (by annotation; an unannotated `self`/`cls` first parameter of a method is its
 //! class; any other unannotated one is unknown, so it shadows), `x = v` and `x: T = v`,
 //! `for x in v` and comprehension clauses (an element of `v`; `enumerate(v)` gives pairs),
+//! `a, b = v` and `for a, b in v` (the positional members `[0]`, `[1]` of `v` or of its element),
 //! `with v as x` (what `v.__enter__()` returns), `(x := v)`, definitions and imported names
 //! (`from m import A as B` binds `B` to `A`). Fields: class-level `x: T` / `x = v`, and
 //! `self.x: T` / `self.x = v` in methods; `__iter__` returning an iterator of `T`, or
-//! `__getitem__` returning `T`, gives the class's element member `[]`.
+//! `__getitem__` returning `T`, gives the class's element member `[]`; the annotated fields of a
+//! `NamedTuple` class are also its positional members `[0]`, `[1]`, ... A method returning
+//! `Self` returns its class.
+
+use std::collections::HashMap;
 
 use extract_support::chain::Paths;
 use extract_support::flow::{Binding, Value};
@@ -53,6 +58,8 @@ pub struct Collected {
     pub elements: Vec<(String, u32)>,
     /// Per call site, in order: its callee path and the value of the object of a member call.
     pub calls: Vec<(String, Option<Value>)>,
+    /// How many positional fields each named tuple class has so far.
+    positions: HashMap<usize, usize>,
 }
 
 /// Where a node is: its scope, the class whose body or method it is in, and whether it is in
@@ -189,7 +196,11 @@ impl Collected {
         self.parameters(node, scope, method, src);
         let returns = node
             .child_by_field_name("return_type")
-            .and_then(|t| self.annotation(t, src));
+            .and_then(|t| self.annotation(t, src))
+            .map(|ty| match method {
+                Some(class) if ty == "Self" => self.classes[class].name.clone(),
+                _ => ty,
+            });
         if let Some(ty) = returns {
             let symbol = match method {
                 Some(class) => format!("{}.{name}", self.classes[class].name),
@@ -271,9 +282,8 @@ impl Collected {
         let Some(left) = node.child_by_field_name("left") else {
             return;
         };
-        let declared = node
-            .child_by_field_name("type")
-            .and_then(|t| self.annotation(t, src));
+        let annotation = node.child_by_field_name("type");
+        let declared = annotation.and_then(|t| self.annotation(t, src));
         let is_declared = declared.is_some();
         let value = match declared {
             Some(ty) => Some(Value::named(ty)),
@@ -286,13 +296,40 @@ impl Collected {
                 let name = src.text(left).into_owned();
                 let value = value.unwrap_or(Value::Unknown);
                 match frame.class.filter(|_| frame.class_body) {
-                    Some(class) => self.field(class, name, Some(value), is_declared),
+                    Some(class) => {
+                        let declared = (annotation.is_some(), is_declared);
+                        self.class_field(class, name, value, declared);
+                    }
                     None => self.bind(frame.scope, name, value),
                 }
             }
             "attribute" => self.self_field(left, frame, value, is_declared, src),
+            "pattern_list" | "tuple_pattern" => self.destructure(left, value, frame.scope, src),
             _ => self.unknown_targets(left, frame.scope, src),
         }
+    }
+
+    /// A field declared in a class body; an annotated one of a named tuple is also its
+    /// positional member `[i]`. `(annotated, declared)`: whether it has an annotation, and
+    /// whether that names a type.
+    fn class_field(
+        &mut self,
+        class: usize,
+        name: String,
+        value: Value,
+        (annotated, declared): (bool, bool),
+    ) {
+        let named_tuple = self.classes[class]
+            .bases
+            .iter()
+            .any(|b| b.rsplit('.').next() == Some("NamedTuple"));
+        if named_tuple && annotated {
+            let position = self.positions.entry(class).or_default();
+            let member = format!("[{position}]");
+            *position += 1;
+            self.field(class, member, Some(value.clone()), declared);
+        }
+        self.field(class, name, Some(value), declared);
     }
 
     /// Binds every name of a target pattern to an unknown value (they shadow).
@@ -351,14 +388,33 @@ impl Collected {
             self.bind(frame.scope, src.text(left).into_owned(), value);
             return;
         }
-        self.unknown_targets(left, frame.scope, src);
-        let pair = named_children(left);
-        let enumerated = enumerated(right, src);
-        if let ([_, second], Some(over)) = (pair.as_slice(), enumerated)
-            && second.kind() == "identifier"
-            && let Some(value) = element(self, over)
-        {
-            self.bind(frame.scope, src.text(*second).into_owned(), value);
+        if let Some(over) = enumerated(right, src) {
+            self.unknown_targets(left, frame.scope, src);
+            let pair = named_children(left);
+            if let [_, second] = pair.as_slice()
+                && second.kind() == "identifier"
+                && let Some(value) = element(self, over)
+            {
+                self.bind(frame.scope, src.text(*second).into_owned(), value);
+            }
+            return;
+        }
+        let value = element(self, right);
+        self.destructure(left, value, frame.scope, src);
+    }
+
+    /// `a, b = v`: each name is the member `[i]` of `v` (a named tuple's `i`-th field);
+    /// names of nested patterns are bound unknown.
+    fn destructure(&mut self, left: Node<'_>, value: Option<Value>, scope: usize, src: Source<'_>) {
+        self.unknown_targets(left, scope, src);
+        let Some(value) = value else {
+            return;
+        };
+        for (i, item) in named_children(left).into_iter().enumerate() {
+            if item.kind() == "identifier" {
+                let name = src.text(item).into_owned();
+                self.bind(scope, name, value.clone().member(format!("[{i}]")));
+            }
         }
     }
 

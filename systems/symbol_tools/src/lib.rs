@@ -32,6 +32,8 @@ pub mod target;
 pub mod value_flow;
 
 #[cfg(test)]
+mod python_receiver_tests;
+#[cfg(test)]
 mod receiver_tests;
 #[cfg(test)]
 mod testkit;
