@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use extract_support::flow::Env;
-use omnysys_api::facts::{ClassFacts, Field, FileFacts, TypeAlias, TypePath};
+use extract_support::flow::{Env, with_fields};
+use omnysys_api::facts::{Field, FileFacts, TypeAlias, TypePath};
 
 use crate::types::Collected;
 
@@ -19,7 +19,7 @@ pub fn apply(c: &Collected, facts: &mut FileFacts) {
             }
         }
     }
-    facts.classes = classes(c, &env);
+    facts.classes = with_fields(&c.classes, &c.fields, &env);
     for (name, ty) in &c.returns {
         if let Some(symbol) = facts.symbols.iter_mut().find(|s| s.name == *name) {
             symbol.returns.get_or_insert_with(|| plain(ty));
@@ -35,27 +35,6 @@ fn plain(base: &str) -> TypePath {
         members: Vec::new(),
         guessed: false,
     }
-}
-
-/// The classes with their fields: per field, the first declared type, else the first
-/// assigned value with a known type.
-fn classes(c: &Collected, env: &Env<'_>) -> Vec<ClassFacts> {
-    let mut out = c.classes.clone();
-    for declared in [true, false] {
-        for f in c.fields.iter().filter(|f| f.declared == declared) {
-            let class = &mut out[f.class];
-            if class.fields.iter().any(|x| x.name == f.name) {
-                continue;
-            }
-            if let Some(ty) = env.resolve(&f.value) {
-                class.fields.push(Field {
-                    name: f.name.clone(),
-                    ty,
-                });
-            }
-        }
-    }
-    out
 }
 
 /// The element types `[T]` (nested ones too) as object types with the member `[]` of type

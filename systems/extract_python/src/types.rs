@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 
 use extract_support::chain::Paths;
-use extract_support::flow::{Binding, Value};
+use extract_support::flow::{Binding, FieldValue, Value};
 use omnysys_api::facts::ClassFacts;
 use tree_sitter::{Node, Tree};
 
@@ -27,19 +27,6 @@ use crate::annotations::annotated;
 use crate::names;
 use crate::parse::{Source, line, named_children};
 use crate::values::{At, value_of};
-
-/// A class field assigned or declared with a value.
-#[derive(Clone, Debug)]
-pub struct FieldValue {
-    /// Index of the class in [`Collected::classes`].
-    pub class: usize,
-    /// The field.
-    pub name: String,
-    /// Its value.
-    pub value: Value,
-    /// Whether the type was declared rather than inferred from the assigned value.
-    pub declared: bool,
-}
 
 /// Everything the walk found.
 #[derive(Debug, Default)]

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use omnysys_api::facts::TypePath;
+use omnysys_api::facts::{ClassFacts, Field, TypePath};
 
 /// How many variable hops a lookup follows (`a = b.c; b = d.e; ...`).
 const MAX_HOPS: usize = 8;
@@ -66,6 +66,46 @@ pub struct Binding {
     pub name: String,
     /// What it holds.
     pub value: Value,
+}
+
+/// A class field assigned or declared with a value.
+#[derive(Clone, Debug)]
+pub struct FieldValue {
+    /// Index of the class in the plugin's list of classes.
+    pub class: usize,
+    /// The field.
+    pub name: String,
+    /// Its value.
+    pub value: Value,
+    /// Whether the type was declared rather than inferred from the assigned value.
+    pub declared: bool,
+}
+
+/// `classes` with their fields: per field, the first declared type, else the first assigned
+/// value with a known type.
+pub fn with_fields(
+    classes: &[ClassFacts],
+    fields: &[FieldValue],
+    env: &Env<'_>,
+) -> Vec<ClassFacts> {
+    let mut out = classes.to_vec();
+    for declared in [true, false] {
+        for f in fields.iter().filter(|f| f.declared == declared) {
+            let Some(class) = out.get_mut(f.class) else {
+                continue;
+            };
+            if class.fields.iter().any(|x| x.name == f.name) {
+                continue;
+            }
+            if let Some(ty) = env.resolve(&f.value) {
+                class.fields.push(Field {
+                    name: f.name.clone(),
+                    ty,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Variables by scope and by name, over the scopes' parent links.
