@@ -58,19 +58,57 @@ struct Frame {
     class_body: bool,
 }
 
+/// The node kinds the walk acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Class,
+    Function,
+    Assignment,
+    For,
+    As,
+    Walrus,
+    ImportFrom,
+    Call,
+}
+
+/// [`Kind`] by tree-sitter kind id, so each node is classified without reading its kind's name
+/// (`Node::kind` measures and checks the C string every time).
+fn kinds(tree: &Tree) -> Vec<Option<Kind>> {
+    let language = tree.language();
+    (0..language.node_kind_count())
+        .map(|id| {
+            let id = u16::try_from(id).ok()?;
+            let kind = match language.node_kind_for_id(id)? {
+                "class_definition" => Kind::Class,
+                "function_definition" => Kind::Function,
+                "assignment" => Kind::Assignment,
+                "for_statement" | "for_in_clause" => Kind::For,
+                "as_pattern" => Kind::As,
+                "named_expression" => Kind::Walrus,
+                "import_from_statement" => Kind::ImportFrom,
+                "call" => Kind::Call,
+                _ => return None,
+            };
+            language.node_kind_is_named(id).then_some(kind)
+        })
+        .collect()
+}
+
 /// Collects the type facts of `tree` (one iterative walk).
 pub fn collect(tree: &Tree, src: Source<'_>) -> Collected {
     let mut c = Collected {
         parents: vec![None],
         ..Collected::default()
     };
+    let kinds = kinds(tree);
     let mut paths = Paths::new(src, names::path_link);
     let mut frames: Vec<Frame> = Vec::new();
     let mut cursor = tree.root_node().walk();
     loop {
         let node = cursor.node();
         let frame = frames.last().copied().unwrap_or_default();
-        let inner = c.visit(node, frame, &mut paths, src);
+        let kind = kinds.get(usize::from(node.kind_id())).copied().flatten();
+        let inner = kind.map_or(frame, |kind| c.visit(node, kind, frame, &mut paths, src));
         frames.push(inner);
         if cursor.goto_first_child() {
             continue;
@@ -88,24 +126,24 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> Collected {
 }
 
 impl Collected {
-    /// Records what `node` says; returns the frame of its children.
+    /// Records what `node` (of `kind`) says; returns the frame of its children.
     fn visit<'t>(
         &mut self,
         node: Node<'t>,
+        kind: Kind,
         frame: Frame,
         paths: &mut Paths<'t, '_>,
         src: Source<'_>,
     ) -> Frame {
-        match node.kind() {
-            "class_definition" => return self.class(node, frame, src),
-            "function_definition" => return self.function(node, frame, src),
-            "assignment" => self.assignment(node, frame, src),
-            "for_statement" | "for_in_clause" => self.for_loop(node, frame, src),
-            "as_pattern" => self.with_item(node, frame, src),
-            "named_expression" => self.walrus(node, frame, src),
-            "import_from_statement" => self.imported(node, frame, src),
-            "call" => self.call(node, frame, paths, src),
-            _ => {}
+        match kind {
+            Kind::Class => return self.class(node, frame, src),
+            Kind::Function => return self.function(node, frame, src),
+            Kind::Assignment => self.assignment(node, frame, src),
+            Kind::For => self.for_loop(node, frame, src),
+            Kind::As => self.with_item(node, frame, src),
+            Kind::Walrus => self.walrus(node, frame, src),
+            Kind::ImportFrom => self.imported(node, frame, src),
+            Kind::Call => self.call(node, frame, paths, src),
         }
         frame
     }
