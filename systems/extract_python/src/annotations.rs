@@ -1,7 +1,8 @@
 //! The type an annotation names, read from its text (so string annotations read the same):
 //!
 //! - `T`, `mod.T`, `"T"`, `Foo[...]` (a generic class: its arguments dropped) → that name;
-//! - `Optional[T]`, `Union[T, None]`, `T | None`, `Annotated[T, ...]`, `ClassVar[T]`,
+//! - `Optional[T]`, `Union[T, None]`, `T | None` (and `Union[str, T]`: built-in scalars left
+//!   out), `Annotated[T, ...]`, `ClassVar[T]`,
 //!   `Final[T]` → what `T` names;
 //! - a collection of `T` (`List[T]`, `Sequence[T]`, `Iterable[T]`, `Iterator[T]`, `Set[T]`,
 //!   `Tuple[T, ...]`, `Generator[T, ...]`, lower-case built-ins alike) → `[T]`, the name of an
@@ -81,11 +82,25 @@ fn read(text: &str, depth: usize) -> Option<String> {
 
 /// The only alternative that is not `None`, read.
 fn one_of(alternatives: &[&str], depth: usize) -> Option<String> {
-    let mut some = alternatives.iter().filter(|a| a.trim() != "None");
+    let mut some = alternatives
+        .iter()
+        .filter(|a| !UNTYPED.contains(&a.trim().trim_matches(['"', '\''])));
     let (Some(only), None) = (some.next(), some.next()) else {
         return None;
     };
     read(only, depth + 1)
+}
+
+/// The type a module-level `X = <text>` declares when `<text>` is a typing construct
+/// (`Union[..]`, `Optional[..]`, a collection, `A | B`), so `X` is a type alias of it.
+pub fn alias_of(text: &str) -> Option<String> {
+    let head = text.split_once('[').map(|(head, _)| head.trim());
+    let last = head.map(|h| h.rsplit('.').next().unwrap_or(h));
+    let typing =
+        last.is_some_and(|l| l == "Union" || TRANSPARENT.contains(&l) || COLLECTIONS.contains(&l));
+    (typing || split_top(text, '|').len() > 1)
+        .then(|| annotated(text))
+        .flatten()
 }
 
 /// `head[args]`.

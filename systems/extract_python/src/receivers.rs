@@ -25,7 +25,8 @@ pub fn apply(c: &Collected, facts: &mut FileFacts) {
             symbol.returns.get_or_insert_with(|| plain(ty));
         }
     }
-    facts.types = elements(&c.elements);
+    facts.types = c.aliases.clone();
+    facts.types.extend(elements(&c.elements));
 }
 
 /// The type path of the name `base`.

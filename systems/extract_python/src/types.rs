@@ -10,7 +10,8 @@
 //! `for x in v` and comprehension clauses (an element of `v`; `enumerate(v)` gives pairs),
 //! `a, b = v` and `for a, b in v` (the positional members `[0]`, `[1]` of `v` or of its element),
 //! `with v as x` (what `v.__enter__()` returns), `(x := v)`, definitions and imported names
-//! (`from m import A as B` binds `B` to `A`). Fields: class-level `x: T` / `x = v`, and
+//! (`from m import A as B` binds `B` to `A`); module-level `X = Union[..]` (or `Optional`, a
+//! collection, `A | B`) is also a type alias. Fields: class-level `x: T` / `x = v`, and
 //! `self.x: T` / `self.x = v` in methods; `__iter__` returning an iterator of `T`, or
 //! `__getitem__` returning `T`, gives the class's element member `[]`; the annotated fields of a
 //! `NamedTuple` class are also its positional members `[0]`, `[1]`, ... A method returning
@@ -20,10 +21,10 @@ use std::collections::HashMap;
 
 use extract_support::chain::Paths;
 use extract_support::flow::{Binding, FieldValue, Value};
-use omnysys_api::facts::ClassFacts;
+use omnysys_api::facts::{ClassFacts, TypeAlias};
 use tree_sitter::{Node, Tree};
 
-use crate::annotations::annotated;
+use crate::annotations::{alias_of, annotated};
 use crate::names;
 use crate::parse::{Source, line, named_children};
 use crate::values::{At, value_of};
@@ -41,6 +42,8 @@ pub struct Collected {
     pub fields: Vec<FieldValue>,
     /// Declared return types by symbol name.
     pub returns: Vec<(String, String)>,
+    /// Module-level type aliases (`TextType = Union[str, "Text"]`).
+    pub aliases: Vec<TypeAlias>,
     /// Element types (`[T]`) the annotations name, with the line of their first use.
     pub elements: Vec<(String, u32)>,
     /// Per call site, in order: its callee path and the value of the object of a member call.
@@ -317,6 +320,11 @@ impl Collected {
                 .and_then(|r| self.value(r, frame, src)),
         };
         match left.kind() {
+            "identifier" if frame.scope == 0 && frame.class.is_none() => {
+                self.type_alias(node, left, src);
+                let name = src.text(left).into_owned();
+                self.bind(0, name, value.unwrap_or(Value::Unknown));
+            }
             "identifier" => {
                 let name = src.text(left).into_owned();
                 let value = value.unwrap_or(Value::Unknown);
@@ -355,6 +363,26 @@ impl Collected {
             self.field(class, member, Some(value.clone()), declared);
         }
         self.field(class, name, Some(value), declared);
+    }
+
+    /// `X = Union[A, None]` (or `Optional[..]`, `A | B`, a collection) at module level: `X` is
+    /// a type alias of what that names.
+    fn type_alias(&mut self, node: Node<'_>, left: Node<'_>, src: Source<'_>) {
+        let Some(right) = node.child_by_field_name("right") else {
+            return;
+        };
+        let Some(ty) = alias_of(&src.text(right)) else {
+            return;
+        };
+        if ty.starts_with('[') {
+            self.elements.push((ty.clone(), line(node)));
+        }
+        self.aliases.push(TypeAlias {
+            name: src.text(left).into_owned(),
+            targets: vec![ty],
+            line: line(node),
+            ..TypeAlias::default()
+        });
     }
 
     /// Binds every name of a target pattern to an unknown value (they shadow).

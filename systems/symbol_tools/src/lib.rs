@@ -20,6 +20,7 @@ pub mod atomic;
 pub mod call_graph;
 pub mod calls;
 pub mod details;
+pub mod dotted;
 pub mod params;
 pub mod project;
 pub mod receiver;

@@ -13,7 +13,8 @@
 //!    file the engine resolved the specifier to, `import("./x").Y` is `Y` there (a class, an
 //!    alias or an export of that file), an object typedef is its `@property` fields, a local
 //!    alias (`A & B`, `T | undefined`) is the first of its names that resolves; else an imported
-//!    name (the rules of [`crate::resolve`]) that is a class.
+//!    name (the rules of [`crate::resolve`]) that is a class or a type alias of its file, or a
+//!    dotted name through a module imported whole ([`crate::dotted`]).
 //! 2. **The members**, one by one: a field of the class (its type facts), else a getter or a
 //!    method's declared return type (`m()`), else the same on its bases (`extends`, followed
 //!    across files); a field of an object typedef. Calling a class (`()`, Python's `C(..)`)
@@ -35,6 +36,7 @@
 
 use omnysys_api::prelude::*;
 
+use crate::dotted::resolve_dotted;
 use crate::project::{Project, defines};
 use crate::resolve::{SymbolRef, resolve_binding, resolve_export};
 
@@ -110,7 +112,11 @@ fn named(p: Project<'_>, file: &str, name: &str, depth: u32) -> Option<Ty> {
     if defines(facts, name) {
         return Some(Ty::Function(SymbolRef::new(file, name)));
     }
-    let target = resolve_binding(p, file, name)?;
+    let target = resolve_binding(p, file, name).or_else(|| resolve_dotted(p, file, name))?;
+    let declared = &p.facts(&target.file)?.types;
+    if declared.iter().any(|a| a.name == target.symbol) {
+        return named(p, &target.file, &target.symbol, depth + 1);
+    }
     class_at(p, &target).or(Some(Ty::Function(target)))
 }
 

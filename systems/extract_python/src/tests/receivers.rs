@@ -180,3 +180,25 @@ fn unannotated_and_untyped_parameters_shadow_outer_names() {
         Some(ty("Console", &["()"]))
     );
 }
+
+#[test]
+fn module_level_typing_constructs_are_type_aliases() {
+    let f = facts(
+        "TextType = Union[str, \"Text\"]\nLines = List[Text]\nlimit = sizes[0]\n\
+         class A:\n    B = Optional[int]\n",
+    );
+    let alias = |name: &str, target: &str, line| TypeAlias {
+        name: name.to_owned(),
+        targets: vec![target.to_owned()],
+        line,
+        ..TypeAlias::default()
+    };
+    assert_eq!(f.types.first(), Some(&alias("TextType", "Text", 1)));
+    assert_eq!(f.types.get(1), Some(&alias("Lines", "[Text]", 2)));
+    assert_eq!(
+        f.types.len(),
+        3,
+        "and the element type [Text]: {:#?}",
+        f.types
+    );
+}
