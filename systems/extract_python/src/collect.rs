@@ -1,5 +1,6 @@
 //! Runs every collector over one walk of the tree and assembles the [`FileFacts`] (with
-//! [`extract_support::collect`]).
+//! [`extract_support::collect`]), then adds the type facts of a second walk ([`types`],
+//! [`receivers`]).
 
 use extract_support::collect::Grammar;
 use omnysys_api::facts::FileFacts;
@@ -8,7 +9,7 @@ use tree_sitter::Tree;
 use crate::exports::Exports;
 use crate::parse::Source;
 use crate::symbols::{self, Symbols};
-use crate::{calls, imports, names};
+use crate::{calls, imports, names, receivers, types};
 
 /// The facts of a parsed file.
 pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
@@ -21,5 +22,7 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
             names::path_link,
         )
     };
-    extract_support::collect::collect::<Exports, Symbols, ()>(tree, src, &grammar)
+    let mut facts = extract_support::collect::collect::<Exports, Symbols, ()>(tree, src, &grammar);
+    receivers::apply(&types::collect(tree, src), &mut facts);
+    facts
 }

@@ -9,17 +9,25 @@
 //! - [`names`]: how definitions are named (`f`, `Class`, `Class.method`) and dotted paths.
 //! - [`symbols`], [`imports`], [`exports`], [`calls`]: one collector per kind of fact.
 //! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
+//! - Types (issue 13): [`annotations`] (what an annotation names), [`values`] (what an
+//!   expression holds), [`types`] (a second walk: scopes, bindings, classes, fields, returns,
+//!   call objects) and [`receivers`] (the facts: `CallSite::receiver`, `FileFacts::classes`,
+//!   `Symbol::returns`, element types in `FileFacts::types`).
 //!
 //! The language-independent parts (parsing, the walk that tracks the innermost enclosing
 //! definition, assembling the facts) come from [`extract_support`].
 
+pub mod annotations;
 pub mod calls;
 pub mod collect;
 pub mod exports;
 pub mod imports;
 pub mod names;
 pub mod parse;
+pub mod receivers;
 pub mod symbols;
+pub mod types;
+pub mod values;
 
 #[cfg(test)]
 mod tests;

@@ -31,6 +31,10 @@ fn exp(name: &str, line: u32) -> Export {
     }
 }
 
+mod receivers;
+
+use receivers::on;
+
 mod imports {
     use super::*;
 
@@ -470,9 +474,9 @@ mod calls {
             vec![
                 call(None, "setup", 1),
                 call(Some("Handler"), "make_registry", 3),
-                call(Some("Handler.handle"), "self.validate", 5),
+                on(call(Some("Handler.handle"), "self.validate", 5), "Handler"),
                 call(Some("Handler.handle"), "os.path.join", 6),
-                call(Some("Handler.handle"), "super().handle", 7),
+                on(call(Some("Handler.handle"), "super().handle", 7), "Base"),
                 call(Some("Handler.handle"), "super", 7),
                 call(Some("Handler.handle"), "items[0].run", 8),
                 call(Some("Handler.handle"), "emit", 10),

@@ -10,12 +10,14 @@
 //! - [`collect`]: runs a plugin's collectors over the walk and assembles the `FileFacts`.
 //! - [`chain`]: callee paths named link by link (each link once per file), cut when too deep.
 //! - [`facts`]: small builders for fact values.
+//! - [`flow`]: values of variables through nested scopes, for the receiver facts.
 //! - [`symbols`]: the symbol collector of languages that export by module-level name.
 //! - [`testing`]: lookups and value builders shared by the plugins' tests.
 
 pub mod chain;
 pub mod collect;
 pub mod facts;
+pub mod flow;
 pub mod parse;
 pub mod symbols;
 pub mod testing;

@@ -22,6 +22,7 @@ pub mod bindings;
 pub mod call_graph;
 pub mod calls;
 pub mod details;
+pub mod dotted;
 pub mod params;
 pub mod project;
 pub mod receiver;
@@ -33,6 +34,8 @@ pub mod summary;
 pub mod target;
 pub mod value_flow;
 
+#[cfg(test)]
+mod python_receiver_tests;
 #[cfg(test)]
 mod receiver_tests;
 #[cfg(test)]

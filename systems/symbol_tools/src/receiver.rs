@@ -13,10 +13,12 @@
 //!    file the engine resolved the specifier to, `import("./x").Y` is `Y` there (a class, an
 //!    alias or an export of that file), an object typedef is its `@property` fields, a local
 //!    alias (`A & B`, `T | undefined`) is the first of its names that resolves; else an imported
-//!    name (the rules of [`crate::resolve`]) that is a class.
+//!    name (the rules of [`crate::resolve`]) that is a class or a type alias of its file, or a
+//!    dotted name through a module imported whole ([`crate::dotted`]).
 //! 2. **The members**, one by one: a field of the class (its type facts), else a getter or a
 //!    method's declared return type (`m()`), else the same on its bases (`extends`, followed
-//!    across files); a field of an object typedef.
+//!    across files); a field of an object typedef. Calling a class (`()`, Python's `C(..)`)
+//!    gives an instance of it.
 //! 3. **The method** on the class, else on its bases: the defining class's method is the
 //!    target (`Module` extends `DependenciesBlock`: `module.addDependency` →
 //!    `DependenciesBlock.addDependency`). A call through a base-typed receiver is reported to
@@ -35,6 +37,7 @@
 
 use omnysys_api::prelude::*;
 
+use crate::dotted::resolve_dotted;
 use crate::project::{Project, defines};
 use crate::resolve::{SymbolRef, resolve_binding, resolve_export};
 
@@ -110,7 +113,11 @@ fn named(p: Project<'_>, file: &str, name: &str, depth: u32) -> Option<Ty> {
     if defines(facts, name) {
         return Some(Ty::Function(SymbolRef::new(file, name)));
     }
-    let target = resolve_binding(p, file, name)?;
+    let target = resolve_binding(p, file, name).or_else(|| resolve_dotted(p, file, name))?;
+    let declared = &p.facts(&target.file)?.types;
+    if declared.iter().any(|a| a.name == target.symbol) {
+        return named(p, &target.file, &target.symbol, depth + 1);
+    }
     class_at(p, &target).or(Some(Ty::Function(target)))
 }
 
@@ -193,6 +200,7 @@ fn member_type(p: Project<'_>, ty: &Ty, member: &str, depth: u32) -> Option<Ty> 
             let field = a.fields.iter().find(|f| f.name == member)?;
             type_of(p, &alias.file, &field.ty, depth + 1)
         }
+        Ty::Class(_) if member == "()" => Some(ty.clone()),
         Ty::Class(class) => {
             let name = member.strip_suffix("()").unwrap_or(member);
             let facts = p.facts(&class.file)?;

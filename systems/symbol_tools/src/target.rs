@@ -34,7 +34,7 @@ pub fn resolve(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
 fn through_receiver(p: Project<'_>, file: &str, call: &CallSite) -> Option<Resolution> {
     let (target, found) = resolve_receiver(p, file, call)?;
     let via = match found {
-        _ if call.callee.starts_with("this.") => Via::Inherited,
+        _ if call.callee.starts_with("this.") || is_self_method(&call.callee) => Via::Inherited,
         Found::Typed => Via::Receiver,
         Found::Guessed => Via::ReceiverGuessed,
     };
@@ -43,4 +43,11 @@ fn through_receiver(p: Project<'_>, file: &str, call: &CallSite) -> Option<Resol
         via,
         import: None,
     })
+}
+
+/// Whether `callee` is a method called on Python's `self` (`self.m`, not `self.x.m`).
+fn is_self_method(callee: &str) -> bool {
+    callee
+        .strip_prefix("self.")
+        .is_some_and(|m| !m.contains(['.', '(', '[']))
 }
