@@ -6,11 +6,10 @@ builds the workspace and adds the crate to the tool set; the client gets `list_c
 `hello` and calls it; then the tool's source is edited the way a client would, build on save
 rebuilds it, and the next calls give the new answer — all in one session.
 
-The copy is cheap: the tracked sources with their mtimes and `target/release` without
-`incremental/` build as a no-op (cargo's fingerprints of path packages are relative to the
-workspace root), so only the new crate compiles. That first no-op build runs before the server
-starts: it turns the copied outputs back into cargo's hard links, which changes the engine
-binary's inode — under a running front, an engine upgrade. Timings are printed (run with -s).
+The copy is cheap (`workspace_copy`: sources with their mtimes, `target/release` hard-linked
+where cargo never writes in place) and builds as a no-op (cargo's fingerprints of path packages
+are relative to the workspace root), so only the new crate compiles; that no-op build runs
+before the server starts. Timings are printed (run with -s).
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ import anyio
 import pytest
 from mcp import StdioServerParameters
 
+import workspace_copy
 from conftest import BIN, ROOT, SERVER_START_TIMEOUT, _free_port, _require, _stop, connect, text_of
 
 pytestmark = pytest.mark.anyio
@@ -37,23 +37,10 @@ REBUILD_TIMEOUT = 240.0  # source edit -> build on save -> the new answer
 
 
 def copy_workspace(to: Path) -> Path:
-    """The tracked files of this checkout (mtimes kept) and its release target directory
-    without incremental state, at `to`, built once (a no-op)."""
+    """This checkout's sources and its release build at `to` ([`workspace_copy`]: hard links
+    where cargo never writes in place), built once (a no-op)."""
     _require(BIN, "the release engine")
-    listed = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout
-    for name in filter(None, listed.decode().split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (to / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, to / name, follow_symlinks=False)
-    shutil.copytree(
-        BIN.parent,
-        to / "target" / BIN.parent.name,
-        symlinks=True,
-        ignore=shutil.ignore_patterns("incremental"),
-    )
+    workspace_copy.copy_workspace(ROOT, to)
     subprocess.run(
         ["cargo", "build", "--release", "--workspace"],
         cwd=to,
@@ -134,7 +121,7 @@ async def test_a_new_tool_is_announced_callable_and_rebuilt_on_save_in_one_sessi
     try:
         await served_in_a_copy(tmp_path, started, transport)
     finally:
-        # About 1 GB: not left for pytest's kept temporary directories.
+        # Copied dep-info and fingerprints, links: not left for pytest's kept temporary directories.
         shutil.rmtree(tmp_path / "ws", ignore_errors=True)
 
 

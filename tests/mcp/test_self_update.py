@@ -15,7 +15,8 @@ log messages), each held open across, in order:
    naming the signal, the plugin, its generation and the tool; the session continues on a
    successor engine with the plugin quarantined; a source edit of the plugin (rebuilt on save)
    lifts the quarantine between the two.
-5. `omnysys new tool` (placeholder: [`new_tool_step`]).
+5. `omnysys new tool greet_<transport>` with the tool set in force: `list_changed`, the new
+   tool called, then its body edited by the client and the new answer seen.
 
 No call goes unanswered (every call has the client's read timeout) and every error is checked
 for its cause.
@@ -56,6 +57,8 @@ from mcp.shared.exceptions import MCPError
 import conftest
 from conftest import ROOT, Server, connect, running, text_of
 from test_deadlines import status
+from test_new_tool import answer as greeting
+from test_new_tool import names, new_tool
 from workspace_copy import SharedFiles, copy_workspace
 
 pytestmark = pytest.mark.anyio
@@ -321,12 +324,34 @@ async def lift_quarantine(client, ws: Path, value: int) -> None:
     assert not (await status(client))["quarantined"]
 
 
-async def new_tool_step(client, ws: Path, notes: list[str]) -> None:
-    """TODO(lead): `omnysys new tool NAME [--plugin CRATE]` is being built on another branch.
-    Fill in: run `<ws>/target/release/omnysys new tool NAME` in the copied workspace, write the
-    tool's body, wait for `list_changed` and call the new tool in this same session. Until
-    then this step does nothing (and fails nothing)."""
-    notes.append("new tool: not yet (placeholder)")
+async def new_tool_step(client, ws: Path, toolset: Path, changes, name: str, notes: list[str]) -> None:
+    """`omnysys new tool NAME` in the copied workspace (the tool set in force named): the
+    client gets `list_changed`, sees the tool and calls it; then the client writes the tool's
+    body, build on save rebuilds it, and the next call gives the new answer."""
+    before = await names(client)
+    seen = changes.count
+    started = time.monotonic()
+    out = await new_tool(ws / "target" / "release" / "omnysys", name, "--workspace", str(ws),
+                         "--toolset", str(toolset))
+    assert f'added (crate: "{name}_tools")' in out, out
+    built = time.monotonic() - started
+    await changes.wait_for(seen + 1, PLUGIN_BUILD_TIMEOUT)
+    assert await names(client) == before | {name}
+    assert await greeting(client, name, "omnysys") == "Hello, omnysys!"
+    source = ws / "systems" / f"{name}_tools" / "src" / f"{name}.rs"
+    text = source.read_text()
+    assert '"Hello, {}!"' in text, f"the template's {name}.rs no longer greets as this test edits"
+    source.write_text(text.replace('"Hello, {}!"', '"Howdy, {}!"'))
+    await wait_for(lambda: _greets(client, name, "Howdy, omnysys!"), f"{name}'s new body",
+                   PLUGIN_BUILD_TIMEOUT)
+    notes.append(f"new tool {name}: built and added in {built:.1f}s, body edit to new answer "
+                 f"{time.monotonic() - started - built:.1f}s")
+
+
+async def _greets(client, name: str, expected: str) -> bool:
+    said = await greeting(client, name, "omnysys")
+    assert said in ("Hello, omnysys!", expected), said
+    return said == expected
 
 
 async def test_one_session_survives_edits_failed_builds_engine_upgrades_and_crashes(
@@ -345,7 +370,7 @@ async def test_one_session_survives_edits_failed_builds_engine_upgrades_and_cras
             await lift_quarantine(client, ws, base + 100)
             await crash_and_lift(client, ws, "test_segv", "SIGSEGV", notes)
             await lift_quarantine(client, ws, base + 200)
-            await new_tool_step(client, ws, notes)
+            await new_tool_step(client, ws, srv.toolset, changes, f"greet_{transport}", notes)
             s = await status(client)
             assert s["build"]["state"] == "idle", s["build"]
     print(f"\n{transport}: {time.monotonic() - started:.0f}s: " + "; ".join(notes))

@@ -53,7 +53,8 @@ fn build(r: &mut Registrar) {
 }
 
 /// What the extractor handles. Version 2 added import bindings, exports by name, value
-/// references and shadows: facts cached by version 1 are extracted again.
+/// references, shadows and type facts (receivers, type aliases, classes, returns): facts
+/// cached by version 1 are extracted again.
 pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {

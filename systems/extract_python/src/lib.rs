@@ -41,8 +41,8 @@ fn build(r: &mut Registrar) {
     r.add_extractor(spec(), run);
 }
 
-/// What the extractor handles. Version 2 added import bindings: facts cached by version 1 are
-/// extracted again.
+/// What the extractor handles. Version 2 added import bindings and type facts (receivers,
+/// classes, returns): facts cached by version 1 are extracted again.
 pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
