@@ -25,6 +25,7 @@ pub mod project;
 pub mod receiver;
 pub mod references;
 pub mod resolve;
+pub mod rust_impls;
 pub mod search;
 pub mod signature;
 pub mod summary;
@@ -33,6 +34,8 @@ pub mod value_flow;
 
 #[cfg(test)]
 mod receiver_tests;
+#[cfg(test)]
+mod rust_tests;
 #[cfg(test)]
 mod testkit;
 

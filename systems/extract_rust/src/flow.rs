@@ -1,0 +1,291 @@
+//! The types of a function's variables and of the objects its method calls are made on.
+//!
+//! Bindings come in source order from typed parameters (`x: &Foo`, closures' `|x: Foo|`),
+//! `self` (the `impl`'s type), and `let` statements: `let x: T`, else the type of the value —
+//! `Foo::new(..)` (what `Foo::new` returns, found by the resolver), `Foo::default()` and
+//! `Foo { .. }` (a `Foo`), `Box::new(v)`/`Rc::new(v)`/`Arc::new(v)` (the type of `v`), `f(..)`
+//! (what `f` returns), another variable, a field chain (`self.a.b`), a method call
+//! (`x.m()`: what `m` returns), through `&`, `?`, `.await`, `.unwrap()` and the like. `if let` and
+//! `while let` conditions are not read. A name read at a line takes its latest binding before
+//! that line, so shadowing in order is followed; block scopes are not.
+//!
+//! An object path as written in a callee (`self.graph.modules().get`, `Foo::new().run`) is read
+//! the same way: the head is a variable, `self` or a constructor call, then fields and method
+//! calls ([`Env::receiver`]).
+
+use omnysys_api::facts::TypePath;
+use tree_sitter::Node;
+
+use crate::parse::{Source, line, named_children};
+use crate::types::TypeCtx;
+
+/// How deeply nested an expression [`Env::expression`] reads.
+const MAX_DEPTH: u32 = 32;
+
+/// Method calls that give back the value they are called on, for typing purposes.
+const TRANSPARENT_CALLS: &[&str] = &[
+    "unwrap",
+    "expect",
+    "clone",
+    "as_ref",
+    "as_mut",
+    "borrow",
+    "borrow_mut",
+    "to_owned",
+    "unwrap_or_default",
+    "deref",
+    "deref_mut",
+    "lock",
+    "read",
+    "write",
+];
+
+/// Constructors of the wrappers whose methods are those of their content.
+const WRAPPERS: &[&str] = &["Box", "Rc", "Arc", "Pin", "Cow"];
+
+/// A variable bound from `line` on.
+#[derive(Clone, Debug)]
+struct Binding {
+    name: String,
+    line: u32,
+    ty: TypePath,
+}
+
+/// A function's variables with known types, in source order.
+#[derive(Clone, Debug, Default)]
+pub struct Env {
+    /// The type context of the function (`Self`, generic bounds).
+    pub ctx: TypeCtx,
+    bindings: Vec<Binding>,
+}
+
+impl Env {
+    /// An empty environment read in `ctx`.
+    pub fn new(ctx: TypeCtx) -> Self {
+        Env {
+            ctx,
+            bindings: Vec::new(),
+        }
+    }
+
+    /// Binds `name` to the type `ty` from `line` on.
+    pub fn bind(&mut self, name: String, line: u32, ty: Option<TypePath>) {
+        if let Some(ty) = ty {
+            self.bindings.push(Binding { name, line, ty });
+        }
+    }
+
+    /// The parameters of a function or closure (`parameters` or `closure_parameters`).
+    pub fn bind_params(&mut self, params: Node<'_>, src: Source<'_>) {
+        for param in named_children(params) {
+            let (Some(pattern), Some(ty)) = (
+                param.child_by_field_name("pattern"),
+                param.child_by_field_name("type"),
+            ) else {
+                continue;
+            };
+            if let Some(name) = binding_name(pattern, src) {
+                let ty = self.ctx.base(ty, src).map(plain);
+                self.bind(name, line(param), ty);
+            }
+        }
+    }
+
+    /// A `let` statement: its annotated type, else the type of its value.
+    pub fn bind_let(&mut self, stmt: Node<'_>, src: Source<'_>) {
+        let Some(name) = stmt
+            .child_by_field_name("pattern")
+            .and_then(|p| binding_name(p, src))
+        else {
+            return;
+        };
+        let ty = match stmt.child_by_field_name("type") {
+            Some(ty) => self.ctx.base(ty, src).map(plain),
+            None => stmt
+                .child_by_field_name("value")
+                .and_then(|v| self.expression(v, src, 0)),
+        };
+        // The binding starts after the statement, so `let x = x.inner();` reads the old `x`.
+        let after = stmt.end_position().row as u32 + 2;
+        self.bind(name, after, ty);
+    }
+
+    /// The type of variable `name` read at `line`.
+    fn var(&self, name: &str, line: u32) -> Option<TypePath> {
+        if name == "self" {
+            return self.ctx.self_ty.clone().map(plain);
+        }
+        self.bindings
+            .iter()
+            .rev()
+            .find(|b| b.name == name && b.line <= line)
+            .map(|b| b.ty.clone())
+    }
+
+    /// The type of the expression `expr`, if the file says.
+    pub fn expression(&self, expr: Node<'_>, src: Source<'_>, depth: u32) -> Option<TypePath> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let inner = |node: Option<Node<'_>>| self.expression(node?, src, depth + 1);
+        match expr.kind() {
+            "identifier" | "self" => self.var(&src.compact(expr), line(expr)),
+            "reference_expression" => inner(expr.child_by_field_name("value")),
+            "try_expression" | "await_expression" | "parenthesized_expression" => {
+                inner(named_children(expr).first().copied())
+            }
+            "field_expression" => {
+                let object = inner(expr.child_by_field_name("value"))?;
+                Some(with(object, src.field(expr, "field")?))
+            }
+            "struct_expression" => {
+                let name = expr.child_by_field_name("name")?;
+                Some(plain(self.path_type(&src.compact(name))))
+            }
+            "call_expression" => self.call(expr, src, depth),
+            _ => None,
+        }
+    }
+
+    /// The type of a call's value: a method call, an associated function, a function.
+    fn call(&self, call: Node<'_>, src: Source<'_>, depth: u32) -> Option<TypePath> {
+        let mut function = call.child_by_field_name("function")?;
+        if function.kind() == "generic_function" {
+            function = function.child_by_field_name("function")?;
+        }
+        match function.kind() {
+            "field_expression" => {
+                let object =
+                    self.expression(function.child_by_field_name("value")?, src, depth + 1);
+                method_result(object?, &src.field(function, "field")?)
+            }
+            "scoped_identifier" => {
+                let owner = src.field(function, "path")?;
+                let name = src.field(function, "name")?;
+                if WRAPPERS.contains(&last_segment(&owner)) && name == "new" {
+                    let args = call.child_by_field_name("arguments")?;
+                    return self.expression(*named_children(args).first()?, src, depth + 1);
+                }
+                Some(self.associated(&owner, &name))
+            }
+            "identifier" => Some(self.associated("", &src.compact(function))),
+            _ => None,
+        }
+    }
+
+    /// The type `Owner::name(..)` gives: `Owner` for `default` and tuple structs or variants
+    /// (`Owner::Variant`), else what the function returns.
+    fn associated(&self, owner: &str, name: &str) -> TypePath {
+        let owner = self.path_type(owner);
+        if name == "default" && !owner.is_empty() {
+            return plain(owner);
+        }
+        if name.starts_with(char::is_uppercase) {
+            return plain(if owner.is_empty() {
+                name.to_owned()
+            } else {
+                owner
+            });
+        }
+        if owner.is_empty() || owner.starts_with(char::is_lowercase) {
+            return with(plain(name.to_owned()), "()".to_owned());
+        }
+        with(plain(owner), format!("{name}()"))
+    }
+
+    /// The type a path names (`a::Foo` → `Foo`, `Self` → the `impl`'s type).
+    fn path_type(&self, path: &str) -> String {
+        let last = last_segment(path);
+        let last = last.split('<').next().unwrap_or(last);
+        match last {
+            "Self" => self.ctx.self_ty.clone().unwrap_or_else(|| last.to_owned()),
+            _ => last.to_owned(),
+        }
+    }
+
+    /// The type of the object of a method call whose callee is written `callee` at `line`
+    /// (`x.m`, `self.a.b().m`, `Foo::new().m`), if it is a method call the file types.
+    pub fn receiver(&self, callee: &str, line: u32) -> Option<TypePath> {
+        let (object, _method) = callee.rsplit_once('.')?;
+        let mut segments = object.split('.');
+        let head = segments.next()?;
+        let mut ty = self.head(head, line)?;
+        for segment in segments {
+            let segment = segment.trim_end_matches('?');
+            if segment == "await" {
+                continue;
+            }
+            ty = match segment.strip_suffix("()") {
+                Some(method) => method_result(ty, method)?,
+                None if is_name(segment) || is_index(segment) => with(ty, segment.to_owned()),
+                None => return None,
+            };
+        }
+        Some(ty)
+    }
+
+    /// The type of the head of an object path: a variable, `self`, or a call (`Foo::new()`,
+    /// `make()`).
+    fn head(&self, head: &str, line: u32) -> Option<TypePath> {
+        let head = head.trim_end_matches('?');
+        if is_name(head) {
+            return self.var(head, line);
+        }
+        let called = head.strip_suffix("()")?;
+        match called.rsplit_once("::") {
+            Some((owner, name)) if is_name(name) => Some(self.associated(owner, name)),
+            None if is_name(called) => Some(self.associated("", called)),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `s` is a tuple field (`0`).
+fn is_index(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit())
+}
+
+/// The name a parameter or `let` pattern binds: `x`, `mut x`, `ref x`; `None` for destructuring.
+fn binding_name(pattern: Node<'_>, src: Source<'_>) -> Option<String> {
+    match pattern.kind() {
+        "identifier" => Some(src.compact(pattern)),
+        "mut_pattern" | "ref_pattern" => binding_name(*named_children(pattern).last()?, src),
+        _ => None,
+    }
+}
+
+/// What `object.method()` gives: the object itself for [`TRANSPARENT_CALLS`], else the
+/// method's return type (a `method()` member).
+fn method_result(object: TypePath, method: &str) -> Option<TypePath> {
+    if TRANSPARENT_CALLS.contains(&method) {
+        return Some(object);
+    }
+    is_name(method).then(|| with(object, format!("{method}()")))
+}
+
+/// The last segment of a path (`a::b::C` → `C`).
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// Whether `s` is a plain identifier.
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The type named `base`, no members.
+pub fn plain(base: String) -> TypePath {
+    TypePath {
+        base,
+        members: Vec::new(),
+        guessed: false,
+    }
+}
+
+/// `ty` then the member `member`.
+fn with(mut ty: TypePath, member: String) -> TypePath {
+    ty.members.push(member);
+    ty
+}

@@ -1,0 +1,236 @@
+//! Type facts ([`crate::receivers`]) of fixture snippets, worked by hand.
+
+use omnysys_api::facts::{ClassFacts, Field, FileFacts, TypePath};
+
+use crate::extract;
+
+/// Extracts `code`.
+fn facts(code: &str) -> FileFacts {
+    extract(code.as_bytes()).expect("the parser is set up")
+}
+
+/// The type `base` then `members`.
+fn ty(base: &str, members: &[&str]) -> TypePath {
+    TypePath {
+        base: base.to_owned(),
+        members: members.iter().map(|m| (*m).to_owned()).collect(),
+        guessed: false,
+    }
+}
+
+/// `(callee, receiver)` of every call of `f` with a `.` in its callee, in order.
+fn receivers(f: &FileFacts) -> Vec<(String, Option<TypePath>)> {
+    f.calls
+        .iter()
+        .filter(|c| c.callee.contains('.'))
+        .map(|c| (c.callee.clone(), c.receiver.clone()))
+        .collect()
+}
+
+/// `(callee, receiver)` with the receiver given.
+fn got(callee: &str, receiver: Option<TypePath>) -> (String, Option<TypePath>) {
+    (callee.to_owned(), receiver)
+}
+
+#[test]
+fn typed_parameters_type_their_method_calls_through_references_and_smart_pointers() {
+    let f = facts(
+        "fn run(a: &Graph, b: &mut graph::Graph, c: Arc<Graph>, d: Box<dyn Store>, e: impl Store, n: u8) {\n\
+        \x20   a.nodes();\n\
+        \x20   b.nodes();\n\
+        \x20   c.nodes();\n\
+        \x20   d.load();\n\
+        \x20   e.load();\n\
+        \x20   n.pow(2);\n\
+        \x20   other.thing();\n\
+         }\n",
+    );
+    let graph = Some(ty("Graph", &[]));
+    let store = Some(ty("Store", &[]));
+    assert_eq!(
+        receivers(&f),
+        vec![
+            got("a.nodes", graph.clone()),
+            got("b.nodes", graph.clone()),
+            got("c.nodes", graph),
+            got("d.load", store.clone()),
+            got("e.load", store),
+            got("n.pow", None),
+            got("other.thing", None),
+        ]
+    );
+}
+
+#[test]
+fn generic_parameters_are_read_as_their_first_trait_bound() {
+    let f = facts(
+        "impl<S: Store> Cache<S> {\n\
+        \x20   fn get<R>(&self, s: S, r: &R) where R: Reader + Send {\n\
+        \x20       s.load();\n\
+        \x20       r.read();\n\
+        \x20   }\n\
+         }\n",
+    );
+    assert_eq!(
+        receivers(&f),
+        vec![
+            got("s.load", Some(ty("Store", &[]))),
+            got("r.read", Some(ty("Reader", &[]))),
+        ]
+    );
+}
+
+#[test]
+fn locals_take_their_annotation_or_the_type_of_their_value() {
+    let f = facts(
+        "fn main() {\n\
+        \x20   let a: Parser = make();\n\
+        \x20   let b = Parser::new(1);\n\
+        \x20   let c = Parser::default();\n\
+        \x20   let d = Parser { x: 1 };\n\
+        \x20   let e = Arc::new(Parser::new(2));\n\
+        \x20   let g = b.child()?;\n\
+        \x20   let h = build(1).unwrap();\n\
+        \x20   a.run(); b.run(); c.run(); d.run(); e.run(); g.run(); h.run();\n\
+         }\n",
+    );
+    let parser = Some(ty("Parser", &[]));
+    assert_eq!(
+        receivers(&f),
+        vec![
+            got("b.child", Some(ty("Parser", &["new()"]))),
+            got("build().unwrap", Some(ty("build", &["()"]))),
+            got("a.run", parser.clone()),
+            got("b.run", Some(ty("Parser", &["new()"]))),
+            got("c.run", parser.clone()),
+            got("d.run", parser),
+            got("e.run", Some(ty("Parser", &["new()"]))),
+            got("g.run", Some(ty("Parser", &["new()", "child()"]))),
+            got("h.run", Some(ty("build", &["()"]))),
+        ]
+    );
+}
+
+#[test]
+fn a_later_let_shadows_an_earlier_one_from_the_next_line() {
+    let f = facts(
+        "fn main(x: Input) {\n\
+        \x20   let x = x.parse();\n\
+        \x20   x.check();\n\
+         }\n",
+    );
+    assert_eq!(
+        receivers(&f),
+        vec![
+            got("x.parse", Some(ty("Input", &[]))),
+            got("x.check", Some(ty("Input", &["parse()"]))),
+        ]
+    );
+}
+
+#[test]
+fn self_is_the_impl_type_and_field_chains_and_constructors_are_members() {
+    let f = facts(
+        "impl<T> Walker<T> {\n\
+        \x20   fn step(&self) {\n\
+        \x20       self.done();\n\
+        \x20       self.state.graph.reset();\n\
+        \x20       self.graph().clear();\n\
+        \x20       Self::new().done();\n\
+        \x20       self.items[0].run();\n\
+        \x20   }\n\
+         }\n",
+    );
+    assert_eq!(
+        receivers(&f),
+        vec![
+            got("self.done", Some(ty("Walker", &[]))),
+            got(
+                "self.state.graph.reset",
+                Some(ty("Walker", &["state", "graph"]))
+            ),
+            got("self.graph().clear", Some(ty("Walker", &["graph()"]))),
+            got("self.graph", Some(ty("Walker", &[]))),
+            got("Self::new().done", Some(ty("Walker", &["new()"]))),
+            got("self.items[0].run", None),
+        ]
+    );
+}
+
+#[test]
+fn returns_read_self_and_see_through_result_and_option() {
+    let f = facts(
+        "impl Walker {\n\
+        \x20   fn new() -> Self { todo!() }\n\
+        \x20   fn open(p: &str) -> Result<Walker, Error> { todo!() }\n\
+        \x20   fn size(&self) -> usize { 0 }\n\
+         }\n\
+         fn find() -> Option<Box<Entry>> { None }\n",
+    );
+    let returns: Vec<(&str, Option<TypePath>)> = f
+        .symbols
+        .iter()
+        .map(|s| (s.name.as_str(), s.returns.clone()))
+        .collect();
+    assert_eq!(
+        returns,
+        vec![
+            ("Walker.new", Some(ty("Walker", &[]))),
+            ("Walker.open", Some(ty("Walker", &[]))),
+            ("Walker.size", None),
+            ("find", Some(ty("Entry", &[]))),
+        ]
+    );
+}
+
+#[test]
+fn struct_fields_and_implemented_traits_are_class_facts() {
+    let f = facts(
+        "struct Walker<S: Store> { graph: Arc<Graph>, store: S, count: usize }\n\
+         struct Id(Name, u32);\n\
+         trait Store: Reader + Send { fn load(&self); }\n\
+         impl fmt::Display for Walker<S> {}\n\
+         impl Store for Id { fn load(&self) {} }\n",
+    );
+    let field = |name: &str, base: &str| Field {
+        name: name.to_owned(),
+        ty: ty(base, &[]),
+    };
+    let class = |name: &str, bases: &[&str], fields: Vec<Field>| ClassFacts {
+        name: name.to_owned(),
+        bases: bases.iter().map(|b| (*b).to_owned()).collect(),
+        fields,
+    };
+    assert_eq!(
+        f.classes,
+        vec![
+            class(
+                "Walker",
+                &["Display"],
+                vec![field("graph", "Graph"), field("store", "Store")]
+            ),
+            class("Id", &["Store"], vec![field("0", "Name")]),
+            class("Store", &["Reader", "Send"], vec![]),
+        ]
+    );
+}
+
+#[test]
+fn trait_method_signatures_are_methods_of_the_trait() {
+    let f = facts(
+        "pub trait Store {\n\
+        \x20   fn load(&self) -> Item;\n\
+        \x20   fn save(&self) {}\n\
+         }\n",
+    );
+    let methods: Vec<(&str, bool)> = f
+        .symbols
+        .iter()
+        .map(|s| (s.name.as_str(), s.exported))
+        .collect();
+    assert_eq!(
+        methods,
+        vec![("Store", true), ("Store.load", true), ("Store.save", true)]
+    );
+    assert_eq!(f.symbols[1].returns, Some(ty("Item", &[])));
+}

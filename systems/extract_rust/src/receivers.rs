@@ -1,0 +1,245 @@
+//! The type facts of a Rust file, from a second walk of its tree: the receiver of each method
+//! call ([`CallSite::receiver`]), the declared return type of each function and method
+//! ([`Symbol::returns`]), and per type ([`FileFacts::classes`]) the types of a struct's fields
+//! and the traits it implements (`impl Tr for T` in this file: `Tr` is a base of `T`, as a
+//! trait's supertraits are of the trait).
+//!
+//! Types are read by [`crate::types`], variables and call objects by [`crate::flow`]. The walk
+//! is iterative (deeply nested code cannot overflow the stack); a function's body is read in
+//! source order, nested functions and items apart.
+
+use std::collections::HashMap;
+
+use omnysys_api::facts::{ClassFacts, Field, FileFacts};
+use tree_sitter::{Node, Tree};
+
+use crate::flow::{Env, plain};
+use crate::names::type_name;
+use crate::parse::{Source, line, named_children};
+use crate::types::TypeCtx;
+use extract_support::parse::field_children;
+
+/// Adds the type facts of `tree` to `facts` (whose symbols and calls come from the same tree).
+pub fn apply(tree: &Tree, src: Source<'_>, facts: &mut FileFacts) {
+    let mut by_caller: HashMap<String, Vec<usize>> = HashMap::new();
+    for (at, call) in facts.calls.iter().enumerate() {
+        if let Some(caller) = &call.caller {
+            by_caller.entry(caller.clone()).or_default().push(at);
+        }
+    }
+    for (item, block) in items(tree.root_node()) {
+        match item.kind() {
+            "function_item" | "function_signature_item" => {
+                function(item, block, src, facts, &by_caller);
+            }
+            "struct_item" => struct_fields(item, src, facts),
+            "impl_item" => implemented(item, src, facts),
+            "trait_item" => supertraits(item, src, facts),
+            _ => {}
+        }
+    }
+}
+
+/// Every function (with a body or not), struct, `impl` and trait of the tree in source order,
+/// with the `impl` or trait whose body holds it directly.
+fn items(root: Node<'_>) -> Vec<(Node<'_>, Option<Node<'_>>)> {
+    const KINDS: &[&str] = &[
+        "function_item",
+        "function_signature_item",
+        "struct_item",
+        "impl_item",
+        "trait_item",
+    ];
+    let mut found = Vec::new();
+    // A node, and the block owning the items of its children (for a block's body).
+    let mut stack: Vec<(Node<'_>, Option<Node<'_>>)> = vec![(root, None)];
+    while let Some((node, owner)) = stack.pop() {
+        if KINDS.contains(&node.kind()) {
+            found.push((node, owner));
+        }
+        let is_block = matches!(node.kind(), "impl_item" | "trait_item");
+        let start = stack.len();
+        for child in named_children(node) {
+            let owns = is_block && child.kind() == "declaration_list";
+            let owner = (node.kind() == "declaration_list")
+                .then_some(owner)
+                .flatten();
+            stack.push((child, if owns { Some(node) } else { owner }));
+        }
+        stack[start..].reverse();
+    }
+    found
+}
+
+/// The type `Self` stands for in `block` (an `impl`'s type, a trait's name).
+fn block_type(block: Node<'_>, src: Source<'_>) -> Option<String> {
+    match block.kind() {
+        "impl_item" => Some(type_name(block.child_by_field_name("type")?, src)),
+        _ => src.field(block, "name"),
+    }
+}
+
+/// The type context of `item` held by `block`: the block's `Self` and the block's and the
+/// item's own trait bounds.
+fn context(item: Node<'_>, block: Option<Node<'_>>, src: Source<'_>) -> TypeCtx {
+    let mut ctx = TypeCtx::default();
+    if let Some(block) = block {
+        ctx.self_ty = block_type(block, src);
+        ctx.add_bounds(block, src);
+    }
+    ctx.add_bounds(item, src);
+    ctx
+}
+
+/// The return type and the call receivers of a function or method held by `block`
+/// (`by_caller`: the indexes of the calls of each caller).
+fn function(
+    item: Node<'_>,
+    block: Option<Node<'_>>,
+    src: Source<'_>,
+    facts: &mut FileFacts,
+    by_caller: &HashMap<String, Vec<usize>>,
+) {
+    let Some(name) = src.field(item, "name") else {
+        return;
+    };
+    let ctx = context(item, block, src);
+    let name = match block {
+        Some(_) => format!("{}.{name}", ctx.self_ty.as_deref().unwrap_or_default()),
+        None => name,
+    };
+    let (start, end) = (line(item), item.end_position().row as u32 + 1);
+    if let Some(ret) = item.child_by_field_name("return_type") {
+        let returns = ctx.base(ret, src).map(plain);
+        let symbol = facts
+            .symbols
+            .iter_mut()
+            .find(|s| s.name == name && s.start_line == start);
+        if let Some(symbol) = symbol {
+            symbol.returns = returns;
+        }
+    }
+    let Some(calls) = by_caller.get(&name) else {
+        return;
+    };
+    let env = body_env(item, ctx, src);
+    for &at in calls {
+        let call = &mut facts.calls[at];
+        if call.receiver.is_none() && (start..=end).contains(&call.line) {
+            call.receiver = env.receiver(&call.callee, call.line);
+        }
+    }
+}
+
+/// The variables of a function: its parameters, then its `let` statements and typed closure
+/// parameters in source order (nested items left out).
+fn body_env(item: Node<'_>, ctx: TypeCtx, src: Source<'_>) -> Env {
+    let mut env = Env::new(ctx);
+    if let Some(params) = item.child_by_field_name("parameters") {
+        env.bind_params(params, src);
+    }
+    let mut stack: Vec<Node<'_>> = item.child_by_field_name("body").into_iter().collect();
+    while let Some(node) = stack.pop() {
+        match node.kind() {
+            "let_declaration" => env.bind_let(node, src),
+            "closure_expression" => {
+                if let Some(params) = node.child_by_field_name("parameters") {
+                    env.bind_params(params, src);
+                }
+            }
+            "function_item" | "impl_item" | "trait_item" | "mod_item" => continue,
+            _ => {}
+        }
+        let start = stack.len();
+        stack.extend(named_children(node));
+        stack[start..].reverse();
+    }
+    env
+}
+
+/// The class facts of `name`, added empty when missing.
+fn class<'f>(facts: &'f mut FileFacts, name: &str) -> &'f mut ClassFacts {
+    let at = match facts.classes.iter().position(|c| c.name == name) {
+        Some(at) => at,
+        None => {
+            facts.classes.push(ClassFacts {
+                name: name.to_owned(),
+                ..ClassFacts::default()
+            });
+            facts.classes.len() - 1
+        }
+    };
+    &mut facts.classes[at]
+}
+
+/// The typed fields of a struct (`a: T`; tuple structs' `0`, `1`, ...).
+fn struct_fields(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
+    let (Some(name), Some(body)) = (src.field(item, "name"), item.child_by_field_name("body"))
+    else {
+        return;
+    };
+    let mut ctx = TypeCtx {
+        self_ty: Some(name.clone()),
+        ..TypeCtx::default()
+    };
+    ctx.add_bounds(item, src);
+    let declared: Vec<(String, Option<Node<'_>>)> = match body.kind() {
+        "ordered_field_declaration_list" => field_children(body, "type")
+            .into_iter()
+            .enumerate()
+            .map(|(index, ty)| (index.to_string(), Some(ty)))
+            .collect(),
+        _ => named_children(body)
+            .into_iter()
+            .filter(|f| f.kind() == "field_declaration")
+            .filter_map(|f| Some((src.field(f, "name")?, f.child_by_field_name("type"))))
+            .collect(),
+    };
+    let fields: Vec<Field> = declared
+        .into_iter()
+        .filter_map(|(field, ty)| {
+            Some(Field {
+                name: field,
+                ty: plain(ctx.base(ty?, src)?),
+            })
+        })
+        .collect();
+    if !fields.is_empty() {
+        class(facts, &name).fields.extend(fields);
+    }
+}
+
+/// `impl Tr for T`: `Tr` is a base of `T`.
+fn implemented(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
+    let (Some(ty), Some(tr)) = (
+        item.child_by_field_name("type"),
+        item.child_by_field_name("trait"),
+    ) else {
+        return;
+    };
+    let (ty, tr) = (type_name(ty, src), type_name(tr, src));
+    add_base(class(facts, &ty), tr);
+}
+
+/// `trait A: B + C`: `B` and `C` are bases of `A`.
+fn supertraits(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
+    let (Some(name), Some(bounds)) = (src.field(item, "name"), item.child_by_field_name("bounds"))
+    else {
+        return;
+    };
+    let ctx = TypeCtx::default();
+    let bases: Vec<String> = named_children(bounds)
+        .into_iter()
+        .filter_map(|b| ctx.base(b, src))
+        .collect();
+    for base in bases {
+        add_base(class(facts, &name), base);
+    }
+}
+
+/// Adds `base` to the bases of `class` once.
+fn add_base(class: &mut ClassFacts, base: String) {
+    if !class.bases.contains(&base) {
+        class.bases.push(base);
+    }
+}
