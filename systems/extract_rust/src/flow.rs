@@ -40,6 +40,9 @@ const TRANSPARENT_CALLS: &[&str] = &[
     "write",
 ];
 
+/// Methods that iterate over a collection's elements.
+const ITERATORS: &[&str] = &["iter", "iter_mut", "into_iter", "drain"];
+
 /// Constructors of the wrappers whose methods are those of their content.
 const WRAPPERS: &[&str] = &["Box", "Rc", "Arc", "Pin", "Cow"];
 
@@ -85,8 +88,7 @@ impl Env {
                 continue;
             };
             if let Some(name) = binding_name(pattern, src) {
-                let ty = self.ctx.base(ty, src).map(plain);
-                self.bind(name, line(param), ty);
+                self.bind_typed(name, line(param), ty, src);
             }
         }
     }
@@ -99,15 +101,80 @@ impl Env {
         else {
             return;
         };
-        let ty = match stmt.child_by_field_name("type") {
-            Some(ty) => self.ctx.base(ty, src).map(plain),
-            None => stmt
-                .child_by_field_name("value")
-                .and_then(|v| self.expression(v, src, 0)),
-        };
         // The binding starts after the statement, so `let x = x.inner();` reads the old `x`.
         let after = stmt.end_position().row as u32 + 2;
+        if let Some(ty) = stmt.child_by_field_name("type") {
+            self.bind_typed(name, after, ty, src);
+            return;
+        }
+        let Some(value) = stmt.child_by_field_name("value") else {
+            return;
+        };
+        let (ty, element) = (
+            self.expression(value, src, 0),
+            self.element_of(value, src, 0),
+        );
+        self.bind(format!("{name}[]"), after, element);
         self.bind(name, after, ty);
+    }
+
+    /// Binds `name` to the type `ty` names, and `name[]` to its elements when it is a
+    /// collection.
+    fn bind_typed(&mut self, name: String, line: u32, ty: Node<'_>, src: Source<'_>) {
+        let element = self.ctx.element(ty, src).map(plain);
+        self.bind(format!("{name}[]"), line, element);
+        let ty = self.ctx.base(ty, src).map(plain);
+        self.bind(name, line, ty);
+    }
+
+    /// A `for` loop's variable: an element of what it iterates (`for x in &v`,
+    /// `for x in self.items.iter()`, `for (i, x) in v.iter().enumerate()`).
+    pub fn bind_for(&mut self, node: Node<'_>, src: Source<'_>) {
+        let (Some(mut pattern), Some(mut value)) = (
+            node.child_by_field_name("pattern"),
+            node.child_by_field_name("value"),
+        ) else {
+            return;
+        };
+        if let Some(inner) = called_on(value, "enumerate", src) {
+            let Some(second) = named_children(pattern).get(1).copied() else {
+                return;
+            };
+            (pattern, value) = (second, inner);
+        }
+        if let Some(name) = binding_name(pattern, src) {
+            let ty = self.element_of(value, src, 0);
+            self.bind(name, line(node), ty);
+        }
+    }
+
+    /// The type of the elements of the collection `expr` (a variable or field bound to one,
+    /// through `&`, `.iter()`-like calls and [`TRANSPARENT_CALLS`] such as `.clone()`).
+    fn element_of(&self, expr: Node<'_>, src: Source<'_>, depth: u32) -> Option<TypePath> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match expr.kind() {
+            "identifier" => self.var(&format!("{}[]", src.compact(expr)), line(expr)),
+            "reference_expression" => {
+                self.element_of(expr.child_by_field_name("value")?, src, depth + 1)
+            }
+            "parenthesized_expression" => {
+                self.element_of(*named_children(expr).first()?, src, depth + 1)
+            }
+            "field_expression" => {
+                let object = self.expression(expr.child_by_field_name("value")?, src, depth + 1)?;
+                Some(with(object, format!("{}[]", src.field(expr, "field")?)))
+            }
+            "call_expression" => {
+                let inner = ITERATORS
+                    .iter()
+                    .chain(TRANSPARENT_CALLS)
+                    .find_map(|m| called_on(expr, m, src))?;
+                self.element_of(inner, src, depth + 1)
+            }
+            _ => None,
+        }
     }
 
     /// The type of variable `name` read at `line`.
@@ -249,9 +316,23 @@ fn is_index(s: &str) -> bool {
 fn binding_name(pattern: Node<'_>, src: Source<'_>) -> Option<String> {
     match pattern.kind() {
         "identifier" => Some(src.compact(pattern)),
-        "mut_pattern" | "ref_pattern" => binding_name(*named_children(pattern).last()?, src),
+        "mut_pattern" | "ref_pattern" | "reference_pattern" => {
+            binding_name(*named_children(pattern).last()?, src)
+        }
         _ => None,
     }
+}
+
+/// The object of `expr` when `expr` is the call `object.method()`.
+fn called_on<'t>(expr: Node<'t>, method: &str, src: Source<'_>) -> Option<Node<'t>> {
+    let function = expr
+        .child_by_field_name("function")
+        .filter(|_| expr.kind() == "call_expression")?;
+    let named = function.kind() == "field_expression"
+        && src.field(function, "field").as_deref() == Some(method);
+    named
+        .then(|| function.child_by_field_name("value"))
+        .flatten()
 }
 
 /// What `object.method()` gives: the object itself for [`TRANSPARENT_CALLS`], else the

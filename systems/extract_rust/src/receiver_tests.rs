@@ -234,3 +234,47 @@ fn trait_method_signatures_are_methods_of_the_trait() {
     );
     assert_eq!(f.symbols[1].returns, Some(ty("Item", &[])));
 }
+
+#[test]
+fn for_loops_bind_an_element_of_a_typed_collection() {
+    let f = facts(
+        "struct Set { strats: Vec<Strategy> }\n\
+         impl Set {\n\
+        \x20   fn run(&self, items: &[Item], more: Vec<Item>) {\n\
+        \x20       for s in &self.strats { s.check(); }\n\
+        \x20       for (i, it) in items.iter().enumerate() { it.go(); }\n\
+        \x20       for it in more { it.go(); }\n\
+        \x20       let copy = self.strats.clone();\n\
+        \x20       for t in copy.iter() { t.check(); }\n\
+        \x20   }\n\
+         }\n",
+    );
+    let strategy = Some(ty("Set", &["strats[]"]));
+    let item = Some(ty("Item", &[]));
+    assert_eq!(
+        receivers(&f),
+        vec![
+            got("s.check", strategy.clone()),
+            got("items.iter().enumerate", None),
+            got("items.iter", None),
+            got("it.go", item.clone()),
+            got("it.go", item),
+            got("self.strats.clone", Some(ty("Set", &["strats"]))),
+            got("copy.iter", Some(ty("Set", &["strats"]))),
+            got("t.check", strategy),
+        ]
+    );
+    assert_eq!(
+        f.classes[0].fields,
+        vec![
+            Field {
+                name: "strats".to_owned(),
+                ty: ty("Vec", &[]),
+            },
+            Field {
+                name: "strats[]".to_owned(),
+                ty: ty("Strategy", &[]),
+            },
+        ]
+    );
+}

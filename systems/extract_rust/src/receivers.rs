@@ -1,7 +1,8 @@
 //! The type facts of a Rust file, from a second walk of its tree: the receiver of each method
 //! call ([`CallSite::receiver`]), the declared return type of each function and method
 //! ([`Symbol::returns`]), and per type ([`FileFacts::classes`]) the types of a struct's fields
-//! and the traits it implements (`impl Tr for T` in this file: `Tr` is a base of `T`, as a
+//! (a collection field `f: Vec<T>` also gives `f[]`, its elements' type) and the traits it
+//! implements (`impl Tr for T` in this file: `Tr` is a base of `T`, as a
 //! trait's supertraits are of the trait).
 //!
 //! Types are read by [`crate::types`], variables and call objects by [`crate::flow`]. The walk
@@ -142,6 +143,7 @@ fn body_env(item: Node<'_>, ctx: TypeCtx, src: Source<'_>) -> Env {
     while let Some(node) = stack.pop() {
         match node.kind() {
             "let_declaration" => env.bind_let(node, src),
+            "for_expression" => env.bind_for(node, src),
             "closure_expression" => {
                 if let Some(params) = node.child_by_field_name("parameters") {
                     env.bind_params(params, src);
@@ -197,11 +199,20 @@ fn struct_fields(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
     };
     let fields: Vec<Field> = declared
         .into_iter()
-        .filter_map(|(field, ty)| {
-            Some(Field {
-                name: field,
-                ty: plain(ctx.base(ty?, src)?),
-            })
+        .flat_map(|(field, ty)| {
+            let ty = ty.into_iter();
+            let whole = ty
+                .clone()
+                .filter_map(|t| ctx.base(t, src))
+                .map(|b| (field.clone(), b));
+            let element = ty
+                .filter_map(|t| ctx.element(t, src))
+                .map(|b| (format!("{field}[]"), b));
+            whole.chain(element).collect::<Vec<_>>()
+        })
+        .map(|(name, base)| Field {
+            name,
+            ty: plain(base),
         })
         .collect();
     if !fields.is_empty() {

@@ -12,7 +12,9 @@
 //!   reaches;
 //! - `Self` → the type of the enclosing `impl` (the trait, inside a `trait`).
 //!
-//! Primitive types, tuples, slices, arrays and function types name nothing.
+//! Primitive types, tuples, slices, arrays and function types name nothing; [`TypeCtx::element`]
+//! names the elements of a collection (`Vec<T>`, `&[T]`, `[T; N]`, `Option<T>` → `T`), which
+//! `for` loops and `.iter()` give.
 
 use std::collections::HashMap;
 
@@ -26,6 +28,17 @@ const MAX_DEPTH: u32 = 32;
 /// Generic types a method call sees through: the value's methods are those of the first type
 /// argument.
 const TRANSPARENT: &[&str] = &["Box", "Rc", "Arc", "Pin", "Cow", "Option", "Result"];
+
+/// Collections whose elements a `for` loop (or `.iter()`) gives: the first type argument.
+const COLLECTIONS: &[&str] = &[
+    "Vec",
+    "VecDeque",
+    "HashSet",
+    "BTreeSet",
+    "BinaryHeap",
+    "LinkedList",
+    "Option",
+];
 
 /// What a type is read in: the type `Self` stands for, and the first trait bound of each
 /// generic parameter in scope.
@@ -79,6 +92,41 @@ impl TypeCtx {
             .into_iter()
             .find(|a| a.kind() != "lifetime")?;
         self.base_at(first, src, depth + 1)
+    }
+
+    /// The type name of the elements of the collection `ty` stands for (`Vec<T>`, `&[T]`,
+    /// `[T; N]`, `Box<[T]>`, `Option<T>` → `T`), if it is one.
+    pub fn element(&self, ty: Node<'_>, src: Source<'_>) -> Option<String> {
+        self.element_at(ty, src, 0)
+    }
+
+    /// [`Self::element`] of a type nested `depth` deep.
+    fn element_at(&self, ty: Node<'_>, src: Source<'_>, depth: u32) -> Option<String> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match ty.kind() {
+            "reference_type" | "pointer_type" => {
+                self.element_at(ty.child_by_field_name("type")?, src, depth + 1)
+            }
+            "array_type" => self.base_at(ty.child_by_field_name("element")?, src, depth + 1),
+            "generic_type" => {
+                let name = src.compact(ty.child_by_field_name("type")?);
+                let name = name.rsplit("::").next().unwrap_or_default();
+                let args = ty.child_by_field_name("type_arguments")?;
+                let first = named_children(args)
+                    .into_iter()
+                    .find(|a| a.kind() != "lifetime")?;
+                if COLLECTIONS.contains(&name) {
+                    self.base_at(first, src, depth + 1)
+                } else if TRANSPARENT.contains(&name) {
+                    self.element_at(first, src, depth + 1)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
     }
 
     /// Adds the trait bounds of `item`'s generics and `where` clause (a function, `impl`,
