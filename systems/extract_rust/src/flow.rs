@@ -1,12 +1,16 @@
 //! The types of a function's variables and of the objects its method calls are made on.
 //!
 //! Bindings come in source order from typed parameters (`x: &Foo`, closures' `|x: Foo|`),
-//! `self` (the `impl`'s type), and `let` statements: `let x: T`, else the type of the value —
+//! `self` (the `impl`'s type), `let` statements — `let x: T`, else the type of the value:
 //! `Foo::new(..)` (what `Foo::new` returns, found by the resolver), `Foo::default()` and
 //! `Foo { .. }` (a `Foo`), `Box::new(v)`/`Rc::new(v)`/`Arc::new(v)` (the type of `v`), `f(..)`
 //! (what `f` returns), another variable, a field chain (`self.a.b`), a method call
-//! (`x.m()`: what `m` returns), through `&`, `?`, `.await`, `.unwrap()` and the like. `if let` and
-//! `while let` conditions are not read. A name read at a line takes its latest binding before
+//! (`x.m()`: what `m` returns), through `&`, `*`, `?`, `.await`, `.unwrap()` and the like —,
+//! `for` loops (an element of what they iterate: a variable or field typed `Vec<T>`, `&[T]`,
+//! `[T; N]`, bound as `x[]` and `field[]`, through `&`, `.iter()`, `.enumerate()`), and the
+//! patterns of `match` arms, `if let`, `while let` and `let` (`Some(x)`, `Ok(x)`; an enum
+//! variant's fields as the enum's members `Variant.0`, `Variant.field`; a struct's own fields).
+//! A name read at a line takes its latest binding before
 //! that line, so shadowing in order is followed; block scopes are not.
 //!
 //! An object path as written in a callee (`self.graph.modules().get`, `Foo::new().run`) is read
@@ -95,10 +99,13 @@ impl Env {
 
     /// A `let` statement: its annotated type, else the type of its value.
     pub fn bind_let(&mut self, stmt: Node<'_>, src: Source<'_>) {
-        let Some(name) = stmt
-            .child_by_field_name("pattern")
-            .and_then(|p| binding_name(p, src))
-        else {
+        let Some(pattern) = stmt.child_by_field_name("pattern") else {
+            return;
+        };
+        let Some(name) = binding_name(pattern, src) else {
+            let value = stmt.child_by_field_name("value");
+            let ty = value.and_then(|v| self.expression(v, src, 0));
+            self.bind_pattern(pattern, ty, line(stmt), src, 0);
             return;
         };
         // The binding starts after the statement, so `let x = x.inner();` reads the old `x`.
@@ -125,6 +132,100 @@ impl Env {
         self.bind(format!("{name}[]"), line, element);
         let ty = self.ctx.base(ty, src).map(plain);
         self.bind(name, line, ty);
+    }
+
+    /// The bindings of a `match` (its arms' patterns) or of an `if let`/`while let` condition.
+    pub fn bind_match(&mut self, node: Node<'_>, src: Source<'_>) {
+        let Some(value) = node.child_by_field_name("value") else {
+            return;
+        };
+        let ty = self.expression(value, src, 0);
+        if node.kind() == "let_condition" {
+            if let Some(pattern) = node.child_by_field_name("pattern") {
+                self.bind_pattern(pattern, ty, line(node), src, 0);
+            }
+            return;
+        }
+        let arms = node
+            .child_by_field_name("body")
+            .map(named_children)
+            .unwrap_or_default();
+        for arm in arms.into_iter().filter(|a| a.kind() == "match_arm") {
+            let pattern = arm
+                .child_by_field_name("pattern")
+                .and_then(|p| named_children(p).first().copied());
+            if let Some(pattern) = pattern {
+                self.bind_pattern(pattern, ty.clone(), line(arm), src, 0);
+            }
+        }
+    }
+
+    /// Binds the names of `pattern` matched against a value of type `ty`: a name takes `ty`;
+    /// `Some(x)`/`Ok(x)` give `x` the type itself (`Option`, `Result` are seen through); an enum
+    /// variant's fields (`V(a, b)`, `V { f, g: x }`) are the enum's members `V.0`, `V.f`.
+    fn bind_pattern(
+        &mut self,
+        pattern: Node<'_>,
+        ty: Option<TypePath>,
+        at: u32,
+        src: Source<'_>,
+        depth: u32,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if let Some(name) = binding_name(pattern, src) {
+            self.bind(name, at, ty);
+            return;
+        }
+        let variant = pattern
+            .child_by_field_name("type")
+            .map(|t| last_segment(&src.compact(t)).to_owned());
+        let member = |field: &str| -> Option<TypePath> {
+            match variant.as_deref()? {
+                "Some" | "Ok" => ty.clone(),
+                "None" | "Err" => None,
+                // A struct's own pattern (`Point { x, .. }`): its fields.
+                v if ty
+                    .as_ref()
+                    .is_some_and(|t| t.base == v && t.members.is_empty()) =>
+                {
+                    Some(with(ty.clone()?, field.to_owned()))
+                }
+                v => Some(with(ty.clone()?, format!("{v}.{field}"))),
+            }
+        };
+        match pattern.kind() {
+            "or_pattern" => {
+                for alternative in named_children(pattern) {
+                    self.bind_pattern(alternative, ty.clone(), at, src, depth + 1);
+                }
+            }
+            "tuple_struct_pattern" => {
+                let items = named_children(pattern).into_iter().skip(1);
+                for (index, item) in items.enumerate() {
+                    let item_ty = member(&index.to_string());
+                    self.bind_pattern(item, item_ty, at, src, depth + 1);
+                }
+            }
+            "struct_pattern" => {
+                let fields = named_children(pattern)
+                    .into_iter()
+                    .filter(|f| f.kind() == "field_pattern");
+                for field in fields {
+                    let Some(name) = field.child_by_field_name("name") else {
+                        continue;
+                    };
+                    let name = src.compact(name);
+                    let item_ty = member(&name);
+                    match field.child_by_field_name("pattern") {
+                        Some(inner) => self.bind_pattern(inner, item_ty, at, src, depth + 1),
+                        None => self.bind(name, at, item_ty),
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// A `for` loop's variable: an element of what it iterates (`for x in &v`,
@@ -198,6 +299,9 @@ impl Env {
         match expr.kind() {
             "identifier" | "self" => self.var(&src.compact(expr), line(expr)),
             "reference_expression" => inner(expr.child_by_field_name("value")),
+            "unary_expression" if src.compact(expr).starts_with('*') => {
+                inner(named_children(expr).first().copied())
+            }
             "try_expression" | "await_expression" | "parenthesized_expression" => {
                 inner(named_children(expr).first().copied())
             }

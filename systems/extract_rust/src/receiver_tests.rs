@@ -278,3 +278,36 @@ fn for_loops_bind_an_element_of_a_typed_collection() {
         ]
     );
 }
+
+#[test]
+fn match_arms_and_if_let_bind_through_enum_variants_and_options() {
+    let f = facts(
+        "enum Strategy { Literal(Lits), Regex { set: RegexSet, n: usize } }\n\
+         impl Strategy {\n\
+        \x20   fn run(&self, found: Option<Hit>) {\n\
+        \x20       match *self {\n\
+        \x20           Strategy::Literal(ref s) => s.check(),\n\
+        \x20           Regex { ref set, n: _ } => set.check(),\n\
+        \x20       }\n\
+        \x20       if let Some(h) = found { h.show(); }\n\
+        \x20   }\n\
+         }\n",
+    );
+    assert_eq!(
+        receivers(&f),
+        vec![
+            got("s.check", Some(ty("Strategy", &["Literal.0"]))),
+            got("set.check", Some(ty("Strategy", &["Regex.set"]))),
+            got("h.show", Some(ty("Hit", &[]))),
+        ]
+    );
+    let fields: Vec<(&str, &str)> = f.classes[0]
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.ty.base.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        vec![("Literal.0", "Lits"), ("Regex.set", "RegexSet")]
+    );
+}

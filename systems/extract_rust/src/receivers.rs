@@ -1,8 +1,8 @@
 //! The type facts of a Rust file, from a second walk of its tree: the receiver of each method
 //! call ([`CallSite::receiver`]), the declared return type of each function and method
 //! ([`Symbol::returns`]), and per type ([`FileFacts::classes`]) the types of a struct's fields
-//! (a collection field `f: Vec<T>` also gives `f[]`, its elements' type) and the traits it
-//! implements (`impl Tr for T` in this file: `Tr` is a base of `T`, as a
+//! (a collection field `f: Vec<T>` also gives `f[]`, its elements' type) and of its enum
+//! variants' fields (`Variant.0`, `Variant.field`), and the traits it implements (`impl Tr for T` in this file: `Tr` is a base of `T`, as a
 //! trait's supertraits are of the trait).
 //!
 //! Types are read by [`crate::types`], variables and call objects by [`crate::flow`]. The walk
@@ -34,6 +34,7 @@ pub fn apply(tree: &Tree, src: Source<'_>, facts: &mut FileFacts) {
                 function(item, block, src, facts, &by_caller);
             }
             "struct_item" => struct_fields(item, src, facts),
+            "enum_item" => variant_fields(item, src, facts),
             "impl_item" => implemented(item, src, facts),
             "trait_item" => supertraits(item, src, facts),
             _ => {}
@@ -48,6 +49,7 @@ fn items(root: Node<'_>) -> Vec<(Node<'_>, Option<Node<'_>>)> {
         "function_item",
         "function_signature_item",
         "struct_item",
+        "enum_item",
         "impl_item",
         "trait_item",
     ];
@@ -144,6 +146,7 @@ fn body_env(item: Node<'_>, ctx: TypeCtx, src: Source<'_>) -> Env {
         match node.kind() {
             "let_declaration" => env.bind_let(node, src),
             "for_expression" => env.bind_for(node, src),
+            "match_expression" | "let_condition" => env.bind_match(node, src),
             "closure_expression" => {
                 if let Some(params) = node.child_by_field_name("parameters") {
                     env.bind_params(params, src);
@@ -180,44 +183,78 @@ fn struct_fields(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
     else {
         return;
     };
+    let ctx = item_ctx(item, &name, src);
+    let fields = fields(body, "", &ctx, src);
+    if !fields.is_empty() {
+        class(facts, &name).fields.extend(fields);
+    }
+}
+
+/// The typed fields of an enum's variants, as members of the enum named `Variant.0`,
+/// `Variant.field`.
+fn variant_fields(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
+    let (Some(name), Some(body)) = (src.field(item, "name"), item.child_by_field_name("body"))
+    else {
+        return;
+    };
+    let ctx = item_ctx(item, &name, src);
+    let mut found = Vec::new();
+    for variant in named_children(body) {
+        let (Some(variant_name), Some(fields_list)) = (
+            src.field(variant, "name"),
+            variant.child_by_field_name("body"),
+        ) else {
+            continue;
+        };
+        found.extend(fields(fields_list, &format!("{variant_name}."), &ctx, src));
+    }
+    if !found.is_empty() {
+        class(facts, &name).fields.extend(found);
+    }
+}
+
+/// The type context inside the struct or enum `name`.
+fn item_ctx(item: Node<'_>, name: &str, src: Source<'_>) -> TypeCtx {
     let mut ctx = TypeCtx {
-        self_ty: Some(name.clone()),
+        self_ty: Some(name.to_owned()),
         ..TypeCtx::default()
     };
     ctx.add_bounds(item, src);
-    let declared: Vec<(String, Option<Node<'_>>)> = match body.kind() {
+    ctx
+}
+
+/// The typed fields of a field list (`{ a: T }` or `(T, U)`), named after `prefix`; a
+/// collection field `f` also gives `f[]`, its elements' type.
+fn fields(body: Node<'_>, prefix: &str, ctx: &TypeCtx, src: Source<'_>) -> Vec<Field> {
+    let declared: Vec<(String, Node<'_>)> = match body.kind() {
         "ordered_field_declaration_list" => field_children(body, "type")
             .into_iter()
             .enumerate()
-            .map(|(index, ty)| (index.to_string(), Some(ty)))
+            .map(|(index, ty)| (index.to_string(), ty))
             .collect(),
         _ => named_children(body)
             .into_iter()
             .filter(|f| f.kind() == "field_declaration")
-            .filter_map(|f| Some((src.field(f, "name")?, f.child_by_field_name("type"))))
+            .filter_map(|f| Some((src.field(f, "name")?, f.child_by_field_name("type")?)))
             .collect(),
     };
-    let fields: Vec<Field> = declared
-        .into_iter()
-        .flat_map(|(field, ty)| {
-            let ty = ty.into_iter();
-            let whole = ty
-                .clone()
-                .filter_map(|t| ctx.base(t, src))
-                .map(|b| (field.clone(), b));
-            let element = ty
-                .filter_map(|t| ctx.element(t, src))
-                .map(|b| (format!("{field}[]"), b));
-            whole.chain(element).collect::<Vec<_>>()
-        })
-        .map(|(name, base)| Field {
-            name,
-            ty: plain(base),
-        })
-        .collect();
-    if !fields.is_empty() {
-        class(facts, &name).fields.extend(fields);
+    let mut found = Vec::new();
+    for (field, ty) in declared {
+        let name = format!("{prefix}{field}");
+        if let Some(base) = ctx.base(ty, src) {
+            found.push(Field {
+                name: name.clone(),
+                ty: plain(base),
+            });
+        }
+        if let Some(element) = ctx.element(ty, src) {
+            found.push(Field {
+                name: format!("{name}[]"),
+                ty: plain(element),
+            });
+        }
     }
+    found
 }
 
 /// `impl Tr for T`: `Tr` is a base of `T`.
