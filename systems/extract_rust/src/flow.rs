@@ -375,9 +375,12 @@ impl Env {
     }
 
     /// The type of the object of a method call whose callee is written `callee` at `line`
-    /// (`x.m`, `self.a.b().m`, `Foo::new().m`), if it is a method call the file types.
+    /// (`x.m`, `self.a.b().m`, `Foo::new().m`), if it is a method call the file types; for an
+    /// associated function (`Foo::f`), the type named.
     pub fn receiver(&self, callee: &str, line: u32) -> Option<TypePath> {
-        let (object, _method) = callee.rsplit_once('.')?;
+        let Some((object, _method)) = callee.rsplit_once('.') else {
+            return self.owner(callee);
+        };
         let mut segments = object.split('.');
         let head = segments.next()?;
         let mut ty = self.head(head, line)?;
@@ -393,6 +396,15 @@ impl Env {
             };
         }
         Some(ty)
+    }
+
+    /// The type an associated function is called on (`Foo::new`, `Self::helper`,
+    /// `a::Foo::run`): its owner when that names a type (capitalized), so that a method in an
+    /// `impl` away from the type, or a trait's default method, is found.
+    fn owner(&self, callee: &str) -> Option<TypePath> {
+        let (owner, _function) = callee.rsplit_once("::")?;
+        let owner = self.path_type(owner);
+        owner.starts_with(char::is_uppercase).then(|| plain(owner))
     }
 
     /// The type of the head of an object path: a variable, `self`, or a call (`Foo::new()`,

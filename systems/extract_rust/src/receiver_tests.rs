@@ -311,3 +311,31 @@ fn match_arms_and_if_let_bind_through_enum_variants_and_options() {
         vec![("Literal.0", "Lits"), ("Regex.set", "RegexSet")]
     );
 }
+
+#[test]
+fn associated_function_calls_name_their_type_as_receiver() {
+    let f = facts(
+        "impl Walker {\n\
+        \x20   fn run() {\n\
+        \x20       Self::helper();\n\
+        \x20       graph::Graph::build();\n\
+        \x20       helpers::make();\n\
+        \x20       make();\n\
+        \x20   }\n\
+         }\n",
+    );
+    let got: Vec<(&str, Option<TypePath>)> = f
+        .calls
+        .iter()
+        .map(|c| (c.callee.as_str(), c.receiver.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Self::helper", Some(ty("Walker", &[]))),
+            ("graph::Graph::build", Some(ty("Graph", &[]))),
+            ("helpers::make", None),
+            ("make", None),
+        ]
+    );
+}

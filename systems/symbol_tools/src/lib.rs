@@ -13,8 +13,9 @@
 //!
 //! Shared concepts: [`project`] (the read-only view of the World and the common errors),
 //! [`resolve`] (which symbol a call site calls, and its limits), [`receiver`] (calls through
-//! typed receivers and inherited methods), [`target`] (the two in order), [`calls`] (calls made
-//! by a symbol and calls into it).
+//! typed receivers and inherited methods), [`rust_impls`] (a Rust type's `impl` blocks in other
+//! files of its crate), [`target`] (the two in order), [`calls`] (calls made by a symbol and
+//! calls into it).
 
 pub mod atomic;
 pub mod call_graph;

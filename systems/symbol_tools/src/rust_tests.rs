@@ -1,6 +1,6 @@
 //! Rust calls through receivers (the type facts `extract_rust` gives), resolved by
 //! [`crate::calls`] with [`crate::rust_impls`]: a typed parameter, a `let` from a constructor
-//! with the method in an `impl` of another file, a `self.field.m()`-like field chain, a trait
+//! and a `Type::method` path with the method in an `impl` of another file, a `self.field.m()`-like field chain, a trait
 //! method reached through a trait impl and through a `&dyn Trait` parameter.
 //!
 //! ```rust
@@ -21,7 +21,7 @@
 //! 3 fn run(g: &Graph, l: &dyn Load) {
 //! 4     g.nodes();
 //! 5     let h = Graph::new();
-//! 6     h.prune();
+//! 6     h.prune(); Graph::prune(&h);
 //! 7     g.store.load();
 //! 8     g.store.warm();
 //! 9     l.load();
@@ -146,6 +146,7 @@ fn world() -> World {
             typed("g.nodes", 4, Some(path("Graph", &[]))),
             typed("Graph::new", 5, None),
             typed("h.prune", 6, Some(path("Graph", &["new()"]))),
+            typed("Graph::prune", 6, Some(path("Graph", &[]))),
             typed("g.store.load", 7, Some(path("Graph", &["store"]))),
             typed("g.store.warm", 8, Some(path("Graph", &["store"]))),
             typed("l.load", 9, Some(path("Load", &[]))),
@@ -182,10 +183,13 @@ fn a_method_call_through_a_typed_parameter_reaches_the_impl_method() {
 }
 
 #[test]
-fn a_local_from_a_constructor_reaches_a_method_in_an_impl_of_another_file() {
+fn a_local_from_a_constructor_and_a_path_reach_a_method_in_an_impl_of_another_file() {
     assert_eq!(
         callers("src/prune.rs", "Graph.prune"),
-        vec![(6, "h.prune".to_owned(), Via::Receiver)]
+        vec![
+            (6, "Graph::prune".to_owned(), Via::Receiver),
+            (6, "h.prune".to_owned(), Via::Receiver),
+        ]
     );
 }
 
