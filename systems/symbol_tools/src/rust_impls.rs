@@ -5,8 +5,9 @@
 //!
 //! The crate of a file is the part of its path before `src/` (the whole project when there is
 //! none). A type's name may be defined by more than one crate or module; an `impl` elsewhere is
-//! taken only from the type's crate, and a method only when one file of the crate defines it
-//! (two types of one name in a crate, each with the method, are left unresolved).
+//! taken only from a file of the type's crate that imports the type's file (looking there
+//! only keeps a query's cost to the type's importers), and a method only when one such file
+//! defines it (two types of one name, each with the method, are left unresolved).
 
 use omnysys_api::prelude::*;
 
@@ -26,14 +27,18 @@ fn crate_of(file: &str) -> &str {
     }
 }
 
-/// The other Rust files of the crate of `class`'s file, in the project's order.
-fn crate_files<'p>(p: Project<'p>, class: &SymbolRef) -> Vec<(&'p str, &'p FileFacts)> {
+/// The Rust files of the crate of `class`'s file that import it (an `impl` names its type,
+/// so its file imports the type's: `use super::Foo`, `use crate::a::Foo`), in the graph's order.
+fn crate_files<'p>(p: Project<'p>, class: &SymbolRef) -> Vec<(String, &'p FileFacts)> {
     let home = class.file.as_str();
     if !is_rust(home) {
         return Vec::new();
     }
-    p.files()
-        .filter(|(file, _)| is_rust(file) && *file != home && crate_of(file) == crate_of(home))
+    let graph = p.graph();
+    graph
+        .dependents(home)
+        .filter(|file| is_rust(file) && *file != home && crate_of(file) == crate_of(home))
+        .filter_map(|file| Some((file.to_owned(), p.facts(file)?)))
         .collect()
 }
 
@@ -48,7 +53,7 @@ pub fn method_of(p: Project<'_>, class: &SymbolRef, method: &str) -> Option<Symb
         .into_iter()
         .filter(|(_, facts)| defines(facts, &name));
     match (found.next(), found.next()) {
-        (Some((file, _)), None) => Some(SymbolRef::new(file, &name)),
+        (Some((file, _)), None) => Some(SymbolRef::new(&file, &name)),
         _ => None,
     }
 }
@@ -61,7 +66,7 @@ pub fn fact_files(p: Project<'_>, class: &SymbolRef) -> Vec<String> {
         crate_files(p, class)
             .into_iter()
             .filter(|(_, facts)| facts.classes.iter().any(|c| c.name == class.symbol))
-            .map(|(file, _)| file.to_owned()),
+            .map(|(file, _)| file),
     );
     files
 }
