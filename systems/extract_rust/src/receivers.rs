@@ -42,8 +42,8 @@ pub fn apply(tree: &Tree, src: Source<'_>, facts: &mut FileFacts) {
     }
 }
 
-/// Every function (with a body or not), struct, `impl` and trait of the tree in source order,
-/// with the `impl` or trait whose body holds it directly.
+/// Every function (with a body or not), struct, enum, `impl` and trait of the tree in source
+/// order, with the `impl` or trait whose body holds it directly.
 fn items(root: Node<'_>) -> Vec<(Node<'_>, Option<Node<'_>>)> {
     const KINDS: &[&str] = &[
         "function_item",
@@ -54,24 +54,56 @@ fn items(root: Node<'_>) -> Vec<(Node<'_>, Option<Node<'_>>)> {
         "trait_item",
     ];
     let mut found = Vec::new();
-    // A node, and the block owning the items of its children (for a block's body).
-    let mut stack: Vec<(Node<'_>, Option<Node<'_>>)> = vec![(root, None)];
-    while let Some((node, owner)) = stack.pop() {
+    // The state of a node is the block owning the items among its children.
+    preorder(root, None, |node, owner| {
         if KINDS.contains(&node.kind()) {
             found.push((node, owner));
         }
-        let is_block = matches!(node.kind(), "impl_item" | "trait_item");
-        let start = stack.len();
-        for child in named_children(node) {
-            let owns = is_block && child.kind() == "declaration_list";
-            let owner = (node.kind() == "declaration_list")
-                .then_some(owner)
-                .flatten();
-            stack.push((child, if owns { Some(node) } else { owner }));
-        }
-        stack[start..].reverse();
-    }
+        Some(match node.kind() {
+            "impl_item" | "trait_item" => Some(node),
+            "declaration_list" => owner,
+            _ => None,
+        })
+    });
     found
+}
+
+/// Visits the named nodes under `root` (itself included) in source order, iteratively, with a
+/// cursor (no allocation per node). `visit` gets a node and the state its parent passed down,
+/// and returns the state for its children, or `None` to skip them.
+fn preorder<'t, S: Copy>(
+    root: Node<'t>,
+    initial: S,
+    mut visit: impl FnMut(Node<'t>, S) -> Option<S>,
+) {
+    let mut cursor = root.walk();
+    let mut states = vec![initial];
+    loop {
+        let node = cursor.node();
+        let state = states.last().copied().unwrap_or(initial);
+        let down = if node.is_named() {
+            visit(node, state)
+        } else {
+            None
+        };
+        if let Some(down) = down
+            && cursor.goto_first_child()
+        {
+            states.push(down);
+            continue;
+        }
+        // `states` holds one state per level below `root`: at `root`'s level, the walk ends.
+        loop {
+            if states.len() <= 1 {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            cursor.goto_parent();
+            states.pop();
+        }
+    }
 }
 
 /// The type `Self` stands for in `block` (an `impl`'s type, a trait's name).
@@ -141,8 +173,10 @@ fn body_env(item: Node<'_>, ctx: TypeCtx, src: Source<'_>) -> Env {
     if let Some(params) = item.child_by_field_name("parameters") {
         env.bind_params(params, src);
     }
-    let mut stack: Vec<Node<'_>> = item.child_by_field_name("body").into_iter().collect();
-    while let Some(node) = stack.pop() {
+    let Some(body) = item.child_by_field_name("body") else {
+        return env;
+    };
+    preorder(body, (), |node, ()| {
         match node.kind() {
             "let_declaration" => env.bind_let(node, src),
             "for_expression" => env.bind_for(node, src),
@@ -152,13 +186,11 @@ fn body_env(item: Node<'_>, ctx: TypeCtx, src: Source<'_>) -> Env {
                     env.bind_params(params, src);
                 }
             }
-            "function_item" | "impl_item" | "trait_item" | "mod_item" => continue,
+            "function_item" | "impl_item" | "trait_item" | "mod_item" => return None,
             _ => {}
         }
-        let start = stack.len();
-        stack.extend(named_children(node));
-        stack[start..].reverse();
-    }
+        Some(())
+    });
     env
 }
 
