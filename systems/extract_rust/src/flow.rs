@@ -311,7 +311,7 @@ impl Env {
             }
             "struct_expression" => {
                 let name = expr.child_by_field_name("name")?;
-                Some(plain(self.path_type(&src.compact(name))))
+                Some(plain(self.path_type(&src.compact(name))?))
             }
             "call_expression" => self.call(expr, src, depth),
             _ => None,
@@ -337,40 +337,49 @@ impl Env {
                     let args = call.child_by_field_name("arguments")?;
                     return self.expression(*named_children(args).first()?, src, depth + 1);
                 }
-                Some(self.associated(&owner, &name))
+                self.associated(&owner, &name)
             }
-            "identifier" => Some(self.associated("", &src.compact(function))),
+            "identifier" => self.associated("", &src.compact(function)),
             _ => None,
         }
     }
 
-    /// The type `Owner::name(..)` gives: `Owner` for `default` and tuple structs or variants
-    /// (`Owner::Variant`), else what the function returns.
-    fn associated(&self, owner: &str, name: &str) -> TypePath {
-        let owner = self.path_type(owner);
-        if name == "default" && !owner.is_empty() {
-            return plain(owner);
-        }
-        if name.starts_with(char::is_uppercase) {
-            return plain(if owner.is_empty() {
-                name.to_owned()
-            } else {
-                owner
+    /// The type `Owner::name(..)` gives (`owner` empty for a plain `name(..)`): `Owner` for
+    /// `default` and tuple structs or variants (`Owner::Variant`), else what the function
+    /// returns. `None` when the owner is a module or a path outside the crate.
+    fn associated(&self, owner: &str, name: &str) -> Option<TypePath> {
+        let capital = name.starts_with(char::is_uppercase);
+        if owner.is_empty() {
+            return Some(match capital {
+                true => plain(name.to_owned()),
+                false => with(plain(name.to_owned()), "()".to_owned()),
             });
         }
-        if owner.is_empty() || owner.starts_with(char::is_lowercase) {
-            return with(plain(name.to_owned()), "()".to_owned());
+        let owner = self.path_type(owner)?;
+        if name == "default" || capital {
+            return Some(plain(owner));
         }
-        with(plain(owner), format!("{name}()"))
+        if owner.starts_with(char::is_lowercase) {
+            return None;
+        }
+        Some(with(plain(owner), format!("{name}()")))
     }
 
-    /// The type a path names (`a::Foo` → `Foo`, `Self` → the `impl`'s type).
-    fn path_type(&self, path: &str) -> String {
-        let last = last_segment(path);
-        let last = last.split('<').next().unwrap_or(last);
+    /// The type a path names, when it is a name of the file or a path in the crate
+    /// (`Foo`, `crate::a::Foo`, `super::Foo`, `a::Foo` for a module `a` of the crate → `Foo`;
+    /// `Self` → the `impl`'s type; see [`TypeCtx::is_local_path`]). Paths
+    /// through other modules (`io::Error`, `de::Error`) name types of other crates as often as
+    /// not, which the file's own names (its `Error`) must not be mistaken for: `None`.
+    fn path_type(&self, path: &str) -> Option<String> {
+        let segments: Vec<&str> = path.split("::").filter(|s| !s.starts_with('<')).collect();
+        let last = segments.last()?.split('<').next()?;
+        let rooted = segments.first().is_some_and(|f| self.ctx.is_local_path(f));
+        if segments.len() > 1 && !rooted {
+            return None;
+        }
         match last {
-            "Self" => self.ctx.self_ty.clone().unwrap_or_else(|| last.to_owned()),
-            _ => last.to_owned(),
+            "Self" => self.ctx.self_ty.clone(),
+            _ => Some(last.to_owned()),
         }
     }
 
@@ -399,11 +408,11 @@ impl Env {
     }
 
     /// The type an associated function is called on (`Foo::new`, `Self::helper`,
-    /// `a::Foo::run`): its owner when that names a type (capitalized), so that a method in an
+    /// `crate::a::Foo::run`): its owner when that names a type (capitalized), so that a method in an
     /// `impl` away from the type, or a trait's default method, is found.
     fn owner(&self, callee: &str) -> Option<TypePath> {
         let (owner, _function) = callee.rsplit_once("::")?;
-        let owner = self.path_type(owner);
+        let owner = self.path_type(owner)?;
         owner.starts_with(char::is_uppercase).then(|| plain(owner))
     }
 
@@ -416,8 +425,8 @@ impl Env {
         }
         let called = head.strip_suffix("()")?;
         match called.rsplit_once("::") {
-            Some((owner, name)) if is_name(name) => Some(self.associated(owner, name)),
-            None if is_name(called) => Some(self.associated("", called)),
+            Some((owner, name)) if is_name(name) => self.associated(owner, name),
+            None if is_name(called) => self.associated("", called),
             _ => None,
         }
     }

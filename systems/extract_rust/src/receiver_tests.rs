@@ -35,7 +35,7 @@ fn got(callee: &str, receiver: Option<TypePath>) -> (String, Option<TypePath>) {
 #[test]
 fn typed_parameters_type_their_method_calls_through_references_and_smart_pointers() {
     let f = facts(
-        "fn run(a: &Graph, b: &mut graph::Graph, c: Arc<Graph>, d: Box<dyn Store>, e: impl Store, n: u8) {\n\
+        "fn run(a: &Graph, b: &mut crate::g::Graph, c: Arc<Graph>, d: Box<dyn Store>, e: impl Store, n: u8, i: io::Error) {\n\
         \x20   a.nodes();\n\
         \x20   b.nodes();\n\
         \x20   c.nodes();\n\
@@ -43,6 +43,7 @@ fn typed_parameters_type_their_method_calls_through_references_and_smart_pointer
         \x20   e.load();\n\
         \x20   n.pow(2);\n\
         \x20   other.thing();\n\
+        \x20   i.kind();\n\
          }\n",
     );
     let graph = Some(ty("Graph", &[]));
@@ -57,6 +58,7 @@ fn typed_parameters_type_their_method_calls_through_references_and_smart_pointer
             got("e.load", store),
             got("n.pow", None),
             got("other.thing", None),
+            got("i.kind", None),
         ]
     );
 }
@@ -184,7 +186,7 @@ fn returns_read_self_and_see_through_result_and_option() {
 }
 
 #[test]
-fn struct_fields_and_implemented_traits_are_class_facts() {
+fn struct_fields_and_implemented_traits_are_class_facts_but_not_other_modules_traits() {
     let f = facts(
         "struct Walker<S: Store> { graph: Arc<Graph>, store: S, count: usize }\n\
          struct Id(Name, u32);\n\
@@ -206,7 +208,7 @@ fn struct_fields_and_implemented_traits_are_class_facts() {
         vec![
             class(
                 "Walker",
-                &["Display"],
+                &[],
                 vec![field("graph", "Graph"), field("store", "Store")]
             ),
             class("Id", &["Store"], vec![field("0", "Name")]),
@@ -318,6 +320,7 @@ fn associated_function_calls_name_their_type_as_receiver() {
         "impl Walker {\n\
         \x20   fn run() {\n\
         \x20       Self::helper();\n\
+        \x20       crate::graph::Graph::build();\n\
         \x20       graph::Graph::build();\n\
         \x20       helpers::make();\n\
         \x20       make();\n\
@@ -333,9 +336,30 @@ fn associated_function_calls_name_their_type_as_receiver() {
         got,
         vec![
             ("Self::helper", Some(ty("Walker", &[]))),
-            ("graph::Graph::build", Some(ty("Graph", &[]))),
+            ("crate::graph::Graph::build", Some(ty("Graph", &[]))),
+            ("graph::Graph::build", None),
             ("helpers::make", None),
             ("make", None),
+        ]
+    );
+}
+
+#[test]
+fn paths_through_the_crate_s_own_modules_name_types_but_other_crates_paths_do_not() {
+    let f = facts(
+        "mod graph;\n\
+         use crate::util::private;\n\
+         use std::io;\n\
+         fn run(a: graph::Graph, b: private::Never, c: io::Error) {\n\
+        \x20   a.nodes(); b.never(); c.kind();\n\
+         }\n",
+    );
+    assert_eq!(
+        receivers(&f),
+        vec![
+            got("a.nodes", Some(ty("Graph", &[]))),
+            got("b.never", Some(ty("Never", &[]))),
+            got("c.kind", None),
         ]
     );
 }

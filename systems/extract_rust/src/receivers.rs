@@ -9,7 +9,8 @@
 //! is iterative (deeply nested code cannot overflow the stack); a function's body is read in
 //! source order, nested functions and items apart.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use omnysys_api::facts::{ClassFacts, Field, FileFacts};
 use tree_sitter::{Node, Tree};
@@ -28,18 +29,45 @@ pub fn apply(tree: &Tree, src: Source<'_>, facts: &mut FileFacts) {
             by_caller.entry(caller.clone()).or_default().push(at);
         }
     }
-    for (item, block) in items(tree.root_node()) {
+    let items = items(tree.root_node());
+    let file = TypeCtx {
+        modules: Rc::new(modules(&items, facts, src)),
+        ..TypeCtx::default()
+    };
+    for (item, block) in items {
         match item.kind() {
             "function_item" | "function_signature_item" => {
-                function(item, block, src, facts, &by_caller);
+                function(item, block, &file, src, facts, &by_caller);
             }
-            "struct_item" => struct_fields(item, src, facts),
-            "enum_item" => variant_fields(item, src, facts),
-            "impl_item" => implemented(item, src, facts),
-            "trait_item" => supertraits(item, src, facts),
+            "struct_item" => struct_fields(item, &file, src, facts),
+            "enum_item" => variant_fields(item, &file, src, facts),
+            "impl_item" => implemented(item, &file, src, facts),
+            "trait_item" => supertraits(item, &file, src, facts),
             _ => {}
         }
     }
+}
+
+/// The crate's modules the file names: `mod a;` and inline `mod a { .. }`, and lowercase names
+/// it imports from `crate::`, `self::` and `super::` paths (`use crate::x::a;`).
+fn modules(
+    items: &[(Node<'_>, Option<Node<'_>>)],
+    facts: &FileFacts,
+    src: Source<'_>,
+) -> HashSet<String> {
+    let declared = items
+        .iter()
+        .filter(|(item, _)| item.kind() == "mod_item")
+        .filter_map(|(item, _)| src.field(*item, "name"));
+    let local = |s: &str| ["crate", "self", "super"].contains(&s.split("::").next().unwrap_or(s));
+    let imported = facts
+        .imports
+        .iter()
+        .filter(|i| local(&i.specifier))
+        .flat_map(|i| i.names.iter())
+        .filter(|n| n.starts_with(char::is_lowercase))
+        .cloned();
+    declared.chain(imported).collect()
 }
 
 /// Every function (with a body or not), struct, enum, `impl` and trait of the tree in source
@@ -48,6 +76,7 @@ fn items(root: Node<'_>) -> Vec<(Node<'_>, Option<Node<'_>>)> {
     const KINDS: &[&str] = &[
         "function_item",
         "function_signature_item",
+        "mod_item",
         "struct_item",
         "enum_item",
         "impl_item",
@@ -116,8 +145,8 @@ fn block_type(block: Node<'_>, src: Source<'_>) -> Option<String> {
 
 /// The type context of `item` held by `block`: the block's `Self` and the block's and the
 /// item's own trait bounds.
-fn context(item: Node<'_>, block: Option<Node<'_>>, src: Source<'_>) -> TypeCtx {
-    let mut ctx = TypeCtx::default();
+fn context(item: Node<'_>, block: Option<Node<'_>>, file: &TypeCtx, src: Source<'_>) -> TypeCtx {
+    let mut ctx = file.clone();
     if let Some(block) = block {
         ctx.self_ty = block_type(block, src);
         ctx.add_bounds(block, src);
@@ -131,6 +160,7 @@ fn context(item: Node<'_>, block: Option<Node<'_>>, src: Source<'_>) -> TypeCtx 
 fn function(
     item: Node<'_>,
     block: Option<Node<'_>>,
+    file: &TypeCtx,
     src: Source<'_>,
     facts: &mut FileFacts,
     by_caller: &HashMap<String, Vec<usize>>,
@@ -138,7 +168,7 @@ fn function(
     let Some(name) = src.field(item, "name") else {
         return;
     };
-    let ctx = context(item, block, src);
+    let ctx = context(item, block, file, src);
     let name = match block {
         Some(_) => format!("{}.{name}", ctx.self_ty.as_deref().unwrap_or_default()),
         None => name,
@@ -210,12 +240,12 @@ fn class<'f>(facts: &'f mut FileFacts, name: &str) -> &'f mut ClassFacts {
 }
 
 /// The typed fields of a struct (`a: T`; tuple structs' `0`, `1`, ...).
-fn struct_fields(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
+fn struct_fields(item: Node<'_>, file: &TypeCtx, src: Source<'_>, facts: &mut FileFacts) {
     let (Some(name), Some(body)) = (src.field(item, "name"), item.child_by_field_name("body"))
     else {
         return;
     };
-    let ctx = item_ctx(item, &name, src);
+    let ctx = item_ctx(item, &name, file, src);
     let fields = fields(body, "", &ctx, src);
     if !fields.is_empty() {
         class(facts, &name).fields.extend(fields);
@@ -224,12 +254,12 @@ fn struct_fields(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
 
 /// The typed fields of an enum's variants, as members of the enum named `Variant.0`,
 /// `Variant.field`.
-fn variant_fields(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
+fn variant_fields(item: Node<'_>, file: &TypeCtx, src: Source<'_>, facts: &mut FileFacts) {
     let (Some(name), Some(body)) = (src.field(item, "name"), item.child_by_field_name("body"))
     else {
         return;
     };
-    let ctx = item_ctx(item, &name, src);
+    let ctx = item_ctx(item, &name, file, src);
     let mut found = Vec::new();
     for variant in named_children(body) {
         let (Some(variant_name), Some(fields_list)) = (
@@ -246,10 +276,10 @@ fn variant_fields(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
 }
 
 /// The type context inside the struct or enum `name`.
-fn item_ctx(item: Node<'_>, name: &str, src: Source<'_>) -> TypeCtx {
+fn item_ctx(item: Node<'_>, name: &str, file: &TypeCtx, src: Source<'_>) -> TypeCtx {
     let mut ctx = TypeCtx {
         self_ty: Some(name.to_owned()),
-        ..TypeCtx::default()
+        ..file.clone()
     };
     ctx.add_bounds(item, src);
     ctx
@@ -289,25 +319,28 @@ fn fields(body: Node<'_>, prefix: &str, ctx: &TypeCtx, src: Source<'_>) -> Vec<F
     found
 }
 
-/// `impl Tr for T`: `Tr` is a base of `T`.
-fn implemented(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
+/// `impl Tr for T`: `Tr` is a base of `T` (unless `Tr` is a path through another module, see
+/// [`TypeCtx::base`]).
+fn implemented(item: Node<'_>, file: &TypeCtx, src: Source<'_>, facts: &mut FileFacts) {
     let (Some(ty), Some(tr)) = (
         item.child_by_field_name("type"),
         item.child_by_field_name("trait"),
     ) else {
         return;
     };
-    let (ty, tr) = (type_name(ty, src), type_name(tr, src));
-    add_base(class(facts, &ty), tr);
+    let ty = type_name(ty, src);
+    if let Some(tr) = file.base(tr, src).filter(|tr| *tr != ty) {
+        add_base(class(facts, &ty), tr);
+    }
 }
 
 /// `trait A: B + C`: `B` and `C` are bases of `A`.
-fn supertraits(item: Node<'_>, src: Source<'_>, facts: &mut FileFacts) {
+fn supertraits(item: Node<'_>, file: &TypeCtx, src: Source<'_>, facts: &mut FileFacts) {
     let (Some(name), Some(bounds)) = (src.field(item, "name"), item.child_by_field_name("bounds"))
     else {
         return;
     };
-    let ctx = TypeCtx::default();
+    let ctx = file;
     let bases: Vec<String> = named_children(bounds)
         .into_iter()
         .filter_map(|b| ctx.base(b, src))

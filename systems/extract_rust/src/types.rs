@@ -1,8 +1,10 @@
 //! Rust type syntax read as the name of the type whose methods a value has.
 //!
 //! [`TypeCtx::base`] names the type a type node stands for, as the file writes it:
-//! - `Foo`, `a::b::Foo`, `Foo<T>` → `Foo` (a path's last segment; the resolver finds the name
-//!   through the file's `use` imports);
+//! - `Foo`, `crate::a::Foo`, `super::Foo`, `a::Foo` (`a` a module of the crate the file names),
+//!   `Foo<T>` → `Foo` (the resolver finds the name through the file's `use` imports); a path
+//!   through another module (`io::Error`, `fmt::Formatter`) names nothing, since it is as
+//!   likely another crate's type as one named like the file's own;
 //! - references, raw pointers and the wrappers a method call sees through (`&Foo`, `&mut Foo`,
 //!   `Box<Foo>`, `Rc<Foo>`, `Arc<Foo>`, `Pin<..>`, `Cow<..>`) → `Foo`; `Option<Foo>` and
 //!   `Result<Foo, E>` → `Foo` too, since calls are read through `?`, `.unwrap()` and `.expect(..)`
@@ -16,7 +18,8 @@
 //! names the elements of a collection (`Vec<T>`, `&[T]`, `[T; N]`, `Option<T>` → `T`), which
 //! `for` loops and `.iter()` give.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use tree_sitter::Node;
 
@@ -48,9 +51,18 @@ pub struct TypeCtx {
     pub self_ty: Option<String>,
     /// Generic parameter → the first trait it is bounded by.
     pub bounds: HashMap<String, String>,
+    /// The crate's modules the file names (`mod a;`, `use crate::x::a;`, an inline `mod a`):
+    /// a path through one of them (`a::Foo`) names a type of the crate.
+    pub modules: Rc<HashSet<String>>,
 }
 
 impl TypeCtx {
+    /// Whether a path starting with `first` stays in the crate (`crate`, `self`, `super`, or
+    /// one of [`Self::modules`]).
+    pub fn is_local_path(&self, first: &str) -> bool {
+        matches!(first, "crate" | "self" | "super") || self.modules.contains(first)
+    }
+
     /// The type name `ty` stands for, if it names one (see the module docs).
     pub fn base(&self, ty: Node<'_>, src: Source<'_>) -> Option<String> {
         self.base_at(ty, src, 0)
@@ -64,7 +76,12 @@ impl TypeCtx {
         let inner = |node: Option<Node<'_>>| self.base_at(node?, src, depth + 1);
         match ty.kind() {
             "type_identifier" => Some(self.named(src.compact(ty))),
-            "scoped_type_identifier" => Some(self.named(src.field(ty, "name")?)),
+            "scoped_type_identifier" => {
+                let path = src.field(ty, "path")?;
+                let first = path.split("::").next().unwrap_or_default();
+                self.is_local_path(first).then_some(())?;
+                Some(self.named(src.field(ty, "name")?))
+            }
             "reference_type" | "pointer_type" => inner(ty.child_by_field_name("type")),
             "generic_type" => self.generic(ty, src, depth),
             "dynamic_type" | "abstract_type" => inner(ty.child_by_field_name("trait")),
