@@ -7,7 +7,8 @@
 //! (what `f` returns), another variable, a field chain (`self.a.b`), a method call
 //! (`x.m()`: what `m` returns), through `&`, `*`, `?`, `.await`, `.unwrap()` and the like —,
 //! `for` loops (an element of what they iterate: a variable or field typed `Vec<T>`, `&[T]`,
-//! `[T; N]`, bound as `x[]` and `field[]`, through `&`, `.iter()`, `.enumerate()`), and the
+//! `[T; N]`, bound as `x[]` and `field[]`, through `&`, `.iter()`, `.enumerate()`; indexing,
+//! `v[i]` and `self.items[0]`, gives an element too), and the
 //! patterns of `match` arms, `if let`, `while let` and `let` (`Some(x)`, `Ok(x)`; an enum
 //! variant's fields as the enum's members `Variant.0`, `Variant.field`; a struct's own fields).
 //! A name read at a line takes its latest binding before
@@ -314,6 +315,7 @@ impl Env {
                 Some(plain(self.path_type(&src.compact(name))?))
             }
             "call_expression" => self.call(expr, src, depth),
+            "index_expression" => self.element_of(*named_children(expr).first()?, src, depth + 1),
             _ => None,
         }
     }
@@ -401,7 +403,7 @@ impl Env {
             ty = match segment.strip_suffix("()") {
                 Some(method) => method_result(ty, method)?,
                 None if is_name(segment) || is_index(segment) => with(ty, segment.to_owned()),
-                None => return None,
+                None => with(ty, format!("{}[]", indexed(segment)?)),
             };
         }
         Some(ty)
@@ -423,6 +425,9 @@ impl Env {
         if is_name(head) {
             return self.var(head, line);
         }
+        if let Some(collection) = indexed(head) {
+            return self.var(&format!("{collection}[]"), line);
+        }
         let called = head.strip_suffix("()")?;
         match called.rsplit_once("::") {
             Some((owner, name)) if is_name(name) => self.associated(owner, name),
@@ -430,6 +435,12 @@ impl Env {
             _ => None,
         }
     }
+}
+
+/// The collection of an indexing segment (`items[0]`, `items[i]` → `items`).
+fn indexed(segment: &str) -> Option<&str> {
+    let (collection, index) = segment.strip_suffix(']')?.split_once('[')?;
+    (is_name(collection) && !index.contains('[')).then_some(collection)
 }
 
 /// Whether `s` is a tuple field (`0`).

@@ -154,7 +154,7 @@ fn self_is_the_impl_type_and_field_chains_and_constructors_are_members() {
             got("self.graph().clear", Some(ty("Walker", &["graph()"]))),
             got("self.graph", Some(ty("Walker", &[]))),
             got("Self::new().done", Some(ty("Walker", &["new()"]))),
-            got("self.items[0].run", None),
+            got("self.items[0].run", Some(ty("Walker", &["items[]"]))),
         ]
     );
 }
@@ -361,5 +361,21 @@ fn paths_through_the_crate_s_own_modules_name_types_but_other_crates_paths_do_no
             got("b.never", Some(ty("Never", &[]))),
             got("c.kind", None),
         ]
+    );
+}
+
+#[test]
+fn indexing_a_typed_collection_gives_an_element() {
+    let f = facts(
+        "fn run(items: &[Item]) {\n\
+        \x20   let first = &items[0];\n\
+        \x20   first.go();\n\
+        \x20   items[1].go();\n\
+         }\n",
+    );
+    let item = Some(ty("Item", &[]));
+    assert_eq!(
+        receivers(&f),
+        vec![got("first.go", item.clone()), got("items[1].go", item)]
     );
 }
