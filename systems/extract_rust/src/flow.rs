@@ -8,7 +8,8 @@
 //! (`x.m()`: what `m` returns), through `&`, `*`, `?`, `.await`, `.unwrap()` and the like —,
 //! `for` loops (an element of what they iterate: a variable or field typed `Vec<T>`, `&[T]`,
 //! `[T; N]`, bound as `x[]` and `field[]`, through `&`, `.iter()`, `.enumerate()`; indexing,
-//! `v[i]` and `self.items[0]`, gives an element too), and the
+//! `v[i]` and `self.items[0]`, and the untyped parameter of a closure given to an iterator
+//! method, `v.iter().filter(..).map(|x| ..)`, are elements too), and the
 //! patterns of `match` arms, `if let`, `while let` and `let` (`Some(x)`, `Ok(x)`; an enum
 //! variant's fields as the enum's members `Variant.0`, `Variant.field`; a struct's own fields).
 //! A name read at a line takes its latest binding before
@@ -47,6 +48,39 @@ const TRANSPARENT_CALLS: &[&str] = &[
 
 /// Methods that iterate over a collection's elements.
 const ITERATORS: &[&str] = &["iter", "iter_mut", "into_iter", "drain"];
+
+/// Iterator adapters that pass their elements on unchanged (`v.iter().filter(..)`).
+const PASS_ELEMENTS: &[&str] = &[
+    "filter",
+    "skip",
+    "take",
+    "rev",
+    "peekable",
+    "cloned",
+    "copied",
+    "skip_while",
+    "take_while",
+    "inspect",
+];
+
+/// Iterator methods whose closure argument takes one element (`.map(|x| ..)`).
+const TAKE_ELEMENT: &[&str] = &[
+    "map",
+    "filter",
+    "for_each",
+    "any",
+    "all",
+    "find",
+    "filter_map",
+    "flat_map",
+    "position",
+    "skip_while",
+    "take_while",
+    "inspect",
+    "find_map",
+    "max_by_key",
+    "min_by_key",
+];
 
 /// Constructors of the wrappers whose methods are those of their content.
 const WRAPPERS: &[&str] = &["Box", "Rc", "Arc", "Pin", "Cow"];
@@ -229,6 +263,30 @@ impl Env {
         }
     }
 
+    /// The untyped parameter of a closure given to an iterator method
+    /// (`v.iter().map(|x| x.m())`, `self.items.iter().any(|i| ..)`): an element.
+    pub fn bind_closure_element(&mut self, call: Node<'_>, src: Source<'_>) {
+        let Some(iterator) = TAKE_ELEMENT.iter().find_map(|m| called_on(call, m, src)) else {
+            return;
+        };
+        let closures = call
+            .child_by_field_name("arguments")
+            .map(named_children)
+            .unwrap_or_default();
+        for closure in closures
+            .into_iter()
+            .filter(|c| c.kind() == "closure_expression")
+        {
+            let first = closure
+                .child_by_field_name("parameters")
+                .and_then(|p| named_children(p).first().copied());
+            if let Some(name) = first.and_then(|p| binding_name(p, src)) {
+                let ty = self.element_of(iterator, src, 0);
+                self.bind(name, line(closure), ty);
+            }
+        }
+    }
+
     /// A `for` loop's variable: an element of what it iterates (`for x in &v`,
     /// `for x in self.items.iter()`, `for (i, x) in v.iter().enumerate()`).
     pub fn bind_for(&mut self, node: Node<'_>, src: Source<'_>) {
@@ -272,6 +330,7 @@ impl Env {
                 let inner = ITERATORS
                     .iter()
                     .chain(TRANSPARENT_CALLS)
+                    .chain(PASS_ELEMENTS)
                     .find_map(|m| called_on(expr, m, src))?;
                 self.element_of(inner, src, depth + 1)
             }

@@ -379,3 +379,26 @@ fn indexing_a_typed_collection_gives_an_element() {
         vec![got("first.go", item.clone()), got("items[1].go", item)]
     );
 }
+
+#[test]
+fn an_untyped_closure_parameter_of_an_iterator_method_is_an_element() {
+    let f = facts(
+        "fn run(items: Vec<Item>) {\n\
+        \x20   items.iter().filter(|x| x.ok()).map(|y| y.go());\n\
+        \x20   items.iter().map(|x: &Other| x.ok());\n\
+         }\n",
+    );
+    let item = Some(ty("Item", &[]));
+    let found: Vec<(String, Option<TypePath>)> = receivers(&f)
+        .into_iter()
+        .filter(|(callee, _)| !callee.starts_with("items"))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            got("x.ok", item.clone()),
+            got("y.go", item),
+            got("x.ok", Some(ty("Other", &[]))),
+        ]
+    );
+}

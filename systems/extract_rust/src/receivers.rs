@@ -211,6 +211,7 @@ fn body_env(item: Node<'_>, ctx: TypeCtx, src: Source<'_>) -> Env {
             "let_declaration" => env.bind_let(node, src),
             "for_expression" => env.bind_for(node, src),
             "match_expression" | "let_condition" => env.bind_match(node, src),
+            "call_expression" => env.bind_closure_element(node, src),
             "closure_expression" => {
                 if let Some(params) = node.child_by_field_name("parameters") {
                     env.bind_params(params, src);
