@@ -18,6 +18,8 @@
 //! An object path as written in a callee (`self.graph.modules().get`, `Foo::new().run`) is read
 //! the same way: the head is a variable, `self` or a constructor call, then fields and method
 //! calls ([`Env::receiver`]).
+//!
+//! Patterns are read by [`crate::patterns`], collections' elements by [`crate::elements`].
 
 use omnysys_api::facts::TypePath;
 use tree_sitter::Node;
@@ -26,10 +28,10 @@ use crate::parse::{Source, line, named_children};
 use crate::types::TypeCtx;
 
 /// How deeply nested an expression [`Env::expression`] reads.
-const MAX_DEPTH: u32 = 32;
+pub(crate) const MAX_DEPTH: u32 = 32;
 
 /// Method calls that give back the value they are called on, for typing purposes.
-const TRANSPARENT_CALLS: &[&str] = &[
+pub(crate) const TRANSPARENT_CALLS: &[&str] = &[
     "unwrap",
     "expect",
     "clone",
@@ -44,42 +46,6 @@ const TRANSPARENT_CALLS: &[&str] = &[
     "lock",
     "read",
     "write",
-];
-
-/// Methods that iterate over a collection's elements.
-const ITERATORS: &[&str] = &["iter", "iter_mut", "into_iter", "drain"];
-
-/// Iterator adapters that pass their elements on unchanged (`v.iter().filter(..)`).
-const PASS_ELEMENTS: &[&str] = &[
-    "filter",
-    "skip",
-    "take",
-    "rev",
-    "peekable",
-    "cloned",
-    "copied",
-    "skip_while",
-    "take_while",
-    "inspect",
-];
-
-/// Iterator methods whose closure argument takes one element (`.map(|x| ..)`).
-const TAKE_ELEMENT: &[&str] = &[
-    "map",
-    "filter",
-    "for_each",
-    "any",
-    "all",
-    "find",
-    "filter_map",
-    "flat_map",
-    "position",
-    "skip_while",
-    "take_while",
-    "inspect",
-    "find_map",
-    "max_by_key",
-    "min_by_key",
 ];
 
 /// Constructors of the wrappers whose methods are those of their content.
@@ -169,177 +135,8 @@ impl Env {
         self.bind(name, line, ty);
     }
 
-    /// The bindings of a `match` (its arms' patterns) or of an `if let`/`while let` condition.
-    pub fn bind_match(&mut self, node: Node<'_>, src: Source<'_>) {
-        let Some(value) = node.child_by_field_name("value") else {
-            return;
-        };
-        let ty = self.expression(value, src, 0);
-        if node.kind() == "let_condition" {
-            if let Some(pattern) = node.child_by_field_name("pattern") {
-                self.bind_pattern(pattern, ty, line(node), src, 0);
-            }
-            return;
-        }
-        let arms = node
-            .child_by_field_name("body")
-            .map(named_children)
-            .unwrap_or_default();
-        for arm in arms.into_iter().filter(|a| a.kind() == "match_arm") {
-            let pattern = arm
-                .child_by_field_name("pattern")
-                .and_then(|p| named_children(p).first().copied());
-            if let Some(pattern) = pattern {
-                self.bind_pattern(pattern, ty.clone(), line(arm), src, 0);
-            }
-        }
-    }
-
-    /// Binds the names of `pattern` matched against a value of type `ty`: a name takes `ty`;
-    /// `Some(x)`/`Ok(x)` give `x` the type itself (`Option`, `Result` are seen through); an enum
-    /// variant's fields (`V(a, b)`, `V { f, g: x }`) are the enum's members `V.0`, `V.f`.
-    fn bind_pattern(
-        &mut self,
-        pattern: Node<'_>,
-        ty: Option<TypePath>,
-        at: u32,
-        src: Source<'_>,
-        depth: u32,
-    ) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        if let Some(name) = binding_name(pattern, src) {
-            self.bind(name, at, ty);
-            return;
-        }
-        let variant = pattern
-            .child_by_field_name("type")
-            .map(|t| last_segment(&src.compact(t)).to_owned());
-        let member = |field: &str| -> Option<TypePath> {
-            match variant.as_deref()? {
-                "Some" | "Ok" => ty.clone(),
-                "None" | "Err" => None,
-                // A struct's own pattern (`Point { x, .. }`): its fields.
-                v if ty
-                    .as_ref()
-                    .is_some_and(|t| t.base == v && t.members.is_empty()) =>
-                {
-                    Some(with(ty.clone()?, field.to_owned()))
-                }
-                v => Some(with(ty.clone()?, format!("{v}.{field}"))),
-            }
-        };
-        match pattern.kind() {
-            "or_pattern" => {
-                for alternative in named_children(pattern) {
-                    self.bind_pattern(alternative, ty.clone(), at, src, depth + 1);
-                }
-            }
-            "tuple_struct_pattern" => {
-                let items = named_children(pattern).into_iter().skip(1);
-                for (index, item) in items.enumerate() {
-                    let item_ty = member(&index.to_string());
-                    self.bind_pattern(item, item_ty, at, src, depth + 1);
-                }
-            }
-            "struct_pattern" => {
-                let fields = named_children(pattern)
-                    .into_iter()
-                    .filter(|f| f.kind() == "field_pattern");
-                for field in fields {
-                    let Some(name) = field.child_by_field_name("name") else {
-                        continue;
-                    };
-                    let name = src.compact(name);
-                    let item_ty = member(&name);
-                    match field.child_by_field_name("pattern") {
-                        Some(inner) => self.bind_pattern(inner, item_ty, at, src, depth + 1),
-                        None => self.bind(name, at, item_ty),
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// The untyped parameter of a closure given to an iterator method
-    /// (`v.iter().map(|x| x.m())`, `self.items.iter().any(|i| ..)`): an element.
-    pub fn bind_closure_element(&mut self, call: Node<'_>, src: Source<'_>) {
-        let Some(iterator) = TAKE_ELEMENT.iter().find_map(|m| called_on(call, m, src)) else {
-            return;
-        };
-        let closures = call
-            .child_by_field_name("arguments")
-            .map(named_children)
-            .unwrap_or_default();
-        for closure in closures
-            .into_iter()
-            .filter(|c| c.kind() == "closure_expression")
-        {
-            let first = closure
-                .child_by_field_name("parameters")
-                .and_then(|p| named_children(p).first().copied());
-            if let Some(name) = first.and_then(|p| binding_name(p, src)) {
-                let ty = self.element_of(iterator, src, 0);
-                self.bind(name, line(closure), ty);
-            }
-        }
-    }
-
-    /// A `for` loop's variable: an element of what it iterates (`for x in &v`,
-    /// `for x in self.items.iter()`, `for (i, x) in v.iter().enumerate()`).
-    pub fn bind_for(&mut self, node: Node<'_>, src: Source<'_>) {
-        let (Some(mut pattern), Some(mut value)) = (
-            node.child_by_field_name("pattern"),
-            node.child_by_field_name("value"),
-        ) else {
-            return;
-        };
-        if let Some(inner) = called_on(value, "enumerate", src) {
-            let Some(second) = named_children(pattern).get(1).copied() else {
-                return;
-            };
-            (pattern, value) = (second, inner);
-        }
-        if let Some(name) = binding_name(pattern, src) {
-            let ty = self.element_of(value, src, 0);
-            self.bind(name, line(node), ty);
-        }
-    }
-
-    /// The type of the elements of the collection `expr` (a variable or field bound to one,
-    /// through `&`, `.iter()`-like calls and [`TRANSPARENT_CALLS`] such as `.clone()`).
-    fn element_of(&self, expr: Node<'_>, src: Source<'_>, depth: u32) -> Option<TypePath> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        match expr.kind() {
-            "identifier" => self.var(&format!("{}[]", src.compact(expr)), line(expr)),
-            "reference_expression" => {
-                self.element_of(expr.child_by_field_name("value")?, src, depth + 1)
-            }
-            "parenthesized_expression" => {
-                self.element_of(*named_children(expr).first()?, src, depth + 1)
-            }
-            "field_expression" => {
-                let object = self.expression(expr.child_by_field_name("value")?, src, depth + 1)?;
-                Some(with(object, format!("{}[]", src.field(expr, "field")?)))
-            }
-            "call_expression" => {
-                let inner = ITERATORS
-                    .iter()
-                    .chain(TRANSPARENT_CALLS)
-                    .chain(PASS_ELEMENTS)
-                    .find_map(|m| called_on(expr, m, src))?;
-                self.element_of(inner, src, depth + 1)
-            }
-            _ => None,
-        }
-    }
-
     /// The type of variable `name` read at `line`.
-    fn var(&self, name: &str, line: u32) -> Option<TypePath> {
+    pub(crate) fn var(&self, name: &str, line: u32) -> Option<TypePath> {
         if name == "self" {
             return self.ctx.self_ty.clone().map(plain);
         }
@@ -508,7 +305,7 @@ fn is_index(s: &str) -> bool {
 }
 
 /// The name a parameter or `let` pattern binds: `x`, `mut x`, `ref x`; `None` for destructuring.
-fn binding_name(pattern: Node<'_>, src: Source<'_>) -> Option<String> {
+pub(crate) fn binding_name(pattern: Node<'_>, src: Source<'_>) -> Option<String> {
     match pattern.kind() {
         "identifier" => Some(src.compact(pattern)),
         "mut_pattern" | "ref_pattern" | "reference_pattern" => {
@@ -516,18 +313,6 @@ fn binding_name(pattern: Node<'_>, src: Source<'_>) -> Option<String> {
         }
         _ => None,
     }
-}
-
-/// The object of `expr` when `expr` is the call `object.method()`.
-fn called_on<'t>(expr: Node<'t>, method: &str, src: Source<'_>) -> Option<Node<'t>> {
-    let function = expr
-        .child_by_field_name("function")
-        .filter(|_| expr.kind() == "call_expression")?;
-    let named = function.kind() == "field_expression"
-        && src.field(function, "field").as_deref() == Some(method);
-    named
-        .then(|| function.child_by_field_name("value"))
-        .flatten()
 }
 
 /// What `object.method()` gives: the object itself for [`TRANSPARENT_CALLS`], else the
@@ -540,12 +325,12 @@ fn method_result(object: TypePath, method: &str) -> Option<TypePath> {
 }
 
 /// The last segment of a path (`a::b::C` → `C`).
-fn last_segment(path: &str) -> &str {
+pub(crate) fn last_segment(path: &str) -> &str {
     path.rsplit("::").next().unwrap_or(path)
 }
 
 /// Whether `s` is a plain identifier.
-fn is_name(s: &str) -> bool {
+pub(crate) fn is_name(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with(|c: char| c.is_ascii_digit())
         && s.chars().all(|c| c.is_alphanumeric() || c == '_')
@@ -561,7 +346,7 @@ pub fn plain(base: String) -> TypePath {
 }
 
 /// `ty` then the member `member`.
-fn with(mut ty: TypePath, member: String) -> TypePath {
+pub(crate) fn with(mut ty: TypePath, member: String) -> TypePath {
     ty.members.push(member);
     ty
 }
