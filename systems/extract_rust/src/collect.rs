@@ -8,7 +8,7 @@ use tree_sitter::Tree;
 use crate::exports::Exports;
 use crate::parse::Source;
 use crate::symbols::{self, Symbols};
-use crate::{calls, imports, names};
+use crate::{calls, imports, names, receivers};
 
 /// The facts of a parsed file.
 pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
@@ -22,7 +22,9 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
             names::path_link,
         )
     };
-    extract_support::collect::collect::<Exports, Symbols, ()>(tree, src, &grammar)
+    let mut facts = extract_support::collect::collect::<Exports, Symbols, ()>(tree, src, &grammar);
+    receivers::apply(tree, src, &mut facts);
+    facts
 }
 
 /// Only functions and methods: structs, enums, traits and `impl` blocks make no scope.

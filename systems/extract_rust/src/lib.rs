@@ -11,19 +11,30 @@
 //! - [`uses`]: flattens a `use` tree into one path prefix per imported name.
 //! - [`symbols`], [`imports`], [`exports`], [`calls`]: one collector per kind of fact.
 //! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
+//! - [`receivers`] (a second walk): the type facts — call receivers, return types, struct
+//!   fields and implemented traits — read with [`types`] (type syntax), [`flow`] (variables
+//!   and call objects), [`patterns`] and [`elements`] (bindings through patterns, loops,
+//!   indexing and closures).
 //!
 //! The language-independent parts (parsing, the walk that tracks the innermost enclosing
 //! function, assembling the facts) come from [`extract_support`].
 
 pub mod calls;
 pub mod collect;
+pub mod elements;
 pub mod exports;
+pub mod flow;
 pub mod imports;
 pub mod names;
 pub mod parse;
+pub mod patterns;
+pub mod receivers;
 pub mod symbols;
+pub mod types;
 pub mod uses;
 
+#[cfg(test)]
+mod receiver_tests;
 #[cfg(test)]
 mod tests;
 
@@ -41,7 +52,7 @@ pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
         name: "rust".to_owned(),
-        version: "3".to_owned(),
+        version: "4".to_owned(),
         languages: strings(&["rust"]),
         extensions: strings(&["rs"]),
     }

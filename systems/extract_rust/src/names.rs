@@ -12,7 +12,8 @@ use crate::parse::{Source, child_of_kind, named_children};
 /// - `struct S`, `enum E`, `union U`, `trait T` → their name (`Class`), wherever they are;
 /// - `fn m` in `impl X` or `impl T for X` → `X.m` (`Method`), the type named without generics,
 ///   path or reference (`impl<T> fmt::Display for &my::Wrapper<T>` → `Wrapper`);
-/// - `fn m` with a body in `trait T` → `T.m` (`Method`);
+/// - `fn m` in `trait T`, with a body or not (a required method: the target of calls through
+///   `dyn T`, `impl T` and `U: T`) → `T.m` (`Method`);
 /// - any other `fn f` (free, nested in a function, in an inline `mod`) → `f` (`Function`).
 ///
 /// `up` holds the nodes containing `node`.
@@ -31,6 +32,14 @@ pub fn definition_name<'t>(
                 Some(owner) => Some((format!("{owner}.{name}"), SymbolKind::Method)),
                 None => Some((name, SymbolKind::Function)),
             }
+        }
+        "function_signature_item" => {
+            let block = owner_block(node, up).filter(|b| b.kind() == "trait_item")?;
+            let owner = src.field(block, "name")?;
+            Some((
+                format!("{owner}.{}", src.field(node, "name")?),
+                SymbolKind::Method,
+            ))
         }
         _ => None,
     }
@@ -56,7 +65,7 @@ fn owner<'t>(item: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<
 
 /// A type's bare name: `Foo` for `Foo`, `Foo<T>`, `a::Foo`, `&Foo`, `&mut a::Foo<T>`; other
 /// types (tuples, slices, `dyn Trait`) as written, whitespace collapsed.
-fn type_name(ty: Node<'_>, src: Source<'_>) -> String {
+pub fn type_name(ty: Node<'_>, src: Source<'_>) -> String {
     match ty.kind() {
         "generic_type" | "reference_type" | "pointer_type" => ty
             .child_by_field_name("type")

@@ -1,8 +1,8 @@
 //! Definitions: free functions, structs, enums, unions, traits and methods, with their lines,
 //! parameters and flags.
 //!
-//! See [`names::definition_name`] for the naming. Closures and trait method signatures without
-//! a body are not definitions; macro-generated items are not seen. A definition spans its item,
+//! See [`names::definition_name`] for the naming. Closures are not definitions (trait method
+//! signatures without a body are); macro-generated items are not seen. A definition spans its item,
 //! from its visibility or `fn` keyword (attributes and doc comments left out) to its end.
 //!
 //! `exported`:
@@ -10,7 +10,7 @@
 //!   file (not in a function or an inline `mod`, not `pub(crate)`/`pub(super)`/`pub(in ...)`);
 //! - methods in an `impl` block that sits directly in the file: declared plain `pub`. Trait
 //!   impl methods have no visibility of their own and are not exported;
-//! - methods with a body in a trait: when the trait is exported.
+//! - methods of a trait: when the trait is exported.
 
 use std::collections::HashSet;
 

@@ -14,8 +14,9 @@
 //! Shared concepts: [`project`] (the read-only view of the World and the common errors),
 //! [`resolve`] (which symbol a call site calls, and its limits), [`bindings`] (the resolver's
 //! rules from local binding names, shadows and own exports), [`receiver`] (calls through
-//! typed receivers and inherited methods), [`target`] (the two in order), [`calls`] (calls made
-//! by a symbol and calls into it).
+//! typed receivers and inherited methods), [`rust_impls`] (a Rust type's `impl` blocks in other
+//! files of its crate), [`target`] (the two in order), [`calls`] (calls made by a symbol and
+//! calls into it).
 
 pub mod atomic;
 pub mod bindings;
@@ -28,6 +29,7 @@ pub mod project;
 pub mod receiver;
 pub mod references;
 pub mod resolve;
+pub mod rust_impls;
 pub mod search;
 pub mod signature;
 pub mod summary;
@@ -40,6 +42,8 @@ mod python_receiver_tests;
 mod receiver_tests;
 #[cfg(test)]
 mod bindings_tests;
+#[cfg(test)]
+mod rust_tests;
 #[cfg(test)]
 mod testkit;
 

@@ -24,6 +24,9 @@
 //!    `DependenciesBlock.addDependency`). A call through a base-typed receiver is reported to
 //!    the base's method, as the type checker does; overrides are not added.
 //!
+//! A Rust type's methods and trait impls may sit in other files of its crate
+//! ([`crate::rust_impls`]); its bases are the traits it implements.
+//!
 //! Every step is bounded ([`MAX_DEPTH`]), so cyclic aliases and bases end. A resolution that
 //! went through an inferred receiver has [`crate::resolve::Via::Receiver`] (confidence
 //! `inferred`); `this.m()` found on a base has [`crate::resolve::Via::Inherited`].
@@ -40,6 +43,7 @@ use omnysys_api::prelude::*;
 use crate::dotted::resolve_dotted;
 use crate::project::{Project, defines};
 use crate::resolve::{SymbolRef, resolve_binding, resolve_export};
+use crate::rust_impls::{fact_files, method_of};
 
 /// How many steps (aliases, bases, members) a resolution follows.
 const MAX_DEPTH: u32 = 12;
@@ -215,14 +219,16 @@ fn member_type(p: Project<'_>, ty: &Ty, member: &str, depth: u32) -> Option<Ty> 
             if let Some(field) = field {
                 return type_of(p, &class.file, &field.ty, depth + 1);
             }
-            let method = format!("{}.{name}", class.symbol);
-            let returns = facts
-                .symbols
-                .iter()
-                .find(|s| s.name == method)
-                .and_then(|s| s.returns.as_ref());
-            if let Some(returns) = returns {
-                return type_of(p, &class.file, returns, depth + 1);
+            if let Some(method) = method_of(p, class, name) {
+                let returns = p
+                    .facts(&method.file)?
+                    .symbols
+                    .iter()
+                    .find(|s| s.name == method.symbol)
+                    .and_then(|s| s.returns.as_ref());
+                if let Some(returns) = returns {
+                    return type_of(p, &method.file, returns, depth + 1);
+                }
             }
             bases(p, class, depth).find_map(|base| member_type(p, &base, member, depth + 1))
         }
@@ -236,15 +242,17 @@ fn class_facts<'f>(facts: &'f FileFacts, name: &str) -> Option<&'f ClassFacts> {
 
 /// The resolved bases of `class`.
 fn bases<'p>(p: Project<'p>, class: &SymbolRef, depth: u32) -> impl Iterator<Item = Ty> + 'p {
-    let file = class.file.clone();
-    let written: Vec<String> = p
-        .facts(&class.file)
-        .and_then(|f| class_facts(f, &class.symbol))
-        .map(|c| c.bases.clone())
-        .unwrap_or_default();
+    let written: Vec<(String, String)> = fact_files(p, class)
+        .into_iter()
+        .filter_map(|file| {
+            let bases = class_facts(p.facts(&file)?, &class.symbol)?.bases.clone();
+            Some(bases.into_iter().map(move |b| (file.clone(), b)))
+        })
+        .flatten()
+        .collect();
     written
         .into_iter()
-        .filter_map(move |b| named(p, &file, &b, depth + 1))
+        .filter_map(move |(file, b)| named(p, &file, &b, depth + 1))
 }
 
 /// The method `method` of `ty` or of its nearest base defining it (step 3 of the module docs).
@@ -255,9 +263,8 @@ fn find_method(p: Project<'_>, ty: &Ty, method: &str, depth: u32) -> Option<Symb
     let Ty::Class(class) = ty else {
         return None;
     };
-    let name = format!("{}.{method}", class.symbol);
-    if defines(p.facts(&class.file)?, &name) {
-        return Some(SymbolRef::new(&class.file, &name));
+    if let Some(found) = method_of(p, class, method) {
+        return Some(found);
     }
     bases(p, class, depth).find_map(|base| find_method(p, &base, method, depth + 1))
 }
