@@ -198,12 +198,21 @@ fn prepare(name: &str, mode: &str) -> PathBuf {
 fn write_workspace(ws: &Path) {
     workspace_skeleton(ws);
     // Engine sources and the lock file, edited by the engine-source test.
-    write(&ws.join("engine/src/lib.rs"), "
-");
-    write(&ws.join("engine/api/src/lib.rs"), "
-");
-    write(&ws.join("Cargo.lock"), "
-");
+    write(
+        &ws.join("engine/src/lib.rs"),
+        "
+",
+    );
+    write(
+        &ws.join("engine/api/src/lib.rs"),
+        "
+",
+    );
+    write(
+        &ws.join("Cargo.lock"),
+        "
+",
+    );
     write(
         &ws.join("systems/shared/Cargo.toml"),
         "[package]\nname = \"shared\"\n",

@@ -37,11 +37,11 @@ pub mod target;
 pub mod value_flow;
 
 #[cfg(test)]
+mod bindings_tests;
+#[cfg(test)]
 mod python_receiver_tests;
 #[cfg(test)]
 mod receiver_tests;
-#[cfg(test)]
-mod bindings_tests;
 #[cfg(test)]
 mod rust_tests;
 #[cfg(test)]
