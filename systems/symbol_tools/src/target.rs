@@ -14,12 +14,14 @@ use crate::resolve::{Resolution, Via, resolve_call};
 ///
 /// A call on a variable the file types (`chunkGraph.m()` with `@param {ChunkGraph} chunkGraph`)
 /// tries its receiver first: no name rule can resolve a method called on a typed local, and the
-/// name rules cost more (they look through every import). Calls on `this`, on capitalised names
-/// (classes: rule 5 names their import) and on guessed receivers try the name rules first.
+/// name rules cost more (they look through every import). Calls on `this`/`self`, on
+/// capitalised names (classes: rule 5 names their import) and on guessed receivers try the name
+/// rules first.
 pub fn resolve(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
     let typed_local = call.receiver.as_ref().is_some_and(|r| !r.guessed)
         && call.callee.starts_with(|c: char| c.is_ascii_lowercase())
-        && !call.callee.starts_with("this.");
+        && !call.callee.starts_with("this.")
+        && !call.callee.starts_with("self.");
     if typed_local && let Some(found) = through_receiver(p, file, call) {
         return found;
     }
@@ -34,7 +36,7 @@ pub fn resolve(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
 fn through_receiver(p: Project<'_>, file: &str, call: &CallSite) -> Option<Resolution> {
     let (target, found) = resolve_receiver(p, file, call)?;
     let via = match found {
-        _ if call.callee.starts_with("this.") || is_self_method(&call.callee) => Via::Inherited,
+        _ if is_own_method(&call.callee) => Via::Inherited,
         Found::Typed => Via::Receiver,
         Found::Guessed => Via::ReceiverGuessed,
     };
@@ -45,9 +47,12 @@ fn through_receiver(p: Project<'_>, file: &str, call: &CallSite) -> Option<Resol
     })
 }
 
-/// Whether `callee` is a method called on Python's `self` (`self.m`, not `self.x.m`).
-fn is_self_method(callee: &str) -> bool {
-    callee
-        .strip_prefix("self.")
-        .is_some_and(|m| !m.contains(['.', '(', '[']))
+/// Whether `callee` is a method called on the object itself (`this.m`, `self.m`; not
+/// `this.x.m`, a field's method).
+fn is_own_method(callee: &str) -> bool {
+    ["this.", "self."].iter().any(|object| {
+        callee
+            .strip_prefix(object)
+            .is_some_and(|m| !m.contains(['.', '(', '[']))
+    })
 }
