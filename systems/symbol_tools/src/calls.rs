@@ -36,6 +36,7 @@ pub struct OutgoingCall {
 /// A call elsewhere that resolves to a given symbol.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(transform = crate::resolve::left_out_when_exact)]
 pub struct IncomingCall {
     /// The calling file.
     pub file: String,

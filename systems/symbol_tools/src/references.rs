@@ -69,6 +69,7 @@ pub enum RefKind {
 /// One reference.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(transform = crate::resolve::left_out_when_exact)]
 pub struct Reference {
     /// The referring file.
     pub file: String,

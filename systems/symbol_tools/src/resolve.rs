@@ -157,6 +157,15 @@ impl Confidence {
     }
 }
 
+/// Marks `via` and `confidence` as optional in an answer's schema: they are left out when a
+/// name rule resolved the call (`exact`), which serde's `skip_serializing_if` does not tell the
+/// schema (it is derived for reading, where a field without a default is required).
+pub fn left_out_when_exact(schema: &mut schemars::Schema) {
+    if let Some(required) = schema.get_mut("required").and_then(|r| r.as_array_mut()) {
+        required.retain(|name| name != "via" && name != "confidence");
+    }
+}
+
 /// The import a callee came through.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ImportUse {
