@@ -50,7 +50,7 @@ pub struct ReferencesArgs {
 pub enum RefKind {
     /// `import {x} from`, `import x from`.
     Import,
-    /// `import type {x} from`.
+    /// `import type {x} from`, a JSDoc `@typedef {import("./x")} X`.
     TypeImport,
     /// `require()` naming it.
     Require,
@@ -213,6 +213,7 @@ fn references_to(p: Project<'_>, target: &SymbolRef) -> BTreeSet<Reference> {
         }
         found.extend(named_uses(p, &file, facts, target, &filter));
     }
+    found.extend(type_aliases_of(p, target));
     found.extend(callers_of(p, target).into_iter().map(|c| Reference {
         file: c.file,
         line: c.line,
@@ -221,6 +222,35 @@ fn references_to(p: Project<'_>, target: &SymbolRef) -> BTreeSet<Reference> {
         target: Some(target.clone()),
         confidence: c.confidence,
     }));
+    found
+}
+
+/// Type aliases naming `target` (`/** @typedef {import("./memoize")} Memoize */`): a module's
+/// own export when the alias names no member, else the member. Aliases make no import edge, so
+/// every file is looked at.
+fn type_aliases_of(p: Project<'_>, target: &SymbolRef) -> Vec<Reference> {
+    let mut found = Vec::new();
+    for file in p.paths() {
+        let Some(facts) = p.facts(file) else {
+            continue;
+        };
+        for alias in &facts.types {
+            let (Some(spec), Some(from)) = (&alias.specifier, alias.resolved.as_deref()) else {
+                continue;
+            };
+            let name = alias.targets.first().map_or("default", String::as_str);
+            if resolve_export(p, from, name).as_ref() == Some(target) {
+                found.push(Reference {
+                    file: file.to_owned(),
+                    line: alias.line,
+                    kind: RefKind::TypeImport,
+                    text: spec.clone(),
+                    target: Some(target.clone()),
+                    confidence: Confidence::Exact,
+                });
+            }
+        }
+    }
     found
 }
 
@@ -482,6 +512,20 @@ mod tests {
                 ("lib/use.js", 2, RefKind::Require, "./memoize"),
                 ("lib/use.js", 3, RefKind::Call, "cached"),
             ]
+        );
+    }
+
+    #[test]
+    fn a_jsdoc_typedef_importing_a_module_is_a_reference_to_its_default_export() {
+        let w = receivers_world();
+        let r = refs(&w, "Graph", Some("lib/graph.js")).unwrap();
+        let typedefs: Vec<_> = rows(&r)
+            .into_iter()
+            .filter(|row| row.2 == RefKind::TypeImport)
+            .collect();
+        assert_eq!(
+            typedefs,
+            [("lib/compilation.js", 1, RefKind::TypeImport, "./graph")]
         );
     }
 
