@@ -1,14 +1,14 @@
-//! The symbol a call site calls: the name rules of [`crate::resolve`] first (rules 1–7), then,
-//! when they find nothing, the call's receiver ([`crate::receiver`], rule 8). Every tool that
+//! The symbol a call site calls: the name rules of [`super::names`] first (rules 1–7), then,
+//! when they find nothing, the call's receiver ([`super::receiver`], rule 8). Every tool that
 //! resolves calls — `find_references`, `get_function_details`, `get_call_graph`,
 //! `analyze_signature_change`, `explain_value_flow`, `get_atomic_functions` — goes through
-//! [`resolve`] (by way of [`crate::calls`]).
+//! [`resolve`] (by way of [`super::calls`]).
 
 use omnysys_api::prelude::*;
 
-use crate::project::Project;
-use crate::receiver::{Found, resolve_receiver};
-use crate::resolve::{Resolution, Via, resolve_call};
+use super::names::{Resolution, Via, resolve_call};
+use super::receiver::{Found, resolve_receiver};
+use crate::Project;
 
 /// Resolves the call `call` made in `file`.
 ///
