@@ -14,12 +14,14 @@ use crate::Project;
 ///
 /// A call on a variable the file types (`chunkGraph.m()` with `@param {ChunkGraph} chunkGraph`)
 /// tries its receiver first: no name rule can resolve a method called on a typed local, and the
-/// name rules cost more (they look through every import). Calls on `this`, on capitalised names
-/// (classes: rule 5 names their import) and on guessed receivers try the name rules first.
+/// name rules cost more (they look through every import). Calls on `this` or `self` (a method of
+/// the enclosing class is rule 2, `this_class`; only a base's is `inherited`), on capitalised
+/// names (classes: rule 5 names their import) and on guessed receivers try the name rules first.
 pub fn resolve(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
     let typed_local = call.receiver.as_ref().is_some_and(|r| !r.guessed)
         && call.callee.starts_with(|c: char| c.is_ascii_lowercase())
-        && !call.callee.starts_with("this.");
+        && !call.callee.starts_with("this.")
+        && !is_self_method(&call.callee);
     if typed_local && let Some(found) = through_receiver(p, file, call) {
         return found;
     }
