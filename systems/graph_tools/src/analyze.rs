@@ -1,23 +1,27 @@
 //! `analyze_change`: who imports or calls one symbol, directly and through importer files.
 //!
-//! Rules (from the facts alone, no type information):
+//! Rules (from the facts alone):
 //! - The symbol is a name the file defines (`f`, `Class.m`, or a method's short name when only
 //!   one method has it) or exports (`default` included; an export's local name is followed).
 //! - It is *exported as* every export naming it; a method is carried by its class's exports.
 //! - A **direct importer** is another file with an import resolved to this file that names one
 //!   of those exports, or imports the whole module (`*`: namespace, whole `require`, `export *`).
-//! - A **call** in an importer matches when the callee is a named import (`f`), `C.m` for a
-//!   method of an imported class `C`, the default import's local name or specifier stem
-//!   (`./router` → `router`), or `ns.f` / `ns::f` through a whole-module import. Calls in the
-//!   symbol's own file match its name, `this.m`, `self.m`, `Self::m` or `C.m`.
+//! - A **call** of it is any call site the shared resolver ([`tool_support::resolve::target`])
+//!   resolves to it: by name (local, `this.m`, named, default and namespace imports, local
+//!   binding names such as `import {a as b}`), through a typed receiver (`x.m()` where `x` has a
+//!   declared or constructed type, inherited methods included), in the files that can call it
+//!   (for a method, every file). Calls found through a receiver carry a `confidence`.
 //! - **Transitive** files: the direct importers and callers are depth 1, then every file that
 //!   imports a file at depth `n` is at depth `n + 1` (file level, the symbol's file excluded).
 //! - Risk as `get_impact_map`: critical from 50 affected files, high from 10 direct users or
 //!   20 affected, medium from 3 direct or 5 affected, else low.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use omnysys_api::prelude::*;
+
+use tool_support::resolve::calls::{IncomingCall, callers_of};
+use tool_support::resolve::names::{Confidence, SymbolRef};
 
 use crate::project::{Project, cap, unknown_symbol};
 
@@ -46,10 +50,6 @@ pub struct ImportUse {
     pub names: Vec<String>,
     /// The kind of import.
     pub kind: ImportKind,
-    /// The module's name when the import names it in its package (`from pkg import util`).
-    #[serde(skip)]
-    #[schemars(skip)]
-    pub module: Option<String>,
 }
 
 /// A call of the symbol.
@@ -64,6 +64,21 @@ pub struct CallUse {
     pub caller: Option<String>,
     /// The callee as written.
     pub callee: String,
+    /// How sure the resolution is: `inferred` through a receiver's type (`exact` left out).
+    #[serde(skip_serializing_if = "Confidence::is_exact")]
+    pub confidence: Confidence,
+}
+
+impl From<IncomingCall> for CallUse {
+    fn from(call: IncomingCall) -> Self {
+        CallUse {
+            file: call.file,
+            line: call.line,
+            caller: call.caller,
+            callee: call.callee,
+            confidence: call.confidence,
+        }
+    }
 }
 
 /// A file affected through importers, with its distance.
@@ -129,17 +144,14 @@ pub(crate) struct SymbolImpact {
     pub transitive: Vec<Affected>,
 }
 
-/// The impact of `target`, a symbol of `path` (whose facts are `facts`), as `analyze_change`
-/// computes it.
-pub(crate) fn symbol_impact(
-    p: Project<'_>,
-    path: &str,
-    facts: &FileFacts,
-    target: Target,
-) -> SymbolImpact {
+/// The impact of `target`, a symbol of `path`, as `analyze_change` computes it.
+pub(crate) fn symbol_impact(p: Project<'_>, path: &str, target: Target) -> SymbolImpact {
     let importers = importers(p, path, &target);
-    let mut callers = local_calls(path, facts, &target.name);
-    callers.extend(importer_calls(p, &importers, &target));
+    let symbol = SymbolRef::new(path, &target.name);
+    let callers: Vec<CallUse> = callers_of(p, &symbol)
+        .into_iter()
+        .map(CallUse::from)
+        .collect();
     let direct: BTreeSet<String> = importers
         .iter()
         .map(|i| i.file.as_str())
@@ -176,7 +188,7 @@ pub fn analyze_change(
         callers,
         direct,
         transitive,
-    } = symbol_impact(p, &path, facts, target);
+    } = symbol_impact(p, &path, target);
     let (risk_level, reasons) = risk(&target, &direct, &callers, &transitive);
     let recommendation = recommend(
         &risk_level,
@@ -258,157 +270,22 @@ fn importers(p: Project<'_>, path: &str, target: &Target) -> Vec<ImportUse> {
                 .names
                 .iter()
                 .any(|n| n == "*" || target.exported_as.contains(n));
-            let module = package.as_ref().and_then(|(init, name)| {
-                let through = import.resolved.as_deref() == Some(init.as_str())
-                    && import.names.iter().any(|n| n == name);
-                through.then(|| (*name).to_owned())
+            let through_package = package.as_ref().is_some_and(|(init, name)| {
+                import.resolved.as_deref() == Some(init.as_str())
+                    && import.names.iter().any(|n| n == name)
             });
-            if (import.resolved.as_deref() == Some(path) && names_it) || module.is_some() {
+            if (import.resolved.as_deref() == Some(path) && names_it) || through_package {
                 out.push(ImportUse {
                     file: file.to_owned(),
                     line: import.line,
                     specifier: import.specifier.clone(),
                     names: import.names.clone(),
                     kind: import.kind,
-                    module,
                 });
             }
         }
     }
     out
-}
-
-/// Splits `a.b` or `a::b` at its last separator.
-fn split_member(callee: &str) -> Option<(&str, &str)> {
-    let dot = callee.rsplit_once('.');
-    let path = callee.rsplit_once("::");
-    match (dot, path) {
-        (Some(d), Some(p)) => Some(if d.0.len() > p.0.len() { d } else { p }),
-        (d, p) => d.or(p),
-    }
-}
-
-/// Calls of `name` inside its own file.
-fn local_calls(path: &str, facts: &FileFacts, name: &str) -> Vec<CallUse> {
-    let (class, method) = name.split_once('.').unwrap_or(("", name));
-    let matches = |callee: &str| {
-        callee == name
-            || (!class.is_empty()
-                && split_member(callee).is_some_and(|(head, m)| {
-                    m == method && ["this", "self", "Self", class].contains(&head)
-                }))
-    };
-    facts
-        .calls
-        .iter()
-        .filter(|c| matches(&c.callee))
-        .map(|c| call_use(path, c))
-        .collect()
-}
-
-/// A call site of `file` as a [`CallUse`].
-fn call_use(file: &str, call: &CallSite) -> CallUse {
-    CallUse {
-        file: file.to_owned(),
-        line: call.line,
-        caller: call.caller.clone(),
-        callee: call.callee.clone(),
-    }
-}
-
-/// Calls in importing files through the names their imports bind.
-fn importer_calls(p: Project<'_>, importers: &[ImportUse], target: &Target) -> Vec<CallUse> {
-    let mut out = Vec::new();
-    for (file, uses) in by_file(importers) {
-        let Some(facts) = p.facts(file) else { continue };
-        let bound: Vec<Binding> = uses.iter().flat_map(|u| bindings(u, target)).collect();
-        for call in &facts.calls {
-            if bound.iter().any(|b| b.matches(&call.callee, &target.name)) {
-                out.push(call_use(file, call));
-            }
-        }
-    }
-    out
-}
-
-/// The imports grouped by importing file, in path order.
-fn by_file(importers: &[ImportUse]) -> BTreeMap<&str, Vec<&ImportUse>> {
-    let mut map: BTreeMap<&str, Vec<&ImportUse>> = BTreeMap::new();
-    for use_ in importers {
-        map.entry(use_.file.as_str()).or_default().push(use_);
-    }
-    map
-}
-
-/// How an import lets a file refer to the symbol.
-enum Binding {
-    /// By this name (a named or default import).
-    Name(String),
-    /// As `ns.export` for any namespace name, or through the module's dotted path as
-    /// imported (Python `import pkg.util` then `pkg.util.f()`).
-    Namespace(Vec<String>, String),
-}
-
-impl Binding {
-    /// Whether `callee` calls the symbol `name` (a method `C.m` through its class binding).
-    fn matches(&self, callee: &str, name: &str) -> bool {
-        let method = name.split_once('.').map(|(_, m)| m);
-        match (self, method) {
-            (Binding::Name(n), None) => callee == n,
-            (Binding::Name(n), Some(m)) => split_member(callee) == Some((n.as_str(), m)),
-            (Binding::Namespace(exports, path), None) => {
-                split_member(callee).is_some_and(|(head, m)| {
-                    (!head.contains(['.', ':']) || head == path) && exports.iter().any(|e| e == m)
-                })
-            }
-            (Binding::Namespace(..), Some(_)) => false,
-        }
-    }
-}
-
-/// The bindings one import makes for the symbol.
-fn bindings(use_: &ImportUse, target: &Target) -> Vec<Binding> {
-    let mut out = Vec::new();
-    if let Some(module) = &use_.module {
-        let named = target.exported_as.iter().filter(|e| *e != "default");
-        out.push(Binding::Namespace(named.cloned().collect(), module.clone()));
-    }
-    for name in &use_.names {
-        if name == "*" {
-            let named = target.exported_as.iter().filter(|e| *e != "default");
-            out.push(Binding::Namespace(
-                named.cloned().collect(),
-                use_.specifier.clone(),
-            ));
-            if target.exported_as.iter().any(|e| e == "default") {
-                out.push(Binding::Name(stem(&use_.specifier).to_owned()));
-            }
-        } else if name == "default" && target.exported_as.contains(name) {
-            let carrier = target
-                .name
-                .split_once('.')
-                .map_or(target.name.as_str(), |(c, _)| c);
-            out.push(Binding::Name(carrier.to_owned()));
-            out.push(Binding::Name(stem(&use_.specifier).to_owned()));
-        } else if target.exported_as.contains(name) {
-            out.push(Binding::Name(name.clone()));
-        }
-    }
-    out
-}
-
-/// The module name a specifier suggests: `./router` → `router`, `./router/index.js` → `router`.
-pub fn stem(specifier: &str) -> &str {
-    let mut parts = specifier
-        .rsplit(['/', ':'])
-        .filter(|s| !s.is_empty() && *s != ".");
-    let last = parts.next().unwrap_or(specifier);
-    let last = last.split('.').next().unwrap_or(last);
-    if last == "index" || last == "mod" || last == "__init__" {
-        parts.next().unwrap_or(last)
-    } else {
-        last
-    }
 }
 
 /// Files affected through importers: `direct` at depth 1, then their importers.
@@ -625,10 +502,39 @@ mod tests {
     }
 
     #[test]
-    fn stems_skip_index_files_and_extensions() {
-        assert_eq!(stem("./router"), "router");
-        assert_eq!(stem("./router/index.js"), "router");
-        assert_eq!(stem("./util.js"), "util");
-        assert_eq!(stem("crate::a::b"), "b");
+    fn calls_through_typed_receivers_and_inherited_methods_are_counted() {
+        let w = receivers_world();
+        let a = run(&w, "lib/graph.js", "Graph.getModuleId").unwrap();
+        let calls: Vec<(&str, u32, &str, Confidence)> = a
+            .direct_callers
+            .iter()
+            .map(|c| (c.file.as_str(), c.line, c.callee.as_str(), c.confidence))
+            .collect();
+        assert_eq!(
+            calls,
+            vec![
+                (
+                    "lib/mod.js",
+                    6,
+                    "compilation.chunkGraph.getModuleId",
+                    Confidence::Inferred
+                ),
+                (
+                    "lib/mod.js",
+                    7,
+                    "compilation.getGraph().getModuleId",
+                    Confidence::Inferred
+                ),
+            ]
+        );
+        assert!(a.direct_importers.is_empty());
+        assert_eq!(a.transitive_dependents[0].path, "lib/mod.js");
+        let json = omnysys_api::serde_json::to_value(&a.direct_callers[0]).unwrap();
+        assert_eq!(json["confidence"], "inferred");
+        let a = run(&w, "lib/base.js", "Base.addDependency").unwrap();
+        assert_eq!(a.direct_callers.len(), 1);
+        assert_eq!(a.direct_callers[0].callee, "this.addDependency");
+        let json = omnysys_api::serde_json::to_value(&a.direct_callers[0]).unwrap();
+        assert!(json.get("confidence").is_none(), "{json}");
     }
 }

@@ -606,9 +606,9 @@ fn aggregate(p: Project<'_>, base: String, files: &[FileDiff]) -> DiffImpact {
             _ => None,
         };
         let (kind, direct, transitive) = match (target, facts) {
-            (Some(target), Some(facts)) => {
+            (Some(target), Some(_)) => {
                 let kind = target.kind;
-                let impact = symbol_impact(p, &change.file, facts, target);
+                let impact = symbol_impact(p, &change.file, target);
                 (kind, impact.direct, impact.transitive)
             }
             _ => {

@@ -11,37 +11,37 @@
 //! - `analyze_signature_change {filePath, symbolName, newSignature?}` ([`signature`], [`params`])
 //! - `explain_value_flow {filePath, symbolName}` ([`value_flow`])
 //!
-//! Shared concepts: [`project`] (the read-only view of the World and the common errors),
-//! [`resolve`] (which symbol a call site calls, and its limits), [`bindings`] (the resolver's
-//! rules from local binding names, shadows and own exports), [`receiver`] (calls through
-//! typed receivers and inherited methods), [`rust_impls`] (a Rust type's `impl` blocks in other
-//! files of its crate), [`target`] (the two in order), [`calls`] (calls made by a symbol and
-//! calls into it).
+//! Shared concepts, from `tool_support` (re-exported under their former names): [`project`]
+//! (the read-only view of the World and the common errors), [`resolve`] (which symbol a call
+//! site calls, and its limits), [`bindings`] (the resolver's rules from local binding names,
+//! shadows and own exports), [`receiver`] (calls through typed receivers and inherited
+//! methods), [`rust_impls`] (a Rust type's `impl` blocks in other files of its crate),
+//! [`target`] (the two in order), [`calls`] (calls made by a symbol and calls into it).
 
 pub mod atomic;
-pub mod bindings;
 pub mod call_graph;
-pub mod calls;
 pub mod details;
-pub mod dotted;
 pub mod params;
 pub mod project;
-pub mod receiver;
 pub mod references;
-pub mod resolve;
-pub mod rust_impls;
 pub mod search;
 pub mod signature;
 pub mod summary;
-pub mod target;
 pub mod value_flow;
+
+pub use tool_support::resolve::names as resolve;
+pub use tool_support::resolve::{bindings, calls, dotted, receiver, rust_impls, target};
 
 #[cfg(test)]
 mod bindings_tests;
 #[cfg(test)]
+mod calls_tests;
+#[cfg(test)]
 mod python_receiver_tests;
 #[cfg(test)]
 mod receiver_tests;
+#[cfg(test)]
+mod resolve_tests;
 #[cfg(test)]
 mod rust_tests;
 #[cfg(test)]

@@ -1,46 +1,5 @@
-//! The project view, pages and shared errors (from the `tool_support` rlib, re-exported here),
-//! and the symbol look-ups every tool of this plugin shares.
+//! The project view, pages and shared errors, and the symbol look-ups every tool of this plugin
+//! shares (all from the `tool_support` rlib, re-exported here).
 
-use omnysys_api::prelude::*;
-
+pub use tool_support::symbols::{defines, exported_as, find_symbol, short_name};
 pub use tool_support::{MAX_ENTRIES, Page, PageRequest, Project, cap, paginate, unknown_symbol};
-
-/// True when `facts` defines a symbol named exactly `name`.
-pub fn defines(facts: &FileFacts, name: &str) -> bool {
-    facts.symbols.iter().any(|s| s.name == name)
-}
-
-/// The part of a symbol name after its class (`m` for `Class.m`).
-pub fn short_name(name: &str) -> &str {
-    name.rsplit('.').next().unwrap_or(name)
-}
-
-/// The symbol `name` of `file`: an exact name, else the only method whose short name is `name`.
-///
-/// # Errors
-///
-/// Not found, with the closest symbol and export names of the file.
-pub fn find_symbol<'f>(
-    facts: &'f FileFacts,
-    file: &str,
-    name: &str,
-) -> Result<&'f Symbol, ToolError> {
-    if let Some(symbol) = facts.symbols.iter().find(|s| s.name == name) {
-        return Ok(symbol);
-    }
-    let mut by_short = facts.symbols.iter().filter(|s| short_name(&s.name) == name);
-    match (by_short.next(), by_short.next()) {
-        (Some(only), None) => Ok(only),
-        _ => Err(unknown_symbol(facts, file, name)),
-    }
-}
-
-/// The names under which `file` exports its symbol `symbol` (`default` included).
-pub fn exported_as(facts: &FileFacts, symbol: &str) -> Vec<String> {
-    facts
-        .exports
-        .iter()
-        .filter(|e| e.local.as_deref().unwrap_or(&e.name) == symbol)
-        .map(|e| e.name.clone())
-        .collect()
-}

@@ -15,10 +15,15 @@
 //!   input [`shorten`]ed.
 //! - [`Project`]: the read-only view of the World (files, facts, the import graph) and the
 //!   path checks ("outside the project", unknown files with the closest paths).
+//! - [`resolve`]: call resolution (names, bindings, typed receivers, inheritance) and the
+//!   callers of a symbol, shared by `symbol_tools` and `graph_tools`.
+//! - [`symbols`]: symbol look-ups by name and by export.
 //! - [`testing`]: hand-built worlds and fact builders shared by the plugins' unit tests.
 
 mod project;
 mod python;
+pub mod resolve;
+pub mod symbols;
 pub mod testing;
 
 use omnysys_api::paths::closest;

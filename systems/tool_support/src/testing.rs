@@ -3,10 +3,14 @@
 //! the resolved imports. Shared by `graph_tools` and `symbol_tools` (each adds its own worlds and
 //! its `ctx`), the way `extract_support::testing` serves the extractors' tests.
 
+mod receivers;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use omnysys_api::prelude::*;
+
+pub use receivers::receivers_world;
 
 /// An import.
 pub fn imp(

@@ -1,22 +1,22 @@
-//! The symbol a call site calls: the name rules of [`crate::resolve`] first (rules 1–7), then,
-//! when they find nothing, the call's receiver ([`crate::receiver`], rule 8). Every tool that
+//! The symbol a call site calls: the name rules of [`super::names`] first (rules 1–7), then,
+//! when they find nothing, the call's receiver ([`super::receiver`], rule 8). Every tool that
 //! resolves calls — `find_references`, `get_function_details`, `get_call_graph`,
 //! `analyze_signature_change`, `explain_value_flow`, `get_atomic_functions` — goes through
-//! [`resolve`] (by way of [`crate::calls`]).
+//! [`resolve`] (by way of [`super::calls`]).
 
 use omnysys_api::prelude::*;
 
-use crate::project::Project;
-use crate::receiver::{Found, resolve_receiver};
-use crate::resolve::{Resolution, Via, resolve_call};
+use super::names::{Resolution, Via, resolve_call};
+use super::receiver::{Found, resolve_receiver};
+use crate::Project;
 
 /// Resolves the call `call` made in `file`.
 ///
 /// A call on a variable the file types (`chunkGraph.m()` with `@param {ChunkGraph} chunkGraph`)
 /// tries its receiver first: no name rule can resolve a method called on a typed local, and the
-/// name rules cost more (they look through every import). Calls on `this`/`self`, on
-/// capitalised names (classes: rule 5 names their import) and on guessed receivers try the name
-/// rules first.
+/// name rules cost more (they look through every import). Calls on `this` or `self` (a method of
+/// the enclosing class is rule 2, `this_class`; only a base's is `inherited`), on capitalised
+/// names (classes: rule 5 names their import) and on guessed receivers try the name rules first.
 pub fn resolve(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
     let typed_local = call.receiver.as_ref().is_some_and(|r| !r.guessed)
         && call.callee.starts_with(|c: char| c.is_ascii_lowercase())

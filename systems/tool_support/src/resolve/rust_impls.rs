@@ -1,6 +1,6 @@
 //! Rust `impl` blocks away from their type: a type's methods and implemented traits may be
 //! written in any file of its crate (`struct Foo` in `foo.rs`, `impl Foo` and
-//! `impl Display for Foo` in `fmt.rs`). [`crate::receiver`] looks in the type's own file first,
+//! `impl Display for Foo` in `fmt.rs`). [`super::receiver`] looks in the type's own file first,
 //! then here.
 //!
 //! The crate of a file is the part of its path before `src/` (the whole project when there is
@@ -11,8 +11,9 @@
 
 use omnysys_api::prelude::*;
 
-use crate::project::{Project, defines};
-use crate::resolve::SymbolRef;
+use super::names::SymbolRef;
+use crate::Project;
+use crate::symbols::defines;
 
 /// Whether `file` is a Rust file.
 fn is_rust(file: &str) -> bool {

@@ -2,7 +2,7 @@
 //!
 //! A callee as written in file `F` resolves, first rule that applies:
 //!
-//! 0. **bindings**: the rules of [`crate::bindings`] — a name an inner scope rebinds is
+//! 0. **bindings**: the rules of [`super::bindings`] — a name an inner scope rebinds is
 //!    unresolved, `module.exports.f` / `exports.f` is `F`'s own export `f`, and a local name an
 //!    import binds (`import {a as b}` then `b`) is the name it imports.
 //!
@@ -29,7 +29,7 @@
 //! `export ... from` binds nothing.
 //!
 //! 8. **receiver** (when rules 1–7 find nothing): `x.m()` through the type of `x`, and `this.m()`
-//!    through the class's bases — see `crate::receiver`; `crate::target` applies the rules in
+//!    through the class's bases — see `super::receiver`; `super::target` applies the rules in
 //!    this order.
 //!
 //! Anything else is unresolved, with the reason: imported from outside the project, more than
@@ -38,13 +38,14 @@
 //! Limits: where the facts carry no local binding names (Python, Rust), `import {a as b}` then
 //! `b()` is not resolved and a default import is matched by name or stem only; the namespace
 //! of `ns.foo` is guessed as described; inheritance is followed only through receivers
-//! ([`crate::receiver`]); re-exports are followed by name, so `export {a as b} from` chains
+//! ([`super::receiver`]); re-exports are followed by name, so `export {a as b} from` chains
 //! break at the rename.
 
 use omnysys_api::prelude::*;
 
-use crate::bindings::{Bound, bound};
-use crate::project::{Project, defines};
+use super::bindings::{Bound, bound};
+use crate::Project;
+use crate::symbols::defines;
 
 /// How many re-export hops [`resolve_export`] follows before giving up (cycles end there too).
 const MAX_HOPS: u32 = 8;
@@ -105,11 +106,11 @@ pub enum Via {
     StaticMember,
     /// `ns.f` through a namespace import or whole-module require.
     NamespaceImport,
-    /// `x.m()` through the type of `x` the file declares or implies (see `crate::receiver`).
+    /// `x.m()` through the type of `x` the file declares or implies (see `super::receiver`).
     Receiver,
-    /// `x.m()` through a class guessed from the name of `x` (see `crate::receiver`).
+    /// `x.m()` through a class guessed from the name of `x` (see `super::receiver`).
     ReceiverGuessed,
-    /// `this.m()` where `m` is defined on a base class (see `crate::receiver`).
+    /// `this.m()` where `m` is defined on a base class (see `super::receiver`).
     Inherited,
     /// Unresolved: imported from outside the project.
     External,
@@ -226,7 +227,7 @@ pub fn resolve_binding(p: Project<'_>, file: &str, name: &str) -> Option<SymbolR
 }
 
 /// Resolves the call `call` made in `file` by rules 1–7 of the module docs (rule 8 is
-/// `crate::target`'s).
+/// `super::target`'s).
 pub fn resolve_call(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
     let Some(facts) = p.facts(file) else {
         return Resolution::unresolved(Via::Unknown, None);
@@ -253,7 +254,7 @@ pub fn resolve_call(p: Project<'_>, file: &str, call: &CallSite) -> Resolution {
     }
 }
 
-/// What the file's bindings say a callee names ([`crate::bindings`]) as a resolution; `None`
+/// What the file's bindings say a callee names ([`super::bindings`]) as a resolution; `None`
 /// when the named binding leads nowhere (the other rules then apply).
 fn resolve_bound(p: Project<'_>, file: &str, bound: Bound<'_>) -> Option<Resolution> {
     match bound {
@@ -575,256 +576,4 @@ pub fn stem(specifier: &str) -> &str {
         return parent.split_once('.').map_or(parent, |(b, _)| b);
     }
     base
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testkit::*;
-
-    fn resolve(world: &World, file: &str, caller: Option<&str>, callee: &str) -> Resolution {
-        let site = CallSite {
-            caller: caller.map(str::to_owned),
-            callee: callee.to_owned(),
-            line: 1,
-            receiver: None,
-        };
-        resolve_call(Project::new(world), file, &site)
-    }
-
-    fn target(
-        world: &World,
-        file: &str,
-        caller: Option<&str>,
-        callee: &str,
-    ) -> Option<(String, String, Via)> {
-        let r = resolve(world, file, caller, callee);
-        r.target.map(|t| (t.file, t.symbol, r.via))
-    }
-
-    fn some(file: &str, symbol: &str, via: Via) -> Option<(String, String, Via)> {
-        Some((file.to_owned(), symbol.to_owned(), via))
-    }
-
-    #[test]
-    fn stems_drop_directories_extensions_and_index() {
-        assert_eq!(stem("./util.js"), "util");
-        assert_eq!(stem("../app"), "app");
-        assert_eq!(stem("./router/index.js"), "router");
-        assert_eq!(stem("./router/"), "router");
-        assert_eq!(stem("lodash"), "lodash");
-        assert_eq!(stem("@scope/pkg"), "pkg");
-    }
-
-    #[test]
-    fn local_names_and_static_members_defined_in_the_file_resolve_locally() {
-        let w = shapes_world();
-        assert_eq!(
-            target(&w, "src/shapes.js", Some("Shape.create"), "Shape"),
-            some("src/shapes.js", "Shape", Via::Local)
-        );
-        assert_eq!(
-            target(&w, "src/shapes.js", Some("makeShape"), "Shape.create"),
-            some("src/shapes.js", "Shape.create", Via::Local)
-        );
-        assert_eq!(
-            target(&w, "src/main.js", None, "run"),
-            some("src/main.js", "run", Via::Local)
-        );
-    }
-
-    #[test]
-    fn this_calls_resolve_to_methods_of_the_enclosing_class() {
-        let w = shapes_world();
-        assert_eq!(
-            target(&w, "src/shapes.js", Some("Shape.describe"), "this.area"),
-            some("src/shapes.js", "Shape.area", Via::ThisClass)
-        );
-        assert_eq!(
-            target(&w, "src/shapes.js", Some("Shape"), "this.area"),
-            some("src/shapes.js", "Shape.area", Via::ThisClass)
-        );
-        assert_eq!(
-            resolve(&w, "src/shapes.js", Some("Shape.describe"), "this.missing").via,
-            Via::Unknown
-        );
-        assert_eq!(
-            resolve(&w, "src/shapes.js", Some("makeShape"), "this.area").via,
-            Via::Unknown
-        );
-    }
-
-    #[test]
-    fn named_imports_follow_named_and_star_reexports() {
-        let w = shapes_world();
-        assert_eq!(
-            target(&w, "src/shapes.js", Some("Shape.describe"), "log"),
-            some("src/log.js", "log", Via::NamedImport)
-        );
-        assert_eq!(
-            target(&w, "src/main.js", Some("run"), "makeShape"),
-            some("src/shapes.js", "makeShape", Via::NamedImport)
-        );
-        assert_eq!(
-            target(&w, "src/main.js", Some("run"), "log"),
-            some("src/log.js", "log", Via::NamedImport)
-        );
-    }
-
-    #[test]
-    fn default_imports_match_the_default_exports_local_name() {
-        let w = shapes_world();
-        let r = resolve(&w, "src/main.js", Some("run"), "format");
-        assert_eq!(r.target, Some(SymbolRef::new("src/log.js", "format")));
-        assert_eq!(r.via, Via::DefaultImport);
-        assert_eq!(r.import.map(|i| i.line), Some(3));
-    }
-
-    #[test]
-    fn namespace_members_prefer_the_stem_then_the_only_candidate() {
-        let w = shapes_world();
-        assert_eq!(
-            target(&w, "src/main.js", Some("run"), "logger.log"),
-            some("src/log.js", "log", Via::NamespaceImport)
-        );
-        let js = js_basic_world();
-        assert_eq!(
-            target(&js, "src/index.js", Some("main"), "util.helper"),
-            some("src/util.js", "helper", Via::NamespaceImport)
-        );
-    }
-
-    #[test]
-    fn globals_parameters_and_values_are_not_namespaces() {
-        let w = shapes_world();
-        assert_eq!(
-            resolve(&w, "src/main.js", Some("run"), "console.log").via,
-            Via::Unknown
-        );
-        assert_eq!(
-            resolve(&w, "src/shapes.js", Some("makeShape"), "s.describe").via,
-            Via::Unknown
-        );
-        assert_eq!(
-            resolve(&w, "src/main.js", Some("run"), "a.b.c").via,
-            Via::Unknown
-        );
-        assert_eq!(
-            resolve(&w, "src/main.js", Some("run"), "fetch().then").via,
-            Via::Unknown
-        );
-        assert_eq!(
-            resolve(&w, "src/main.js", Some("run"), "nowhere").via,
-            Via::Unknown
-        );
-    }
-
-    #[test]
-    fn external_imports_are_unresolved_with_their_specifier() {
-        let w = shapes_world();
-        let r = resolve(&w, "src/shapes.js", Some("Shape.describe"), "lodash");
-        assert_eq!((r.target, r.via), (None, Via::External));
-        assert_eq!(r.import.map(|i| i.specifier), Some("lodash".to_owned()));
-    }
-
-    #[test]
-    fn two_candidates_are_ambiguous() {
-        let w = ambiguous_world();
-        assert_eq!(resolve(&w, "src/both.js", None, "x.go").via, Via::Ambiguous);
-        assert_eq!(resolve(&w, "src/both.js", None, "go").via, Via::Ambiguous);
-        assert_eq!(
-            target(&w, "src/both.js", None, "a.go"),
-            some("src/a.js", "go", Via::NamespaceImport)
-        );
-    }
-
-    #[test]
-    fn python_dotted_modules_and_submodules_imported_by_name_resolve() {
-        let w = python_world();
-        assert_eq!(
-            target(&w, "app.py", None, "pkg.util.helper"),
-            some("pkg/util.py", "helper", Via::NamespaceImport)
-        );
-        assert_eq!(
-            target(&w, "app.py", None, "core.run"),
-            some("pkg/core.py", "run", Via::NamespaceImport)
-        );
-        assert_eq!(
-            resolve(&w, "app.py", None, "pkg.core.run").via,
-            Via::Unknown
-        );
-        assert_eq!(
-            resolve_export(Project::new(&w), "pkg/__init__.py", "run"),
-            Some(SymbolRef::new("pkg/core.py", "run"))
-        );
-    }
-
-    /// A Rust crate: `lib.rs` declares `mod a;` and re-exports `c::Counter`.
-    fn rust_world() -> World {
-        use ImportKind::{ReExport, Static};
-        use SymbolKind::{Class, Function, Method};
-        let counter = vec![
-            sym("Counter", Class, (1, 1), &[], true),
-            sym("Counter.new", Method, (3, 5), &[], true),
-            sym("Counter.tick", Method, (6, 8), &[], true),
-        ];
-        let a = vec![sym("f", Function, (1, 3), &["x"], true)];
-        world_of(vec![
-            (
-                "src/lib.rs",
-                facts(
-                    vec![
-                        imp("a", Some("src/a.rs"), &["*"], Static, 1),
-                        imp("c", Some("src/c.rs"), &["Counter"], ReExport, 2),
-                    ],
-                    vec![],
-                    vec![],
-                    vec![],
-                    9,
-                ),
-            ),
-            (
-                "src/a.rs",
-                facts(vec![], vec![exp("f", None, 1)], a, vec![], 3),
-            ),
-            (
-                "src/c.rs",
-                facts(vec![], vec![exp("Counter", None, 1)], counter, vec![], 8),
-            ),
-        ])
-    }
-
-    #[test]
-    fn rust_paths_resolve_like_members_and_pub_use_binds_its_names() {
-        let w = rust_world();
-        assert_eq!(
-            target(&w, "src/lib.rs", Some("run"), "Counter::new"),
-            some("src/c.rs", "Counter.new", Via::StaticMember)
-        );
-        assert_eq!(
-            target(&w, "src/lib.rs", Some("run"), "a::f"),
-            some("src/a.rs", "f", Via::NamespaceImport)
-        );
-        assert_eq!(
-            target(&w, "src/c.rs", Some("Counter.tick"), "Self::new"),
-            some("src/c.rs", "Counter.new", Via::ThisClass)
-        );
-        assert_eq!(
-            target(&w, "src/c.rs", None, "Counter::new"),
-            some("src/c.rs", "Counter.new", Via::Local)
-        );
-        assert_eq!(
-            resolve(&w, "src/c.rs", Some("Counter.new"), "Self::default").via,
-            Via::Unknown
-        );
-    }
-
-    #[test]
-    fn reexport_cycles_end() {
-        let w = cycle_world();
-        assert_eq!(
-            resolve_export(Project::new(&w), "src/p.js", "nothing"),
-            None
-        );
-    }
 }

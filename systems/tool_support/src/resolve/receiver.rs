@@ -13,8 +13,8 @@
 //!    file the engine resolved the specifier to, `import("./x").Y` is `Y` there (a class, an
 //!    alias or an export of that file), an object typedef is its `@property` fields, a local
 //!    alias (`A & B`, `T | undefined`) is the first of its names that resolves; else an imported
-//!    name (the rules of [`crate::resolve`]) that is a class or a type alias of its file, or a
-//!    dotted name through a module imported whole ([`crate::dotted`]).
+//!    name (the rules of [`super::names`]) that is a class or a type alias of its file, or a
+//!    dotted name through a module imported whole ([`super::dotted`]).
 //! 2. **The members**, one by one: a field of the class (its type facts), else a getter or a
 //!    method's declared return type (`m()`), else the same on its bases (`extends`, followed
 //!    across files); a field of an object typedef. Calling a class (`()`, Python's `C(..)`)
@@ -25,25 +25,26 @@
 //!    the base's method, as the type checker does; overrides are not added.
 //!
 //! A Rust type's methods and trait impls may sit in other files of its crate
-//! ([`crate::rust_impls`]); its bases are the traits it implements.
+//! ([`super::rust_impls`]); its bases are the traits it implements.
 //!
 //! Every step is bounded ([`MAX_DEPTH`]), so cyclic aliases and bases end. A resolution that
-//! went through an inferred receiver has [`crate::resolve::Via::Receiver`] (confidence
-//! `inferred`); `this.m()` found on a base has [`crate::resolve::Via::Inherited`].
+//! went through an inferred receiver has [`super::names::Via::Receiver`] (confidence
+//! `inferred`); `this.m()` found on a base has [`super::names::Via::Inherited`].
 //!
 //! A receiver whose variable nothing in its file types has a base guessed from the variable's
 //! name ([`TypePath::guessed`]: `compilation` → `Compilation`, as in hook callbacks whose
 //! parameters only the checker's inference types). Such a base is taken only when it names a
 //! type in the calling file or, failing that, the class so named in the only file named after
 //! it (`lib/ChunkGraph.js`); the
-//! resolution is [`crate::resolve::Via::ReceiverGuessed`] (confidence `inferred`).
+//! resolution is [`super::names::Via::ReceiverGuessed`] (confidence `inferred`).
 
 use omnysys_api::prelude::*;
 
-use crate::dotted::resolve_dotted;
-use crate::project::{Project, defines};
-use crate::resolve::{SymbolRef, resolve_binding, resolve_export};
-use crate::rust_impls::{fact_files, method_of};
+use super::dotted::resolve_dotted;
+use super::names::{SymbolRef, resolve_binding, resolve_export};
+use super::rust_impls::{fact_files, method_of};
+use crate::Project;
+use crate::symbols::defines;
 
 /// How many steps (aliases, bases, members) a resolution follows.
 const MAX_DEPTH: u32 = 12;

@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use omnysys_api::prelude::*;
 
-use crate::project::{Project, exported_as, short_name};
-use crate::resolve::{Confidence, ImportUse, SymbolRef, Via, resolve_export};
+use super::names::{Confidence, ImportUse, SymbolRef, Via, resolve_export};
+use crate::Project;
+use crate::symbols::{exported_as, short_name};
 
 /// A call a symbol makes, with what it resolves to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
@@ -73,7 +74,7 @@ pub fn calls_inside(
 impl OutgoingCall {
     /// The call `call` made in `file`, resolved.
     pub fn of(p: Project<'_>, file: &str, call: &CallSite) -> Self {
-        let r = crate::target::resolve(p, file, call);
+        let r = super::target::resolve(p, file, call);
         OutgoingCall {
             callee: call.callee.clone(),
             line: call.line,
@@ -111,16 +112,16 @@ pub fn callers_by_symbol(p: Project<'_>, file: &str) -> BTreeMap<String, Vec<Inc
 }
 
 /// The names a call to one symbol can be written with, to skip resolving the calls that cannot
-/// reach it: every rule of [`crate::resolve`] ends the callee with the symbol's short name or a
+/// reach it: every rule of [`super::names`] ends the callee with the symbol's short name or a
 /// name it is exported as, except a default import, called by any single name.
 /// Local aliases of the symbol (`import {a as b}`) count as its names.
-pub(crate) struct CalleeFilter {
+pub struct CalleeFilter {
     names: BTreeSet<String>,
     any_single_name: bool,
 }
 
 impl CalleeFilter {
-    pub(crate) fn for_target(p: Project<'_>, target: &SymbolRef) -> Self {
+    pub fn for_target(p: Project<'_>, target: &SymbolRef) -> Self {
         let mut names = BTreeSet::from([short_name(&target.symbol).to_owned()]);
         names.extend(aliases(p, target));
         let exported = p
@@ -135,7 +136,7 @@ impl CalleeFilter {
         }
     }
 
-    pub(crate) fn admits(&self, callee: &str) -> bool {
+    pub fn admits(&self, callee: &str) -> bool {
         let last = callee.rsplit(['.', ':']).next().unwrap_or(callee);
         self.names.contains(last) || (self.any_single_name && last == callee)
     }
@@ -143,7 +144,7 @@ impl CalleeFilter {
 
 /// The local names other than its own under which files bind `target` (`import {a as b}`,
 /// `const {a: b} = require()`), for the callee filters.
-pub(crate) fn aliases(p: Project<'_>, target: &SymbolRef) -> Vec<String> {
+pub fn aliases(p: Project<'_>, target: &SymbolRef) -> Vec<String> {
     let mut found = Vec::new();
     for file in files_that_can_call(p, &target.file) {
         let Some(facts) = p.facts(&file) else {
@@ -181,7 +182,7 @@ fn calls_into(
             continue;
         };
         for call in facts.calls.iter().filter(|c| consider(&c.callee)) {
-            let resolution = crate::target::resolve(p, &caller_file, call);
+            let resolution = super::target::resolve(p, &caller_file, call);
             let Some(target) = resolution.target else {
                 continue;
             };
@@ -207,7 +208,7 @@ fn calls_into(
 pub fn files_that_can_call(p: Project<'_>, file: &str) -> BTreeSet<String> {
     let mut files = BTreeSet::from([file.to_owned()]);
     let graph = p.graph();
-    if let Some((package, _)) = tool_support::python_package(file) {
+    if let Some((package, _)) = crate::python_package(file) {
         files.extend(graph.dependents(&package).map(str::to_owned));
     }
     let mut queue = VecDeque::from([file.to_owned()]);
@@ -223,7 +224,7 @@ pub fn files_that_can_call(p: Project<'_>, file: &str) -> BTreeSet<String> {
 
 /// Whether `from` passes on what it imports from `to`: an `export … from`, or any plain import
 /// in Python, where an imported name is an attribute of the importing module (as
-/// [`crate::resolve::resolve_export`] follows it).
+/// [`super::names::resolve_export`] follows it).
 fn reexports(graph: &DependencyGraph, from: &str, to: &str) -> bool {
     let python = from.ends_with(".py") || from.ends_with(".pyi");
     graph
@@ -234,109 +235,4 @@ fn reexports(graph: &DependencyGraph, from: &str, to: &str) -> bool {
             edge.kinds.contains(&ImportKind::ReExport)
                 || (python && edge.kinds.contains(&ImportKind::Static))
         })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testkit::*;
-
-    fn incoming(file: &str, line: u32, caller: Option<&str>, callee: &str) -> IncomingCall {
-        let via = if callee.contains('.') {
-            Via::NamespaceImport
-        } else {
-            Via::NamedImport
-        };
-        IncomingCall {
-            file: file.into(),
-            line,
-            caller: caller.map(str::to_owned),
-            callee: callee.into(),
-            via,
-            confidence: Confidence::Exact,
-        }
-    }
-
-    #[test]
-    fn files_reaching_through_a_barrel_can_call() {
-        let w = shapes_world();
-        let files = files_that_can_call(Project::new(&w), "src/log.js");
-        let want = ["src/index.js", "src/log.js", "src/main.js", "src/shapes.js"];
-        assert_eq!(files.iter().map(String::as_str).collect::<Vec<_>>(), want);
-    }
-
-    #[test]
-    fn python_callers_are_found_through_a_module_that_imports_the_name_in_turn() {
-        // a.py defines f; b.py imports it (so `b.f` is f); c.py imports f from b and calls it.
-        let a = facts(
-            vec![],
-            vec![exp("f", None, 1)],
-            vec![sym("f", SymbolKind::Function, (1, 2), &[], true)],
-            vec![],
-            2,
-        );
-        let b = facts(
-            vec![imp("a", Some("a.py"), &["f"], ImportKind::Static, 1)],
-            vec![],
-            vec![],
-            vec![],
-            1,
-        );
-        let c = facts(
-            vec![imp("b", Some("b.py"), &["f"], ImportKind::Static, 1)],
-            vec![],
-            vec![sym("main", SymbolKind::Function, (3, 4), &[], true)],
-            vec![call(Some("main"), "f", 4)],
-            4,
-        );
-        let w = world_of(vec![("a.py", a), ("b.py", b), ("c.py", c)]);
-        let got = callers_of(Project::new(&w), &SymbolRef::new("a.py", "f"));
-        assert_eq!(got, vec![incoming("c.py", 4, Some("main"), "f")]);
-    }
-
-    #[test]
-    fn python_callers_are_found_through_a_submodule_imported_by_name() {
-        let w = python_world();
-        let got = callers_of(Project::new(&w), &SymbolRef::new("pkg/core.py", "run"));
-        assert_eq!(got, vec![incoming("app.py", 5, None, "core.run")]);
-    }
-
-    #[test]
-    fn callers_are_found_through_names_namespaces_and_barrels() {
-        let w = shapes_world();
-        let got = callers_of(Project::new(&w), &SymbolRef::new("src/log.js", "log"));
-        assert_eq!(
-            got,
-            vec![
-                incoming("src/main.js", 4, Some("run"), "log"),
-                incoming("src/main.js", 4, Some("run"), "logger.log"),
-                incoming("src/shapes.js", 6, Some("Shape.describe"), "log"),
-            ]
-        );
-    }
-
-    #[test]
-    fn calls_inside_a_function_are_resolved_or_marked() {
-        let w = js_basic_world();
-        let p = Project::new(&w);
-        let calls = calls_inside(p, "src/index.js", p.facts("src/index.js").unwrap(), "main");
-        let got: Vec<(&str, Option<&str>, Via)> = calls
-            .iter()
-            .map(|c| {
-                (
-                    c.callee.as_str(),
-                    c.target.as_ref().map(|t| t.file.as_str()),
-                    c.via,
-                )
-            })
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("createApp", Some("src/app.js"), Via::NamedImport),
-                ("router", Some("src/router/index.js"), Via::DefaultImport),
-                ("util.helper", Some("src/util.js"), Via::NamespaceImport),
-            ]
-        );
-    }
 }

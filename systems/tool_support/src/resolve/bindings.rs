@@ -1,5 +1,5 @@
 //! What the local names a file binds say about a callee: the rules
-//! [`crate::resolve::resolve_call`] applies before its own, from the bindings, shadows and
+//! [`super::names::resolve_call`] applies before its own, from the bindings, shadows and
 //! exports the extractor records. This module reads the facts only; the resolver turns its
 //! answer ([`Bound`]) into a resolution.
 //!
