@@ -55,6 +55,7 @@ pub struct ImportUse {
 /// A call of the symbol.
 #[derive(Serialize, JsonSchema, Debug, PartialEq)]
 #[serde(rename_all = "camelCase")]
+#[schemars(transform = tool_support::resolve::names::left_out_when_exact)]
 pub struct CallUse {
     /// The calling file.
     pub file: String,

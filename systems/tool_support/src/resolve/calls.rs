@@ -37,7 +37,7 @@ pub struct OutgoingCall {
 /// A call elsewhere that resolves to a given symbol.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-#[schemars(transform = crate::resolve::left_out_when_exact)]
+#[schemars(transform = crate::resolve::names::left_out_when_exact)]
 pub struct IncomingCall {
     /// The calling file.
     pub file: String,
