@@ -7,14 +7,17 @@
 //!   `__all__.extend([...])` and `__all__.append("x")` add to it. Operands of a `+` are read
 //!   too (`__all__ = base + ["x"]` lists `x`); anything that is not a string literal (a name,
 //!   a call, an f-string) is skipped. An `__all__` assigned only something else entirely
-//!   (`__all__ = compute()`) is not understood and the fallback below applies.
+//!   (`__all__ = compute()`) is not understood and the fallback below applies. Each entry
+//!   names a binding of the module, so these exports are `by_name`: the entry's line is a
+//!   reference to what the name is bound to.
 //! - Otherwise, every public (not `_`-prefixed) name bound at module level by `def`, `class`,
 //!   an assignment (`x = ...`, `x: int = ...`, a bare annotation `x: int` as in stubs, every
 //!   name of `a, (b, c) = ...` and of `a = b = ...`) or a `type X = ...` alias, on the line it
 //!   is first bound. Imported names are not exports in this mode. "Module level" includes
 //!   bodies of module-level `if`/`try`/`with`/`for`/`while` statements.
 //!
-//! `local` is always `None`. A name exported twice is listed once, first occurrence.
+//! `local` is always `None`. A name exported twice is listed once, first occurrence. The
+//! fallback's exports are declared where they are listed, so they are not `by_name`.
 
 use std::collections::HashSet;
 
@@ -70,6 +73,7 @@ impl Exports {
 
     /// The exports (see the module docs), and their names.
     fn exports(self) -> (Vec<Export>, HashSet<String>) {
+        let by_name = self.all.is_some();
         let candidates = match self.all {
             Some(all) => all,
             None => self
@@ -86,7 +90,7 @@ impl Exports {
                 name,
                 local: None,
                 line,
-                by_name: false,
+                by_name,
             })
             .collect();
         (exports, seen)

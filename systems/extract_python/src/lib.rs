@@ -42,12 +42,13 @@ fn build(r: &mut Registrar) {
 }
 
 /// What the extractor handles. Version 2 added import bindings and type facts (receivers,
-/// classes, returns): facts cached by version 1 are extracted again.
+/// classes, returns); version 3 marks `__all__` entries as exports by name. Facts cached by an
+/// older version are extracted again.
 pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
         name: "python".to_owned(),
-        version: "2".to_owned(),
+        version: "3".to_owned(),
         languages: strings(&["python"]),
         extensions: strings(&["py", "pyi"]),
     }

@@ -31,6 +31,14 @@ fn exp(name: &str, line: u32) -> Export {
     }
 }
 
+/// An `__all__` entry: an export written by name.
+fn listed(name: &str, line: u32) -> Export {
+    Export {
+        by_name: true,
+        ..exp(name, line)
+    }
+}
+
 mod receivers;
 
 use receivers::on;
@@ -199,7 +207,7 @@ mod exports {
         );
         assert_eq!(
             f.exports,
-            vec![exp("run", 1), exp("Model", 1), exp("extra", 2)]
+            vec![listed("run", 1), listed("Model", 1), listed("extra", 2)]
         );
         assert_eq!(exported_symbols(&f), ["run", "Model"]);
         assert!(!symbol(&f, "helper").exported);
@@ -217,14 +225,17 @@ mod exports {
              def a(): pass\n\
              def d(): pass\n",
         );
-        assert_eq!(f.exports, vec![exp("a", 3), exp("b", 4), exp("c", 5)]);
+        assert_eq!(
+            f.exports,
+            vec![listed("a", 3), listed("b", 4), listed("c", 5)]
+        );
         assert_eq!(exported_symbols(&f), ["a"]);
     }
 
     #[test]
     fn a_multiline_dunder_all_gives_each_name_its_own_line() {
         let f = facts("__all__ = (\n    \"one\",\n    \"two\",\n    not_a_string,\n)\n");
-        assert_eq!(f.exports, vec![exp("one", 2), exp("two", 3)]);
+        assert_eq!(f.exports, vec![listed("one", 2), listed("two", 3)]);
     }
 
     #[test]
@@ -565,7 +576,7 @@ mod files {
     fn the_spec_covers_python_sources_and_stubs() {
         let spec = crate::spec();
         assert_eq!(spec.name, "python");
-        assert_eq!(spec.version, "2");
+        assert_eq!(spec.version, "3");
         assert_eq!(spec.languages, strings(&["python"]));
         assert_eq!(spec.extensions, strings(&["py", "pyi"]));
     }
