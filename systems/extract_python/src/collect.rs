@@ -8,6 +8,7 @@ use tree_sitter::Tree;
 
 use crate::exports::Exports;
 use crate::parse::Source;
+use crate::references::References;
 use crate::symbols::{self, Symbols};
 use crate::{calls, imports, names, receivers, types};
 
@@ -22,7 +23,8 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> FileFacts {
             names::path_link,
         )
     };
-    let mut facts = extract_support::collect::collect::<Exports, Symbols, ()>(tree, src, &grammar);
+    let mut facts =
+        extract_support::collect::collect::<Exports, Symbols, References>(tree, src, &grammar);
     receivers::apply(&types::collect(tree, src), &mut facts);
     facts
 }

@@ -25,6 +25,7 @@ pub mod imports;
 pub mod names;
 pub mod parse;
 pub mod receivers;
+pub mod references;
 pub mod symbols;
 pub mod types;
 pub mod values;

@@ -40,6 +40,7 @@ fn listed(name: &str, line: u32) -> Export {
 }
 
 mod receivers;
+mod references;
 
 use receivers::on;
 

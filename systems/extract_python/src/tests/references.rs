@@ -1,0 +1,118 @@
+//! Value uses of module-level names, and the functions that rebind them.
+
+use omnysys_api::facts::{Shadow, ValueRef};
+
+use super::facts;
+
+/// A value use.
+fn value(name: &str, line: u32, caller: Option<&str>) -> ValueRef {
+    ValueRef {
+        name: name.to_owned(),
+        line,
+        caller: caller.map(str::to_owned),
+    }
+}
+
+#[test]
+fn functions_and_imports_used_without_a_call_are_value_uses() {
+    let f = facts(
+        "from .cells import cell_len\n\
+         def inspect(): pass\n\
+         def size(): pass\n\
+         _cell_len = cell_len\n\
+         def check(obj):\n\
+        \x20   is_it = obj is inspect\n\
+        \x20   sort(key=size)\n\
+        \x20   return [size, cell_len(obj)]\n",
+    );
+    assert_eq!(
+        f.references,
+        vec![
+            value("cell_len", 4, None),
+            value("inspect", 6, Some("check")),
+            value("size", 7, Some("check")),
+            value("size", 8, Some("check")),
+        ]
+    );
+}
+
+#[test]
+fn class_attributes_read_without_a_call_are_value_uses_and_instance_reads_are_not() {
+    let f = facts(
+        "from .color import Color\n\
+         class Theme:\n\
+        \x20   def get(self): pass\n\
+         def parse(theme):\n\
+        \x20   from_rgb = Color.from_rgb\n\
+        \x20   get = Theme.get\n\
+        \x20   style = theme.get\n\
+        \x20   other = self._theme.get\n",
+    );
+    assert_eq!(
+        f.references,
+        vec![
+            value("Color.from_rgb", 5, Some("parse")),
+            value("Theme.get", 6, Some("parse")),
+        ]
+    );
+}
+
+#[test]
+fn assignment_targets_callees_and_unbound_names_are_not_value_uses() {
+    let f = facts(
+        "def size(): pass\n\
+         size = size()\n\
+         x = unknown\n\
+         print(size.__name__)\n",
+    );
+    assert!(f.references.is_empty(), "{:?}", f.references);
+}
+
+#[test]
+fn a_parameter_or_local_of_the_same_name_shadows_the_module_binding() {
+    let f = facts(
+        "from .cells import cell_len\n\
+         def size(): pass\n\
+         def measure(cell_len):\n\
+        \x20   return cell_len\n\
+         def local():\n\
+        \x20   size = 3\n\
+        \x20   return size\n\
+         def other():\n\
+        \x20   return size\n",
+    );
+    assert_eq!(f.references, vec![value("size", 9, Some("other"))]);
+    assert_eq!(
+        f.shadows,
+        vec![
+            Shadow {
+                name: "cell_len".to_owned(),
+                start_line: 3,
+                end_line: 4,
+            },
+            Shadow {
+                name: "size".to_owned(),
+                start_line: 5,
+                end_line: 7,
+            },
+        ]
+    );
+}
+
+#[test]
+fn nested_definitions_are_not_module_bindings_and_class_bodies_do_not_shadow() {
+    let f = facts(
+        "def outer():\n\
+        \x20   def inner(): pass\n\
+        \x20   return inner\n\
+         def run(): pass\n\
+         class C:\n\
+        \x20   run = run\n\
+        \x20   def m(self):\n\
+        \x20       return run\n",
+    );
+    assert_eq!(
+        f.references,
+        vec![value("run", 6, Some("C")), value("run", 8, Some("C.m"))]
+    );
+}
