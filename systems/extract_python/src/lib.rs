@@ -43,8 +43,8 @@ fn build(r: &mut Registrar) {
 }
 
 /// What the extractor handles. Version 2 added import bindings and type facts (receivers,
-/// classes, returns); version 3 marks `__all__` entries as exports by name. Facts cached by an
-/// older version are extracted again.
+/// classes, returns); version 3 marks `__all__` entries as exports by name and adds value
+/// uses and shadows. Facts cached by an older version are extracted again.
 pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
