@@ -215,6 +215,16 @@ impl Resolution {
             import: import.map(ImportUse::of),
         }
     }
+
+    /// Unresolved: `external` when an import from outside the project names it, else `unknown`.
+    fn outside_or_unknown(external: Option<&Import>) -> Self {
+        let via = if external.is_some() {
+            Via::External
+        } else {
+            Via::Unknown
+        };
+        Resolution::unresolved(via, external)
+    }
 }
 
 /// The class or function the name `name` is bound to in `file` by an import (rules 3–4).
@@ -348,14 +358,7 @@ fn resolve_name(p: Project<'_>, scope: Scope<'_>, name: &str) -> Resolution {
     let external = bindings(scope)
         .filter(|i| i.resolved.is_none() && is_default_like(i))
         .find(|i| stem(&i.specifier) == name);
-    Resolution::unresolved(
-        if external.is_some() {
-            Via::External
-        } else {
-            Via::Unknown
-        },
-        external,
-    )
+    Resolution::outside_or_unknown(external)
 }
 
 /// Imports that bind local names (JavaScript re-exports do not; Rust `pub use` does).
@@ -475,14 +478,7 @@ fn namespace_member(p: Project<'_>, scope: Scope<'_>, head: &str, member: &str) 
     let external = namespaces
         .filter(|i| i.resolved.is_none())
         .find(|i| stem(&i.specifier) == head);
-    Resolution::unresolved(
-        if external.is_some() {
-            Via::External
-        } else {
-            Via::Unknown
-        },
-        external,
-    )
+    Resolution::outside_or_unknown(external)
 }
 
 /// The outcome of choosing among candidate targets.
