@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bevy_ecs::entity::Entity;
 use bevy_ecs::world::World;
-use omnysys_api::facts::{FileFacts, ImportKind};
+use omnysys_api::facts::{FileFacts, Import, ImportKind};
 use omnysys_api::graph::{DependencyGraph, FileEdge};
 use omnysys_api::schema::{CacheEntry, FileIndex, SourceFile, UnresolvedImports};
 
@@ -33,7 +33,12 @@ pub fn link_files(world: &mut World, paths: &[String]) -> usize {
         world
             .resource_mut::<DependencyGraph>()
             .set_edges(file.path, file.edges);
-        world.entity_mut(file.entity).insert(file.entry);
+        if let Some(changed) = file.changed
+            && let Some(mut entry) = world.get_mut::<CacheEntry>(file.entity)
+        {
+            // Copied only if a reader still holds the old facts; they keep what they hold.
+            changed.apply(Arc::make_mut(&mut entry.facts));
+        }
     }
     unresolved
 }
@@ -42,7 +47,8 @@ pub fn link_files(world: &mut World, paths: &[String]) -> usize {
 struct Linked<'p> {
     entity: Entity,
     path: &'p str,
-    entry: CacheEntry,
+    /// The new resolutions, when they differ from the stored ones.
+    changed: Option<Resolutions>,
     misses: Vec<(u32, String)>,
     edges: Vec<FileEdge>,
 }
@@ -60,13 +66,15 @@ fn resolve_files<'p>(world: &World, paths: &'p [String]) -> Vec<Linked<'p>> {
         .iter()
         .filter_map(|path| {
             let entity = files.get(path).copied()?;
-            let entry = world.get::<CacheEntry>(entity)?.clone();
-            let (entry, misses) = resolve_entry(path, entry, &resolver);
-            let edges = edges_of(path, &entry, files);
+            let facts = &world.get::<CacheEntry>(entity)?.facts;
+            let resolved = Resolutions::of(path, facts, &resolver);
+            let imports = || facts.imports.iter().zip(&resolved.imports);
+            let misses = unresolved_locals(path, imports(), resolver.config);
+            let edges = edges_of(path, imports(), files);
             Some(Linked {
                 entity,
                 path,
-                entry,
+                changed: resolved.differs_from(facts).then_some(resolved),
                 misses,
                 edges,
             })
@@ -109,7 +117,8 @@ pub fn refresh_unresolved(world: &mut World) -> usize {
     let mut all = UnresolvedImports::default();
     if let Some(mut query) = world.try_query::<(&SourceFile, &CacheEntry)>() {
         for (file, entry) in query.iter(world) {
-            let misses = unresolved_locals(&file.path, &entry.facts, &config);
+            let imports = entry.facts.imports.iter().map(|i| (i, &i.resolved));
+            let misses = unresolved_locals(&file.path, imports, &config);
             if !misses.is_empty() {
                 all.0.insert(file.path.clone(), misses);
             }
@@ -120,37 +129,60 @@ pub fn refresh_unresolved(world: &mut World) -> usize {
     count
 }
 
-/// The entry with its imports resolved again, and its local imports that found no file.
-fn resolve_entry(
-    path: &str,
-    mut entry: CacheEntry,
-    resolver: &Resolver<'_>,
-) -> (CacheEntry, Vec<(u32, String)>) {
-    let mut facts = (*entry.facts).clone();
-    for import in &mut facts.imports {
-        import.resolved = resolver.resolve(path, &import.specifier, &import.names, import.kind);
-    }
-    // Type aliases (`@typedef {import("./x")} X`) resolve like type imports but are no edges.
-    for alias in &mut facts.types {
-        alias.resolved = alias
-            .specifier
-            .as_deref()
-            .and_then(|s| resolver.resolve(path, s, &[], ImportKind::Type));
-    }
-    let misses = unresolved_locals(path, &facts, resolver.config);
-    if facts != *entry.facts {
-        entry.facts = Arc::new(facts);
-    }
-    (entry, misses)
+/// What a file's imports and type aliases resolve to, in their order.
+struct Resolutions {
+    imports: Vec<Option<String>>,
+    types: Vec<Option<String>>,
 }
 
-/// `(line, specifier)` of the imports of `facts` that are local and resolve to nothing.
-fn unresolved_locals(path: &str, facts: &FileFacts, config: &ResolveConfig) -> Vec<(u32, String)> {
-    facts
-        .imports
-        .iter()
-        .filter(|i| i.resolved.is_none() && is_local(path, &i.specifier, config))
-        .map(|i| (i.line, i.specifier.clone()))
+impl Resolutions {
+    /// Resolves `facts`' imports and aliases (`@typedef {import("./x")} X`: like type imports,
+    /// but never edges) from `path`.
+    fn of(path: &str, facts: &FileFacts, resolver: &Resolver<'_>) -> Self {
+        let imports = facts
+            .imports
+            .iter()
+            .map(|i| resolver.resolve(path, &i.specifier, &i.names, i.kind))
+            .collect();
+        let types = facts
+            .types
+            .iter()
+            .map(|alias| {
+                let specifier = alias.specifier.as_deref()?;
+                resolver.resolve(path, specifier, &[], ImportKind::Type)
+            })
+            .collect();
+        Resolutions { imports, types }
+    }
+
+    /// Whether `facts` hold other resolutions.
+    fn differs_from(&self, facts: &FileFacts) -> bool {
+        let imports = facts.imports.iter().map(|i| &i.resolved);
+        let types = facts.types.iter().map(|t| &t.resolved);
+        !imports.eq(&self.imports) || !types.eq(&self.types)
+    }
+
+    /// Stores them into `facts`.
+    fn apply(self, facts: &mut FileFacts) {
+        for (import, resolved) in facts.imports.iter_mut().zip(self.imports) {
+            import.resolved = resolved;
+        }
+        for (alias, resolved) in facts.types.iter_mut().zip(self.types) {
+            alias.resolved = resolved;
+        }
+    }
+}
+
+/// `(line, specifier)` of the `imports` (each with its resolution) that are local and resolve to
+/// nothing.
+fn unresolved_locals<'a>(
+    path: &str,
+    imports: impl Iterator<Item = (&'a Import, &'a Option<String>)>,
+    config: &ResolveConfig,
+) -> Vec<(u32, String)> {
+    imports
+        .filter(|(i, resolved)| resolved.is_none() && is_local(path, &i.specifier, config))
+        .map(|(i, _)| (i.line, i.specifier.clone()))
         .collect()
 }
 
@@ -166,11 +198,15 @@ fn record_unresolved(world: &mut World, path: &str, misses: Vec<(u32, String)>) 
 
 /// The file's edges: one per imported file, with the names and kinds of every import of it; a
 /// Python import of a package's `__init__` also reaches the submodules it names.
-fn edges_of(path: &str, entry: &CacheEntry, files: &BTreeMap<String, Entity>) -> Vec<FileEdge> {
+fn edges_of<'a>(
+    path: &str,
+    imports: impl Iterator<Item = (&'a Import, &'a Option<String>)>,
+    files: &BTreeMap<String, Entity>,
+) -> Vec<FileEdge> {
     let python = path.ends_with(".py") || path.ends_with(".pyi");
     let mut edges: BTreeMap<String, FileEdge> = BTreeMap::new();
-    for import in &entry.facts.imports {
-        let Some(to) = &import.resolved else { continue };
+    for (import, resolved) in imports {
+        let Some(to) = resolved else { continue };
         let mut targets = vec![(to.clone(), import.names.clone())];
         if python {
             let submodules = python_submodules(to, &import.names, files);
