@@ -152,13 +152,16 @@ fn first_known(candidates: impl IntoIterator<Item = String>, files: &Files) -> O
 /// The file a path names: itself, with an extension, its directory's index, or the TypeScript
 /// source of a `.js` path.
 fn js_file(base: &str, files: &Files) -> Option<String> {
-    let mut candidates = vec![base.to_owned()];
-    if !base.is_empty() {
-        candidates.extend(JS_EXTENSIONS.iter().map(|e| format!("{base}.{e}")));
-    }
-    // `require(".")` and `require("..")` name a directory: its index file.
-    candidates.extend(index_files(base));
-    candidates.extend(typescript_twins(base));
+    // Lazily, in order: most specifiers name `base.js`, so the rest is never built.
+    let with_extension = JS_EXTENSIONS
+        .iter()
+        .filter(|_| !base.is_empty())
+        .map(|e| format!("{base}.{e}"));
+    let candidates = std::iter::once(base.to_owned())
+        .chain(with_extension)
+        // `require(".")` and `require("..")` name a directory: its index file.
+        .chain(index_files(base))
+        .chain(std::iter::once_with(|| typescript_twins(base)).flatten());
     first_known(candidates, files)
 }
 
