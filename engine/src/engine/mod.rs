@@ -287,6 +287,13 @@ impl Engine {
         RecentErrors::record(&mut self.world, "snapshot", &subject, error);
     }
 
+    /// Stops publishing the state digest in the status (an engine that will never be asked for
+    /// it: a one-shot command). [`Engine::digest`] still computes it on demand.
+    pub fn unpublish_state_digest(&mut self) {
+        self.world
+            .insert_resource(crate::state::published::DigestUnpublished);
+    }
+
     /// The digest of all persistent state.
     pub fn digest(&self) -> String {
         crate::state::state_digest(&self.world)

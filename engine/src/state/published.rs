@@ -26,6 +26,11 @@ use super::changes::{changed_since, checkpoint, state_resources_changed};
 /// How often the published digest is checked against every persistent component.
 pub const FULL_CHECK: Duration = Duration::from_secs(5);
 
+/// Present in an engine nobody can ask for its status (a one-shot `omnysys graph` or `index`):
+/// the digest is never computed there.
+#[derive(Resource)]
+pub struct DigestUnpublished;
+
 /// When the published digest was computed, and whether it may be stale.
 #[derive(Resource)]
 pub struct DigestCheckpoint {
@@ -47,6 +52,9 @@ impl Default for DigestCheckpoint {
 /// Publishes the digest of `world`'s persistent state in [`EngineStatus::state_digest`] if it
 /// may have changed since the last time. Run by the loop's status set.
 pub fn publish_digest(world: &mut World) {
+    if world.contains_resource::<DigestUnpublished>() {
+        return;
+    }
     let changed = state_resources_changed(world);
     let indexing = world
         .get_resource::<IndexingState>()

@@ -9,7 +9,9 @@ use omnysys_api::schema::{CacheEntry, SourceFile};
 
 use super::ProjectArgs;
 use super::progress::ProgressBar;
-use omnysys_engine::startup::start_indexed;
+use omnysys_engine::Engine;
+use omnysys_engine::index::IndexReport;
+use omnysys_engine::startup::start_engine;
 
 /// Indexes and prints a summary.
 ///
@@ -18,8 +20,7 @@ use omnysys_engine::startup::start_indexed;
 /// Start-up failures.
 pub fn run(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
     let mut bar = ProgressBar::on_stderr("indexing");
-    let (mut engine, report) =
-        start_indexed(&args.options(), |done, total| bar.update(done, total))?;
+    let (mut engine, report) = index_once(args, |done, total| bar.update(done, total))?;
     bar.finish();
     let snapshot = engine.write_snapshot();
     let mut out = std::io::stdout().lock();
@@ -52,6 +53,18 @@ pub fn run(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// An engine that indexed the project once, for a command that ends after it: nobody will ask
+/// for its status, so it publishes no state digest.
+fn index_once(
+    args: &ProjectArgs,
+    progress: impl FnMut(u64, u64),
+) -> anyhow::Result<(Engine, IndexReport)> {
+    let mut engine = start_engine(&args.options())?;
+    engine.unpublish_state_digest();
+    let report = engine.index_project_with(progress);
+    Ok((engine, report))
+}
+
 fn files_per_extractor(world: &mut bevy_ecs::world::World) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();
     let mut q = world.query::<(&SourceFile, &CacheEntry)>();
@@ -68,7 +81,7 @@ fn files_per_extractor(world: &mut bevy_ecs::world::World) -> BTreeMap<String, u
 ///
 /// Start-up failures.
 pub fn graph(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
-    let (engine, _) = start_indexed(&args.options(), |_, _| {})?;
+    let (engine, _) = index_once(args, |_, _| {})?;
     let files = engine
         .world()
         .resource::<omnysys_api::schema::FileIndex>()
