@@ -1,8 +1,9 @@
 //! Value uses of module-level names, and the functions that rebind them.
 
-use omnysys_api::facts::{Shadow, TypePath, ValueRef};
+use omnysys_api::facts::{Shadow, ValueRef};
 
 use super::facts;
+use super::receivers::ty;
 
 /// A value use.
 fn value(name: &str, line: u32, caller: Option<&str>) -> ValueRef {
@@ -17,11 +18,7 @@ fn value(name: &str, line: u32, caller: Option<&str>) -> ValueRef {
 /// `value` read through an object of the type `base` then `members`.
 fn through(value: ValueRef, base: &str, members: &[&str]) -> ValueRef {
     ValueRef {
-        receiver: Some(TypePath {
-            base: base.to_owned(),
-            members: members.iter().map(|m| (*m).to_owned()).collect(),
-            guessed: false,
-        }),
+        receiver: Some(ty(base, members)),
         ..value
     }
 }
