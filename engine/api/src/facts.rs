@@ -111,16 +111,22 @@ pub struct Binding {
 
 /// A name used as a value, not called: passed (`sort(compareIds)`), assigned, returned, put in
 /// an object or array, compared. Only names bound at module level (imports, top-level functions
-/// and classes) and not rebound in an inner scope, and a class's methods read as
-/// `this.m` or `C.prototype.m`.
+/// and classes) and not rebound in an inner scope, a class's methods read as
+/// `this.m` or `C.prototype.m`, and members read through an object the file types
+/// ([`ValueRef::receiver`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ValueRef {
-    /// The name as written (`f`, `this.m`, `C.prototype.m`).
+    /// The name as written (`f`, `this.m`, `C.prototype.m`, `self._theme.get_style`).
     pub name: String,
     /// 1-based line.
     pub line: u32,
     /// The enclosing symbol, or `None` at module level.
     pub caller: Option<String>,
+    /// What the object of a member read is, when the file says (`theme.get_style` where
+    /// `theme: SyntaxTheme` → base `SyntaxTheme`, no members), as [`CallSite::receiver`]. The
+    /// member read is the name's last segment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver: Option<TypePath>,
 }
 
 /// An inner scope (function, block, loop, `catch`) that declares a name the file also binds at

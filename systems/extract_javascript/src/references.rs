@@ -122,6 +122,7 @@ impl ReferenceCollector for References {
                     name,
                     line: u.line,
                     caller,
+                    receiver: None,
                 });
             }
         }

@@ -11,7 +11,8 @@
 //! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
 //! - Types (issue 13): [`annotations`] (what an annotation names), [`values`] (what an
 //!   expression holds), [`types`] (a second walk: scopes, bindings, classes, fields, returns,
-//!   call objects) and [`receivers`] (the facts: `CallSite::receiver`, `FileFacts::classes`,
+//!   call objects, attributes read as values) and [`receivers`] (the facts:
+//!   `CallSite::receiver`, `ValueRef::receiver`, `FileFacts::classes`,
 //!   `Symbol::returns`, element types in `FileFacts::types`).
 //!
 //! The language-independent parts (parsing, the walk that tracks the innermost enclosing
@@ -44,12 +45,13 @@ fn build(r: &mut Registrar) {
 
 /// What the extractor handles. Version 2 added import bindings and type facts (receivers,
 /// classes, returns); version 3 marks `__all__` entries as exports by name and adds value
-/// uses and shadows. Facts cached by an older version are extracted again.
+/// uses and shadows; version 4 adds attributes read as values through a typed object, with
+/// their receivers. Facts cached by an older version are extracted again.
 pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
         name: "python".to_owned(),
-        version: "3".to_owned(),
+        version: "4".to_owned(),
         languages: strings(&["python"]),
         extensions: strings(&["py", "pyi"]),
     }

@@ -4,8 +4,8 @@
 //! right-hand side of an assignment, an argument (positional or keyword), an operand of a
 //! comparison (`obj is inspect`), a returned value, an item of a list, tuple, set or dict. A
 //! class attribute read without a call, `C.m` where `C` is a class of the file or an imported
-//! name, is one too (written `C.m`). Reads through an instance (`self._x.m`, `theme.m`) are not
-//! recorded: a value use carries no receiver type.
+//! name, is one too (written `C.m`). Reads through an instance (`self._x.m`, `theme.m`) are
+//! recorded by [`crate::receivers`] when the file types the object (the use's receiver).
 //!
 //! Only names the file binds at module level are kept: the local names of its imports and its
 //! functions and classes not nested in another definition. A use inside a function that binds
@@ -101,6 +101,7 @@ impl ReferenceCollector for References {
                     name: u.name,
                     line: u.line,
                     caller: u.caller,
+                    receiver: None,
                 });
             }
         }
@@ -152,7 +153,7 @@ fn binds_locally(node: Node<'_>, parent: Node<'_>) -> bool {
 }
 
 /// Whether `node` sits where its value is read as a value (not called, not assigned to).
-fn is_value_position(node: Node<'_>, parent: Node<'_>) -> bool {
+pub fn is_value_position(node: Node<'_>, parent: Node<'_>) -> bool {
     match parent.kind() {
         "assignment" => parent.child_by_field_name("right") == Some(node),
         "keyword_argument" | "pair" => parent.child_by_field_name("value") == Some(node),

@@ -15,7 +15,8 @@
 //! `self.x: T` / `self.x = v` in methods; `__iter__` returning an iterator of `T`, or
 //! `__getitem__` returning `T`, gives the class's element member `[]`; the annotated fields of a
 //! `NamedTuple` class are also its positional members `[0]`, `[1]`, ... A method returning
-//! `Self` returns its class.
+//! `Self` returns its class. An attribute read as a value (`f(theme.get_style)`, see
+//! [`crate::references`]) is recorded with the value of its object, like a call's.
 
 use std::collections::HashMap;
 
@@ -27,6 +28,7 @@ use tree_sitter::{Node, Tree};
 use crate::annotations::{alias_of, annotated};
 use crate::names;
 use crate::parse::{Source, line, named_children};
+use crate::references::is_value_position;
 use crate::values::{At, value_of};
 
 /// Everything the walk found.
@@ -48,8 +50,21 @@ pub struct Collected {
     pub elements: Vec<(String, u32)>,
     /// Per call site, in order: its callee path and the value of the object of a member call.
     pub calls: Vec<(String, Option<Value>)>,
+    /// Attributes read as values, in order, with the value of their object.
+    pub reads: Vec<Read>,
     /// How many positional fields each named tuple class has so far.
     positions: HashMap<usize, usize>,
+}
+
+/// An attribute read as a value, not called (`x = theme.get_style`).
+#[derive(Debug)]
+pub struct Read {
+    /// Its path as written (`self._theme.get_style`).
+    pub written: String,
+    /// The 1-based line it starts on.
+    pub line: u32,
+    /// The value of its object.
+    pub object: Value,
 }
 
 /// Where a node is: its scope, the class whose body or method it is in, and whether it is in
@@ -72,6 +87,7 @@ enum Kind {
     Walrus,
     ImportFrom,
     Call,
+    Attribute,
 }
 
 /// [`Kind`] by tree-sitter kind id, so each node is classified without reading its kind's name
@@ -90,6 +106,7 @@ fn kinds(tree: &Tree) -> Vec<Option<Kind>> {
                 "named_expression" => Kind::Walrus,
                 "import_from_statement" => Kind::ImportFrom,
                 "call" => Kind::Call,
+                "attribute" => Kind::Attribute,
                 _ => return None,
             };
             language.node_kind_is_named(id).then_some(kind)
@@ -105,14 +122,17 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> Collected {
     };
     let kinds = kinds(tree);
     let mut paths = Paths::new(src, names::path_link);
-    let mut frames: Vec<Frame> = Vec::new();
+    let mut frames: Vec<(Frame, Node<'_>)> = Vec::new();
     let mut cursor = tree.root_node().walk();
     loop {
         let node = cursor.node();
-        let frame = frames.last().copied().unwrap_or_default();
+        let (frame, parent) = frames
+            .last()
+            .map_or((Frame::default(), None), |(f, n)| (*f, Some(*n)));
         let kind = kinds.get(usize::from(node.kind_id())).copied().flatten();
-        let inner = kind.map_or(frame, |kind| c.visit(node, kind, frame, &mut paths, src));
-        frames.push(inner);
+        let at = Site { node, parent };
+        let inner = kind.map_or(frame, |kind| c.visit(at, kind, frame, &mut paths, src));
+        frames.push((inner, node));
         if cursor.goto_first_child() {
             continue;
         }
@@ -128,16 +148,24 @@ pub fn collect(tree: &Tree, src: Source<'_>) -> Collected {
     }
 }
 
+/// A node of the walk and its parent.
+#[derive(Clone, Copy, Debug)]
+struct Site<'t> {
+    node: Node<'t>,
+    parent: Option<Node<'t>>,
+}
+
 impl Collected {
-    /// Records what `node` (of `kind`) says; returns the frame of its children.
+    /// Records what `at.node` (of `kind`) says; returns the frame of its children.
     fn visit<'t>(
         &mut self,
-        node: Node<'t>,
+        at: Site<'t>,
         kind: Kind,
         frame: Frame,
         paths: &mut Paths<'t, '_>,
         src: Source<'_>,
     ) -> Frame {
+        let node = at.node;
         match kind {
             Kind::Class => return self.class(node, frame, src),
             Kind::Function => return self.function(node, frame, src),
@@ -147,6 +175,7 @@ impl Collected {
             Kind::Walrus => self.walrus(node, frame, src),
             Kind::ImportFrom => self.imported(node, frame, src),
             Kind::Call => self.call(node, frame, paths, src),
+            Kind::Attribute => self.read(at, frame, paths, src),
         }
         frame
     }
@@ -531,6 +560,25 @@ impl Collected {
             .flatten();
         let value = object.and_then(|o| self.value(o, frame, src));
         self.calls.push((written, value));
+    }
+
+    /// An attribute read as a value ([`crate::references::is_value_position`]), with the value
+    /// of its object when it has one.
+    fn read<'t>(&mut self, at: Site<'t>, frame: Frame, paths: &mut Paths<'t, '_>, src: Source<'_>) {
+        if !at.parent.is_some_and(|p| is_value_position(at.node, p)) {
+            return;
+        }
+        let object = at.node.child_by_field_name("object");
+        let Some(object) = object.and_then(|o| self.value(o, frame, src)) else {
+            return;
+        };
+        if let Some(written) = paths.path(at.node) {
+            self.reads.push(Read {
+                written,
+                line: line(at.node),
+                object,
+            });
+        }
     }
 }
 

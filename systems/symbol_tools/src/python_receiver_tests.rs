@@ -20,14 +20,17 @@
 //! 9         self.stop()
 //! 10        c = Console()
 //! 11        c.print(3)
+//! 12        show = other.print
+//! 13        register(self.console.print, unknown.print)
 //! ```
 
 use omnysys_api::prelude::*;
 
 use crate::calls::{IncomingCall, callers_of};
 use crate::project::Project;
+use crate::references::{RefKind, ReferencesArgs, find_references};
 use crate::resolve::{Confidence, SymbolRef, Via};
-use crate::testkit::{call, facts, imp, sym, world_with};
+use crate::testkit::{call, ctx, facts, imp, sym, value, world_with};
 
 /// A type path value.
 fn path(base: &str, members: &[&str]) -> TypePath {
@@ -84,9 +87,9 @@ fn world() -> World {
         ],
         vec![],
         vec![
-            sym("Live", Class, (3, 11), &[], true),
+            sym("Live", Class, (3, 13), &[], true),
             sym("Live.__init__", Method, (4, 5), &["console"], false),
-            sym("Live.run", Method, (6, 11), &["other"], false),
+            sym("Live.run", Method, (6, 13), &["other"], false),
         ],
         vec![
             typed("other.print", 7, Some(path("Console", &[]))),
@@ -95,8 +98,17 @@ fn world() -> World {
             typed("Console", 10, None),
             typed("c.print", 11, Some(path("Console", &["()"]))),
         ],
-        11,
+        13,
     );
+    let through = |name, line, receiver| ValueRef {
+        receiver,
+        ..value(name, line, Some("Live.run"))
+    };
+    live.references = vec![
+        through("other.print", 12, Some(path("Console", &[]))),
+        through("self.console.print", 13, Some(path("Live", &["console"]))),
+        through("unknown.print", 13, None),
+    ];
     live.classes = vec![ClassFacts {
         name: "Live".to_owned(),
         bases: vec!["Base".to_owned()],
@@ -143,5 +155,30 @@ fn a_python_self_call_reaches_the_method_inherited_from_a_base_in_another_file()
     assert_eq!(
         callers("pkg/base.py", "Base.stop"),
         vec![(9, "self.stop".to_owned(), Via::Inherited, Confidence::Exact)]
+    );
+}
+
+#[test]
+fn python_methods_read_as_values_through_typed_objects_are_inferred_value_references() {
+    let w = world();
+    let args = ReferencesArgs {
+        symbol_name: "print".into(),
+        file_path: Some("pkg/console.py".into()),
+        cursor: None,
+        limit: None,
+    };
+    let found = find_references(&ctx(&w), args).expect("Console.print is defined");
+    let values: Vec<_> = found
+        .references
+        .iter()
+        .filter(|r| r.kind == RefKind::Value)
+        .map(|r| (r.line, r.text.as_str(), r.confidence))
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            (12, "other.print", Confidence::Inferred),
+            (13, "self.console.print", Confidence::Inferred),
+        ]
     );
 }

@@ -7,7 +7,8 @@
 //! symbol is a reference too. An export written as a name (`module.exports = f`,
 //! `exports.f = f`, `module.exports = { f }`, `export { f }`) is an `export` reference, and a
 //! name used without being called (passed, assigned, returned, `this.m` read) a `value`
-//! reference, both resolved like calls ([`crate::resolve`]).
+//! reference, both resolved like calls ([`crate::target`]): a method read through a typed
+//! object (`theme.get_style`) by its receiver, with the confidence a call there would have.
 //!
 //! With `filePath`, the symbol is the one that file defines or exports (followed through
 //! re-exports). Without it, every symbol of that name (or method short name) and every exported
@@ -26,7 +27,8 @@ use crate::project::{
     MAX_ENTRIES, PageRequest, Project, exported_as, find_symbol, paginate, short_name,
     unknown_symbol,
 };
-use crate::resolve::{Confidence, SymbolRef, resolve_call, resolve_export};
+use crate::resolve::{Confidence, SymbolRef, resolve_export};
+use crate::target;
 
 /// Arguments of `find_references`.
 #[derive(Deserialize, JsonSchema)]
@@ -310,7 +312,8 @@ fn binding_lines(import: &Import, name: &str) -> Vec<u32> {
     }
 }
 
-/// A name written in a file (an export by name or a use as a value), to resolve like a call.
+/// A name written in a file (an export by name or a use as a value), to resolve like a call
+/// (through its receiver too: `theme.get_style` read from a typed `theme`).
 struct NamedUse {
     kind: RefKind,
     /// The site to resolve: the local name, `C.m` for `C.prototype.m`.
@@ -337,24 +340,29 @@ fn named_uses(
     });
     let values = facts.references.iter().map(|r| NamedUse {
         kind: RefKind::Value,
-        site: site(
-            r.caller.clone(),
-            &r.name.replace(".prototype.", "."),
-            r.line,
-        ),
+        site: CallSite {
+            receiver: r.receiver.clone(),
+            ..site(
+                r.caller.clone(),
+                &r.name.replace(".prototype.", "."),
+                r.line,
+            )
+        },
         text: r.name.clone(),
     });
     exports
         .chain(values)
         .filter(|u| filter.admits(&u.site.callee))
-        .filter(|u| resolve_call(p, file, &u.site).target.as_ref() == Some(target))
-        .map(|u| Reference {
-            file: file.to_owned(),
-            line: u.site.line,
-            kind: u.kind,
-            text: u.text,
-            target: Some(target.clone()),
-            confidence: Confidence::Exact,
+        .filter_map(|u| {
+            let resolution = target::resolve(p, file, &u.site);
+            (resolution.target.as_ref() == Some(target)).then(|| Reference {
+                file: file.to_owned(),
+                line: u.site.line,
+                kind: u.kind,
+                text: u.text,
+                target: Some(target.clone()),
+                confidence: resolution.via.confidence(),
+            })
         })
         .collect()
 }

@@ -268,6 +268,7 @@ pub fn value(name: &str, line: u32, caller: Option<&str>) -> ValueRef {
         name: name.to_owned(),
         line,
         caller: caller.map(str::to_owned),
+        receiver: None,
     }
 }
 

@@ -5,7 +5,7 @@ use omnysys_api::facts::{CallSite, ClassFacts, Field, FileFacts, TypeAlias, Type
 use super::facts;
 
 /// A type path value.
-fn ty(base: &str, members: &[&str]) -> TypePath {
+pub(super) fn ty(base: &str, members: &[&str]) -> TypePath {
     TypePath {
         base: base.to_owned(),
         members: members.iter().map(|m| (*m).to_owned()).collect(),

@@ -3,6 +3,7 @@
 use omnysys_api::facts::{Shadow, ValueRef};
 
 use super::facts;
+use super::receivers::ty;
 
 /// A value use.
 fn value(name: &str, line: u32, caller: Option<&str>) -> ValueRef {
@@ -10,6 +11,15 @@ fn value(name: &str, line: u32, caller: Option<&str>) -> ValueRef {
         name: name.to_owned(),
         line,
         caller: caller.map(str::to_owned),
+        receiver: None,
+    }
+}
+
+/// `value` read through an object of the type `base` then `members`.
+fn through(value: ValueRef, base: &str, members: &[&str]) -> ValueRef {
+    ValueRef {
+        receiver: Some(ty(base, members)),
+        ..value
     }
 }
 
@@ -37,7 +47,7 @@ fn functions_and_imports_used_without_a_call_are_value_uses() {
 }
 
 #[test]
-fn class_attributes_read_without_a_call_are_value_uses_and_instance_reads_are_not() {
+fn class_attributes_read_without_a_call_are_value_uses_and_untyped_instance_reads_are_not() {
     let f = facts(
         "from .color import Color\n\
          class Theme:\n\
@@ -45,14 +55,55 @@ fn class_attributes_read_without_a_call_are_value_uses_and_instance_reads_are_no
          def parse(theme):\n\
         \x20   from_rgb = Color.from_rgb\n\
         \x20   get = Theme.get\n\
-        \x20   style = theme.get\n\
-        \x20   other = self._theme.get\n",
+        \x20   style = theme.get\n",
     );
     assert_eq!(
         f.references,
         vec![
-            value("Color.from_rgb", 5, Some("parse")),
-            value("Theme.get", 6, Some("parse")),
+            through(value("Color.from_rgb", 5, Some("parse")), "Color", &[]),
+            through(value("Theme.get", 6, Some("parse")), "Theme", &[]),
+        ]
+    );
+}
+
+#[test]
+fn methods_read_through_a_typed_object_are_value_uses_with_its_receiver() {
+    let f = facts(
+        "from .theme import SyntaxTheme\n\
+         class Syntax:\n\
+        \x20   def __init__(self, theme: SyntaxTheme):\n\
+        \x20       self._theme = theme\n\
+        \x20   def highlight(self):\n\
+        \x20       get = self._theme.get_style\n\
+        \x20       register(callback=self.highlight)\n\
+        \x20       return self._theme.get_style(1)\n\
+         def render(theme: SyntaxTheme, other):\n\
+        \x20   use(theme.get_style, other.get_style)\n\
+        \x20   return {\"k\": [theme.background]}\n",
+    );
+    assert_eq!(
+        f.references,
+        vec![
+            through(
+                value("self._theme.get_style", 6, Some("Syntax.highlight")),
+                "Syntax",
+                &["_theme"],
+            ),
+            through(
+                value("self.highlight", 7, Some("Syntax.highlight")),
+                "Syntax",
+                &[],
+            ),
+            through(
+                value("theme.get_style", 10, Some("render")),
+                "SyntaxTheme",
+                &[]
+            ),
+            through(
+                value("theme.background", 11, Some("render")),
+                "SyntaxTheme",
+                &[]
+            ),
         ]
     );
 }
