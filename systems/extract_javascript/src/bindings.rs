@@ -7,6 +7,7 @@ use omnysys_api::facts::Binding;
 use tree_sitter::Node;
 
 use crate::parse::{JsSource, Source, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// A binding of `local` (an identifier node) to the imported `name`.
 pub fn binding(name: String, local: Node<'_>, src: Source<'_>) -> Binding {
@@ -21,12 +22,12 @@ pub fn binding(name: String, local: Node<'_>, src: Source<'_>) -> Binding {
 pub fn clause_bindings(clause: Node<'_>, src: Source<'_>) -> Vec<Binding> {
     let mut found = Vec::new();
     for part in named_children(clause) {
-        match part.kind() {
+        match part.kind_name() {
             "identifier" => found.push(binding("default".to_owned(), part, src)),
             "namespace_import" => {
                 let local = named_children(part)
                     .into_iter()
-                    .find(|c| c.kind() == "identifier");
+                    .find(|c| c.kind_name() == "identifier");
                 found.extend(local.map(|l| binding("*".to_owned(), l, src)));
             }
             "named_imports" => found.extend(specifier_bindings(part, src)),
@@ -40,10 +41,10 @@ pub fn clause_bindings(clause: Node<'_>, src: Source<'_>) -> Vec<Binding> {
 fn specifier_bindings(list: Node<'_>, src: Source<'_>) -> Vec<Binding> {
     named_children(list)
         .into_iter()
-        .filter(|s| s.kind() == "import_specifier")
+        .filter(|s| s.kind_name() == "import_specifier")
         .filter_map(|s| {
-            let name = s.child_by_field_name("name")?;
-            let local = s.child_by_field_name("alias").unwrap_or(name);
+            let name = s.field(Field::Name)?;
+            let local = s.field(Field::Alias).unwrap_or(name);
             Some(binding(src.export_name(name), local, src))
         })
         .collect()
@@ -58,15 +59,15 @@ pub fn require_bindings<'t>(
     let Some(parent) = up.parent(call) else {
         return Vec::new();
     };
-    let (declarator, name) = match parent.kind() {
+    let (declarator, name) = match parent.kind_name() {
         "variable_declarator" => (parent, "*".to_owned()),
         "member_expression" => {
-            let Some(property) = parent.child_by_field_name("property") else {
+            let Some(property) = parent.field(Field::Property) else {
                 return Vec::new();
             };
             match up
                 .parent(parent)
-                .filter(|d| d.kind() == "variable_declarator")
+                .filter(|d| d.kind_name() == "variable_declarator")
             {
                 Some(declarator) => (declarator, src.text(property).into_owned()),
                 None => return Vec::new(),
@@ -74,11 +75,11 @@ pub fn require_bindings<'t>(
         }
         _ => return Vec::new(),
     };
-    match declarator.child_by_field_name("name") {
-        Some(pattern) if pattern.kind() == "object_pattern" && parent == declarator => {
+    match declarator.field(Field::Name) {
+        Some(pattern) if pattern.kind_name() == "object_pattern" && parent == declarator => {
             pattern_bindings(pattern, src)
         }
-        Some(local) if local.kind() == "identifier" => vec![binding(name, local, src)],
+        Some(local) if local.kind_name() == "identifier" => vec![binding(name, local, src)],
         _ => Vec::new(),
     }
 }
@@ -88,21 +89,22 @@ pub fn require_bindings<'t>(
 fn pattern_bindings(pattern: Node<'_>, src: Source<'_>) -> Vec<Binding> {
     named_children(pattern)
         .into_iter()
-        .filter_map(|part| match part.kind() {
+        .filter_map(|part| match part.kind_name() {
             "shorthand_property_identifier_pattern" => {
                 Some(binding(src.text(part).into_owned(), part, src))
             }
             "pair_pattern" => {
-                let key = part.child_by_field_name("key")?;
-                let value = part.child_by_field_name("value")?;
-                let value = match value.kind() {
-                    "assignment_pattern" => value.child_by_field_name("left")?,
+                let key = part.field(Field::Key)?;
+                let value = part.field(Field::Value)?;
+                let value = match value.kind_name() {
+                    "assignment_pattern" => value.field(Field::Left)?,
                     _ => value,
                 };
-                (value.kind() == "identifier").then(|| binding(src.export_name(key), value, src))
+                (value.kind_name() == "identifier")
+                    .then(|| binding(src.export_name(key), value, src))
             }
             "object_assignment_pattern" => {
-                let left = part.child_by_field_name("left")?;
+                let left = part.field(Field::Left)?;
                 Some(binding(src.text(left).into_owned(), left, src))
             }
             _ => None,

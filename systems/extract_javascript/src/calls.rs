@@ -12,6 +12,7 @@ use omnysys_api::facts::{CallSite, Symbol};
 use tree_sitter::Node;
 
 use crate::parse::Source;
+use crate::syntax::{Field, Syntax};
 
 /// Records the call `node` makes, if it is a call (its callee named by `paths`).
 pub fn visit<'t>(
@@ -29,12 +30,12 @@ pub fn visit<'t>(
 /// The callee of a call or `new` expression that is a call site: not `require(...)` nor
 /// `import(...)`.
 pub fn callee<'t>(node: Node<'t>, src: Source<'_>) -> Option<Node<'t>> {
-    let callee = match node.kind() {
-        "call_expression" => node.child_by_field_name("function"),
-        "new_expression" => node.child_by_field_name("constructor"),
+    let callee = match node.kind_name() {
+        "call_expression" => node.field(Field::Function),
+        "new_expression" => node.field(Field::Constructor),
         _ => None,
     }?;
-    let import = callee.kind() == "import"
-        || (callee.kind() == "identifier" && src.text(callee) == "require");
+    let import = callee.kind_name() == "import"
+        || (callee.kind_name() == "identifier" && src.text(callee) == "require");
     (!import).then_some(callee)
 }

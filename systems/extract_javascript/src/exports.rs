@@ -30,6 +30,7 @@ use tree_sitter::Node;
 
 use crate::names::{self, pattern_bindings};
 use crate::parse::{JsSource, Source, child_of_kind, has_token, line, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// The exports found so far.
 #[derive(Debug, Default)]
@@ -41,7 +42,7 @@ pub struct Exports {
 
 impl ExportCollector for Exports {
     fn visit(&mut self, v: &Visit<'_, '_>, src: Source<'_>) {
-        match v.node.kind() {
+        match v.node.kind_name() {
             "export_statement" => self.statement(v.node, src),
             "assignment_expression" => self.commonjs(v.node, src),
             _ => {}
@@ -90,11 +91,11 @@ impl Exports {
 
     /// Any `export ...` statement.
     fn statement(&mut self, node: Node<'_>, src: Source<'_>) {
-        if node.child_by_field_name("source").is_some() {
+        if node.field(Field::Source).is_some() {
             self.reexport(node, src);
-        } else if let Some(declaration) = node.child_by_field_name("declaration") {
+        } else if let Some(declaration) = node.field(Field::Declaration) {
             self.declaration(declaration, has_token(node, "default"), src);
-        } else if let Some(value) = node.child_by_field_name("value") {
+        } else if let Some(value) = node.field(Field::Value) {
             self.default_value(value, src);
         } else if let Some(clause) = child_of_kind(node, "export_clause") {
             self.clause(clause, src);
@@ -131,7 +132,7 @@ impl Exports {
 
     /// `export <declaration>` and `export default <declaration>`.
     fn declaration(&mut self, declaration: Node<'_>, default: bool, src: Source<'_>) {
-        match declaration.kind() {
+        match declaration.kind_name() {
             "ambient_declaration" => {
                 if let Some(inner) = named_children(declaration).first() {
                     self.declaration(*inner, default, src);
@@ -154,7 +155,7 @@ impl Exports {
     fn variables(&mut self, declaration: Node<'_>, src: Source<'_>) {
         for declarator in named_children(declaration) {
             let mut bound = Vec::new();
-            if let Some(pattern) = declarator.child_by_field_name("name") {
+            if let Some(pattern) = declarator.field(Field::Name) {
                 pattern_bindings(pattern, src, &mut bound);
             }
             for name in bound {
@@ -165,7 +166,7 @@ impl Exports {
 
     /// `export default <value>`, `module.exports = <value>`, TypeScript `export = <value>`.
     fn default_value(&mut self, value: Node<'_>, src: Source<'_>) {
-        let local = match value.kind() {
+        let local = match value.kind_name() {
             "identifier" => {
                 let local = src.text(value).into_owned();
                 return self.add_by_name("default".to_owned(), Some(local), value);
@@ -179,15 +180,15 @@ impl Exports {
     /// `module.exports = ...`, `module.exports.x = ...`, `exports.x = ...`.
     fn commonjs(&mut self, assignment: Node<'_>, src: Source<'_>) {
         let (Some(left), Some(right)) = (
-            assignment.child_by_field_name("left"),
-            assignment.child_by_field_name("right"),
+            assignment.field(Field::Left),
+            assignment.field(Field::Right),
         ) else {
             return;
         };
         if names::path(left, src).as_deref() == Some("module.exports") {
             self.module_exports(right, src);
         } else if let Some(name) = names::commonjs_export_name(left, src) {
-            match right.kind() {
+            match right.kind_name() {
                 "identifier" => self.add_by_name(name, Some(src.text(right).into_owned()), right),
                 _ => self.add(name, None, left),
             }
@@ -196,7 +197,7 @@ impl Exports {
 
     /// `module.exports = <right>`: an object literal exports its keys, anything else `default`.
     fn module_exports(&mut self, right: Node<'_>, src: Source<'_>) {
-        if right.kind() != "object" {
+        if right.kind_name() != "object" {
             return self.default_value(right, src);
         }
         for property in named_children(right) {
@@ -213,11 +214,11 @@ impl Exports {
 fn specifiers<'t>(clause: Node<'t>, src: Source<'_>) -> Vec<(String, String, Node<'t>)> {
     named_children(clause)
         .into_iter()
-        .filter(|s| s.kind() == "export_specifier")
+        .filter(|s| s.kind_name() == "export_specifier")
         .filter_map(|s| {
-            let node = s.child_by_field_name("name")?;
+            let node = s.field(Field::Name)?;
             let local = src.export_name(node);
-            let alias = s.child_by_field_name("alias").map(|a| src.export_name(a));
+            let alias = s.field(Field::Alias).map(|a| src.export_name(a));
             Some((alias.unwrap_or_else(|| local.clone()), local, node))
         })
         .collect()
@@ -227,16 +228,16 @@ fn specifiers<'t>(clause: Node<'t>, src: Source<'_>) -> Vec<(String, String, Nod
 /// with local `c` for `b: c` (a name: the local is set), `m` for a method `m() {}` or a value
 /// that is not a name. Spreads and computed keys give nothing.
 fn object_property(property: Node<'_>, src: Source<'_>) -> Option<(String, Option<String>)> {
-    match property.kind() {
+    match property.kind_name() {
         "shorthand_property_identifier" => {
             let name = src.text(property).into_owned();
             Some((name.clone(), Some(name)))
         }
         "pair" => {
-            let key = property.child_by_field_name("key")?;
-            let value = property.child_by_field_name("value")?;
-            let local = (value.kind() == "identifier").then(|| src.text(value).into_owned());
-            let plain_key = matches!(key.kind(), "property_identifier" | "string" | "number");
+            let key = property.field(Field::Key)?;
+            let value = property.field(Field::Value)?;
+            let local = (value.kind_name() == "identifier").then(|| src.text(value).into_owned());
+            let plain_key = matches!(key.kind_name(), "property_identifier" | "string" | "number");
             plain_key.then(|| (src.export_name(key), local))
         }
         "method_definition" => Some((src.field(property, "name")?, None)),

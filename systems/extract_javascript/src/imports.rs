@@ -30,10 +30,11 @@ use tree_sitter::Node;
 
 use crate::bindings::{binding, clause_bindings, require_bindings};
 use crate::parse::{JsSource, Source, child_of_kind, has_token, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// Records the import `node` makes, if it makes one (`up`: the nodes containing it).
 pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &mut Vec<Import>) {
-    let found = match node.kind() {
+    let found = match node.kind_name() {
         "import_statement" => esm_import(node, src),
         "export_statement" => reexport(node, src),
         "call_expression" => call_import(node, up, src),
@@ -46,17 +47,17 @@ pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &
 /// `import x = require('x')`.
 fn esm_import(node: Node<'_>, src: Source<'_>) -> Option<Import> {
     if let Some(clause) = child_of_kind(node, "import_require_clause") {
-        let specifier = src.string_value(clause.child_by_field_name("source")?)?;
+        let specifier = src.string_value(clause.field(Field::Source)?)?;
         let mut found = import(specifier, vec!["*".to_owned()], ImportKind::Require, node);
         let local = named_children(clause)
             .into_iter()
-            .find(|c| c.kind() == "identifier");
+            .find(|c| c.kind_name() == "identifier");
         found
             .bindings
             .extend(local.map(|l| binding("*".to_owned(), l, src)));
         return Some(found);
     }
-    let specifier = src.string_value(node.child_by_field_name("source")?)?;
+    let specifier = src.string_value(node.field(Field::Source)?)?;
     let clause = child_of_kind(node, "import_clause");
     let names = clause.map(|c| clause_names(c, src)).unwrap_or_default();
     let kind = if is_type_only(node, clause) {
@@ -73,7 +74,7 @@ fn esm_import(node: Node<'_>, src: Source<'_>) -> Option<Import> {
 fn clause_names(clause: Node<'_>, src: Source<'_>) -> Vec<String> {
     let mut names = Vec::new();
     for part in named_children(clause) {
-        match part.kind() {
+        match part.kind_name() {
             "identifier" => names.push("default".to_owned()),
             "namespace_import" => names.push("*".to_owned()),
             "named_imports" => names.extend(specifier_names(part, "import_specifier", src)),
@@ -87,8 +88,8 @@ fn clause_names(clause: Node<'_>, src: Source<'_>) -> Vec<String> {
 fn specifier_names(list: Node<'_>, kind: &str, src: Source<'_>) -> Vec<String> {
     named_children(list)
         .into_iter()
-        .filter(|s| s.kind() == kind)
-        .filter_map(|s| s.child_by_field_name("name"))
+        .filter(|s| s.kind_name() == kind)
+        .filter_map(|s| s.field(Field::Name))
         .map(|name| src.export_name(name))
         .collect()
 }
@@ -106,7 +107,7 @@ fn is_type_only(node: Node<'_>, clause: Option<Node<'_>>) -> bool {
         return false;
     };
     let specifiers = named_children(*named);
-    named.kind() == "named_imports"
+    named.kind_name() == "named_imports"
         && !specifiers.is_empty()
         && specifiers
             .iter()
@@ -115,7 +116,7 @@ fn is_type_only(node: Node<'_>, clause: Option<Node<'_>>) -> bool {
 
 /// `export ... from 'x'`.
 fn reexport(node: Node<'_>, src: Source<'_>) -> Option<Import> {
-    let specifier = src.string_value(node.child_by_field_name("source")?)?;
+    let specifier = src.string_value(node.field(Field::Source)?)?;
     let names = match child_of_kind(node, "export_clause") {
         Some(clause) => specifier_names(clause, "export_specifier", src),
         None => vec!["*".to_owned()],
@@ -125,13 +126,13 @@ fn reexport(node: Node<'_>, src: Source<'_>) -> Option<Import> {
 
 /// `require('x')` and `import('x')` with a literal specifier.
 fn call_import<'t>(call: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<Import> {
-    let function = call.child_by_field_name("function")?;
-    let kind = match function.kind() {
+    let function = call.field(Field::Function)?;
+    let kind = match function.kind_name() {
         "import" => ImportKind::Dynamic,
         "identifier" if src.text(function) == "require" => ImportKind::Require,
         _ => return None,
     };
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.field(Field::Arguments)?;
     let specifier = src.string_value(*named_children(arguments).first()?)?;
     let names = match kind {
         ImportKind::Require => require_names(call, up, src),
@@ -150,9 +151,9 @@ fn require_names<'t>(call: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) ->
     let Some(parent) = up.parent(call) else {
         return whole();
     };
-    match parent.kind() {
-        "variable_declarator" => match parent.child_by_field_name("name") {
-            Some(pattern) if pattern.kind() == "object_pattern" => pattern_keys(pattern, src),
+    match parent.kind_name() {
+        "variable_declarator" => match parent.field(Field::Name) {
+            Some(pattern) if pattern.kind_name() == "object_pattern" => pattern_keys(pattern, src),
             _ => whole(),
         },
         "member_expression" => src.field(parent, "property").into_iter().collect(),
@@ -165,9 +166,9 @@ fn require_names<'t>(call: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) ->
 fn pattern_keys(pattern: Node<'_>, src: Source<'_>) -> Vec<String> {
     named_children(pattern)
         .into_iter()
-        .filter_map(|part| match part.kind() {
+        .filter_map(|part| match part.kind_name() {
             "shorthand_property_identifier_pattern" => Some(src.text(part).into_owned()),
-            "pair_pattern" => part.child_by_field_name("key").map(|k| src.export_name(k)),
+            "pair_pattern" => part.field(Field::Key).map(|k| src.export_name(k)),
             "object_assignment_pattern" => src.field(part, "left"),
             _ => None,
         })

@@ -6,7 +6,8 @@
 //! its facts are marked `partial` and hold whatever parsed.
 //!
 //! Modules:
-//! - [`parse`]: picks the grammar, parses, reads text and lines back from the tree.
+//! - [`parse`]: picks the grammar, parses, reads text and lines back from the tree; [`syntax`]:
+//!   node kinds and fields read by number.
 //! - [`names`]: how definitions are named (`f`, `Class.method`, `default`) and binding patterns.
 //! - [`symbols`], [`imports`], [`exports`], [`calls`], [`references`]: one collector per kind
 //!   of fact; [`bindings`]: the local names of imports.
@@ -35,6 +36,7 @@ pub mod receivers;
 pub mod references;
 pub mod scopes;
 pub mod symbols;
+pub mod syntax;
 pub mod type_walk;
 pub mod typedefs;
 pub mod types;

@@ -7,6 +7,7 @@ use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
 
 use crate::parse::{Source, is_field, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// The name and kind of the definition `node` introduces, if it introduces one; `up` holds the
 /// nodes containing it.
@@ -18,7 +19,7 @@ pub fn definition_name<'t>(
     if !node.is_named() {
         return None; // the `function` and `class` keywords share their kind names
     }
-    match node.kind() {
+    match node.kind_name() {
         "function_declaration" | "generator_function_declaration" => {
             Some((src.field(node, "name")?, SymbolKind::Function))
         }
@@ -37,7 +38,7 @@ pub fn definition_name<'t>(
 /// `Class.method` for a class method; `None` for object-literal methods. Methods of an
 /// anonymous, unbound class are named by the method alone.
 fn method_name<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<String> {
-    let body = up.parent(node).filter(|p| p.kind() == "class_body")?;
+    let body = up.parent(node).filter(|p| p.kind_name() == "class_body")?;
     let method = src.field(node, "name")?;
     Some(qualified(body, up, &method, src))
 }
@@ -52,7 +53,7 @@ fn qualified<'t>(body: Node<'t>, up: &Ancestors<'_, 't>, member: &str, src: Sour
 
 /// The name of a class: its own, or the one it is bound to.
 fn class_name<'t>(class: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<String> {
-    if class.kind() == "class" {
+    if class.kind_name() == "class" {
         expression_name(class, up, src, SymbolKind::Class).map(|(name, _)| name)
     } else {
         src.field(class, "name")
@@ -69,7 +70,7 @@ fn expression_name<'t>(
 ) -> Option<(String, SymbolKind)> {
     let parent = up.parent(node)?;
     if matches!(
-        parent.kind(),
+        parent.kind_name(),
         "field_definition" | "public_field_definition"
     ) && is_field(parent, "value", node)
     {
@@ -80,7 +81,7 @@ fn expression_name<'t>(
         return Some((qualified(body, up, &field, src), SymbolKind::Method));
     }
     let own = || src.field(node, "name");
-    let bound = match parent.kind() {
+    let bound = match parent.kind_name() {
         "variable_declarator" if is_field(parent, "value", node) => declarator_name(parent, src),
         "assignment_expression" if is_field(parent, "right", node) => {
             assigned_name(parent, src, node)
@@ -93,16 +94,16 @@ fn expression_name<'t>(
 
 /// The declarator's name when it is a plain identifier.
 fn declarator_name(declarator: Node<'_>, src: Source<'_>) -> Option<String> {
-    let name = declarator.child_by_field_name("name")?;
-    (name.kind() == "identifier").then(|| src.text(name).into_owned())
+    let name = declarator.field(Field::Name)?;
+    (name.kind_name() == "identifier").then(|| src.text(name).into_owned())
 }
 
 /// The name an assignment gives its right-hand side: `f` for `f = ...`, `x` for `exports.x = ...`
 /// and `module.exports.x = ...`, the value's own name or `default` for `module.exports = ...`,
 /// and the member path without `.prototype` otherwise (`Foo.prototype.bar` gives `Foo.bar`).
 fn assigned_name(assignment: Node<'_>, src: Source<'_>, value: Node<'_>) -> Option<String> {
-    let left = assignment.child_by_field_name("left")?;
-    if left.kind() == "identifier" {
+    let left = assignment.field(Field::Left)?;
+    if left.kind_name() == "identifier" {
         return Some(src.text(left).into_owned());
     }
     let left_path = path(left, src)?;
@@ -120,13 +121,13 @@ fn assigned_name(assignment: Node<'_>, src: Source<'_>, value: Node<'_>) -> Opti
 
 /// `x` when `left` is `exports.x` or `module.exports.x`.
 pub fn commonjs_export_name(left: Node<'_>, src: Source<'_>) -> Option<String> {
-    if left.kind() != "member_expression" {
+    if left.kind_name() != "member_expression" {
         return None;
     }
-    let object = path(left.child_by_field_name("object")?, src)?;
-    let property = left.child_by_field_name("property")?;
+    let object = path(left.field(Field::Object)?, src)?;
+    let property = left.field(Field::Property)?;
     let is_exports = object == "exports" || object == "module.exports";
-    (is_exports && property.kind() == "property_identifier")
+    (is_exports && property.kind_name() == "property_identifier")
         .then(|| src.text(property).into_owned())
 }
 
@@ -136,11 +137,11 @@ pub fn definition_span<'t>(node: Node<'t>, up: &Ancestors<'_, 't>) -> Node<'t> {
     let Some(parent) = up.parent(node) else {
         return node;
     };
-    match parent.kind() {
+    match parent.kind_name() {
         "variable_declarator" => single_declaration(parent, up).unwrap_or(parent),
         "assignment_expression" => up
             .parent(parent)
-            .filter(|s| s.kind() == "expression_statement")
+            .filter(|s| s.kind_name() == "expression_statement")
             .unwrap_or(parent),
         "field_definition" | "public_field_definition" => parent,
         _ => node,
@@ -152,14 +153,14 @@ pub fn definition_span<'t>(node: Node<'t>, up: &Ancestors<'_, 't>) -> Node<'t> {
 fn single_declaration<'t>(declarator: Node<'t>, up: &Ancestors<'_, 't>) -> Option<Node<'t>> {
     let declaration = up.parent(declarator)?;
     let is_declaration = matches!(
-        declaration.kind(),
+        declaration.kind_name(),
         "lexical_declaration" | "variable_declaration"
     );
     let mut cursor = declaration.walk();
     let mut alone = || {
         declaration
             .named_children(&mut cursor)
-            .filter(|c| c.kind() != "comment")
+            .filter(|c| c.kind_name() != "comment")
             .take(2)
             .count()
             == 1
@@ -172,13 +173,13 @@ fn single_declaration<'t>(declarator: Node<'t>, up: &Ancestors<'_, 't>) -> Optio
 pub fn pattern_bindings(pattern: Node<'_>, src: Source<'_>, out: &mut Vec<String>) {
     let mut stack = vec![pattern];
     while let Some(pattern) = stack.pop() {
-        match pattern.kind() {
+        match pattern.kind_name() {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 out.push(src.text(pattern).into_owned())
             }
-            "pair_pattern" => stack.extend(pattern.child_by_field_name("value")),
+            "pair_pattern" => stack.extend(pattern.field(Field::Value)),
             "assignment_pattern" | "object_assignment_pattern" => {
-                stack.extend(pattern.child_by_field_name("left"))
+                stack.extend(pattern.field(Field::Left))
             }
             "object_pattern" | "array_pattern" | "rest_pattern" => {
                 stack.extend(named_children(pattern).into_iter().rev())
@@ -198,31 +199,31 @@ pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
 
 /// One link of [`path`].
 pub fn path_link<'t>(node: Node<'t>, src: Source<'_>) -> Option<Link<'t>> {
-    match node.kind() {
+    match node.kind_name() {
         "identifier" | "this" | "super" | "property_identifier" | "private_property_identifier" => {
             Some(Link::first(src.text(node).into_owned()))
         }
         "member_expression" => {
-            let object = node.child_by_field_name("object")?;
+            let object = node.field(Field::Object)?;
             let property = src.field(node, "property")?;
-            let dot = if node.child_by_field_name("optional_chain").is_some() {
+            let dot = if node.field(Field::OptionalChain).is_some() {
                 "?."
             } else {
                 "."
             };
             Some(Link::after(object, format!("{dot}{property}")))
         }
-        "call_expression" => Some(Link::after(node.child_by_field_name("function")?, "()")),
+        "call_expression" => Some(Link::after(node.field(Field::Function)?, "()")),
         "new_expression" => {
-            let class = node.child_by_field_name("constructor")?;
-            let simple = matches!(class.kind(), "identifier" | "member_expression");
+            let class = node.field(Field::Constructor)?;
+            let simple = matches!(class.kind_name(), "identifier" | "member_expression");
             simple.then(|| Link::first(format!("new {}()", src.compact(class))))
         }
         "non_null_expression" => Some(Link::after(*named_children(node).first()?, "!")),
         "subscript_expression" => {
-            let object = node.child_by_field_name("object")?;
-            let index = node.child_by_field_name("index")?;
-            let simple = matches!(index.kind(), "string" | "number" | "identifier");
+            let object = node.field(Field::Object)?;
+            let index = node.field(Field::Index)?;
+            let simple = matches!(index.kind_name(), "string" | "number" | "identifier");
             simple.then(|| Link::after(object, format!("[{}]", src.text(index))))
         }
         _ => None,

@@ -4,6 +4,7 @@ use tree_sitter::Node;
 
 use crate::jsdoc::{self, Tag};
 use crate::parse::{Source, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// The binding pattern of each parameter of `function` whose type is declared, with the type:
 /// by an annotation (`name: T`), by the JSDoc `@param` of its name, or — for a destructuring
@@ -18,10 +19,10 @@ pub fn typed<'t>(
         .iter()
         .filter(|t| t.kind == "param" && t.name.is_some_and(|n| !n.contains('.')))
         .collect();
-    let list = match function.child_by_field_name("parameter") {
+    let list = match function.field(Field::Parameter) {
         Some(single) => vec![single],
         None => function
-            .child_by_field_name("parameters")
+            .field(Field::Parameters)
             .map(named_children)
             .unwrap_or_default(),
     };
@@ -30,10 +31,8 @@ pub fn typed<'t>(
         let Some(pattern) = pattern_of(param) else {
             continue;
         };
-        let annotation = param
-            .child_by_field_name("type")
-            .and_then(|t| annotated(t, src));
-        let tag = match pattern.kind() {
+        let annotation = param.field(Field::Type).and_then(|t| annotated(t, src));
+        let tag = match pattern.kind_name() {
             "identifier" => {
                 let name = src.text(pattern);
                 params.iter().find(|t| t.name == Some(&name)).copied()
@@ -41,7 +40,7 @@ pub fn typed<'t>(
             _ => params.get(i).copied(),
         };
         let ty = annotation.or_else(|| jsdoc::first_name(tag?.ty));
-        if ty.is_some() || pattern.kind() == "object_pattern" {
+        if ty.is_some() || pattern.kind_name() == "object_pattern" {
             out.push((pattern, ty));
         }
     }
@@ -50,12 +49,10 @@ pub fn typed<'t>(
 
 /// The identifier or object pattern a parameter binds (defaults and annotations dropped).
 fn pattern_of(param: Node<'_>) -> Option<Node<'_>> {
-    match param.kind() {
+    match param.kind_name() {
         "identifier" | "object_pattern" => Some(param),
-        "assignment_pattern" => pattern_of(param.child_by_field_name("left")?),
-        "required_parameter" | "optional_parameter" => {
-            pattern_of(param.child_by_field_name("pattern")?)
-        }
+        "assignment_pattern" => pattern_of(param.field(Field::Left)?),
+        "required_parameter" | "optional_parameter" => pattern_of(param.field(Field::Pattern)?),
         _ => None,
     }
 }

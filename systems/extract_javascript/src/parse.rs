@@ -29,7 +29,7 @@ impl Dialect {
     }
 
     /// The tree-sitter language of this dialect.
-    fn language(self) -> Language {
+    pub fn language(self) -> Language {
         match self {
             Dialect::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
             Dialect::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),

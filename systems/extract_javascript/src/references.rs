@@ -36,6 +36,7 @@ use crate::kinds::{
 };
 use crate::parse::Source;
 use crate::scopes::{declaration_scope, is_exported_object, is_exports_target};
+use crate::syntax::{Field, Syntax};
 
 /// The uses and inner declarations seen so far.
 #[derive(Debug, Default)]
@@ -157,18 +158,18 @@ fn is_value_use<'t>(
     up: &Ancestors<'_, 't>,
     src: Source<'_>,
 ) -> bool {
-    match parent.kind() {
+    match parent.kind_name() {
         "variable_declarator" => is_field(parent, "value", node),
         "assignment_expression" => {
-            is_field(parent, "right", node)
-                && !is_exports_target(parent.child_by_field_name("left"), src)
+            is_field(parent, "right", node) && !is_exports_target(parent.field(Field::Left), src)
         }
         "pair" => is_field(parent, "value", node) && !in_exported_object(parent, up, src),
         "object" => {
-            node.kind() == "shorthand_property_identifier" && !is_exported_object(parent, up, src)
+            node.kind_name() == "shorthand_property_identifier"
+                && !is_exported_object(parent, up, src)
         }
         "arrow_function" => is_field(parent, "body", node),
-        _ => kinds::VALUE_PARENTS.contains(&parent.kind()),
+        _ => kinds::VALUE_PARENTS.contains(&parent.kind_name()),
     }
 }
 
@@ -193,16 +194,16 @@ fn is_method_read(
     let object_bits = kinds.of(object);
     let through = object_bits & THIS != 0
         || (object_bits & MEMBER != 0 && {
-            let prototype = object.child_by_field_name("property");
+            let prototype = object.field(Field::Property);
             let class = object.child(0);
             prototype.is_some_and(|p| src.text(p) == "prototype")
-                && class.is_some_and(|c| c.kind() == "identifier")
+                && class.is_some_and(|c| c.kind_name() == "identifier")
         });
     let last = node.child(node.child_count().saturating_sub(1));
     if !through || !last.is_some_and(|p| kinds.is(p, PROPERTY)) {
         return false;
     }
-    let called = match parent.kind() {
+    let called = match parent.kind_name() {
         "call_expression" | "assignment_expression" => parent.child(0) == Some(node),
         "new_expression" => is_field(parent, "constructor", node),
         _ => false,

@@ -7,6 +7,7 @@ use tree_sitter::Node;
 
 use crate::names;
 use crate::parse::Source;
+use crate::syntax::{Field, Syntax};
 
 /// Nodes that hold the parameters and `var`s of a function.
 const FUNCTIONS: &[&str] = &[
@@ -41,7 +42,7 @@ pub fn declaration_scope<'t>(
     let mut ancestors = up.up(node);
     loop {
         let parent = ancestors.next()?;
-        match parent.kind() {
+        match parent.kind_name() {
             "object_pattern" | "array_pattern" | "rest_pattern" => {}
             "pair_pattern" if is_field(parent, "value", child) => {}
             "assignment_pattern" | "object_assignment_pattern"
@@ -53,17 +54,17 @@ pub fn declaration_scope<'t>(
             "for_in_statement" => return is_field(parent, "left", child).then_some(parent),
             "variable_declarator" if is_field(parent, "name", child) => {
                 if parent
-                    .child_by_field_name("value")
+                    .field(Field::Value)
                     .is_some_and(|v| is_require(v, src))
                 {
                     return None;
                 }
                 let declaration = ancestors.next()?;
-                let var = declaration.kind() == "variable_declaration";
+                let var = declaration.kind_name() == "variable_declaration";
                 let scope = ancestors.find(|n| {
-                    FUNCTIONS.contains(&n.kind()) || (!var && BLOCKS.contains(&n.kind()))
+                    FUNCTIONS.contains(&n.kind_name()) || (!var && BLOCKS.contains(&n.kind_name()))
                 });
-                return scope.filter(|s| s.kind() != "program");
+                return scope.filter(|s| s.kind_name() != "program");
             }
             _ => return None,
         }
@@ -73,24 +74,24 @@ pub fn declaration_scope<'t>(
 
 /// `require(..)`, possibly followed by `.x` accesses.
 fn is_require(mut value: Node<'_>, src: Source<'_>) -> bool {
-    while value.kind() == "member_expression" {
-        match value.child_by_field_name("object") {
+    while value.kind_name() == "member_expression" {
+        match value.field(Field::Object) {
             Some(object) => value = object,
             None => return false,
         }
     }
-    value.kind() == "call_expression"
+    value.kind_name() == "call_expression"
         && value
-            .child_by_field_name("function")
-            .is_some_and(|f| f.kind() == "identifier" && src.text(f) == "require")
+            .field(Field::Function)
+            .is_some_and(|f| f.kind_name() == "identifier" && src.text(f) == "require")
 }
 
 /// Whether `object` is the right-hand side of `module.exports = {...}`.
 pub fn is_exported_object<'t>(object: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> bool {
     up.parent(object).is_some_and(|a| {
-        a.kind() == "assignment_expression"
+        a.kind_name() == "assignment_expression"
             && is_field(a, "right", object)
-            && a.child_by_field_name("left")
+            && a.field(Field::Left)
                 .is_some_and(|l| names::path(l, src).as_deref() == Some("module.exports"))
     })
 }

@@ -17,6 +17,7 @@ use tree_sitter::Node;
 
 use crate::names;
 use crate::parse::{Source, has_token, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// The symbol `node` defines, if it is a definition (`up`: the nodes containing it). `exported`
 /// is filled in later.
@@ -35,10 +36,10 @@ pub use extract_support::symbols::TopLevelSymbols as Symbols;
 
 /// Parameter names in order (see [`param_name`]).
 fn params(node: Node<'_>, src: Source<'_>) -> Vec<String> {
-    if let Some(single) = node.child_by_field_name("parameter") {
+    if let Some(single) = node.field(Field::Parameter) {
         return vec![src.text(single).into_owned()];
     }
-    let Some(list) = node.child_by_field_name("parameters") else {
+    let Some(list) = node.field(Field::Parameters) else {
         return Vec::new();
     };
     named_children(list)
@@ -50,11 +51,11 @@ fn params(node: Node<'_>, src: Source<'_>) -> Vec<String> {
 /// One parameter's name: `a` for `a`, `a = 1` and `a: T`, `rest` for `...rest`, the pattern
 /// text (whitespace collapsed) for destructuring. TypeScript's `this` parameter is left out.
 fn param_name(param: Node<'_>, src: Source<'_>) -> Option<String> {
-    match param.kind() {
+    match param.kind_name() {
         "identifier" => Some(src.text(param).into_owned()),
-        "assignment_pattern" => param_name(param.child_by_field_name("left")?, src),
+        "assignment_pattern" => param_name(param.field(Field::Left)?, src),
         "required_parameter" | "optional_parameter" => {
-            param_name(param.child_by_field_name("pattern")?, src)
+            param_name(param.field(Field::Pattern)?, src)
         }
         "rest_pattern" => param_name(*named_children(param).first()?, src),
         "this" | "comment" => None,

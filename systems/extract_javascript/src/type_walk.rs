@@ -9,6 +9,7 @@ use omnysys_api::facts::FileFacts;
 use tree_sitter::{Node, Tree};
 
 use crate::parse::Source;
+use crate::syntax::Syntax;
 use crate::types::{Collected, Here, Scope};
 
 /// Collects the type facts over the extractor's walk ([`NodeCollector`]): every node is seen
@@ -60,7 +61,7 @@ impl<'t> NodeCollector<'t> for Collector<'t> {
                 docs: &self.docs,
             };
             let frame = self.c.visit(&here, scope, class, src);
-            if node.kind() == "comment" {
+            if node.kind_name() == "comment" {
                 self.last_comment = Some(node);
             }
             frame

@@ -18,6 +18,7 @@ use tree_sitter::Node;
 use crate::jsdoc;
 use crate::names;
 use crate::parse::{Source, end_line, line, named_children};
+use crate::syntax::{Field, Syntax};
 use crate::values::{Value, declared_type, value_of};
 
 /// One function scope.
@@ -100,7 +101,7 @@ impl Collected {
         src: Source<'_>,
     ) -> (usize, Option<usize>) {
         let (node, path) = (here.node, here);
-        match node.kind() {
+        match node.kind_name() {
             "comment" => self.typedefs(node, src),
             "class_declaration" | "abstract_class_declaration" | "class" => {
                 return (scope, self.class(node, path, src).or(class));
@@ -158,13 +159,13 @@ impl Collected {
     fn class(&mut self, node: Node<'_>, here: &Here<'_, '_, '_>, src: Source<'_>) -> Option<usize> {
         let name = src.field(node, "name").or_else(|| {
             let parent = here.parent()?;
-            (parent.kind() == "variable_declarator")
+            (parent.kind_name() == "variable_declarator")
                 .then(|| src.field(parent, "name"))
                 .flatten()
         })?;
         let bases = named_children(node)
             .into_iter()
-            .find(|c| c.kind() == "class_heritage")
+            .find(|c| c.kind_name() == "class_heritage")
             .map(|h| heritage(h, src))
             .unwrap_or_default();
         self.classes.push(ClassFacts {
@@ -184,7 +185,7 @@ impl Collected {
         class: Option<usize>,
         src: Source<'_>,
     ) -> usize {
-        let this_class = match node.kind() {
+        let this_class = match node.kind_name() {
             "arrow_function" => self.scopes.get(scope).and_then(|s| s.this_class),
             "method_definition" => class,
             _ => None,
@@ -210,7 +211,7 @@ impl Collected {
             .iter()
             .find(|t| t.kind == "returns")
             .and_then(|t| jsdoc::first_name(t.ty))
-            .or_else(|| crate::params::annotated(node.child_by_field_name("return_type")?, src));
+            .or_else(|| crate::params::annotated(node.field(Field::ReturnType)?, src));
         let name = returns.and_then(|ty| Some((function_name(node, here, class, self, src)?, ty)));
         self.returns.extend(name);
         inner
@@ -224,15 +225,14 @@ impl Collected {
         scope: usize,
         src: Source<'_>,
     ) {
-        let Some(pattern) = node.child_by_field_name("name") else {
+        let Some(pattern) = node.field(Field::Name) else {
             return;
         };
         let declared = doc_comment(here)
             .and_then(|c| declared_type(&src.text(c)))
-            .or_else(|| crate::params::annotated(node.child_by_field_name("type")?, src))
+            .or_else(|| crate::params::annotated(node.field(Field::Type)?, src))
             .map(Value::named);
-        let value =
-            declared.or_else(|| self.value(node, node.child_by_field_name("value")?, scope, src));
+        let value = declared.or_else(|| self.value(node, node.field(Field::Value)?, scope, src));
         let Some(value) = value else {
             return;
         };
@@ -250,11 +250,11 @@ impl Collected {
         class: Option<usize>,
         src: Source<'_>,
     ) {
-        let Some(left) = node.child_by_field_name("left") else {
+        let Some(left) = node.field(Field::Left) else {
             return;
         };
-        if left.kind() == "identifier" {
-            let value = node.child_by_field_name("right");
+        if left.kind_name() == "identifier" {
+            let value = node.field(Field::Right);
             if let Some(value) = value.and_then(|r| self.value(node, r, scope, src)) {
                 let name = src.text(left).into_owned();
                 self.bindings.push(Binding { scope, name, value });
@@ -264,23 +264,17 @@ impl Collected {
         let Some(class) = class else {
             return;
         };
-        let object = left.child_by_field_name("object");
-        if left.kind() != "member_expression" || object.is_none_or(|o| o.kind() != "this") {
+        let object = left.field(Field::Object);
+        if left.kind_name() != "member_expression" || object.is_none_or(|o| o.kind_name() != "this")
+        {
             return;
         }
-        let Some(name) = left.child_by_field_name("property").map(|p| src.text(p)) else {
+        let Some(name) = left.field(Field::Property).map(|p| src.text(p)) else {
             return;
         };
         let declared = doc_comment(here).and_then(|c| declared_type(&src.text(c)));
         let field = (class, name.into_owned());
-        self.field(
-            field,
-            declared,
-            node,
-            node.child_by_field_name("right"),
-            scope,
-            src,
-        );
+        self.field(field, declared, node, node.field(Field::Right), scope, src);
     }
 
     /// Records the field `(class, name)`: of the `declared` type, else of the type of `value`
@@ -330,8 +324,8 @@ impl Collected {
         };
         let declared = doc_comment(here)
             .and_then(|c| declared_type(&src.text(c)))
-            .or_else(|| crate::params::annotated(node.child_by_field_name("type")?, src));
-        let value = node.child_by_field_name("value");
+            .or_else(|| crate::params::annotated(node.field(Field::Type)?, src));
+        let value = node.field(Field::Value);
         self.field((class, name), declared, node, value, scope, src);
     }
 
@@ -343,8 +337,9 @@ impl Collected {
         if !is_path(callee) {
             return;
         }
-        let object = (node.kind() == "call_expression" && callee.kind() == "member_expression")
-            .then(|| callee.child_by_field_name("object"))
+        let object = (node.kind_name() == "call_expression"
+            && callee.kind_name() == "member_expression")
+            .then(|| callee.field(Field::Object))
             .flatten();
         let value = object.and_then(|o| self.value(callee, o, scope, src));
         self.calls.push((end_line(callee), value));
@@ -356,12 +351,12 @@ impl Collected {
 fn heritage(node: Node<'_>, src: Source<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for child in named_children(node) {
-        match child.kind() {
+        match child.kind_name() {
             "identifier" | "member_expression" => out.push(src.compact(child)),
             "extends_clause" | "implements_clause" => {
                 for t in named_children(child) {
                     if matches!(
-                        t.kind(),
+                        t.kind_name(),
                         "identifier" | "member_expression" | "type_identifier" | "generic_type"
                     ) {
                         out.extend(jsdoc::first_name(&src.compact(t)));
@@ -386,7 +381,7 @@ fn doc_comment<'t>(here: &Here<'_, '_, 't>) -> Option<Node<'t>> {
         }
         let up = above.next()?;
         let through = matches!(
-            (at.kind(), up.kind()),
+            (at.kind_name(), up.kind_name()),
             (
                 _,
                 "variable_declarator" | "lexical_declaration" | "variable_declaration"
@@ -414,7 +409,7 @@ fn doc_comment<'t>(here: &Here<'_, '_, 't>) -> Option<Node<'t>> {
 fn is_path(callee: Node<'_>) -> bool {
     let mut at = callee;
     for _ in 0..=MAX_PATH_DEPTH {
-        let inner = match at.kind() {
+        let inner = match at.kind_name() {
             "identifier"
             | "this"
             | "super"
@@ -422,18 +417,16 @@ fn is_path(callee: Node<'_>) -> bool {
             | "private_property_identifier" => return true,
             "new_expression" => {
                 return at
-                    .child_by_field_name("constructor")
-                    .is_some_and(|c| matches!(c.kind(), "identifier" | "member_expression"));
+                    .field(Field::Constructor)
+                    .is_some_and(|c| matches!(c.kind_name(), "identifier" | "member_expression"));
             }
-            "member_expression" => at
-                .child_by_field_name("property")
-                .and(at.child_by_field_name("object")),
-            "call_expression" => at.child_by_field_name("function"),
+            "member_expression" => at.field(Field::Property).and(at.field(Field::Object)),
+            "call_expression" => at.field(Field::Function),
             "non_null_expression" => named_children(at).first().copied(),
             "subscript_expression" => at
-                .child_by_field_name("index")
-                .filter(|i| matches!(i.kind(), "string" | "number" | "identifier"))
-                .and(at.child_by_field_name("object")),
+                .field(Field::Index)
+                .filter(|i| matches!(i.kind_name(), "string" | "number" | "identifier"))
+                .and(at.field(Field::Object)),
             _ => None,
         };
         match inner {
@@ -453,7 +446,7 @@ fn function_name(
     src: Source<'_>,
 ) -> Option<String> {
     let own = src.field(node, "name");
-    match node.kind() {
+    match node.kind_name() {
         "method_definition" => {
             let class = &c.classes[class?].name;
             Some(format!("{class}.{}", own?))
@@ -461,7 +454,7 @@ fn function_name(
         "function_declaration" | "generator_function_declaration" => own,
         _ => {
             let parent = here.parent()?;
-            match parent.kind() {
+            match parent.kind_name() {
                 "variable_declarator" => src.field(parent, "name"),
                 "assignment_expression" => assigned_name(parent, src),
                 _ => own,
@@ -473,8 +466,8 @@ fn function_name(
 /// The name `f = ...`, `exports.f = ...` or `module.exports.f = ...` gives a function (as
 /// [`crate::names`] names it).
 fn assigned_name(assignment: Node<'_>, src: Source<'_>) -> Option<String> {
-    let left = assignment.child_by_field_name("left")?;
-    match left.kind() {
+    let left = assignment.field(Field::Left)?;
+    match left.kind_name() {
         "identifier" => Some(src.text(left).into_owned()),
         _ => names::commonjs_export_name(left, src),
     }
@@ -486,20 +479,20 @@ fn destructure(pattern: Node<'_>, value: Value, src: Source<'_>) -> Vec<(String,
     let mut out = Vec::new();
     let mut stack = vec![(pattern, value)];
     while let Some((pattern, value)) = stack.pop() {
-        match pattern.kind() {
+        match pattern.kind_name() {
             "identifier" | "shorthand_property_identifier_pattern" => {
                 out.push((src.text(pattern).into_owned(), value));
             }
             "object_pattern" => {
                 for p in named_children(pattern) {
-                    let member = match p.kind() {
+                    let member = match p.kind_name() {
                         "shorthand_property_identifier_pattern" => Some((p, src.text(p))),
-                        "object_assignment_pattern" => p
-                            .child_by_field_name("left")
-                            .map(|left| (left, src.text(left))),
+                        "object_assignment_pattern" => {
+                            p.field(Field::Left).map(|left| (left, src.text(left)))
+                        }
                         "pair_pattern" => p
-                            .child_by_field_name("key")
-                            .zip(p.child_by_field_name("value"))
+                            .field(Field::Key)
+                            .zip(p.field(Field::Value))
                             .map(|(key, bound)| (bound, src.text(key))),
                         _ => None,
                     };
@@ -509,7 +502,7 @@ fn destructure(pattern: Node<'_>, value: Value, src: Source<'_>) -> Vec<(String,
                 }
             }
             "assignment_pattern" => {
-                if let Some(left) = pattern.child_by_field_name("left") {
+                if let Some(left) = pattern.field(Field::Left) {
                     stack.push((left, value));
                 }
             }

@@ -12,6 +12,7 @@ use tree_sitter::Node;
 
 use crate::jsdoc;
 use crate::parse::{Source, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// The value of an expression, variables not yet looked up.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,7 +82,7 @@ fn value_at(
         return None;
     }
     let inner = |n: Node<'_>| value_at(node, n, scope, this, src, depth + 1);
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => {
             let name = src.text(node);
             (name != "undefined").then(|| Value::Var {
@@ -92,29 +93,28 @@ fn value_at(
         }
         "this" => this(scope).map(Value::named),
         "member_expression" => {
-            let property = node.child_by_field_name("property")?;
-            inner(node.child_by_field_name("object")?)
-                .map(|v| v.member(src.text(property).into_owned()))
+            let property = node.field(Field::Property)?;
+            inner(node.field(Field::Object)?).map(|v| v.member(src.text(property).into_owned()))
         }
         "call_expression" => {
-            let function = node.child_by_field_name("function")?;
-            if function.kind() == "identifier" && src.text(function) != "require" {
+            let function = node.field(Field::Function)?;
+            if function.kind_name() == "identifier" && src.text(function) != "require" {
                 return Some(Value::Type(TypePath {
                     base: src.text(function).into_owned(),
                     members: vec!["()".to_owned()],
                     guessed: false,
                 }));
             }
-            if function.kind() != "member_expression" {
+            if function.kind_name() != "member_expression" {
                 return None;
             }
-            let property = function.child_by_field_name("property")?;
-            inner(function.child_by_field_name("object")?)
+            let property = function.field(Field::Property)?;
+            inner(function.field(Field::Object)?)
                 .map(|v| v.member(format!("{}()", src.text(property))))
         }
         "new_expression" => {
-            let class = node.child_by_field_name("constructor")?;
-            matches!(class.kind(), "identifier" | "member_expression")
+            let class = node.field(Field::Constructor)?;
+            matches!(class.kind_name(), "identifier" | "member_expression")
                 .then(|| Value::named(src.compact(class)))
         }
         "parenthesized_expression" => match cast(parent, node, src) {
@@ -127,9 +127,9 @@ fn value_at(
         }
         "non_null_expression" | "await_expression" => inner(*named_children(node).first()?),
         "binary_expression" => {
-            let op = node.child_by_field_name("operator")?;
-            matches!(op.kind(), "||" | "??").then_some(())?;
-            inner(node.child_by_field_name("left")?)
+            let op = node.field(Field::Operator)?;
+            matches!(op.kind_name(), "||" | "??").then_some(())?;
+            inner(node.field(Field::Left)?)
         }
         _ => None,
     }
@@ -146,7 +146,7 @@ pub fn cast(parent: Node<'_>, paren: Node<'_>, src: Source<'_>) -> Option<Option
         }
         before = Some(child);
     }
-    let comment = before.filter(|c| c.kind() == "comment")?;
+    let comment = before.filter(|c| c.kind_name() == "comment")?;
     let text = src.text(comment);
     text.contains("@type").then(|| declared_type(&text))
 }

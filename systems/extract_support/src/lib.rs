@@ -11,6 +11,7 @@
 //! - [`chain`]: callee paths named link by link (each link once per file), cut when too deep.
 //! - [`facts`]: small builders for fact values.
 //! - [`flow`]: values of variables through nested scopes, for the receiver facts.
+//! - [`grammar`]: node kinds and fields read by number, each grammar's names looked up once.
 //! - [`symbols`]: the symbol collector of languages that export by module-level name.
 //! - [`testing`]: lookups and value builders shared by the plugins' tests.
 
@@ -18,6 +19,7 @@ pub mod chain;
 pub mod collect;
 pub mod facts;
 pub mod flow;
+pub mod grammar;
 pub mod parse;
 pub mod symbols;
 pub mod testing;
