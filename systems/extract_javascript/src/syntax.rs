@@ -82,7 +82,7 @@ mod tests {
                     let by_id = grammars().field(node, i);
                     assert_eq!(by_id, node.child_by_field_name(name), "{name}");
                 }
-                nodes.extend((0..node.child_count()).filter_map(|i| node.child(i as u32)));
+                nodes.extend((0..node.child_count()).filter_map(|i| node.child(i)));
             }
         }
     }
