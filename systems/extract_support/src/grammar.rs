@@ -62,12 +62,14 @@ impl Grammars {
         }
     }
 
+    #[inline]
     fn of(&self, node: Node<'_>) -> Option<&Grammar> {
         let language = node.language();
         self.grammars.iter().find(|g| g.language == *language)
     }
 
     /// `node.kind()`, from the table.
+    #[inline]
     pub fn kind<'a>(&'a self, node: Node<'a>) -> &'a str {
         let known = self
             .of(node)
@@ -83,6 +85,7 @@ impl Grammars {
     /// # Panics
     ///
     /// When `field` is not an index of the field names the tables were made with.
+    #[inline]
     pub fn field<'t>(&self, node: Node<'t>, field: usize) -> Option<Node<'t>> {
         match self.of(node).map(|g| g.fields[field]) {
             Some(0) => None,
