@@ -94,10 +94,7 @@ pub fn reload(
     let (loads, unloads): (Vec<_>, Vec<_>) = changes
         .into_iter()
         .partition(|c| !matches!(c, ReloadChange::Unload { .. }));
-    let mut pending: Vec<Pending> = loads
-        .into_iter()
-        .map(|c| prepare_change(world, plugins, c))
-        .collect();
+    let mut pending = prepare_all(world, plugins, loads);
     let kept_out = quarantined::take(world, &mut pending);
     check_tool_conflicts(world, &mut pending);
     if pending.iter().any(|p| p.result.is_err()) {
@@ -120,7 +117,78 @@ pub fn reload(
     report
 }
 
-fn prepare_change(world: &World, plugins: &mut Plugins, change: ReloadChange) -> Pending {
+/// Prepares `loads`, each library on its own thread when there are several (reading, checking
+/// and copying a library is most of a start-up's time, and libraries are independent until
+/// they are committed, in `loads`' order).
+fn prepare_all(world: &World, plugins: &mut Plugins, loads: Vec<ReloadChange>) -> Vec<Pending> {
+    let plans: Vec<Planned> = loads.into_iter().map(|c| plan_change(plugins, c)).collect();
+    let plugins = &*plugins;
+    if plans.len() < 2 {
+        return plans
+            .into_iter()
+            .map(|planned| planned.prepare(world, plugins))
+            .collect();
+    }
+    std::thread::scope(|scope| {
+        let started: Vec<Started<'_>> = plans
+            .into_iter()
+            .map(|planned| {
+                let Planned::Ready(plan) = planned else {
+                    return Started::Done(planned);
+                };
+                let builder = std::thread::Builder::new().name("omnysys-prepare".to_owned());
+                let inline = plan.clone();
+                match builder.spawn_scoped(scope, move || prepare_planned(world, plugins, plan)) {
+                    Ok(handle) => Started::Thread(handle),
+                    // No thread to be had: this one prepares it, after the others started.
+                    Err(_) => Started::Done(Planned::Ready(inline)),
+                }
+            })
+            .collect();
+        started
+            .into_iter()
+            .map(|started| match started {
+                Started::Done(planned) => planned.prepare(world, plugins),
+                Started::Thread(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            })
+            .collect()
+    })
+}
+
+/// A change planned, or refused before anything was read.
+enum Planned {
+    Ready(Plan),
+    Refused(Box<Pending>),
+}
+
+impl Planned {
+    fn prepare(self, world: &World, plugins: &Plugins) -> Pending {
+        match self {
+            Planned::Ready(plan) => prepare_planned(world, plugins, plan),
+            Planned::Refused(pending) => *pending,
+        }
+    }
+}
+
+/// A change being prepared on its own thread, or to prepare (or refused) on this one.
+enum Started<'scope> {
+    Thread(std::thread::ScopedJoinHandle<'scope, Pending>),
+    Done(Planned),
+}
+
+/// What preparing one change needs, decided (and its copy path taken) before any library is read.
+#[derive(Clone)]
+struct Plan {
+    source: PathBuf,
+    copy: PathBuf,
+    expect: Option<String>,
+    rollback: bool,
+    tools: Option<Vec<String>>,
+}
+
+fn plan_change(plugins: &mut Plugins, change: ReloadChange) -> Planned {
     let (source, expect, rollback, tools) = match change {
         ReloadChange::Load {
             source,
@@ -138,36 +206,48 @@ fn prepare_change(world: &World, plugins: &mut Plugins, change: ReloadChange) ->
                         path: PathBuf::from(&plugin),
                         message: format!("no previous good library of `{plugin}` to roll back to"),
                     };
-                    return Pending {
+                    return Planned::Refused(Box::new(Pending {
                         label: plugin,
                         rollback: true,
                         result: Err((err, Vec::new())),
-                    };
+                    }));
                 }
             }
         }
         ReloadChange::Unload { .. } => unreachable!("unloads are partitioned out"),
     };
     let copy = plugins.next_copy_path(&source);
+    Planned::Ready(Plan {
+        source,
+        copy,
+        expect,
+        rollback,
+        tools,
+    })
+}
+
+fn prepare_planned(world: &World, plugins: &Plugins, plan: Plan) -> Pending {
     let empty = PluginStates::default();
     let states = world.get_resource::<PluginStates>().unwrap_or(&empty);
     let number_for = |name: &str| plugins.next_number(name);
     let req = PrepareRequest {
-        source: &source,
-        copy,
+        source: &plan.source,
+        copy: plan.copy,
         number_for: &number_for,
-        expect_name: expect.as_deref(),
+        expect_name: plan.expect.as_deref(),
         states,
         schema: plugins.schema(),
     };
-    let result = prepare(req).and_then(|p| enable_only(p, tools));
+    let result = prepare(req).and_then(|p| enable_only(p, plan.tools));
     let label = match &result {
         Ok(p) => p.generation.plugin.clone(),
-        Err(_) => expect.unwrap_or_else(|| crate::plugin::prepare::crate_name_of(&source)),
+        Err(_) => plan
+            .expect
+            .unwrap_or_else(|| crate::plugin::prepare::crate_name_of(&plan.source)),
     };
     Pending {
         label,
-        rollback,
+        rollback: plan.rollback,
         result,
     }
 }
