@@ -305,8 +305,18 @@ impl Engine {
     }
 }
 
-impl Drop for Engine {
-    fn drop(&mut self) {
+impl Engine {
+    /// Ends an engine whose process exits next (a one-shot command): its plugins are unloaded
+    /// and their copies removed, as when it is dropped, but the project's facts are left for the
+    /// exit to reclaim instead of being freed one by one (on webpack `lib/`, 12 ms of a 450 ms
+    /// `omnysys graph`).
+    pub fn end_before_exit(self) {
+        let mut engine = std::mem::ManuallyDrop::new(self);
+        engine.unload_everything();
+    }
+
+    /// Unloads every plugin and removes the directory of their copies.
+    fn unload_everything(&mut self) {
         let names: Vec<String> = self.plugins().slots.keys().cloned().collect();
         let changes = names
             .into_iter()
@@ -314,6 +324,12 @@ impl Drop for Engine {
             .collect();
         let _ = self.reload(changes);
         let _ = std::fs::remove_dir_all(self.plugins().copies_dir());
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.unload_everything();
     }
 }
 

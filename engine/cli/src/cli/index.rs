@@ -50,6 +50,7 @@ pub fn run(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
         "facts digest {}",
         omnysys_engine::state::facts_digest(engine.world())
     )?;
+    engine.end_before_exit();
     Ok(ExitCode::SUCCESS)
 }
 
@@ -104,5 +105,6 @@ pub fn graph(args: &ProjectArgs) -> anyhow::Result<ExitCode> {
         "{}",
         serde_json::to_string_pretty(&map)?
     )?;
+    engine.end_before_exit();
     Ok(ExitCode::SUCCESS)
 }
