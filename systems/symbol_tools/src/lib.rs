@@ -2,11 +2,11 @@
 //! extracted facts with call sites resolved at query time.
 //!
 //! Tools (issue 6, OmnySys's names and parameters):
-//! - `get_function_details {filePath, functionName}` ([`details`])
+//! - `get_function_details {filePath, functionName, includeNameOnly?}` ([`details`])
 //! - `get_molecule_summary {filePath}` ([`summary`])
 //! - `get_atomic_functions {filePath, cursor?, limit?}` ([`atomic`])
 //! - `get_call_graph {filePath, symbolName, depth?}` ([`call_graph`])
-//! - `find_references {symbolName, filePath?, cursor?, limit?}` ([`references`])
+//! - `find_references {symbolName, filePath?, cursor?, limit?, includeNameOnly?}` ([`references`])
 //! - `search_symbols {query, kind?, cursor?, limit?}` ([`search`])
 //! - `analyze_signature_change {filePath, symbolName, newSignature?}` ([`signature`], [`params`])
 //! - `explain_value_flow {filePath, symbolName}` ([`value_flow`])
@@ -16,7 +16,8 @@
 //! site calls, and its limits), [`bindings`] (the resolver's rules from local binding names,
 //! shadows and own exports), [`receiver`] (calls through typed receivers and inherited
 //! methods), [`rust_impls`] (a Rust type's `impl` blocks in other files of its crate),
-//! [`target`] (the two in order), [`calls`] (calls made by a symbol and calls into it).
+//! [`target`] (the two in order), [`calls`] (calls made by a symbol and calls into it),
+//! [`overrides`] (methods redefining a base's method), [`name_only`] (opt-in name matches).
 
 pub mod atomic;
 pub mod call_graph;
@@ -30,12 +31,16 @@ pub mod summary;
 pub mod value_flow;
 
 pub use tool_support::resolve::names as resolve;
-pub use tool_support::resolve::{bindings, calls, dotted, receiver, rust_impls, target};
+pub use tool_support::resolve::{
+    bindings, calls, dotted, name_only, overrides, receiver, rust_impls, target,
+};
 
 #[cfg(test)]
 mod bindings_tests;
 #[cfg(test)]
 mod calls_tests;
+#[cfg(test)]
+mod overrides_tests;
 #[cfg(test)]
 mod python_receiver_tests;
 #[cfg(test)]

@@ -241,6 +241,25 @@ fn class_facts<'f>(facts: &'f FileFacts, name: &str) -> Option<&'f ClassFacts> {
     facts.classes.iter().find(|c| c.name == name)
 }
 
+/// The classes `class` names as its bases, resolved (`extends`, Python bases, the traits a Rust
+/// type implements), for [`super::overrides`].
+pub fn base_classes(p: Project<'_>, class: &SymbolRef) -> Vec<SymbolRef> {
+    bases(p, class, 0)
+        .filter_map(|base| match base {
+            Ty::Class(found) => Some(found),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether the type of `call`'s receiver resolves in `file` (its method may still not), for
+/// [`super::name_only`].
+pub fn receiver_type_known(p: Project<'_>, file: &str, call: &CallSite) -> bool {
+    call.receiver
+        .as_ref()
+        .is_some_and(|r| type_of(p, file, r, 0).is_some())
+}
+
 /// The resolved bases of `class`.
 fn bases<'p>(p: Project<'p>, class: &SymbolRef, depth: u32) -> impl Iterator<Item = Ty> + 'p {
     let written: Vec<(String, String)> = fact_files(p, class)
