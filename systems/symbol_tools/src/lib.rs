@@ -61,7 +61,7 @@ fn build(r: &mut Registrar) {
     r.add_tool(
         ToolSpec::query(
             "get_function_details",
-            "A function's line range, parameters, export and async flags, complexity (1 + its call sites), the calls it makes and the calls that reach it.",
+            "A function's line range, parameters, export and async flags, complexity (1 + its call sites), the calls it makes and the calls that reach it; for a method, the base methods it overrides and the methods overriding it. `includeNameOnly` adds calls matched by method name alone on receivers of unknown type.",
         ),
         details::get_function_details,
     );
@@ -89,7 +89,7 @@ fn build(r: &mut Registrar) {
     r.add_tool(
         ToolSpec::query(
             "find_references",
-            "Every import (on the line of each bound name), re-export, call, export and use as a value of a symbol across the project, with file, line and kind.",
+            "Every import (on the line of each bound name), re-export, call, export and use as a value of a symbol across the project, with file, line and kind; a method's overrides are listed apart (`overrides`, `overriddenBy`). `includeNameOnly` adds calls matched by method name alone on receivers of unknown type (`confidence: name-only`).",
         ),
         references::find_references,
     );

@@ -22,7 +22,8 @@
 //! 3. **The method** on the class, else on its bases: the defining class's method is the
 //!    target (`Module` extends `DependenciesBlock`: `module.addDependency` →
 //!    `DependenciesBlock.addDependency`). A call through a base-typed receiver is reported to
-//!    the base's method, as the type checker does; overrides are not added.
+//!    the base's method, as the type checker does; overrides are not added to its calls (the
+//!    tools list them apart, see [`super::overrides`]).
 //!
 //! A Rust type's methods and trait impls may sit in other files of its crate
 //! ([`super::rust_impls`]); its bases are the traits it implements.
