@@ -30,6 +30,7 @@ use omnysys_api::prelude::*;
 
 use crate::details::{DetailsArgs, FunctionDetails, get_function_details};
 use crate::overrides::MethodDefinition;
+use crate::python_receiver_tests::class_module;
 use crate::references::{References, ReferencesArgs, find_references};
 use crate::resolve::Confidence;
 use crate::testkit::{call, ctx, exp, facts, imp, sym, world_of, world_with};
@@ -272,16 +273,7 @@ fn the_result_schemas_do_not_require_the_links_and_offer_the_argument() {
 /// ```
 fn python_world() -> World {
     use SymbolKind::{Class, Function, Method};
-    let base = facts(
-        vec![],
-        vec![],
-        vec![
-            sym("Base", Class, (1, 2), &[], true),
-            sym("Base.stop", Method, (2, 2), &[], false),
-        ],
-        vec![],
-        2,
-    );
+    let base = class_module("Base", "stop");
     let in_run = |callee: &str, line, receiver: Option<TypePath>| CallSite {
         receiver,
         ..call(Some("run"), callee, line)

@@ -85,21 +85,27 @@ impl OverrideMap {
     }
 
     /// The methods `method` overrides.
-    pub fn overrides(&self, method: &SymbolRef) -> impl Iterator<Item = &SymbolRef> {
-        let method = method.clone();
-        self.pairs
-            .iter()
-            .filter(move |(by, _)| *by == method)
-            .map(|(_, base)| base)
+    pub fn overrides(&self, method: &SymbolRef) -> Vec<&SymbolRef> {
+        self.linked(method, |(by, base)| (by, base))
     }
 
     /// The methods overriding `method`.
-    pub fn overridden_by(&self, method: &SymbolRef) -> impl Iterator<Item = &SymbolRef> {
-        let method = method.clone();
+    pub fn overridden_by(&self, method: &SymbolRef) -> Vec<&SymbolRef> {
+        self.linked(method, |(by, base)| (base, by))
+    }
+
+    /// The other ends of the pairs whose end `ends` puts first is `method`.
+    fn linked<'m>(
+        &'m self,
+        method: &SymbolRef,
+        ends: impl Fn(&'m (SymbolRef, SymbolRef)) -> (&'m SymbolRef, &'m SymbolRef),
+    ) -> Vec<&'m SymbolRef> {
         self.pairs
             .iter()
-            .filter(move |(_, base)| *base == method)
-            .map(|(by, _)| by)
+            .map(ends)
+            .filter(|(end, _)| *end == method)
+            .map(|(_, other)| other)
+            .collect()
     }
 }
 
@@ -114,8 +120,8 @@ pub fn links_of(p: Project<'_>, symbols: &[SymbolRef]) -> OverrideLinks {
         let map = maps
             .entry(name)
             .or_insert_with(|| OverrideMap::for_name(p, name));
-        overrides.extend(map.overrides(method).cloned());
-        overridden_by.extend(map.overridden_by(method).cloned());
+        overrides.extend(map.overrides(method).into_iter().cloned());
+        overridden_by.extend(map.overridden_by(method).into_iter().cloned());
     }
     OverrideLinks {
         overrides: definitions(p, overrides),
