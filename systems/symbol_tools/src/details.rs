@@ -3,6 +3,8 @@
 use omnysys_api::prelude::*;
 
 use crate::calls::{IncomingCall, OutgoingCall, callers_of, calls_inside};
+use crate::name_only::name_only_callers;
+use crate::overrides::{MethodDefinition, links_of};
 use crate::project::{Project, cap, exported_as, find_symbol};
 use crate::resolve::{SymbolRef, resolve_export};
 
@@ -18,6 +20,10 @@ pub struct DetailsArgs {
     /// The function, method (`Class.method`, or `method` when unique) or class; at most 512 characters.
     #[schemars(length(max = 512))]
     pub function_name: String,
+    /// Also list among `callers` the method calls `x.m()` whose receiver's type stays unknown
+    /// and whose method is named like it, marked `confidence: "name-only"` (default false).
+    #[serde(default)]
+    pub include_name_only: bool,
 }
 
 /// Result of `get_function_details`.
@@ -54,6 +60,13 @@ pub struct FunctionDetails {
     pub callers: Vec<IncomingCall>,
     /// Whether `calls` or `callers` was cut to 200 entries.
     pub truncated: bool,
+    /// The base methods this method redefines (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<MethodDefinition>,
+    /// The methods of subclasses (and Rust trait impls) redefining this method, transitively
+    /// (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overridden_by: Vec<MethodDefinition>,
 }
 
 /// The tool.
@@ -71,7 +84,9 @@ pub fn get_function_details(
     let calls = calls_inside(p, &file, facts, &symbol.name);
     let complexity = 1 + calls.len();
     let (calls, calls_cut) = cap(calls);
-    let (callers, callers_cut) = cap(callers_of(p, &SymbolRef::new(&file, &symbol.name)));
+    let target = SymbolRef::new(&file, &symbol.name);
+    let (callers, callers_cut) = cap(callers_with(p, &target, args.include_name_only));
+    let links = links_of(p, std::slice::from_ref(&target));
     Ok(FunctionDetails {
         function_name: symbol.name.clone(),
         kind: symbol.kind,
@@ -88,7 +103,19 @@ pub fn get_function_details(
         callers,
         truncated: calls_cut || callers_cut,
         file_path: file,
+        overrides: links.overrides,
+        overridden_by: links.overridden_by,
     })
+}
+
+/// The callers of `target`, with the name-only ones when asked, ordered by file and line.
+fn callers_with(p: Project<'_>, target: &SymbolRef, name_only: bool) -> Vec<IncomingCall> {
+    let mut callers = callers_of(p, target);
+    if name_only {
+        callers.extend(name_only_callers(p, target));
+        callers.sort();
+    }
+    callers
 }
 
 /// The details of a value the file exports without defining a symbol for it
@@ -127,6 +154,8 @@ fn exported_value(
         calls,
         callers,
         truncated,
+        overrides: Vec::new(),
+        overridden_by: Vec::new(),
     })
 }
 
@@ -140,6 +169,7 @@ mod tests {
         let args = DetailsArgs {
             file_path: file.into(),
             function_name: name.into(),
+            include_name_only: false,
         };
         get_function_details(&ctx(world), args)
     }

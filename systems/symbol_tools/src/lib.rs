@@ -2,11 +2,11 @@
 //! extracted facts with call sites resolved at query time.
 //!
 //! Tools (issue 6, OmnySys's names and parameters):
-//! - `get_function_details {filePath, functionName}` ([`details`])
+//! - `get_function_details {filePath, functionName, includeNameOnly?}` ([`details`])
 //! - `get_molecule_summary {filePath}` ([`summary`])
 //! - `get_atomic_functions {filePath, cursor?, limit?}` ([`atomic`])
 //! - `get_call_graph {filePath, symbolName, depth?}` ([`call_graph`])
-//! - `find_references {symbolName, filePath?, cursor?, limit?}` ([`references`])
+//! - `find_references {symbolName, filePath?, cursor?, limit?, includeNameOnly?}` ([`references`])
 //! - `search_symbols {query, kind?, cursor?, limit?}` ([`search`])
 //! - `analyze_signature_change {filePath, symbolName, newSignature?}` ([`signature`], [`params`])
 //! - `explain_value_flow {filePath, symbolName}` ([`value_flow`])
@@ -16,7 +16,8 @@
 //! site calls, and its limits), [`bindings`] (the resolver's rules from local binding names,
 //! shadows and own exports), [`receiver`] (calls through typed receivers and inherited
 //! methods), [`rust_impls`] (a Rust type's `impl` blocks in other files of its crate),
-//! [`target`] (the two in order), [`calls`] (calls made by a symbol and calls into it).
+//! [`target`] (the two in order), [`calls`] (calls made by a symbol and calls into it),
+//! [`overrides`] (methods redefining a base's method), [`name_only`] (opt-in name matches).
 
 pub mod atomic;
 pub mod call_graph;
@@ -30,12 +31,16 @@ pub mod summary;
 pub mod value_flow;
 
 pub use tool_support::resolve::names as resolve;
-pub use tool_support::resolve::{bindings, calls, dotted, receiver, rust_impls, target};
+pub use tool_support::resolve::{
+    bindings, calls, dotted, name_only, overrides, receiver, rust_impls, target,
+};
 
 #[cfg(test)]
 mod bindings_tests;
 #[cfg(test)]
 mod calls_tests;
+#[cfg(test)]
+mod overrides_tests;
 #[cfg(test)]
 mod python_receiver_tests;
 #[cfg(test)]
@@ -56,7 +61,7 @@ fn build(r: &mut Registrar) {
     r.add_tool(
         ToolSpec::query(
             "get_function_details",
-            "A function's line range, parameters, export and async flags, complexity (1 + its call sites), the calls it makes and the calls that reach it.",
+            "A function's line range, parameters, export and async flags, complexity (1 + its call sites), the calls it makes and the calls that reach it; for a method, the base methods it overrides and the methods overriding it. `includeNameOnly` adds calls matched by method name alone on receivers of unknown type.",
         ),
         details::get_function_details,
     );
@@ -84,7 +89,7 @@ fn build(r: &mut Registrar) {
     r.add_tool(
         ToolSpec::query(
             "find_references",
-            "Every import (on the line of each bound name), re-export, call, export and use as a value of a symbol across the project, with file, line and kind.",
+            "Every import (on the line of each bound name), re-export, call, export and use as a value of a symbol across the project, with file, line and kind; a method's overrides are listed apart (`overrides`, `overriddenBy`). `includeNameOnly` adds calls matched by method name alone on receivers of unknown type (`confidence: name-only`).",
         ),
         references::find_references,
     );

@@ -42,7 +42,7 @@ fn path(base: &str, members: &[&str]) -> TypePath {
 }
 
 /// A module defining one class with one method.
-fn class_module(class: &str, method: &str) -> FileFacts {
+pub(crate) fn class_module(class: &str, method: &str) -> FileFacts {
     facts(
         vec![],
         vec![],

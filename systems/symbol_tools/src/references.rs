@@ -22,7 +22,9 @@ use omnysys_api::paths::{closest, shorten};
 use omnysys_api::prelude::*;
 
 use crate::bindings::site;
-use crate::calls::{CalleeFilter, callers_of, files_that_can_call};
+use crate::calls::{CalleeFilter, IncomingCall, callers_of, files_that_can_call};
+use crate::name_only::name_only_callers;
+use crate::overrides::{MethodDefinition, links_of};
 use crate::project::{
     MAX_ENTRIES, PageRequest, Project, exported_as, find_symbol, paginate, short_name,
     unknown_symbol,
@@ -44,6 +46,11 @@ pub struct ReferencesArgs {
     /// The most references per page (1 to 200, default 200).
     #[schemars(range(min = 1, max = 200))]
     pub limit: Option<u32>,
+    /// Also list the method calls `x.m()` whose receiver's type stays unknown and whose method
+    /// is named like the symbol, marked `confidence: "name-only"` (default false: only what the
+    /// resolution rules find).
+    #[serde(default)]
+    pub include_name_only: bool,
 }
 
 /// What kind of reference.
@@ -84,7 +91,8 @@ pub struct Reference {
     pub text: String,
     /// The definition it refers to; `null` for imports from outside the project.
     pub target: Option<SymbolRef>,
-    /// `inferred` for a call through a receiver's inferred type (`exact` left out).
+    /// `inferred` for a call through a receiver's inferred type, `name-only` for a call matched
+    /// by the method's name alone (`includeNameOnly`); `exact` left out.
     #[serde(skip_serializing_if = "Confidence::is_exact")]
     pub confidence: Confidence,
 }
@@ -104,6 +112,13 @@ pub struct References {
     /// The cursor of the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+    /// The base methods a method among the definitions redefines (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<MethodDefinition>,
+    /// The methods of subclasses (and Rust trait impls) redefining a method among the
+    /// definitions, transitively (absent when none); not in `references`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overridden_by: Vec<MethodDefinition>,
 }
 
 /// The tool.
@@ -120,7 +135,12 @@ pub fn find_references(
     };
     for target in &definitions {
         found.extend(references_to(p, target));
+        if args.include_name_only {
+            let calls = name_only_callers(p, target).into_iter();
+            found.extend(calls.map(|c| call_reference(target, c)));
+        }
     }
+    let links = links_of(p, &definitions);
     let total = found.len();
     let request = PageRequest::new(args.cursor.as_deref(), args.limit);
     let query = format!("find_references {name} {:?}", args.file_path);
@@ -131,6 +151,8 @@ pub fn find_references(
         references: page.items,
         total,
         next_cursor: page.next_cursor,
+        overrides: links.overrides,
+        overridden_by: links.overridden_by,
     })
 }
 
@@ -216,15 +238,24 @@ fn references_to(p: Project<'_>, target: &SymbolRef) -> BTreeSet<Reference> {
         found.extend(named_uses(p, &file, facts, target, &filter));
     }
     found.extend(type_aliases_of(p, target));
-    found.extend(callers_of(p, target).into_iter().map(|c| Reference {
+    found.extend(
+        callers_of(p, target)
+            .into_iter()
+            .map(|c| call_reference(target, c)),
+    );
+    found
+}
+
+/// The call `c` to `target` as a reference.
+fn call_reference(target: &SymbolRef, c: IncomingCall) -> Reference {
+    Reference {
         file: c.file,
         line: c.line,
         kind: RefKind::Call,
         text: c.callee,
         target: Some(target.clone()),
         confidence: c.confidence,
-    }));
-    found
+    }
 }
 
 /// Type aliases naming `target` (`/** @typedef {import("./memoize")} Memoize */`): a module's
@@ -397,6 +428,7 @@ mod tests {
             file_path: file.map(str::to_owned),
             cursor: None,
             limit: None,
+            include_name_only: false,
         };
         find_references(&ctx(world), args)
     }

@@ -10,11 +10,15 @@
 //! - [`dotted`]: a dotted name resolved as a callee would be.
 //! - [`target`]: the entry point, [`target::resolve`], applying the rules in order.
 //! - [`calls`]: the calls a symbol makes and the calls elsewhere that reach it.
+//! - [`overrides`]: methods that redefine a base's method, both ways.
+//! - [`name_only`]: the opt-in name matches of calls whose receiver's type stays unknown.
 
 pub mod bindings;
 pub mod calls;
 pub mod dotted;
+pub mod name_only;
 pub mod names;
+pub mod overrides;
 pub mod receiver;
 pub mod rust_impls;
 pub mod target;

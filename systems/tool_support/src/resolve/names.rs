@@ -112,6 +112,9 @@ pub enum Via {
     ReceiverGuessed,
     /// `this.m()` where `m` is defined on a base class (see `super::receiver`).
     Inherited,
+    /// Unresolved `x.m()` whose receiver's type is unknown, matched by the method's name alone
+    /// (listed only when asked for, see `super::name_only`).
+    NameOnly,
     /// Unresolved: imported from outside the project.
     External,
     /// Unresolved: more than one candidate.
@@ -123,13 +126,17 @@ pub enum Via {
 impl Via {
     /// Whether this is one of the name rules (1–7), which callers leave out of their answers.
     pub fn by_name(&self) -> bool {
-        !matches!(self, Via::Receiver | Via::ReceiverGuessed | Via::Inherited)
+        !matches!(
+            self,
+            Via::Receiver | Via::ReceiverGuessed | Via::Inherited | Via::NameOnly
+        )
     }
 
     /// How sure a resolution by this rule is.
     pub fn confidence(self) -> Confidence {
         match self {
             Via::Receiver | Via::ReceiverGuessed => Confidence::Inferred,
+            Via::NameOnly => Confidence::NameOnly,
             _ => Confidence::Exact,
         }
     }
@@ -144,6 +151,11 @@ pub enum Confidence {
     /// Through the type of a receiver the files declare or imply (JSDoc, annotations,
     /// constructions, field and return types).
     Inferred,
+    /// `name-only`: a method call `x.m()` whose receiver's type stays unknown, matched by the
+    /// method's name alone; listed only when the client asks (`includeNameOnly`), as it may call
+    /// any method of that name.
+    #[serde(rename = "name-only")]
+    NameOnly,
 }
 
 impl Confidence {

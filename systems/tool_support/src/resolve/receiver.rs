@@ -22,7 +22,8 @@
 //! 3. **The method** on the class, else on its bases: the defining class's method is the
 //!    target (`Module` extends `DependenciesBlock`: `module.addDependency` →
 //!    `DependenciesBlock.addDependency`). A call through a base-typed receiver is reported to
-//!    the base's method, as the type checker does; overrides are not added.
+//!    the base's method, as the type checker does; overrides are not added to its calls (the
+//!    tools list them apart, see [`super::overrides`]).
 //!
 //! A Rust type's methods and trait impls may sit in other files of its crate
 //! ([`super::rust_impls`]); its bases are the traits it implements.
@@ -239,6 +240,25 @@ fn member_type(p: Project<'_>, ty: &Ty, member: &str, depth: u32) -> Option<Ty> 
 /// The type facts of class `name` in `facts`.
 fn class_facts<'f>(facts: &'f FileFacts, name: &str) -> Option<&'f ClassFacts> {
     facts.classes.iter().find(|c| c.name == name)
+}
+
+/// The classes `class` names as its bases, resolved (`extends`, Python bases, the traits a Rust
+/// type implements), for [`super::overrides`].
+pub fn base_classes(p: Project<'_>, class: &SymbolRef) -> Vec<SymbolRef> {
+    bases(p, class, 0)
+        .filter_map(|base| match base {
+            Ty::Class(found) => Some(found),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether the type of `call`'s receiver resolves in `file` (its method may still not), for
+/// [`super::name_only`].
+pub fn receiver_type_known(p: Project<'_>, file: &str, call: &CallSite) -> bool {
+    call.receiver
+        .as_ref()
+        .is_some_and(|r| type_of(p, file, r, 0).is_some())
 }
 
 /// The resolved bases of `class`.

@@ -49,7 +49,7 @@ fn through_receiver(p: Project<'_>, file: &str, call: &CallSite) -> Option<Resol
 
 /// Whether `callee` is a method called on the object itself (`this.m`, `self.m`; not
 /// `this.x.m`, a field's method).
-fn is_own_method(callee: &str) -> bool {
+pub fn is_own_method(callee: &str) -> bool {
     ["this.", "self."].iter().any(|object| {
         callee
             .strip_prefix(object)
