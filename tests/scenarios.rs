@@ -39,6 +39,7 @@ const LISTED: &[&str] = &[
     "rust_tools_suite",
     "plugin_loop_systems",
     "javascript_receivers",
+    "python_receivers",
 ];
 
 #[test]
@@ -172,4 +173,9 @@ fn a_plugin_loop_system_keeps_its_state_across_a_swap_and_leaves_the_loop_with_i
 #[test]
 fn calls_through_receivers_reach_methods_across_files() {
     passes("javascript_receivers");
+}
+
+#[test]
+fn python_calls_through_typed_parameters_fields_and_subclass_instances_reach_the_method() {
+    passes("python_receivers");
 }
