@@ -1,5 +1,6 @@
 //! A running server follows `package.json` and `tsconfig` edits: the imports they govern are
-//! resolved again without any source file changing.
+//! resolved again without any source file changing; and an edit to one source file re-links the
+//! type facts other, unedited files rely on, re-extracting the edited file only.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -70,6 +71,52 @@ impl Server {
             if message["id"] == id {
                 return message;
             }
+        }
+    }
+
+    /// The structured answer of `tool` to `arguments`.
+    fn call(&mut self, tool: &str, arguments: Value) -> Value {
+        let answer = self.request("tools/call", json!({"name": tool, "arguments": arguments}));
+        answer["result"]["structuredContent"].clone()
+    }
+
+    /// The call `callee` of `function` in `file` as `get_function_details` lists it, once
+    /// `done(call)` holds (within 10 s), else as last seen.
+    fn wait_call(
+        &mut self,
+        file: &str,
+        function: &str,
+        callee: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let details = self.call(
+                "get_function_details",
+                json!({"filePath": file, "functionName": function}),
+            );
+            let got = details["calls"]
+                .as_array()
+                .and_then(|calls| calls.iter().find(|c| c["callee"] == callee))
+                .cloned()
+                .unwrap_or(Value::Null);
+            if done(&got) || Instant::now() > deadline {
+                return got;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The indexing counters of `get_server_status` once the last pass is over (within 10 s).
+    fn settled_indexing(&mut self) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let status = self.call("get_server_status", json!({}));
+            let indexing = status["indexing"].clone();
+            if indexing["isIndexing"] == false || Instant::now() > deadline {
+                return indexing;
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 
@@ -171,6 +218,93 @@ fn edits_to_package_json_and_an_extended_tsconfig_relink_a_running_server() {
     assert_eq!(
         server.wait_resolved("src/aliases.ts", "@config", &strings),
         strings
+    );
+
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_edit_to_a_base_class_changes_how_an_unedited_file_resolves_and_re_extracts_only_the_edited_file()
+ {
+    let dir = std::env::temp_dir().join(format!("omnysys-relink-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(
+        &workspace().join("tests/fixtures/projects/js_receivers"),
+        &dir,
+    );
+    let mut server = Server::start(&dir);
+    // lib/Module.js line 14: `this.addDependency("a")` inside `Module extends Block`; the method
+    // is defined on Block (lib/Block.js), so the call is inherited.
+    let inherited = json!({
+        "callee": "this.addDependency",
+        "line": 14,
+        "resolved": true,
+        "via": "inherited",
+        "target": {"file": "lib/Block.js", "symbol": "Block.addDependency"},
+    });
+    let first = server.wait_call("lib/Module.js", "build", "this.addDependency", |c| {
+        *c == inherited
+    });
+    assert_eq!(first, inherited);
+    let indexing = server.settled_indexing();
+    assert_eq!(
+        (&indexing["done"], &indexing["total"]),
+        (&json!(4), &json!(4))
+    );
+
+    // Block no longer defines addDependency (renamed, same lines): the call in the unedited
+    // Module.js reaches nothing, and only Block.js is extracted again.
+    let block = dir.join("lib/Block.js");
+    let original = std::fs::read_to_string(&block).unwrap();
+    std::fs::write(
+        &block,
+        original.replace("addDependency(dep)", "addBlock(dep)"),
+    )
+    .unwrap();
+    let unresolved = json!({
+        "callee": "this.addDependency",
+        "line": 14,
+        "resolved": false,
+        "via": "unknown",
+        "target": null,
+    });
+    let edited = server.wait_call("lib/Module.js", "build", "this.addDependency", |c| {
+        *c == unresolved
+    });
+    assert_eq!(edited, unresolved);
+    let indexing = server.settled_indexing();
+    assert_eq!(
+        (&indexing["done"], &indexing["total"]),
+        (&json!(1), &json!(1)),
+        "only the edited file is extracted again: {indexing}"
+    );
+    let details = server.call(
+        "get_function_details",
+        json!({"filePath": "lib/Block.js", "functionName": "addBlock"}),
+    );
+    assert_eq!(details["callers"], json!([]), "{details}");
+
+    // The edit reverted: the inherited call comes back, again from one file extracted.
+    std::fs::write(&block, &original).unwrap();
+    let reverted = server.wait_call("lib/Module.js", "build", "this.addDependency", |c| {
+        *c == inherited
+    });
+    assert_eq!(reverted, inherited);
+    let indexing = server.settled_indexing();
+    assert_eq!(
+        (&indexing["done"], &indexing["total"]),
+        (&json!(1), &json!(1)),
+        "{indexing}"
+    );
+    let details = server.call(
+        "get_function_details",
+        json!({"filePath": "lib/Block.js", "functionName": "addDependency"}),
+    );
+    assert_eq!(
+        details["callers"],
+        json!([{"file": "lib/Module.js", "line": 14, "caller": "Module.build", "callee": "this.addDependency", "via": "inherited"}]),
+        "{details}"
     );
 
     drop(server);
