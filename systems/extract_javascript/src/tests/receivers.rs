@@ -199,6 +199,23 @@ fn typescript_annotations_and_heritage() {
 }
 
 #[test]
+fn typescript_parameter_properties_are_fields_of_their_class() {
+    let code = "class H {\n  constructor(private readonly graph: Graph, public log: Logger, plain: Other, readonly n = 1) {}\n  run() {\n    this.graph.add(1);\n  }\n}\nclass K {\n  start(private x: Nope) {}\n}\n";
+    let f = facts("src/h.ts", code);
+    assert_eq!(receiver(&f, "this.graph.add"), Some(ty("H", &["graph"])));
+    let fields: Vec<(&str, &TypePath)> = f.classes[0]
+        .fields
+        .iter()
+        .map(|field| (field.name.as_str(), &field.ty))
+        .collect();
+    assert_eq!(
+        fields,
+        [("graph", &ty("Graph", &[])), ("log", &ty("Logger", &[]))]
+    );
+    assert!(f.classes[1].fields.is_empty(), "{:?}", f.classes[1]);
+}
+
+#[test]
 fn a_construction_starts_a_call_path_and_types_its_receiver() {
     let f = facts("lib/a.js", "new Plugin(options).apply(compiler);\n");
     assert_eq!(
