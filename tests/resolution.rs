@@ -310,3 +310,93 @@ fn an_edit_to_a_base_class_changes_how_an_unedited_file_resolves_and_re_extracts
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_changed_declared_return_type_re_links_a_call_in_an_unedited_file_and_re_extracts_only_the_edited_file()
+ {
+    let dir = std::env::temp_dir().join(format!("omnysys-relink-returns-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(
+        &workspace().join("tests/fixtures/projects/js_receivers"),
+        &dir,
+    );
+    let mut server = Server::start(&dir);
+    // lib/Module.js line 18: `other.getModuleId("d")`, where `other = compilation.getGraph()`
+    // and lib/Compilation.js declares `@returns {Graph}`: Graph.getModuleId, inferred.
+    let through_graph = json!({
+        "callee": "other.getModuleId",
+        "line": 18,
+        "resolved": true,
+        "via": "receiver",
+        "confidence": "inferred",
+        "target": {"file": "lib/Graph.js", "symbol": "Graph.getModuleId"},
+    });
+    let first = server.wait_call("lib/Module.js", "build", "other.getModuleId", |c| {
+        *c == through_graph
+    });
+    assert_eq!(first, through_graph);
+    let indexing = server.settled_indexing();
+    assert_eq!(
+        (&indexing["done"], &indexing["total"]),
+        (&json!(4), &json!(4))
+    );
+
+    // Only the declared type changes (`@returns {Compilation}`, same lines, same symbols): a
+    // Compilation has no getModuleId, so the call in the unedited Module.js reaches nothing,
+    // while `compilation.getGraph()` itself still resolves.
+    let file = dir.join("lib/Compilation.js");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let edited = original.replace(
+        "@returns {Graph} the graph",
+        "@returns {Compilation} the graph",
+    );
+    assert_ne!(edited, original);
+    std::fs::write(&file, edited).unwrap();
+    let unresolved = json!({
+        "callee": "other.getModuleId",
+        "line": 18,
+        "resolved": false,
+        "via": "unknown",
+        "target": null,
+    });
+    let after = server.wait_call("lib/Module.js", "build", "other.getModuleId", |c| {
+        *c == unresolved
+    });
+    assert_eq!(after, unresolved);
+    let indexing = server.settled_indexing();
+    assert_eq!(
+        (&indexing["done"], &indexing["total"]),
+        (&json!(1), &json!(1)),
+        "only the edited file is extracted again: {indexing}"
+    );
+    let get_graph = server.wait_call("lib/Module.js", "build", "compilation.getGraph", |_| true);
+    assert_eq!(
+        get_graph["target"],
+        json!({"file": "lib/Compilation.js", "symbol": "Compilation.getGraph"})
+    );
+    let details = server.call(
+        "get_function_details",
+        json!({"filePath": "lib/Graph.js", "functionName": "getModuleId"}),
+    );
+    let lines: Vec<&Value> = details["callers"]
+        .as_array()
+        .map(|c| c.iter().map(|c| &c["line"]).collect())
+        .unwrap_or_default();
+    assert_eq!(lines, [&json!(15), &json!(16)], "{details}");
+
+    // Reverted: the original answer is back, again from one file extracted.
+    std::fs::write(&file, &original).unwrap();
+    let reverted = server.wait_call("lib/Module.js", "build", "other.getModuleId", |c| {
+        *c == through_graph
+    });
+    assert_eq!(reverted, through_graph);
+    let indexing = server.settled_indexing();
+    assert_eq!(
+        (&indexing["done"], &indexing["total"]),
+        (&json!(1), &json!(1)),
+        "{indexing}"
+    );
+
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
