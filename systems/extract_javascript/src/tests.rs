@@ -718,7 +718,7 @@ mod files {
             ["User", "Id", "Role", "Flag", "Base", "shim", "over"]
         );
         assert_eq!(export(&f, "Base").line, 7);
-        assert_eq!(symbol_names(&f), ["Base", "Base.stop", "over"]);
+        assert_eq!(symbol_names(&f), ["Base", "Base.run", "Base.stop", "over"]);
         assert!(symbol(&f, "Base").exported);
         assert!(!f.partial);
     }
