@@ -1,8 +1,9 @@
 //! A running server follows `package.json` and `tsconfig` edits: the imports they govern are
-//! resolved again without any source file changing.
+//! resolved again without any source file changing; and an edit to one source file re-links the
+//! type facts other, unedited files rely on, re-extracting the edited file only.
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
@@ -52,6 +53,19 @@ impl Server {
         server
     }
 
+    /// A server of a fresh copy of the fixture project `fixture`, in a temporary directory
+    /// named after `name`.
+    fn on_copy_of(fixture: &str, name: &str) -> (PathBuf, Server) {
+        let dir = std::env::temp_dir().join(format!("omnysys-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(
+            &workspace().join("tests/fixtures/projects").join(fixture),
+            &dir,
+        );
+        let server = Server::start(&dir);
+        (dir, server)
+    }
+
     fn send(&mut self, message: &Value) {
         writeln!(self.stdin, "{message}").expect("write to the server");
         self.stdin.flush().expect("flush");
@@ -70,6 +84,52 @@ impl Server {
             if message["id"] == id {
                 return message;
             }
+        }
+    }
+
+    /// The structured answer of `tool` to `arguments`.
+    fn call(&mut self, tool: &str, arguments: Value) -> Value {
+        let answer = self.request("tools/call", json!({"name": tool, "arguments": arguments}));
+        answer["result"]["structuredContent"].clone()
+    }
+
+    /// The call `callee` of `function` in `file` as `get_function_details` lists it, once
+    /// `done(call)` holds (within 10 s), else as last seen.
+    fn wait_call(
+        &mut self,
+        file: &str,
+        function: &str,
+        callee: &str,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let details = self.call(
+                "get_function_details",
+                json!({"filePath": file, "functionName": function}),
+            );
+            let got = details["calls"]
+                .as_array()
+                .and_then(|calls| calls.iter().find(|c| c["callee"] == callee))
+                .cloned()
+                .unwrap_or(Value::Null);
+            if done(&got) || Instant::now() > deadline {
+                return got;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The indexing counters of `get_server_status` once the last pass is over (within 10 s).
+    fn settled_indexing(&mut self) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let status = self.call("get_server_status", json!({}));
+            let indexing = status["indexing"].clone();
+            if indexing["isIndexing"] == false || Instant::now() > deadline {
+                return indexing;
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
     }
 
@@ -120,13 +180,7 @@ impl Drop for Server {
 
 #[test]
 fn edits_to_package_json_and_an_extended_tsconfig_relink_a_running_server() {
-    let dir = std::env::temp_dir().join(format!("omnysys-resolution-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(
-        &workspace().join("tests/fixtures/projects/ts_workspace"),
-        &dir,
-    );
-    let mut server = Server::start(&dir);
+    let (dir, mut server) = Server::on_copy_of("ts_workspace", "resolution");
     // Indexed (the first answers may come before the file is), with the blocked subpath.
     let shapes = json!("packages/shapes/src/index.mjs");
     assert_eq!(
@@ -175,4 +229,137 @@ fn edits_to_package_json_and_an_extended_tsconfig_relink_a_running_server() {
 
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An edit of one file of a served copy of `js_receivers` and the call it changes in the
+/// unedited lib/Module.js (`Module.build`).
+struct Relink<'a> {
+    /// The edited file.
+    file: &'a str,
+    /// The text replaced, and by what.
+    replace: (&'a str, &'a str),
+    /// The callee of the call in `Module.build`.
+    callee: &'a str,
+    /// The call as `get_function_details` lists it before the edit and after it.
+    before: Value,
+    after: Value,
+}
+
+impl Relink<'_> {
+    /// Serves a copy of `js_receivers`: the call is `before`; after the edit it is `after`
+    /// with one file extracted in the last pass, and `edited` runs; the edit reverted, it is
+    /// `before` again, again with one file extracted.
+    fn check(&self, name: &str, edited: impl FnOnce(&mut Server)) {
+        let (dir, mut server) = Server::on_copy_of("js_receivers", name);
+        self.expect(&mut server, &self.before, 4);
+
+        let file = dir.join(self.file);
+        let original = std::fs::read_to_string(&file).unwrap();
+        let changed = original.replace(self.replace.0, self.replace.1);
+        assert_ne!(changed, original, "the edit changes {}", self.file);
+        std::fs::write(&file, changed).unwrap();
+        self.expect(&mut server, &self.after, 1);
+        edited(&mut server);
+
+        std::fs::write(&file, &original).unwrap();
+        self.expect(&mut server, &self.before, 1);
+
+        drop(server);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The call becomes `want` (within 10 s), and the last indexing pass extracted `files`.
+    fn expect(&self, server: &mut Server, want: &Value, files: u64) {
+        let got = server.wait_call("lib/Module.js", "build", self.callee, |c| c == want);
+        assert_eq!(got, *want);
+        let indexing = server.settled_indexing();
+        assert_eq!(
+            (&indexing["done"], &indexing["total"]),
+            (&json!(files), &json!(files)),
+            "files extracted in the last pass: {indexing}"
+        );
+    }
+}
+
+#[test]
+fn an_edit_to_a_base_class_changes_how_an_unedited_file_resolves_and_re_extracts_only_the_edited_file()
+ {
+    // lib/Module.js line 14: `this.addDependency("a")` inside `Module extends Block`; the method
+    // is defined on Block (lib/Block.js), so the call is inherited. Renamed there (same lines),
+    // the call in the unedited Module.js reaches nothing.
+    let relink = Relink {
+        file: "lib/Block.js",
+        replace: ("addDependency(dep)", "addBlock(dep)"),
+        callee: "this.addDependency",
+        before: json!({
+            "callee": "this.addDependency",
+            "line": 14,
+            "resolved": true,
+            "via": "inherited",
+            "target": {"file": "lib/Block.js", "symbol": "Block.addDependency"},
+        }),
+        after: json!({
+            "callee": "this.addDependency",
+            "line": 14,
+            "resolved": false,
+            "via": "unknown",
+            "target": null,
+        }),
+    };
+    relink.check("relink-base", |server| {
+        let details = server.call(
+            "get_function_details",
+            json!({"filePath": "lib/Block.js", "functionName": "addBlock"}),
+        );
+        assert_eq!(details["callers"], json!([]), "{details}");
+    });
+}
+
+#[test]
+fn a_changed_declared_return_type_re_links_a_call_in_an_unedited_file_and_re_extracts_only_the_edited_file()
+ {
+    // lib/Module.js line 18: `other.getModuleId("d")`, where `other = compilation.getGraph()`
+    // and lib/Compilation.js declares `@returns {Graph}`: Graph.getModuleId, inferred. Only the
+    // declared type changed (`{Compilation}`, same lines, same symbols): a Compilation has no
+    // getModuleId, so the call reaches nothing, while `compilation.getGraph()` still resolves.
+    let relink = Relink {
+        file: "lib/Compilation.js",
+        replace: (
+            "@returns {Graph} the graph",
+            "@returns {Compilation} the graph",
+        ),
+        callee: "other.getModuleId",
+        before: json!({
+            "callee": "other.getModuleId",
+            "line": 18,
+            "resolved": true,
+            "via": "receiver",
+            "confidence": "inferred",
+            "target": {"file": "lib/Graph.js", "symbol": "Graph.getModuleId"},
+        }),
+        after: json!({
+            "callee": "other.getModuleId",
+            "line": 18,
+            "resolved": false,
+            "via": "unknown",
+            "target": null,
+        }),
+    };
+    relink.check("relink-returns", |server| {
+        let get_graph =
+            server.wait_call("lib/Module.js", "build", "compilation.getGraph", |_| true);
+        assert_eq!(
+            get_graph["target"],
+            json!({"file": "lib/Compilation.js", "symbol": "Compilation.getGraph"})
+        );
+        let details = server.call(
+            "get_function_details",
+            json!({"filePath": "lib/Graph.js", "functionName": "getModuleId"}),
+        );
+        let lines: Vec<&Value> = details["callers"]
+            .as_array()
+            .map(|c| c.iter().map(|c| &c["line"]).collect())
+            .unwrap_or_default();
+        assert_eq!(lines, [&json!(15), &json!(16)], "{details}");
+    });
 }

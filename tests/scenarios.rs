@@ -40,6 +40,8 @@ const LISTED: &[&str] = &[
     "plugin_loop_systems",
     "javascript_receivers",
     "python_overrides",
+    "python_receivers",
+    "typescript_receivers",
 ];
 
 #[test]
@@ -178,4 +180,14 @@ fn calls_through_receivers_reach_methods_across_files() {
 #[test]
 fn python_overrides_are_reported_both_ways_and_name_matches_only_when_asked() {
     passes("python_overrides");
+}
+
+#[test]
+fn python_calls_through_typed_parameters_fields_and_subclass_instances_reach_the_method() {
+    passes("python_receivers");
+}
+
+#[test]
+fn typescript_calls_through_annotated_parameters_fields_and_subclass_instances_reach_the_method() {
+    passes("typescript_receivers");
 }

@@ -26,7 +26,11 @@ pub fn definition_name<'t>(
         "class_declaration" | "abstract_class_declaration" => {
             Some((src.field(node, "name")?, SymbolKind::Class))
         }
-        "method_definition" => Some((method_name(node, up, src)?, SymbolKind::Method)),
+        // An abstract method has no body but is what a call through its class reaches, as a
+        // Rust trait's required method is.
+        "method_definition" | "abstract_method_signature" => {
+            Some((method_name(node, up, src)?, SymbolKind::Method))
+        }
         "arrow_function" | "function_expression" | "generator_function" => {
             expression_name(node, up, src, SymbolKind::Function)
         }

@@ -6,7 +6,8 @@
 //! - function expressions and arrow functions bound to a name: `const f = () => {}`,
 //!   `f = function () {}`, `exports.f = ...`, `export default function () {}` (`default`),
 //!   and named function expressions anywhere (`setTimeout(function tick() {})`);
-//! - class methods (`Class.method`) and class fields holding a function (`Class.field`).
+//! - class methods (`Class.method`), abstract ones (a signature without a body) included, and
+//!   class fields holding a function (`Class.field`).
 //!
 //! Object-literal methods are not definitions; calls inside them belong to the enclosing one.
 

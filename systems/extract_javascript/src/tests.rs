@@ -718,7 +718,7 @@ mod files {
             ["User", "Id", "Role", "Flag", "Base", "shim", "over"]
         );
         assert_eq!(export(&f, "Base").line, 7);
-        assert_eq!(symbol_names(&f), ["Base", "Base.stop", "over"]);
+        assert_eq!(symbol_names(&f), ["Base", "Base.run", "Base.stop", "over"]);
         assert!(symbol(&f, "Base").exported);
         assert!(!f.partial);
     }
@@ -792,7 +792,7 @@ mod files {
     fn the_spec_covers_javascript_and_typescript_extensions() {
         let spec = crate::spec();
         assert_eq!(spec.name, "javascript");
-        assert_eq!(spec.version, "2");
+        assert_eq!(spec.version, "3");
         assert_eq!(spec.languages, strings(&["javascript", "typescript"]));
         assert_eq!(
             spec.extensions,

@@ -8,7 +8,9 @@
 //! Scopes are functions, methods and arrow functions (blocks are not scopes: a `const` in a
 //! block is seen by the whole function). Typed bindings: parameters with a JSDoc `@param` or a
 //! TypeScript annotation, and `const`/`let`/`var` with a JSDoc `@type`, an annotation or a
-//! value with a known type (including `const { a } = typed` destructuring).
+//! value with a known type (including `const { a } = typed` destructuring). Fields: `this.x =`
+//! assignments, class field declarations, and TypeScript constructor parameter properties
+//! (`constructor(private graph: Graph)`).
 
 use extract_support::chain::MAX_PATH_DEPTH;
 use extract_support::walk::Ancestors;
@@ -207,6 +209,9 @@ impl Collected {
                 });
             }
         }
+        if let Some(class) = class.filter(|_| is_constructor(node, src)) {
+            self.parameter_properties(node, class, src);
+        }
         let returns = tags
             .iter()
             .find(|t| t.kind == "returns")
@@ -215,6 +220,38 @@ impl Collected {
         let name = returns.and_then(|ty| Some((function_name(node, here, class, self, src)?, ty)));
         self.returns.extend(name);
         inner
+    }
+
+    /// TypeScript parameter properties of a constructor (`constructor(private graph: Graph)`,
+    /// `readonly`, `public`, `protected`, `override`): fields of `class`, of the annotated type.
+    fn parameter_properties(&mut self, constructor: Node<'_>, class: usize, src: Source<'_>) {
+        let Some(list) = constructor.field(Field::Parameters) else {
+            return;
+        };
+        for param in named_children(list) {
+            if !matches!(
+                param.kind_name(),
+                "required_parameter" | "optional_parameter"
+            ) || !is_parameter_property(param)
+            {
+                continue;
+            }
+            let Some(pattern) = param.field(Field::Pattern) else {
+                continue;
+            };
+            let annotation = param.field(Field::Type);
+            let Some(ty) = annotation.and_then(|t| crate::params::annotated(t, src)) else {
+                continue;
+            };
+            if pattern.kind_name() == "identifier" {
+                self.fields.push(FieldValue {
+                    class,
+                    name: src.text(pattern).into_owned(),
+                    value: Value::named(ty),
+                    declared: true,
+                });
+            }
+        }
     }
 
     /// `const x = value` (or a destructuring pattern), typed by JSDoc, annotation or value.
@@ -344,6 +381,27 @@ impl Collected {
         let value = object.and_then(|o| self.value(callee, o, scope, src));
         self.calls.push((end_line(callee), value));
     }
+}
+
+/// Whether `node` is a class's `constructor` method.
+fn is_constructor(node: Node<'_>, src: Source<'_>) -> bool {
+    node.kind_name() == "method_definition"
+        && node
+            .field(Field::Name)
+            .is_some_and(|n| src.text(n) == "constructor")
+}
+
+/// Whether the constructor parameter `param` declares a field: it has an accessibility
+/// modifier, `readonly` or `override` before its name.
+fn is_parameter_property(param: Node<'_>) -> bool {
+    (0..param.child_count()).any(|i| {
+        param.child(i).is_some_and(|c| {
+            matches!(
+                c.kind_name(),
+                "accessibility_modifier" | "override_modifier" | "readonly"
+            )
+        })
+    })
 }
 
 /// Base type names of a `class_heritage`: the `extends` expression (JavaScript) or the

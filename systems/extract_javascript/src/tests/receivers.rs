@@ -199,6 +199,38 @@ fn typescript_annotations_and_heritage() {
 }
 
 #[test]
+fn typescript_parameter_properties_are_fields_of_their_class() {
+    let code = "class H {\n  constructor(private readonly graph: Graph, public log: Logger, plain: Other, readonly n = 1) {}\n  run() {\n    this.graph.add(1);\n  }\n}\nclass K {\n  start(private x: Nope) {}\n}\n";
+    let f = facts("src/h.ts", code);
+    assert_eq!(receiver(&f, "this.graph.add"), Some(ty("H", &["graph"])));
+    let fields: Vec<(&str, &TypePath)> = f.classes[0]
+        .fields
+        .iter()
+        .map(|field| (field.name.as_str(), &field.ty))
+        .collect();
+    assert_eq!(
+        fields,
+        [("graph", &ty("Graph", &[])), ("log", &ty("Logger", &[]))]
+    );
+    assert!(f.classes[1].fields.is_empty(), "{:?}", f.classes[1]);
+}
+
+#[test]
+fn an_abstract_method_is_a_method_of_its_class_and_a_call_through_the_class_has_its_receiver() {
+    let code = "export abstract class Shape {\n  abstract area(scale: number): number;\n  describe(): string {\n    return String(this.area(1));\n  }\n}\nexport function total(s: Shape): number {\n  return s.area(2);\n}\n";
+    let f = facts("src/shape.ts", code);
+    let area = f
+        .symbols
+        .iter()
+        .find(|s| s.name == "Shape.area")
+        .unwrap_or_else(|| panic!("no Shape.area in {:#?}", f.symbols));
+    assert_eq!(area.kind, omnysys_api::facts::SymbolKind::Method);
+    assert_eq!((area.start_line, area.end_line), (2, 2));
+    assert_eq!(area.params, ["scale"]);
+    assert_eq!(receiver(&f, "s.area"), Some(ty("Shape", &[])));
+}
+
+#[test]
 fn a_construction_starts_a_call_path_and_types_its_receiver() {
     let f = facts("lib/a.js", "new Plugin(options).apply(compiler);\n");
     assert_eq!(
