@@ -166,6 +166,7 @@ fn python_methods_read_as_values_through_typed_objects_are_inferred_value_refere
         file_path: Some("pkg/console.py".into()),
         cursor: None,
         limit: None,
+        include_name_only: false,
     };
     let found = find_references(&ctx(&w), args).expect("Console.print is defined");
     let values: Vec<_> = found
