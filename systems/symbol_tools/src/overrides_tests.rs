@@ -385,3 +385,25 @@ fn a_rust_trait_method_is_overridden_by_each_impl_of_it_in_any_file() {
     let d = details(&w, "src/disk.rs", "Disk.new", false);
     assert!(d.overrides.is_empty() && d.overridden_by.is_empty());
 }
+
+#[test]
+fn a_short_name_two_methods_of_one_file_share_finds_both_or_asks_which_one() {
+    let w = js_world();
+    let found = refs(&w, "m", "lib/cycle.js", false);
+    let names: Vec<&str> = found.definitions.iter().map(|d| d.symbol.as_str()).collect();
+    assert_eq!(names, ["P.m", "Q.m"]);
+    let args = DetailsArgs {
+        file_path: "lib/cycle.js".to_owned(),
+        function_name: "m".to_owned(),
+        include_name_only: false,
+    };
+    let Err(refused) = get_function_details(&ctx(&w), args) else {
+        panic!("an ambiguous short name is refused");
+    };
+    let message = refused.to_string();
+    assert!(
+        message.contains("`m` names 2 methods in `lib/cycle.js`: P.m, Q.m"),
+        "{message}"
+    );
+    assert_eq!(details(&w, "lib/cycle.js", "Q.m", false).function_name, "Q.m");
+}

@@ -26,7 +26,7 @@ use crate::calls::{CalleeFilter, IncomingCall, callers_of, files_that_can_call};
 use crate::name_only::name_only_callers;
 use crate::overrides::{MethodDefinition, links_of};
 use crate::project::{
-    MAX_ENTRIES, PageRequest, Project, exported_as, find_symbol, paginate, short_name,
+    MAX_ENTRIES, PageRequest, Project, exported_as, paginate, short_name, symbols_named,
     unknown_symbol,
 };
 use crate::resolve::{Confidence, SymbolRef, resolve_export};
@@ -130,7 +130,7 @@ pub fn find_references(
     let p = Project::of(ctx);
     let name = args.symbol_name.as_str();
     let (definitions, mut found) = match &args.file_path {
-        Some(raw) => (vec![definition_in(p, raw, name)?], BTreeSet::new()),
+        Some(raw) => (definitions_in(p, raw, name)?, BTreeSet::new()),
         None => (definitions_everywhere(p, name)?, external_imports(p, name)),
     };
     for target in &definitions {
@@ -156,13 +156,19 @@ pub fn find_references(
     })
 }
 
-/// The symbol `name` as the file `raw` defines or exports it.
-fn definition_in(p: Project<'_>, raw: &str, name: &str) -> Result<SymbolRef, ToolError> {
+/// The symbol `name` as the file `raw` defines or exports it: every method of the file with that
+/// short name when it names several (`area` of `Shape.area` and `Square.area`).
+fn definitions_in(p: Project<'_>, raw: &str, name: &str) -> Result<Vec<SymbolRef>, ToolError> {
     let (file, facts) = p.file(raw)?;
-    if let Ok(symbol) = find_symbol(facts, &file, name) {
-        return Ok(SymbolRef::new(&file, &symbol.name));
+    let symbols = symbols_named(facts, name);
+    if !symbols.is_empty() {
+        return Ok(symbols
+            .iter()
+            .map(|s| SymbolRef::new(&file, &s.name))
+            .collect());
     }
-    resolve_export(p, &file, name).ok_or_else(|| unknown_symbol(facts, &file, name))
+    let export = resolve_export(p, &file, name).ok_or_else(|| unknown_symbol(facts, &file, name));
+    Ok(vec![export?])
 }
 
 /// Every symbol named `name` (or method `X.name`) and every exported value `name`.

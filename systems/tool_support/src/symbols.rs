@@ -18,20 +18,40 @@ pub fn short_name(name: &str) -> &str {
 ///
 /// # Errors
 ///
-/// Not found, with the closest symbol and export names of the file.
+/// Not found, with the closest symbol and export names of the file; invalid arguments when
+/// `name` is the short name of several methods (`area` of `Shape.area` and `Square.area`), naming
+/// them.
 pub fn find_symbol<'f>(
     facts: &'f FileFacts,
     file: &str,
     name: &str,
 ) -> Result<&'f Symbol, ToolError> {
+    match symbols_named(facts, name).as_slice() {
+        [] => Err(unknown_symbol(facts, file, name)),
+        [only] => Ok(only),
+        several => Err(ToolError::invalid_arguments(format!(
+            "`{name}` names {} methods in `{file}`: {}; give the one you mean",
+            several.len(),
+            several
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// The symbols of `facts` that `name` names: the one named exactly so, else every method whose
+/// short name it is.
+pub fn symbols_named<'f>(facts: &'f FileFacts, name: &str) -> Vec<&'f Symbol> {
     if let Some(symbol) = facts.symbols.iter().find(|s| s.name == name) {
-        return Ok(symbol);
+        return vec![symbol];
     }
-    let mut by_short = facts.symbols.iter().filter(|s| short_name(&s.name) == name);
-    match (by_short.next(), by_short.next()) {
-        (Some(only), None) => Ok(only),
-        _ => Err(unknown_symbol(facts, file, name)),
-    }
+    facts
+        .symbols
+        .iter()
+        .filter(|s| short_name(&s.name) == name)
+        .collect()
 }
 
 /// The names under which `file` exports its symbol `symbol` (`default` included).
