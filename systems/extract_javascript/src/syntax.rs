@@ -2,16 +2,15 @@
 //! ([`extract_support::grammar`]): `node.kind_name()` for `node.kind()` and
 //! `node.field(Field::Name)` for `node.child_by_field_name("name")`.
 
-use std::sync::OnceLock;
-
-use extract_support::grammar::Grammars;
-use tree_sitter::Node;
-
 use crate::parse::Dialect;
 
-extract_support::fields! {
-    /// The fields this plugin reads.
-    pub enum Field {
+extract_support::syntax! {
+    languages: [
+        Dialect::JavaScript.language(),
+        Dialect::TypeScript.language(),
+        Dialect::Tsx.language(),
+    ],
+    fields: {
         Alias = "alias",
         Arguments = "arguments",
         Constructor = "constructor",
@@ -33,34 +32,7 @@ extract_support::fields! {
         Source = "source",
         Type = "type",
         Value = "value",
-    }
-}
-
-/// The tables of the three grammars, made at the first use.
-fn grammars() -> &'static Grammars {
-    static GRAMMARS: OnceLock<Grammars> = OnceLock::new();
-    GRAMMARS.get_or_init(|| {
-        let dialects = [Dialect::JavaScript, Dialect::TypeScript, Dialect::Tsx];
-        Grammars::new(dialects.map(Dialect::language), Field::NAMES)
-    })
-}
-
-/// Kinds and fields by number.
-pub trait Syntax<'t> {
-    /// `self.kind()`.
-    fn kind_name(&self) -> &'t str;
-    /// `self.child_by_field_name(field's name)`.
-    fn field(&self, field: Field) -> Option<Node<'t>>;
-}
-
-impl<'t> Syntax<'t> for Node<'t> {
-    fn kind_name(&self) -> &'t str {
-        grammars().kind(*self)
-    }
-
-    fn field(&self, field: Field) -> Option<Node<'t>> {
-        grammars().field(*self, field as usize)
-    }
+    },
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use omnysys_api::facts::{CallSite, Symbol};
 use tree_sitter::Node;
 
 use crate::parse::Source;
+use crate::syntax::{Field, Syntax};
 
 /// Records the call `node` makes, if it is a call (its callee named by `paths`).
 pub fn visit<'t>(
@@ -23,10 +24,10 @@ pub fn visit<'t>(
     _src: Source<'_>,
     out: &mut Vec<CallSite>,
 ) {
-    if node.kind() != "call" {
+    if node.kind_name() != "call" {
         return;
     }
-    let Some(callee) = node.child_by_field_name("function") else {
+    let Some(callee) = node.field(Field::Function) else {
         return;
     };
     push_call(callee, enclosing, paths, out);

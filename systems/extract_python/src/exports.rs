@@ -28,6 +28,7 @@ use tree_sitter::Node;
 
 use crate::names::target_names;
 use crate::parse::{PythonSource, Source, line, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// The module-level names seen so far, and `__all__` if it was assigned.
 #[derive(Debug, Default)]
@@ -58,12 +59,12 @@ impl ExportCollector for Exports {
 impl Exports {
     /// Records what a module-level statement that is not a definition binds.
     fn statement(&mut self, node: Node<'_>, src: Source<'_>) {
-        match node.kind() {
+        match node.kind_name() {
             "assignment" => self.assignment(node, src),
             "augmented_assignment" => self.augmented(node, src),
             "call" => self.all_method(node, src),
             "type_alias_statement" => {
-                if let Some(name) = node.child_by_field_name("left").and_then(first_identifier) {
+                if let Some(name) = node.field(Field::Left).and_then(first_identifier) {
                     self.public.push((src.text(name).into_owned(), line(node)));
                 }
             }
@@ -98,11 +99,11 @@ impl Exports {
 
     /// `x = ...`, `x: T = ...`, `x: T`, `a, b = ...`, and `__all__ = [...]`.
     fn assignment(&mut self, node: Node<'_>, src: Source<'_>) {
-        let Some(left) = node.child_by_field_name("left") else {
+        let Some(left) = node.field(Field::Left) else {
             return;
         };
         if is_all(left, src) {
-            if let Some(right) = node.child_by_field_name("right") {
+            if let Some(right) = node.field(Field::Right) {
                 let mut names = Vec::new();
                 if string_items(right, src, &mut names) {
                     self.all = Some(names);
@@ -118,14 +119,11 @@ impl Exports {
 
     /// `__all__ += [...]`.
     fn augmented(&mut self, node: Node<'_>, src: Source<'_>) {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field(Field::Left), node.field(Field::Right)) else {
             return;
         };
         let plus = node
-            .child_by_field_name("operator")
+            .field(Field::Operator)
             .is_some_and(|op| src.text(op) == "+=");
         if plus && is_all(left, src) {
             let mut names = Vec::new();
@@ -136,17 +134,17 @@ impl Exports {
 
     /// `__all__.extend([...])` and `__all__.append("x")`.
     fn all_method(&mut self, call: Node<'_>, src: Source<'_>) {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.field(Field::Function) else {
             return;
         };
-        if function.kind() != "attribute" {
+        if function.kind_name() != "attribute" {
             return;
         }
         let on_all = function
-            .child_by_field_name("object")
+            .field(Field::Object)
             .is_some_and(|o| is_all(o, src));
         let argument = call
-            .child_by_field_name("arguments")
+            .field(Field::Arguments)
             .and_then(|a| named_children(a).first().copied());
         let (true, Some(argument)) = (on_all, argument) else {
             return;
@@ -166,7 +164,7 @@ impl Exports {
 
 /// Whether the node is the identifier `__all__`.
 fn is_all(node: Node<'_>, src: Source<'_>) -> bool {
-    node.kind() == "identifier" && src.text(node) == "__all__"
+    node.kind_name() == "identifier" && src.text(node) == "__all__"
 }
 
 /// The string literals of a list or tuple (or a `+` of them), with their lines. False when the
@@ -181,7 +179,7 @@ fn string_items(node: Node<'_>, src: Source<'_>, out: &mut Vec<(String, u32)>) -
             out.push((value, line(node)));
             continue;
         }
-        match node.kind() {
+        match node.kind_name() {
             "list" | "tuple" | "parenthesized_expression" => {
                 understood |= top;
                 let items = named_children(node).into_iter().rev();
@@ -189,13 +187,11 @@ fn string_items(node: Node<'_>, src: Source<'_>, out: &mut Vec<(String, u32)>) -
             }
             "binary_operator" => {
                 let plus = node
-                    .child_by_field_name("operator")
+                    .field(Field::Operator)
                     .is_some_and(|op| src.text(op) == "+");
-                if let (true, Some(left), Some(right)) = (
-                    plus,
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) {
+                if let (true, Some(left), Some(right)) =
+                    (plus, node.field(Field::Left), node.field(Field::Right))
+                {
                     stack.push((right, top, false));
                     stack.push((left, top, false));
                 }
@@ -210,7 +206,7 @@ fn string_items(node: Node<'_>, src: Source<'_>, out: &mut Vec<(String, u32)>) -
 fn first_identifier(node: Node<'_>) -> Option<Node<'_>> {
     let mut node = node;
     loop {
-        if node.kind() == "identifier" {
+        if node.kind_name() == "identifier" {
             return Some(node);
         }
         node = node.named_child(0)?;

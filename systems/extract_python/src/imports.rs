@@ -25,12 +25,13 @@ use omnysys_api::facts::{Binding, Import, ImportKind};
 use tree_sitter::Node;
 
 use crate::parse::{PythonSource, Source, child_of_kind, field_children, is_field};
+use crate::syntax::{Field, Syntax};
 
 /// Records the imports `node` makes, if it is an import statement (`up`: the nodes containing
 /// it).
 pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &mut Vec<Import>) {
     type Found = (String, Vec<String>, Vec<Binding>);
-    let found: Vec<Found> = match node.kind() {
+    let found: Vec<Found> = match node.kind_name() {
         "import_statement" => field_children(node, "name")
             .into_iter()
             .map(|name| {
@@ -39,7 +40,7 @@ pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &
             })
             .collect(),
         "import_from_statement" => node
-            .child_by_field_name("module_name")
+            .field(Field::ModuleName)
             .map(|module| {
                 (
                     src.dotted(module),
@@ -71,7 +72,7 @@ pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &
 
 /// The binding of `name` when it is `x as y`: `y` bound to `imported` (its line, `y`'s).
 fn aliased(name: Node<'_>, imported: &str, src: Source<'_>) -> Option<Binding> {
-    let alias = (name.kind() == "aliased_import").then(|| name.child_by_field_name("alias"))??;
+    let alias = (name.kind_name() == "aliased_import").then(|| name.field(Field::Alias))??;
     Some(Binding {
         name: imported.to_owned(),
         local: src.text(alias).into_owned(),
@@ -99,9 +100,9 @@ fn from_bindings(node: Node<'_>, src: Source<'_>) -> Vec<Binding> {
 
 /// The dotted name of `a.b` or of `a.b as c` (the name, not the alias).
 fn imported_name(name: Node<'_>, src: Source<'_>) -> String {
-    match name.kind() {
+    match name.kind_name() {
         "aliased_import" => name
-            .child_by_field_name("name")
+            .field(Field::Name)
             .map(|n| src.dotted(n))
             .unwrap_or_default(),
         _ => src.dotted(name),
@@ -125,19 +126,19 @@ fn under_type_checking(up: &Ancestors<'_, '_>, src: Source<'_>) -> bool {
     up.landmarks().any(|(guard, child)| {
         is_field(guard, "consequence", child)
             && guard
-                .child_by_field_name("condition")
+                .field(Field::Condition)
                 .is_some_and(|c| is_type_checking(c, src))
     })
 }
 
 /// The nodes `under_type_checking` looks at: `if` statements and `elif` clauses.
 pub fn landmark(node: Node<'_>) -> bool {
-    matches!(node.kind(), "if_statement" | "elif_clause")
+    matches!(node.kind_name(), "if_statement" | "elif_clause")
 }
 
 /// `TYPE_CHECKING` or `<anything>.TYPE_CHECKING`.
 fn is_type_checking(condition: Node<'_>, src: Source<'_>) -> bool {
-    match condition.kind() {
+    match condition.kind_name() {
         "identifier" => src.text(condition) == "TYPE_CHECKING",
         "attribute" => src.field(condition, "attribute").as_deref() == Some("TYPE_CHECKING"),
         _ => false,

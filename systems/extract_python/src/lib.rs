@@ -5,7 +5,8 @@
 //! error; its facts are marked `partial` and hold whatever parsed.
 //!
 //! Modules:
-//! - [`parse`]: parses, reads text and lines back from the tree.
+//! - [`parse`]: parses, reads text and lines back from the tree; [`syntax`]: node kinds and
+//!   fields read by number.
 //! - [`names`]: how definitions are named (`f`, `Class`, `Class.method`) and dotted paths.
 //! - [`symbols`], [`imports`], [`exports`], [`calls`]: one collector per kind of fact.
 //! - [`collect`]: runs the collectors over the walk and assembles the [`FileFacts`].
@@ -28,6 +29,7 @@ pub mod parse;
 pub mod receivers;
 pub mod references;
 pub mod symbols;
+pub mod syntax;
 pub mod types;
 pub mod values;
 

@@ -7,6 +7,7 @@ use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
 
 use crate::parse::{PythonSource, Source, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// Statements and clauses a definition may sit in without changing who owns it: a `def` inside
 /// `if`/`try`/`with`/`for`/`while`/`match` in a class body is still a method, and one in such a
@@ -39,7 +40,7 @@ pub fn definition_name<'t>(
     up: &Ancestors<'_, 't>,
     src: Source<'_>,
 ) -> Option<(String, SymbolKind)> {
-    match node.kind() {
+    match node.kind_name() {
         "class_definition" => Some((src.field(node, "name")?, SymbolKind::Class)),
         "function_definition" => {
             let name = src.field(node, "name")?;
@@ -56,8 +57,8 @@ pub fn definition_name<'t>(
 fn owner_class<'t>(def: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<String> {
     let node = up
         .up(def)
-        .find(|node| !TRANSPARENT.contains(&node.kind()))?;
-    (node.kind() == "class_definition")
+        .find(|node| !TRANSPARENT.contains(&node.kind_name()))?;
+    (node.kind_name() == "class_definition")
         .then(|| src.field(node, "name"))
         .flatten()
 }
@@ -66,7 +67,7 @@ fn owner_class<'t>(def: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Op
 /// starts at the first decorator), or the node itself.
 pub fn definition_span<'t>(node: Node<'t>, up: &Ancestors<'_, 't>) -> Node<'t> {
     up.parent(node)
-        .filter(|p| p.kind() == "decorated_definition")
+        .filter(|p| p.kind_name() == "decorated_definition")
         .unwrap_or(node)
 }
 
@@ -76,7 +77,7 @@ pub fn definition_span<'t>(node: Node<'t>, up: &Ancestors<'_, 't>) -> Node<'t> {
 pub fn target_names(target: Node<'_>, src: Source<'_>, out: &mut Vec<String>) {
     let mut stack = vec![target];
     while let Some(target) = stack.pop() {
-        match target.kind() {
+        match target.kind_name() {
             "identifier" => out.push(src.text(target).into_owned()),
             "pattern_list"
             | "tuple_pattern"
@@ -100,18 +101,18 @@ pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
 
 /// One link of [`path`].
 pub fn path_link<'t>(node: Node<'t>, src: Source<'_>) -> Option<Link<'t>> {
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => Some(Link::first(src.text(node).into_owned())),
         "attribute" => {
-            let object = node.child_by_field_name("object")?;
+            let object = node.field(Field::Object)?;
             let attribute = src.field(node, "attribute")?;
             Some(Link::after(object, format!(".{attribute}")))
         }
-        "call" => Some(Link::after(node.child_by_field_name("function")?, "()")),
+        "call" => Some(Link::after(node.field(Field::Function)?, "()")),
         "subscript" => {
-            let value = node.child_by_field_name("value")?;
-            let index = node.child_by_field_name("subscript")?;
-            let simple = matches!(index.kind(), "string" | "integer" | "identifier");
+            let value = node.field(Field::Value)?;
+            let index = node.field(Field::Subscript)?;
+            let simple = matches!(index.kind_name(), "string" | "integer" | "identifier");
             simple.then(|| Link::after(value, format!("[{}]", src.dotted(index))))
         }
         _ => None,

@@ -21,6 +21,7 @@ use omnysys_api::facts::{FileFacts, Shadow, SymbolKind, ValueRef};
 use tree_sitter::Node;
 
 use crate::parse::{Source, line};
+use crate::syntax::{Field, Syntax};
 
 /// The uses and function-local bindings seen so far.
 #[derive(Debug, Default)]
@@ -56,7 +57,7 @@ impl ReferenceCollector for References {
             .enclosing
             .filter(|s| s.kind != SymbolKind::Class)
             .map(|s| (s.start_line, s.end_line));
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 if let Some(scope) = scope
                     && binds_locally(node, parent)
@@ -70,10 +71,10 @@ impl ReferenceCollector for References {
                 }
             }
             "attribute" if is_value_position(node, parent) => {
-                let object = node.child_by_field_name("object");
-                let attribute = node.child_by_field_name("attribute");
+                let object = node.field(Field::Object);
+                let attribute = node.field(Field::Attribute);
                 if let (Some(object), Some(attribute)) = (object, attribute)
-                    && object.kind() == "identifier"
+                    && object.kind_name() == "identifier"
                 {
                     let name = format!("{}.{}", src.text(object), src.text(attribute));
                     self.add(name, node, v, scope);
@@ -136,16 +137,14 @@ impl References {
 /// Whether `node` (an identifier) is bound by its parent inside a function: a parameter, or the
 /// plain target of an assignment.
 fn binds_locally(node: Node<'_>, parent: Node<'_>) -> bool {
-    match parent.kind() {
+    match parent.kind_name() {
         "parameters" | "lambda_parameters" => true,
         "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
             parent.named_child(0) == Some(node)
         }
-        "default_parameter" | "typed_default_parameter" => {
-            parent.child_by_field_name("name") == Some(node)
-        }
+        "default_parameter" | "typed_default_parameter" => parent.field(Field::Name) == Some(node),
         "assignment" | "augmented_assignment" | "for_statement" => {
-            parent.child_by_field_name("left") == Some(node)
+            parent.field(Field::Left) == Some(node)
         }
         "pattern_list" | "tuple_pattern" => true,
         _ => false,
@@ -154,9 +153,9 @@ fn binds_locally(node: Node<'_>, parent: Node<'_>) -> bool {
 
 /// Whether `node` sits where its value is read as a value (not called, not assigned to).
 pub fn is_value_position(node: Node<'_>, parent: Node<'_>) -> bool {
-    match parent.kind() {
-        "assignment" => parent.child_by_field_name("right") == Some(node),
-        "keyword_argument" | "pair" => parent.child_by_field_name("value") == Some(node),
+    match parent.kind_name() {
+        "assignment" => parent.field(Field::Right) == Some(node),
+        "keyword_argument" | "pair" => parent.field(Field::Value) == Some(node),
         "argument_list" | "comparison_operator" | "return_statement" | "list" | "set" | "tuple" => {
             true
         }

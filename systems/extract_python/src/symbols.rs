@@ -10,6 +10,7 @@ use tree_sitter::Node;
 
 use crate::names;
 use crate::parse::{Source, has_token, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// The symbol `node` defines, if it is a definition (`up`: the nodes containing it).
 /// `exported` is filled in later.
@@ -17,7 +18,7 @@ pub fn definition<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -
     let (name, kind) = names::definition_name(node, up, src)?;
     let span = names::definition_span(node, up);
     Some(Symbol {
-        is_async: node.kind() == "function_definition" && has_token(node, "async"),
+        is_async: node.kind_name() == "function_definition" && has_token(node, "async"),
         ..symbol(name, kind, span, params(node, kind, src))
     })
 }
@@ -29,7 +30,7 @@ pub use extract_support::symbols::TopLevelSymbols as Symbols;
 /// Parameter names in order (see [`param_name`]). A method's first parameter is left out when
 /// it is `self` or `cls`.
 fn params(node: Node<'_>, kind: SymbolKind, src: Source<'_>) -> Vec<String> {
-    let Some(list) = node.child_by_field_name("parameters") else {
+    let Some(list) = node.field(Field::Parameters) else {
         return Vec::new();
     };
     let mut names: Vec<String> = named_children(list)
@@ -47,10 +48,10 @@ fn params(node: Node<'_>, kind: SymbolKind, src: Source<'_>) -> Vec<String> {
 /// `kw` for `**kw`; the bare `*` and `/` separators are left out; a Python 2 tuple parameter
 /// keeps its text (whitespace collapsed).
 fn param_name(param: Node<'_>, src: Source<'_>) -> Option<String> {
-    match param.kind() {
+    match param.kind_name() {
         "identifier" => Some(src.text(param).into_owned()),
         "default_parameter" | "typed_default_parameter" => {
-            param_name(param.child_by_field_name("name")?, src)
+            param_name(param.field(Field::Name)?, src)
         }
         "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
             param_name(*named_children(param).first()?, src)

@@ -29,6 +29,7 @@ use crate::annotations::{alias_of, annotated};
 use crate::names;
 use crate::parse::{Source, line, named_children};
 use crate::references::is_value_position;
+use crate::syntax::{Field, Syntax};
 use crate::values::{At, value_of};
 
 /// Everything the walk found.
@@ -213,11 +214,11 @@ impl Collected {
             return frame;
         };
         let bases = node
-            .child_by_field_name("superclasses")
+            .field(Field::Superclasses)
             .map(named_children)
             .unwrap_or_default()
             .into_iter()
-            .filter(|b| matches!(b.kind(), "identifier" | "attribute"))
+            .filter(|b| matches!(b.kind_name(), "identifier" | "attribute"))
             .map(|b| src.compact(b))
             .collect();
         self.define(frame, name.clone());
@@ -252,7 +253,7 @@ impl Collected {
         let method = frame.class.filter(|_| frame.class_body);
         self.parameters(node, scope, method, src);
         let returns = node
-            .child_by_field_name("return_type")
+            .field(Field::ReturnType)
             .and_then(|t| self.annotation(t, src))
             .map(|ty| match method {
                 Some(class) if ty == "Self" => self.classes[class].name.clone(),
@@ -299,22 +300,19 @@ impl Collected {
         src: Source<'_>,
     ) {
         let list = function
-            .child_by_field_name("parameters")
+            .field(Field::Parameters)
             .map(named_children)
             .unwrap_or_default();
         for (i, param) in list.into_iter().enumerate() {
-            let (name, annotation) = match param.kind() {
+            let (name, annotation) = match param.kind_name() {
                 "identifier" => (Some(param), None),
-                "default_parameter" => (param.child_by_field_name("name"), None),
-                "typed_default_parameter" => (
-                    param.child_by_field_name("name"),
-                    param.child_by_field_name("type"),
-                ),
+                "default_parameter" => (param.field(Field::Name), None),
+                "typed_default_parameter" => (param.field(Field::Name), param.field(Field::Type)),
                 "typed_parameter" => (
                     named_children(param)
                         .into_iter()
-                        .find(|n| n.kind() == "identifier"),
-                    param.child_by_field_name("type"),
+                        .find(|n| n.kind_name() == "identifier"),
+                    param.field(Field::Type),
                 ),
                 _ => (None, None),
             };
@@ -336,19 +334,19 @@ impl Collected {
 
     /// `x = v`, `x: T = v`, `x: T`, `a, b = v` (unknown), `self.x = v`, `self.x: T = v`.
     fn assignment(&mut self, node: Node<'_>, frame: Frame, src: Source<'_>) {
-        let Some(left) = node.child_by_field_name("left") else {
+        let Some(left) = node.field(Field::Left) else {
             return;
         };
-        let annotation = node.child_by_field_name("type");
+        let annotation = node.field(Field::Type);
         let declared = annotation.and_then(|t| self.annotation(t, src));
         let is_declared = declared.is_some();
         let value = match declared {
             Some(ty) => Some(Value::named(ty)),
             None => node
-                .child_by_field_name("right")
+                .field(Field::Right)
                 .and_then(|r| self.value(r, frame, src)),
         };
-        match left.kind() {
+        match left.kind_name() {
             "identifier" if frame.scope == 0 && frame.class.is_none() => {
                 self.type_alias(node, left, src);
                 let name = src.text(left).into_owned();
@@ -397,7 +395,7 @@ impl Collected {
     /// `X = Union[A, None]` (or `Optional[..]`, `A | B`, a collection) at module level: `X` is
     /// a type alias of what that names.
     fn type_alias(&mut self, node: Node<'_>, left: Node<'_>, src: Source<'_>) {
-        let Some(right) = node.child_by_field_name("right") else {
+        let Some(right) = node.field(Field::Right) else {
             return;
         };
         let Some(ty) = alias_of(&src.text(right)) else {
@@ -436,8 +434,8 @@ impl Collected {
             return;
         };
         let on_self = left
-            .child_by_field_name("object")
-            .is_some_and(|o| o.kind() == "identifier" && src.text(o) == "self");
+            .field(Field::Object)
+            .is_some_and(|o| o.kind_name() == "identifier" && src.text(o) == "self");
         if let (true, Some(name)) = (on_self, src.field(left, "attribute")) {
             self.field(class, name, value, declared);
         }
@@ -458,14 +456,11 @@ impl Collected {
     /// `for x in v` (`x` is an element of `v`), `for i, x in enumerate(v)` (`x` is); other
     /// targets are bound unknown.
     fn for_loop(&mut self, node: Node<'_>, frame: Frame, src: Source<'_>) {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (node.field(Field::Left), node.field(Field::Right)) else {
             return;
         };
         let element = |c: &Self, n| c.value(n, frame, src).map(|v| v.member("[]".into()));
-        if left.kind() == "identifier" {
+        if left.kind_name() == "identifier" {
             let value = element(self, right).unwrap_or(Value::Unknown);
             self.bind(frame.scope, src.text(left).into_owned(), value);
             return;
@@ -474,7 +469,7 @@ impl Collected {
             self.unknown_targets(left, frame.scope, src);
             let pair = named_children(left);
             if let [_, second] = pair.as_slice()
-                && second.kind() == "identifier"
+                && second.kind_name() == "identifier"
                 && let Some(value) = element(self, over)
             {
                 self.bind(frame.scope, src.text(*second).into_owned(), value);
@@ -493,7 +488,7 @@ impl Collected {
             return;
         };
         for (i, item) in named_children(left).into_iter().enumerate() {
-            if item.kind() == "identifier" {
+            if item.kind_name() == "identifier" {
                 let name = src.text(item).into_owned();
                 self.bind(scope, name, value.clone().member(format!("[{i}]")));
             }
@@ -503,12 +498,12 @@ impl Collected {
     /// `with v as x`: what `v.__enter__()` returns.
     fn with_item(&mut self, node: Node<'_>, frame: Frame, src: Source<'_>) {
         let target = node
-            .child_by_field_name("alias")
+            .field(Field::Alias)
             .and_then(|a| named_children(a).first().copied());
         let (Some(target), Some(value)) = (target, named_children(node).first().copied()) else {
             return;
         };
-        if target.kind() != "identifier" {
+        if target.kind_name() != "identifier" {
             return;
         }
         let value = self
@@ -519,9 +514,7 @@ impl Collected {
 
     /// `(x := v)`.
     fn walrus(&mut self, node: Node<'_>, frame: Frame, src: Source<'_>) {
-        let (Some(name), Some(value)) =
-            (src.field(node, "name"), node.child_by_field_name("value"))
-        else {
+        let (Some(name), Some(value)) = (src.field(node, "name"), node.field(Field::Value)) else {
             return;
         };
         let value = self.value(value, frame, src).unwrap_or(Value::Unknown);
@@ -531,7 +524,7 @@ impl Collected {
     /// `from m import A as B`: `B` stands for `A` (and `from m import A` for `A`).
     fn imported(&mut self, node: Node<'_>, frame: Frame, src: Source<'_>) {
         for name in crate::parse::field_children(node, "name") {
-            let (imported, bound) = match name.kind() {
+            let (imported, bound) = match name.kind_name() {
                 "aliased_import" => (src.field(name, "name"), src.field(name, "alias")),
                 _ => (Some(src.compact(name)), Some(src.compact(name))),
             };
@@ -549,14 +542,14 @@ impl Collected {
         paths: &mut Paths<'t, '_>,
         src: Source<'_>,
     ) {
-        let Some(callee) = node.child_by_field_name("function") else {
+        let Some(callee) = node.field(Field::Function) else {
             return;
         };
         let Some(written) = paths.path(callee) else {
             return;
         };
-        let object = (callee.kind() == "attribute")
-            .then(|| callee.child_by_field_name("object"))
+        let object = (callee.kind_name() == "attribute")
+            .then(|| callee.field(Field::Object))
             .flatten();
         let value = object.and_then(|o| self.value(o, frame, src));
         self.calls.push((written, value));
@@ -568,7 +561,7 @@ impl Collected {
         if !at.parent.is_some_and(|p| is_value_position(at.node, p)) {
             return;
         }
-        let object = at.node.child_by_field_name("object");
+        let object = at.node.field(Field::Object);
         let Some(object) = object.and_then(|o| self.value(o, frame, src)) else {
             return;
         };
@@ -584,10 +577,10 @@ impl Collected {
 
 /// `v` of `enumerate(v)`.
 fn enumerated<'t>(node: Node<'t>, src: Source<'_>) -> Option<Node<'t>> {
-    let function = node.child_by_field_name("function")?;
-    if node.kind() != "call" || src.text(function) != "enumerate" {
+    let function = node.field(Field::Function)?;
+    if node.kind_name() != "call" || src.text(function) != "enumerate" {
         return None;
     }
-    let arguments = node.child_by_field_name("arguments")?;
+    let arguments = node.field(Field::Arguments)?;
     named_children(arguments).first().copied()
 }

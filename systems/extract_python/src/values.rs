@@ -15,6 +15,7 @@ use tree_sitter::Node;
 
 use crate::annotations::annotated;
 use crate::parse::{Source, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// How deep an expression is read before giving up.
 const MAX_DEPTH: usize = 16;
@@ -38,7 +39,7 @@ fn value_at(node: Node<'_>, at: At<'_>, src: Source<'_>, depth: usize) -> Option
         return None;
     }
     let inner = |n: Node<'_>| value_at(n, at, src, depth + 1);
-    match node.kind() {
+    match node.kind_name() {
         "identifier" => Some(Value::Var {
             scope: at.scope,
             name: src.text(node).into_owned(),
@@ -46,12 +47,12 @@ fn value_at(node: Node<'_>, at: At<'_>, src: Source<'_>, depth: usize) -> Option
         }),
         "attribute" => {
             let attribute = src.field(node, "attribute")?;
-            inner(node.child_by_field_name("object")?).map(|v| v.member(attribute))
+            inner(node.field(Field::Object)?).map(|v| v.member(attribute))
         }
         "call" => call_value(node, at, src, depth),
-        "subscript" => inner(node.child_by_field_name("value")?).map(|v| v.member("[]".into())),
+        "subscript" => inner(node.field(Field::Value)?).map(|v| v.member("[]".into())),
         "parenthesized_expression" | "await" => inner(*named_children(node).first()?),
-        "boolean_operator" => inner(node.child_by_field_name("left")?),
+        "boolean_operator" => inner(node.field(Field::Left)?),
         "conditional_expression" => inner(*named_children(node).first()?),
         _ => None,
     }
@@ -59,8 +60,8 @@ fn value_at(node: Node<'_>, at: At<'_>, src: Source<'_>, depth: usize) -> Option
 
 /// The value a call gives (see the module docs).
 fn call_value(node: Node<'_>, at: At<'_>, src: Source<'_>, depth: usize) -> Option<Value> {
-    let function = node.child_by_field_name("function")?;
-    match function.kind() {
+    let function = node.field(Field::Function)?;
+    match function.kind_name() {
         "identifier" => match src.text(function).as_ref() {
             "super" => at.base.map(|b| Value::named(b.to_owned())),
             "cast" => cast(node, src),
@@ -68,7 +69,7 @@ fn call_value(node: Node<'_>, at: At<'_>, src: Source<'_>, depth: usize) -> Opti
         },
         "attribute" => {
             let method = src.field(function, "attribute")?;
-            let object = function.child_by_field_name("object")?;
+            let object = function.field(Field::Object)?;
             value_at(object, at, src, depth + 1).map(|v| v.member(format!("{method}()")))
         }
         _ => None,
@@ -77,9 +78,9 @@ fn call_value(node: Node<'_>, at: At<'_>, src: Source<'_>, depth: usize) -> Opti
 
 /// `cast(T, x)`: the type `T` names.
 fn cast(call: Node<'_>, src: Source<'_>) -> Option<Value> {
-    let arguments = call.child_by_field_name("arguments")?;
+    let arguments = call.field(Field::Arguments)?;
     let ty = *named_children(arguments).first()?;
-    let text = match ty.kind() {
+    let text = match ty.kind_name() {
         "string" => src.text(ty).into_owned(),
         _ => src.compact(ty),
     };

@@ -100,24 +100,59 @@ impl Grammars {
     }
 }
 
-/// Declares a plugin's field enum: `fields! { pub enum Field { Left = "left", .. } }` gives the
-/// enum and `Field::NAMES`, the names in the variants' order (each variant's index into it is
-/// `variant as usize`, as [`Grammars::field`] takes it).
+/// Declares a plugin's syntax module: its `Field` enum (with `Field::NAMES`), the tables of its
+/// grammars made at the first use, and the `Syntax` trait that reads kinds and fields of any
+/// `tree_sitter::Node` through them (`node.kind_name()`, `node.field(Field::Name)`):
+///
+/// ```ignore
+/// extract_support::syntax! {
+///     languages: [tree_sitter_python::LANGUAGE.into()],
+///     fields: { Left = "left", Name = "name" },
+/// }
+/// ```
 #[macro_export]
-macro_rules! fields {
-    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($variant:ident = $field:literal),* $(,)? }) => {
-        $(#[$meta])*
+macro_rules! syntax {
+    (
+        languages: [$($language:expr),* $(,)?],
+        fields: { $($variant:ident = $field:literal),* $(,)? } $(,)?
+    ) => {
+        /// The fields this plugin reads.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        $vis enum $name {
+        pub enum Field {
             $(
                 #[doc = concat!("`", $field, "`")]
                 $variant
             ),*
         }
 
-        impl $name {
+        impl Field {
             /// The field names, in the variants' order.
             pub const NAMES: &'static [&'static str] = &[$($field),*];
+        }
+
+        /// The tables of the plugin's grammars, made at the first use.
+        fn grammars() -> &'static $crate::grammar::Grammars {
+            static GRAMMARS: std::sync::OnceLock<$crate::grammar::Grammars> =
+                std::sync::OnceLock::new();
+            GRAMMARS.get_or_init(|| $crate::grammar::Grammars::new([$($language),*], Field::NAMES))
+        }
+
+        /// Kinds and fields by number.
+        pub trait Syntax<'t> {
+            /// `self.kind()`.
+            fn kind_name(&self) -> &'t str;
+            /// `self.child_by_field_name(field's name)`.
+            fn field(&self, field: Field) -> Option<tree_sitter::Node<'t>>;
+        }
+
+        impl<'t> Syntax<'t> for tree_sitter::Node<'t> {
+            fn kind_name(&self) -> &'t str {
+                grammars().kind(*self)
+            }
+
+            fn field(&self, field: Field) -> Option<tree_sitter::Node<'t>> {
+                grammars().field(*self, field as usize)
+            }
         }
     };
 }

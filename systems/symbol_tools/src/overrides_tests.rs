@@ -390,7 +390,11 @@ fn a_rust_trait_method_is_overridden_by_each_impl_of_it_in_any_file() {
 fn a_short_name_two_methods_of_one_file_share_finds_both_or_asks_which_one() {
     let w = js_world();
     let found = refs(&w, "m", "lib/cycle.js", false);
-    let names: Vec<&str> = found.definitions.iter().map(|d| d.symbol.as_str()).collect();
+    let names: Vec<&str> = found
+        .definitions
+        .iter()
+        .map(|d| d.symbol.as_str())
+        .collect();
     assert_eq!(names, ["P.m", "Q.m"]);
     let args = DetailsArgs {
         file_path: "lib/cycle.js".to_owned(),
@@ -405,5 +409,8 @@ fn a_short_name_two_methods_of_one_file_share_finds_both_or_asks_which_one() {
         message.contains("`m` names 2 methods in `lib/cycle.js`: P.m, Q.m"),
         "{message}"
     );
-    assert_eq!(details(&w, "lib/cycle.js", "Q.m", false).function_name, "Q.m");
+    assert_eq!(
+        details(&w, "lib/cycle.js", "Q.m", false).function_name,
+        "Q.m"
+    );
 }

@@ -1,0 +1,48 @@
+//! Node kinds and fields of the Python grammar, read by number ([`extract_support::grammar`]):
+//! `node.kind_name()` for `node.kind()` and `node.field(Field::Name)` for
+//! `node.child_by_field_name("name")`.
+
+extract_support::syntax! {
+    languages: [tree_sitter_python::LANGUAGE.into()],
+    fields: {
+        Alias = "alias",
+        Arguments = "arguments",
+        Attribute = "attribute",
+        Condition = "condition",
+        Function = "function",
+        Left = "left",
+        ModuleName = "module_name",
+        Name = "name",
+        Object = "object",
+        Operator = "operator",
+        Parameters = "parameters",
+        ReturnType = "return_type",
+        Right = "right",
+        Subscript = "subscript",
+        Superclasses = "superclasses",
+        Type = "type",
+        Value = "value",
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    #[test]
+    fn the_python_grammar_is_read_from_the_table_and_answers_as_by_name() {
+        let source = b"from a import b as c\nclass C(D):\n    x: int = 1\n    def m(self, p) -> E:\n        return p.q[1](2) if p else None\n";
+        let tree = parse(source).expect("parses");
+        let mut nodes = vec![tree.root_node()];
+        while let Some(node) = nodes.pop() {
+            assert!(grammars().knows(node), "{}", node.kind());
+            assert_eq!(node.kind_name(), node.kind());
+            for (i, name) in Field::NAMES.iter().enumerate() {
+                let by_id = grammars().field(node, i);
+                assert_eq!(by_id, node.child_by_field_name(name), "{name}");
+            }
+            nodes.extend((0..node.child_count()).filter_map(|i| node.child(i)));
+        }
+    }
+}
