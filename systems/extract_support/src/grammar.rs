@@ -98,6 +98,28 @@ impl Grammars {
     pub fn knows(&self, node: Node<'_>) -> bool {
         self.of(node).is_some()
     }
+
+    /// Where the tables answer otherwise than the names would, under `root` (a plugin's tests
+    /// expect none): a node of a grammar not in the tables, a kind, or a field of the plugin's.
+    pub fn disagreements(&self, root: Node<'_>) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut nodes = vec![root];
+        while let Some(node) = nodes.pop() {
+            if !self.knows(node) {
+                found.push(format!("{}: not in the tables", node.kind()));
+            }
+            if self.kind(node) != node.kind() {
+                found.push(format!("{}: kind read as {}", node.kind(), self.kind(node)));
+            }
+            for (i, name) in self.field_names.iter().enumerate() {
+                if self.field(node, i) != node.child_by_field_name(name) {
+                    found.push(format!("{}: field {name}", node.kind()));
+                }
+            }
+            nodes.extend((0..node.child_count()).filter_map(|i| node.child(i)));
+        }
+        found
+    }
 }
 
 /// Declares a plugin's syntax module: its `Field` enum (with `Field::NAMES`), the tables of its
