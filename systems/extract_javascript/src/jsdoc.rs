@@ -1,7 +1,7 @@
 //! JSDoc comments and type expressions, read as far as receiver types need them.
 //!
 //! Tags: `@param {T} name`, `@type {T}`, `@returns {T}` (`@return`), `@typedef {T} Name` and
-//! `@property {T} name` (an object typedef's fields). A type expression is reduced to the names
+//! `@property {T} name` (an object typedef's fields); `@template {C} T, U` ([`templates`]). A type expression is reduced to the names
 //! it may stand for ([`type_names`]): the members of a union or intersection in order, `null`,
 //! `undefined`, primitives, arrays, tuples and object literals left out, generic arguments
 //! dropped (`SyncHook<[X]>` → `SyncHook`). `import("./x").Y` is kept whole: the file declares it
@@ -47,6 +47,25 @@ pub fn tags(comment: &str) -> Vec<Tag<'_>> {
             name: tag_name(tail),
         });
         rest = tail;
+    }
+    out
+}
+
+/// The type parameters `@template` declares in `comment`, each with its constraint
+/// (`@template {Base} T, U` → `T` and `U` bounded by `Base`; `@template T` → `T`, unbounded).
+pub fn templates(comment: &str) -> Vec<(&str, Option<&str>)> {
+    let mut out = Vec::new();
+    let mut rest = comment;
+    while let Some(at) = rest.find("@template") {
+        rest = rest[at + "@template".len()..].trim_start_matches([' ', '\t']);
+        let bound = braced(rest);
+        if let Some(bound) = bound {
+            rest = rest[bound.len() + 2..].trim_start_matches([' ', '\t']);
+        }
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        for name in line.split(',').map_while(|n| tag_name(n.trim_start())) {
+            out.push((name, bound.map(str::trim)));
+        }
     }
     out
 }
@@ -195,6 +214,15 @@ mod tests {
         assert_eq!(t[1].name, Some("name"));
         assert_eq!((t[2].kind, t[2].ty), ("returns", "Logger | undefined"));
         assert!(tags("// @param {A} a").is_empty());
+    }
+
+    #[test]
+    fn templates_with_and_without_a_bound() {
+        let doc = "/**\n * @template {Base} T, U\n * @template V\n * @param {T} x\n */";
+        assert_eq!(
+            templates(doc),
+            [("T", Some("Base")), ("U", Some("Base")), ("V", None)]
+        );
     }
 
     #[test]

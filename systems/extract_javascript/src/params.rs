@@ -1,4 +1,5 @@
-//! Declared types of parameters: JSDoc `@param {T} name` tags and TypeScript annotations.
+//! Declared types of parameters: JSDoc `@param {T} name` tags and TypeScript annotations, a
+//! type parameter read as its bound (`@template {Base} T`, `<T extends Base>`).
 
 use tree_sitter::Node;
 
@@ -13,6 +14,7 @@ use crate::syntax::{Field, Syntax};
 pub fn typed<'t>(
     function: Node<'t>,
     tags: &[Tag<'_>],
+    generics: &Generics,
     src: Source<'_>,
 ) -> Vec<(Node<'t>, Option<String>)> {
     let params: Vec<&Tag<'_>> = tags
@@ -39,7 +41,9 @@ pub fn typed<'t>(
             }
             _ => params.get(i).copied(),
         };
-        let ty = annotation.or_else(|| jsdoc::first_name(tag?.ty));
+        let ty = annotation
+            .or_else(|| jsdoc::first_name(tag?.ty))
+            .and_then(|ty| generics.bound(ty));
         if ty.is_some() || pattern.kind_name() == "object_pattern" {
             out.push((pattern, ty));
         }
@@ -54,6 +58,43 @@ fn pattern_of(param: Node<'_>) -> Option<Node<'_>> {
         "assignment_pattern" => pattern_of(param.field(Field::Left)?),
         "required_parameter" | "optional_parameter" => pattern_of(param.field(Field::Pattern)?),
         _ => None,
+    }
+}
+
+/// The type parameters of a function, each with the name of its bound: JSDoc `@template {Base} T`
+/// and TypeScript `<T extends Base>`. A value of type `T` is used as a `Base`: its methods are
+/// the bound's (as a checker resolves them); an unbounded `T` is no type at all.
+#[derive(Debug, Default)]
+pub struct Generics(Vec<(String, Option<String>)>);
+
+impl Generics {
+    /// The type parameters of `function`, whose doc comment is `doc`.
+    pub fn of(function: Node<'_>, doc: Option<&str>, src: Source<'_>) -> Self {
+        let documented = doc.map(jsdoc::templates).unwrap_or_default();
+        let mut all: Vec<(String, Option<String>)> = documented
+            .into_iter()
+            .map(|(name, bound)| (name.to_owned(), bound.and_then(jsdoc::first_name)))
+            .collect();
+        let declared = function.field(Field::TypeParameters).map(named_children);
+        for parameter in declared.unwrap_or_default() {
+            let Some(name) = parameter.field(Field::Name) else {
+                continue;
+            };
+            let bound = parameter.field(Field::Constraint).and_then(|c| {
+                let text = src.text(c);
+                jsdoc::first_name(text.trim_start().trim_start_matches("extends"))
+            });
+            all.push((src.text(name).into_owned(), bound));
+        }
+        Generics(all)
+    }
+
+    /// `ty`, or its bound when it names a type parameter (`None` when that one has none).
+    pub fn bound(&self, ty: String) -> Option<String> {
+        match self.0.iter().find(|(name, _)| *name == ty) {
+            Some((_, bound)) => bound.clone(),
+            None => Some(ty),
+        }
     }
 }
 

@@ -13,6 +13,7 @@ extract_support::syntax! {
     fields: {
         Alias = "alias",
         Arguments = "arguments",
+        Constraint = "constraint",
         Constructor = "constructor",
         Declaration = "declaration",
         Function = "function",
@@ -31,6 +32,7 @@ extract_support::syntax! {
         Right = "right",
         Source = "source",
         Type = "type",
+        TypeParameters = "type_parameters",
         Value = "value",
     },
 }

@@ -199,7 +199,8 @@ impl Collected {
         let inner = self.scopes.len() - 1;
         let doc = doc_comment(here).map(|c| src.text(c));
         let tags = doc.as_deref().map(jsdoc::tags).unwrap_or_default();
-        for (pattern, ty) in crate::params::typed(node, &tags, src) {
+        let generics = crate::params::Generics::of(node, doc.as_deref(), src);
+        for (pattern, ty) in crate::params::typed(node, &tags, &generics, src) {
             let typed = ty.map_or(Value::Unknown, Value::named);
             for (name, value) in destructure(pattern, typed, src) {
                 self.bindings.push(Binding {
@@ -216,7 +217,8 @@ impl Collected {
             .iter()
             .find(|t| t.kind == "returns")
             .and_then(|t| jsdoc::first_name(t.ty))
-            .or_else(|| crate::params::annotated(node.field(Field::ReturnType)?, src));
+            .or_else(|| crate::params::annotated(node.field(Field::ReturnType)?, src))
+            .and_then(|ty| generics.bound(ty));
         let name = returns.and_then(|ty| Some((function_name(node, here, class, self, src)?, ty)));
         self.returns.extend(name);
         inner

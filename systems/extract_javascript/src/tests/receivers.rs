@@ -261,3 +261,20 @@ fn a_name_destructured_from_an_untyped_object_is_guessed_from_its_own_name() {
         guessed("RenderContext", &["getLogger()"])
     );
 }
+
+#[test]
+fn a_value_typed_by_a_type_parameter_is_read_as_its_bound_and_an_unbounded_one_as_undeclared() {
+    // An unbounded parameter's value is as good as untyped: at most guessed from its name.
+    let undeclared = |t: Option<TypePath>| t.is_none_or(|t| t.guessed);
+    let code = "/**\n * @template {Graph} G\n * @template T\n * @param {G} g\n * @param {T} item\n * @returns {G}\n */\nfunction jsdoc(g, item) {\n  g.add(1);\n  item.add(2);\n  return g;\n}\n";
+    let f = facts("lib/a.js", code);
+    assert_eq!(receiver(&f, "g.add"), Some(ty("Graph", &[])));
+    assert!(undeclared(receiver(&f, "item.add")));
+    let jsdoc = f.symbols.iter().find(|s| s.name == "jsdoc").expect("jsdoc");
+    assert_eq!(jsdoc.returns, Some(ty("Graph", &[])));
+
+    let code = "function typed<G extends Graph, T>(g: G, item: T): G {\n  g.add(1);\n  item.add(2);\n  return g;\n}\nclass Graph {}\n";
+    let f = facts("src/a.ts", code);
+    assert_eq!(receiver(&f, "g.add"), Some(ty("Graph", &[])));
+    assert!(undeclared(receiver(&f, "item.add")));
+}
