@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import glob
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -46,8 +47,8 @@ import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from jsonrpc import JsonRpcPeer  # noqa: E402
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
 CRATE, VERSION = "globset", "0.4.22"
 SEED = "omnysys-oracle-1"
@@ -122,63 +123,32 @@ CALL_KINDS = {k for k in KINDS if k not in ("function as value", "use import", "
 # ---- rust-analyzer ------------------------------------------------------------------------------
 
 
-class RustAnalyzer(JsonRpcPeer):
-    """rust-analyzer over stdio (Content-Length framed), waiting for `serverStatus` quiescence."""
+def _language_server_class():
+    """py-references.py's LSP client (Content-Length framing, `workspace/configuration`)."""
+    spec = importlib.util.spec_from_file_location("py_references", HERE / "py-references.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.LanguageServer
+
+
+class RustAnalyzer(_language_server_class()):
+    """rust-analyzer over stdio, answering every configuration section with RA_SETTINGS and
+    noting `experimental/serverStatus` quiescence (`self.quiet`)."""
 
     child = "rust-analyzer"
 
     def __init__(self, cmd: list[str], log):
-        super().__init__()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
         self.quiet = threading.Event()
-        threading.Thread(target=self._read_loop, daemon=True).start()
+        super().__init__(cmd, {}, log)
 
-    def _send(self, msg: dict) -> None:
-        body = json.dumps(msg).encode()
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        self.proc.stdin.flush()
+    def _section(self, name):
+        return RA_SETTINGS
 
     def _read_message(self):
-        length = None
-        while True:
-            line = self.proc.stdout.readline()
-            if not line:
-                return None
-            line = line.strip()
-            if not line:
-                break
-            name, _, value = line.partition(b":")
-            if name.lower() == b"content-length":
-                length = int(value)
-        return json.loads(self.proc.stdout.read(length))
-
-    def _read_loop(self) -> None:
-        while True:
-            msg = self._read_message()
-            if msg is None:
-                self.replies.put(None)
-                return
-            if "method" in msg and "id" in msg:
-                result = None
-                if msg["method"] == "workspace/configuration":
-                    result = [RA_SETTINGS for _ in msg["params"]["items"]]
-                self._send({"jsonrpc": "2.0", "id": msg["id"], "result": result})
-            elif "id" in msg:
-                self.replies.put(msg)
-            elif msg.get("method") == "experimental/serverStatus":
-                if msg["params"].get("quiescent"):
-                    self.quiet.set()
-
-    def notify(self, method: str, params) -> None:
-        self._send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def close(self) -> None:
-        try:
-            self.request("shutdown", None, 10)
-            self.notify("exit", None)
-            self.proc.wait(timeout=10)
-        except Exception:  # noqa: BLE001 - a server that does not stop is killed
-            self.proc.kill()
+        msg = super()._read_message()
+        if msg and msg.get("method") == "experimental/serverStatus" and msg["params"].get("quiescent"):
+            self.quiet.set()
+        return msg
 
 
 RA_SETTINGS = {

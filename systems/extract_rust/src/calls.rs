@@ -165,7 +165,8 @@ fn token_lets(tree: Node<'_>, src: Source<'_>) -> Vec<(u32, String, String)> {
     lets
 }
 
-/// Calls `visit` on `root` and every token tree nested in it, in source order of their starts.
+/// Calls `visit` on `root` and every token tree nested in it, in source order of their starts
+/// (iteratively: deeply nested groups cannot overflow the stack).
 fn for_each_tree<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     let mut stack = vec![root];
     while let Some(tree) = stack.pop() {
@@ -180,24 +181,14 @@ fn for_each_tree<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     }
 }
 
-/// The calls written in a macro invocation's arguments, every group visited in source order
-/// (iteratively: deeply nested groups cannot overflow the stack).
+/// The calls written in a macro invocation's arguments, every group visited in source order.
 fn argument_calls(invocation: Node<'_>, src: Source<'_>) -> Vec<(String, u32)> {
     let mut calls = Vec::new();
-    let mut stack: Vec<Node<'_>> = children(invocation)
+    for tree in children(invocation)
         .into_iter()
         .filter(|c| c.kind() == "token_tree")
-        .rev()
-        .collect();
-    while let Some(tree) = stack.pop() {
-        calls.extend(token_calls(tree, src));
-        let start = stack.len();
-        stack.extend(
-            children(tree)
-                .into_iter()
-                .filter(|c| c.kind() == "token_tree"),
-        );
-        stack[start..].reverse();
+    {
+        for_each_tree(tree, |t| calls.extend(token_calls(t, src)));
     }
     calls
 }
