@@ -2,8 +2,8 @@
 //!
 //! Bindings come in source order from typed parameters (`x: &Foo`, closures' `|x: Foo|`),
 //! `self` (the `impl`'s type), `let` statements — `let x: T`, else the type of the value:
-//! `Foo::new(..)` (what `Foo::new` returns, found by the resolver), `Foo::default()` and
-//! `Foo { .. }` (a `Foo`), `Box::new(v)`/`Rc::new(v)`/`Arc::new(v)` (the type of `v`), `f(..)`
+//! `Foo::new(..)` (what `Foo::new` returns, found by the resolver), `Foo::default()`,
+//! `let x: Foo = Default::default()` (whose call is typed `Foo` too) and `Foo { .. }` (a `Foo`), `Box::new(v)`/`Rc::new(v)`/`Arc::new(v)` (the type of `v`), `f(..)`
 //! (what `f` returns), another variable, a field chain (`self.a.b`), a method call
 //! (`x.m()`: what `m` returns), through `&`, `*`, `?`, `.await`, `.unwrap()` and the like —,
 //! `for` loops (an element of what they iterate: a variable or field typed `Vec<T>`, `&[T]`,
@@ -65,6 +65,9 @@ pub struct Env {
     /// The type context of the function (`Self`, generic bounds).
     pub ctx: TypeCtx,
     bindings: Vec<Binding>,
+    /// `let x: T = Default::default();`: the type the trait's `default` is called for, by the
+    /// call's line.
+    defaults: Vec<(u32, TypePath)>,
 }
 
 impl Env {
@@ -73,6 +76,7 @@ impl Env {
         Env {
             ctx,
             bindings: Vec::new(),
+            defaults: Vec::new(),
         }
     }
 
@@ -112,6 +116,15 @@ impl Env {
         // The binding starts after the statement, so `let x = x.inner();` reads the old `x`.
         let after = stmt.end_position().row as u32 + 2;
         if let Some(ty) = stmt.child_by_field_name("type") {
+            let value = stmt.child_by_field_name("value");
+            let function = value
+                .filter(|v| v.kind() == "call_expression")
+                .and_then(|v| v.child_by_field_name("function"))
+                .filter(|f| src.compact(*f) == "Default::default");
+            if let (Some(function), Some(base)) = (function, self.ctx.base(ty, src)) {
+                self.defaults
+                    .push((crate::parse::end_line(function), plain(base)));
+            }
             self.bind_typed(name, after, ty, src);
             return;
         }
@@ -245,6 +258,11 @@ impl Env {
     /// (`x.m`, `self.a.b().m`, `Foo::new().m`), if it is a method call the file types; for an
     /// associated function (`Foo::f`), the type named.
     pub fn receiver(&self, callee: &str, line: u32) -> Option<TypePath> {
+        if callee == "Default::default"
+            && let Some((_, ty)) = self.defaults.iter().find(|(at, _)| *at == line)
+        {
+            return Some(ty.clone());
+        }
         let Some((object, _method)) = callee.rsplit_once('.') else {
             return self.owner(callee);
         };

@@ -52,7 +52,7 @@ pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
         name: "rust".to_owned(),
-        version: "4".to_owned(),
+        version: "5".to_owned(),
         languages: strings(&["rust"]),
         extensions: strings(&["rs"]),
     }

@@ -402,3 +402,107 @@ fn an_untyped_closure_parameter_of_an_iterator_method_is_an_element() {
         ]
     );
 }
+
+#[test]
+fn macro_rules_bodies_type_calls_through_the_lets_of_their_rule() {
+    let f = facts(
+        "macro_rules! check {\n\
+        \x20   ($name:ident, $pat:expr) => {\n\
+        \x20       fn $name() {\n\
+        \x20           let mut builder = GlobBuilder::new($pat);\n\
+        \x20           if let Some(x) = $pat.flag { builder.flag(x); }\n\
+        \x20           let pat = builder.build().unwrap();\n\
+        \x20           assert!(pat.regex().is_empty());\n\
+        \x20           let set = SetBuilder::new().add(pat).build()?;\n\
+        \x20           set.is_match($pat);\n\
+        \x20           other.run();\n\
+        \x20           self.hidden();\n\
+        \x20           let v = vec![1];\n\
+        \x20           v.len();\n\
+        \x20       }\n\
+        \x20   };\n\
+         }\n",
+    );
+    let builder = ty("GlobBuilder", &["new()"]);
+    let glob = ty("GlobBuilder", &["new()", "build()"]);
+    let set = ty("SetBuilder", &["new()", "add()", "build()"]);
+    assert_eq!(
+        receivers(&f),
+        vec![
+            got("builder.build", Some(builder.clone())),
+            got("builder.build().unwrap", Some(glob.clone())),
+            got("SetBuilder::new().add", Some(ty("SetBuilder", &["new()"]))),
+            got(
+                "SetBuilder::new().add().build",
+                Some(ty("SetBuilder", &["new()", "add()"]))
+            ),
+            got("set.is_match", Some(set)),
+            got("other.run", None),
+            got("v.len", None),
+            got("builder.flag", Some(builder)),
+            got("pat.regex", Some(glob.clone())),
+            got(
+                "pat.regex().is_empty",
+                Some(ty("GlobBuilder", &["new()", "build()", "regex()"]))
+            ),
+        ]
+    );
+    let paths: Vec<_> = f
+        .calls
+        .iter()
+        .filter(|c| !c.callee.contains('.'))
+        .map(|c| (c.callee.as_str(), c.caller.clone(), c.receiver.clone()))
+        .collect();
+    assert!(paths.contains(&("GlobBuilder::new", None, Some(ty("GlobBuilder", &[])))));
+}
+
+#[test]
+fn generic_items_and_conversions_type_loop_variables_and_default_calls() {
+    let f = facts(
+        "fn new<I, G>(globs: I, one: G) -> Set\n\
+        \x20   where I: IntoIterator<Item = G>, G: AsRef<Glob> {\n\
+        \x20   let mut it = globs.into_iter().peekable();\n\
+        \x20   for (i, p) in it.enumerate() {\n\
+        \x20       let p = p.as_ref();\n\
+        \x20       p.regex();\n\
+        \x20   }\n\
+        \x20   one.as_ref().regex();\n\
+        \x20   let set: Set = Default::default();\n\
+        \x20   let n: u8 = Default::default();\n\
+        \x20   set.len();\n\
+         }\n\
+         fn path<P: AsRef<Path>>(p: P) { p.as_ref().to_str(); }\n",
+    );
+    let glob = Some(ty("Glob", &[]));
+    assert_eq!(
+        receivers(&f),
+        vec![
+            got(
+                "globs.into_iter().peekable",
+                Some(ty("IntoIterator", &["into_iter()"]))
+            ),
+            got("globs.into_iter", Some(ty("IntoIterator", &[]))),
+            got(
+                "it.enumerate",
+                Some(ty("IntoIterator", &["into_iter()", "peekable()"]))
+            ),
+            got("p.as_ref", glob.clone()),
+            got("p.regex", glob.clone()),
+            got("one.as_ref().regex", glob.clone()),
+            got("one.as_ref", glob),
+            got("set.len", Some(ty("Set", &[]))),
+            got("p.as_ref().to_str", Some(ty("Path", &[]))),
+            got("p.as_ref", Some(ty("Path", &[]))),
+        ]
+    );
+    let default: Vec<_> = f
+        .calls
+        .iter()
+        .filter(|c| c.callee == "Default::default")
+        .map(|c| (c.line, c.receiver.clone()))
+        .collect();
+    assert_eq!(
+        default,
+        vec![(9, Some(ty("Set", &[]))), (10, Some(ty("Default", &[])))]
+    );
+}

@@ -537,7 +537,7 @@ mod calls {
     }
 
     #[test]
-    fn macros_are_calls_named_with_a_bang_and_their_arguments_are_scanned() {
+    fn macros_are_calls_named_with_a_bang_and_their_arguments_and_macro_rules_bodies_are_scanned() {
         let f = facts(
             "fn report() {\n\
             \x20   println!(\"{}\", self.name());\n\
@@ -570,6 +570,7 @@ mod calls {
                 call(report, "tokio::select!", 5),
                 call(report, "rx.recv", 6),
                 call(report, "handle", 6),
+                call(None, "hidden", 11),
             ]
         );
     }
@@ -633,7 +634,7 @@ mod files {
     fn the_spec_covers_rust_files() {
         let spec = crate::spec();
         assert_eq!(spec.name, "rust");
-        assert_eq!(spec.version, "4");
+        assert_eq!(spec.version, "5");
         assert_eq!(spec.languages, strings(&["rust"]));
         assert_eq!(spec.extensions, strings(&["rs"]));
     }

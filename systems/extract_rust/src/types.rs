@@ -49,8 +49,12 @@ const COLLECTIONS: &[&str] = &[
 pub struct TypeCtx {
     /// The type of the enclosing `impl` (or the enclosing trait).
     pub self_ty: Option<String>,
-    /// Generic parameter → the first trait it is bounded by.
+    /// Generic parameter → the first trait it is bounded by (for `T: AsRef<U>` and the like,
+    /// `U`: what `.as_ref()` gives, the only method a `T` is called with as a rule).
     pub bounds: HashMap<String, String>,
+    /// Generic parameter bounded by `IntoIterator<Item = U>` or `Iterator<Item = U>` → `U` as
+    /// written (read through [`Self::bounds`] when used: `G` of `I: IntoIterator<Item = G>`).
+    pub items: HashMap<String, String>,
     /// The crate's modules the file names (`mod a;`, `use crate::x::a;`, an inline `mod a`):
     /// a path through one of them (`a::Foo`) names a type of the crate.
     pub modules: Rc<HashSet<String>>,
@@ -127,6 +131,10 @@ impl TypeCtx {
                 self.element_at(ty.child_by_field_name("type")?, src, depth + 1)
             }
             "array_type" => self.base_at(ty.child_by_field_name("element")?, src, depth + 1),
+            "type_identifier" => {
+                let item = self.items.get(&src.compact(ty))?;
+                Some(self.named(item.clone()))
+            }
             "generic_type" => {
                 let name = src.compact(ty.child_by_field_name("type")?);
                 let name = name.rsplit("::").next().unwrap_or_default();
@@ -170,12 +178,58 @@ impl TypeCtx {
             return;
         };
         let name = src.compact(name);
-        let first = named_children(bounds)
+        let traits: Vec<Node<'_>> = named_children(bounds)
             .into_iter()
             .filter(|b| b.kind() != "lifetime")
-            .find_map(|b| self.base(b, src));
+            .collect();
+        for tr in &traits {
+            if let Some(item) = iterated_item(*tr, src) {
+                self.items.entry(name.clone()).or_insert(item);
+            }
+        }
+        let first = traits
+            .into_iter()
+            .find_map(|b| self.converted(b, src).or_else(|| self.base(b, src)));
         if let Some(first) = first {
             self.bounds.entry(name).or_insert(first);
         }
     }
+
+    /// `U` of a bound `AsRef<U>`, `AsMut<U>`, `Borrow<U>`, `BorrowMut<U>`.
+    fn converted(&self, bound: Node<'_>, src: Source<'_>) -> Option<String> {
+        let (name, args) = generic_parts(bound, src)?;
+        if !CONVERSIONS.contains(&name.as_str()) {
+            return None;
+        }
+        let first = named_children(args)
+            .into_iter()
+            .find(|a| a.kind() != "lifetime")?;
+        self.base(first, src)
+    }
+}
+
+/// Conversion traits whose one method gives a view of their type argument.
+const CONVERSIONS: &[&str] = &["AsRef", "AsMut", "Borrow", "BorrowMut"];
+
+/// The trait name (last segment) and the type arguments of a generic bound (`Tr<..>`).
+fn generic_parts<'t>(bound: Node<'t>, src: Source<'_>) -> Option<(String, Node<'t>)> {
+    if bound.kind() != "generic_type" {
+        return None;
+    }
+    let name = src.compact(bound.child_by_field_name("type")?);
+    let name = name.rsplit("::").next().unwrap_or_default().to_owned();
+    Some((name, bound.child_by_field_name("type_arguments")?))
+}
+
+/// `U` as written in `IntoIterator<Item = U>` or `Iterator<Item = U>` (a plain name).
+fn iterated_item(bound: Node<'_>, src: Source<'_>) -> Option<String> {
+    let (name, args) = generic_parts(bound, src)?;
+    if name != "IntoIterator" && name != "Iterator" {
+        return None;
+    }
+    let binding = named_children(args)
+        .into_iter()
+        .find(|a| a.kind() == "type_binding" && src.field(*a, "name").as_deref() == Some("Item"))?;
+    let ty = binding.child_by_field_name("type")?;
+    (ty.kind() == "type_identifier").then(|| src.compact(ty))
 }
