@@ -27,6 +27,7 @@ use tree_sitter::Node;
 
 use crate::flow::{Env, is_name};
 use crate::parse::{Source, children, end_line, line};
+use crate::syntax::{Field, Syntax};
 use crate::types::TypeCtx;
 
 /// Records the calls `node` makes (callees of call expressions named by `paths`).
@@ -38,14 +39,14 @@ pub fn visit<'t>(
     out: &mut Vec<CallSite>,
 ) {
     let caller = || enclosing.map(|s| s.name.clone());
-    match node.kind() {
+    match node.kind_name() {
         "call_expression" => {
-            if let Some(callee) = node.child_by_field_name("function") {
+            if let Some(callee) = node.field(Field::Function) {
                 push_call(callee, enclosing, paths, out);
             }
         }
         "macro_invocation" => {
-            if let Some(name) = node.child_by_field_name("macro") {
+            if let Some(name) = node.field(Field::Macro) {
                 out.push(CallSite {
                     caller: caller(),
                     callee: format!("{}!", src.compact(name)),
@@ -65,9 +66,9 @@ pub fn visit<'t>(
         "macro_definition" => {
             for rule in children(node)
                 .into_iter()
-                .filter(|c| c.kind() == "macro_rule")
+                .filter(|c| c.kind_name() == "macro_rule")
             {
-                if let Some(body) = rule.child_by_field_name("right") {
+                if let Some(body) = rule.field(Field::Right) {
                     out.extend(body_calls(body, src, caller()));
                 }
             }
@@ -146,7 +147,7 @@ fn token_lets(tree: Node<'_>, src: Source<'_>) -> Vec<(u32, String, String)> {
         while at < tokens.len() && text(at) != ";" {
             let token = tokens[at];
             let t = text(at);
-            if token.kind() == "token_tree" {
+            if token.kind_name() == "token_tree" {
                 path &= is_parenthesized(token) && !value.is_empty();
                 value.push_str("()");
             } else if (t == "&" || t == "*" || t == "mut") && value.is_empty() {
@@ -175,7 +176,7 @@ fn for_each_tree<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
         stack.extend(
             children(tree)
                 .into_iter()
-                .filter(|c| c.kind() == "token_tree"),
+                .filter(|c| c.kind_name() == "token_tree"),
         );
         stack[start..].reverse();
     }
@@ -186,7 +187,7 @@ fn argument_calls(invocation: Node<'_>, src: Source<'_>) -> Vec<(String, u32)> {
     let mut calls = Vec::new();
     for tree in children(invocation)
         .into_iter()
-        .filter(|c| c.kind() == "token_tree")
+        .filter(|c| c.kind_name() == "token_tree")
     {
         for_each_tree(tree, |t| calls.extend(token_calls(t, src)));
     }
@@ -202,7 +203,7 @@ fn token_calls(tree: Node<'_>, src: Source<'_>) -> Vec<(String, u32)> {
     let mut open = false;
     let mut last_line = 0;
     for (i, token) in tokens.iter().enumerate() {
-        let kind = token.kind();
+        let kind = token.kind_name();
         let after_dot = open && path.as_deref().is_some_and(|p| p.ends_with('.'));
         let name = (token.is_named()
             && matches!(
@@ -224,7 +225,9 @@ fn token_calls(tree: Node<'_>, src: Source<'_>) -> Vec<(String, u32)> {
             open = true;
         } else if ended
             && kind == "!"
-            && tokens.get(i + 1).is_some_and(|n| n.kind() == "token_tree")
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| n.kind_name() == "token_tree")
         {
             calls.extend(path.take().map(|p| (format!("{p}!"), last_line)));
         } else if ended && kind == "token_tree" && is_parenthesized(*token) {
@@ -241,5 +244,5 @@ fn token_calls(tree: Node<'_>, src: Source<'_>) -> Vec<(String, u32)> {
 
 /// Whether a token tree is a `( ... )` group.
 fn is_parenthesized(tree: Node<'_>) -> bool {
-    tree.child(0).is_some_and(|c| c.kind() == "(")
+    tree.child(0).is_some_and(|c| c.kind_name() == "(")
 }

@@ -8,6 +8,7 @@ use tree_sitter::Node;
 
 use crate::flow::{Env, MAX_DEPTH, TRANSPARENT_CALLS, binding_name, with};
 use crate::parse::{Source, line, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// Methods that iterate over a collection's elements.
 const ITERATORS: &[&str] = &["iter", "iter_mut", "into_iter", "drain"];
@@ -53,15 +54,15 @@ impl Env {
             return;
         };
         let closures = call
-            .child_by_field_name("arguments")
+            .field(Field::Arguments)
             .map(named_children)
             .unwrap_or_default();
         for closure in closures
             .into_iter()
-            .filter(|c| c.kind() == "closure_expression")
+            .filter(|c| c.kind_name() == "closure_expression")
         {
             let first = closure
-                .child_by_field_name("parameters")
+                .field(Field::Parameters)
                 .and_then(|p| named_children(p).first().copied());
             if let Some(name) = first.and_then(|p| binding_name(p, src)) {
                 let ty = self.element_of(iterator, src, 0);
@@ -73,10 +74,9 @@ impl Env {
     /// A `for` loop's variable: an element of what it iterates (`for x in &v`,
     /// `for x in self.items.iter()`, `for (i, x) in v.iter().enumerate()`).
     pub fn bind_for(&mut self, node: Node<'_>, src: Source<'_>) {
-        let (Some(mut pattern), Some(mut value)) = (
-            node.child_by_field_name("pattern"),
-            node.child_by_field_name("value"),
-        ) else {
+        let (Some(mut pattern), Some(mut value)) =
+            (node.field(Field::Pattern), node.field(Field::Value))
+        else {
             return;
         };
         if let Some(inner) = called_on(value, "enumerate", src) {
@@ -102,16 +102,14 @@ impl Env {
         if depth > MAX_DEPTH {
             return None;
         }
-        match expr.kind() {
+        match expr.kind_name() {
             "identifier" => self.var(&format!("{}[]", src.compact(expr)), line(expr)),
-            "reference_expression" => {
-                self.element_of(expr.child_by_field_name("value")?, src, depth + 1)
-            }
+            "reference_expression" => self.element_of(expr.field(Field::Value)?, src, depth + 1),
             "parenthesized_expression" => {
                 self.element_of(*named_children(expr).first()?, src, depth + 1)
             }
             "field_expression" => {
-                let object = self.expression(expr.child_by_field_name("value")?, src, depth + 1)?;
+                let object = self.expression(expr.field(Field::Value)?, src, depth + 1)?;
                 Some(with(object, format!("{}[]", src.field(expr, "field")?)))
             }
             "call_expression" => {
@@ -130,11 +128,9 @@ impl Env {
 /// The object of `expr` when `expr` is the call `object.method()`.
 pub(crate) fn called_on<'t>(expr: Node<'t>, method: &str, src: Source<'_>) -> Option<Node<'t>> {
     let function = expr
-        .child_by_field_name("function")
-        .filter(|_| expr.kind() == "call_expression")?;
-    let named = function.kind() == "field_expression"
+        .field(Field::Function)
+        .filter(|_| expr.kind_name() == "call_expression")?;
+    let named = function.kind_name() == "field_expression"
         && src.field(function, "field").as_deref() == Some(method);
-    named
-        .then(|| function.child_by_field_name("value"))
-        .flatten()
+    named.then(|| function.field(Field::Value)).flatten()
 }

@@ -22,6 +22,7 @@ use tree_sitter::Node;
 
 use crate::names::is_pub;
 use crate::parse::{Source, line, named_children};
+use crate::syntax::Syntax;
 use crate::uses;
 
 /// Item kinds that are exported by name when they are `pub`.
@@ -47,13 +48,13 @@ pub struct Exports {
 impl ExportCollector for Exports {
     /// Records the exports of the file when the node is its root.
     fn visit(&mut self, v: &Visit<'_, '_>, src: Source<'_>) {
-        if v.node.kind() != "source_file" {
+        if v.node.kind_name() != "source_file" {
             return;
         }
         // Whether a `#[macro_export]` is among the attributes right before the item.
         let mut macro_export = false;
         for item in named_children(v.node) {
-            match item.kind() {
+            match item.kind_name() {
                 "attribute_item" => macro_export |= is_macro_export(item, src),
                 _ => {
                     self.item(item, macro_export, v, src);
@@ -73,7 +74,7 @@ impl Exports {
     /// The exports one item directly in the file makes; `macro_export` when a
     /// `#[macro_export]` precedes it.
     fn item(&mut self, node: Node<'_>, macro_export: bool, v: &Visit<'_, '_>, src: Source<'_>) {
-        let kind = node.kind();
+        let kind = node.kind_name();
         let named = (NAMED_ITEMS.contains(&kind) && is_pub(node, src))
             || (kind == "macro_definition" && macro_export);
         if named {

@@ -25,6 +25,7 @@ use omnysys_api::facts::TypePath;
 use tree_sitter::Node;
 
 use crate::parse::{Source, line, named_children};
+use crate::syntax::{Field, Syntax};
 use crate::types::TypeCtx;
 
 /// How deeply nested an expression [`Env::expression`] reads.
@@ -90,10 +91,8 @@ impl Env {
     /// The parameters of a function or closure (`parameters` or `closure_parameters`).
     pub fn bind_params(&mut self, params: Node<'_>, src: Source<'_>) {
         for param in named_children(params) {
-            let (Some(pattern), Some(ty)) = (
-                param.child_by_field_name("pattern"),
-                param.child_by_field_name("type"),
-            ) else {
+            let (Some(pattern), Some(ty)) = (param.field(Field::Pattern), param.field(Field::Type))
+            else {
                 continue;
             };
             if let Some(name) = binding_name(pattern, src) {
@@ -104,22 +103,22 @@ impl Env {
 
     /// A `let` statement: its annotated type, else the type of its value.
     pub fn bind_let(&mut self, stmt: Node<'_>, src: Source<'_>) {
-        let Some(pattern) = stmt.child_by_field_name("pattern") else {
+        let Some(pattern) = stmt.field(Field::Pattern) else {
             return;
         };
         let Some(name) = binding_name(pattern, src) else {
-            let value = stmt.child_by_field_name("value");
+            let value = stmt.field(Field::Value);
             let ty = value.and_then(|v| self.expression(v, src, 0));
             self.bind_pattern(pattern, ty, line(stmt), src, 0);
             return;
         };
         // The binding starts after the statement, so `let x = x.inner();` reads the old `x`.
         let after = stmt.end_position().row as u32 + 2;
-        if let Some(ty) = stmt.child_by_field_name("type") {
-            let value = stmt.child_by_field_name("value");
+        if let Some(ty) = stmt.field(Field::Type) {
+            let value = stmt.field(Field::Value);
             let function = value
-                .filter(|v| v.kind() == "call_expression")
-                .and_then(|v| v.child_by_field_name("function"))
+                .filter(|v| v.kind_name() == "call_expression")
+                .and_then(|v| v.field(Field::Function))
                 .filter(|f| src.compact(*f) == "Default::default");
             if let (Some(function), Some(base)) = (function, self.ctx.base(ty, src)) {
                 self.defaults
@@ -128,7 +127,7 @@ impl Env {
             self.bind_typed(name, after, ty, src);
             return;
         }
-        let Some(value) = stmt.child_by_field_name("value") else {
+        let Some(value) = stmt.field(Field::Value) else {
             return;
         };
         let (ty, element) = (
@@ -166,9 +165,9 @@ impl Env {
             return None;
         }
         let inner = |node: Option<Node<'_>>| self.expression(node?, src, depth + 1);
-        match expr.kind() {
+        match expr.kind_name() {
             "identifier" | "self" => self.var(&src.compact(expr), line(expr)),
-            "reference_expression" => inner(expr.child_by_field_name("value")),
+            "reference_expression" => inner(expr.field(Field::Value)),
             "unary_expression" if src.compact(expr).starts_with('*') => {
                 inner(named_children(expr).first().copied())
             }
@@ -176,11 +175,11 @@ impl Env {
                 inner(named_children(expr).first().copied())
             }
             "field_expression" => {
-                let object = inner(expr.child_by_field_name("value"))?;
+                let object = inner(expr.field(Field::Value))?;
                 Some(with(object, src.field(expr, "field")?))
             }
             "struct_expression" => {
-                let name = expr.child_by_field_name("name")?;
+                let name = expr.field(Field::Name)?;
                 Some(plain(self.path_type(&src.compact(name))?))
             }
             "call_expression" => self.call(expr, src, depth),
@@ -191,21 +190,20 @@ impl Env {
 
     /// The type of a call's value: a method call, an associated function, a function.
     fn call(&self, call: Node<'_>, src: Source<'_>, depth: u32) -> Option<TypePath> {
-        let mut function = call.child_by_field_name("function")?;
-        if function.kind() == "generic_function" {
-            function = function.child_by_field_name("function")?;
+        let mut function = call.field(Field::Function)?;
+        if function.kind_name() == "generic_function" {
+            function = function.field(Field::Function)?;
         }
-        match function.kind() {
+        match function.kind_name() {
             "field_expression" => {
-                let object =
-                    self.expression(function.child_by_field_name("value")?, src, depth + 1);
+                let object = self.expression(function.field(Field::Value)?, src, depth + 1);
                 method_result(object?, &src.field(function, "field")?)
             }
             "scoped_identifier" => {
                 let owner = src.field(function, "path")?;
                 let name = src.field(function, "name")?;
                 if WRAPPERS.contains(&last_segment(&owner)) && name == "new" {
-                    let args = call.child_by_field_name("arguments")?;
+                    let args = call.field(Field::Arguments)?;
                     return self.expression(*named_children(args).first()?, src, depth + 1);
                 }
                 self.associated(&owner, &name)
@@ -324,7 +322,7 @@ fn is_index(s: &str) -> bool {
 
 /// The name a parameter or `let` pattern binds: `x`, `mut x`, `ref x`; `None` for destructuring.
 pub(crate) fn binding_name(pattern: Node<'_>, src: Source<'_>) -> Option<String> {
-    match pattern.kind() {
+    match pattern.kind_name() {
         "identifier" => Some(src.compact(pattern)),
         "mut_pattern" | "ref_pattern" | "reference_pattern" => {
             binding_name(*named_children(pattern).last()?, src)

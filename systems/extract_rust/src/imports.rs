@@ -31,6 +31,7 @@ use tree_sitter::Node;
 
 use crate::names::{is_file_level, is_pub};
 use crate::parse::Source;
+use crate::syntax::{Field, Syntax};
 use crate::uses;
 
 /// How many inline modules deep an import is still recorded. Its specifier names every module
@@ -41,8 +42,8 @@ pub const MAX_INLINE_MODULES: usize = 64;
 /// Records the imports `node` makes, if it makes any (`up`: the nodes containing it).
 pub fn visit<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>, out: &mut Vec<Import>) {
     let whole = || vec!["*".to_owned()];
-    match node.kind() {
-        "mod_item" if node.child_by_field_name("body").is_none() => {
+    match node.kind_name() {
+        "mod_item" if node.field(Field::Body).is_none() => {
             if let Some(path) = module_path(node, up, src) {
                 out.push(import(path, whole(), ImportKind::Static, node));
             }
@@ -103,7 +104,7 @@ fn inline_modules(up: &Ancestors<'_, '_>, src: Source<'_>) -> Option<Vec<String>
 
 /// The nodes the inline module names are read from: `mod` items.
 pub fn landmark(node: Node<'_>) -> bool {
-    node.kind() == "mod_item"
+    node.kind_name() == "mod_item"
 }
 
 /// A `use` prefix written inside the inline modules `inline`, relative to the file's module

@@ -5,7 +5,8 @@
 //! marked `partial` and hold whatever parsed.
 //!
 //! Modules:
-//! - [`parse`]: parses, reads text and lines back from the tree.
+//! - [`parse`]: parses, reads text and lines back from the tree; [`syntax`]: node kinds and
+//!   fields read by number.
 //! - [`names`]: how definitions are named (`f`, `Struct`, `Type.method`), visibility, and
 //!   callee paths as written.
 //! - [`uses`]: flattens a `use` tree into one path prefix per imported name.
@@ -30,6 +31,7 @@ pub mod parse;
 pub mod patterns;
 pub mod receivers;
 pub mod symbols;
+pub mod syntax;
 pub mod types;
 pub mod uses;
 

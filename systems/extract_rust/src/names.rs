@@ -7,6 +7,7 @@ use omnysys_api::facts::SymbolKind;
 use tree_sitter::Node;
 
 use crate::parse::{Source, child_of_kind, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// The name and kind of the definition `node` introduces, if it introduces one:
 /// - `struct S`, `enum E`, `union U`, `trait T` → their name (`Class`), wherever they are;
@@ -22,7 +23,7 @@ pub fn definition_name<'t>(
     up: &Ancestors<'_, 't>,
     src: Source<'_>,
 ) -> Option<(String, SymbolKind)> {
-    match node.kind() {
+    match node.kind_name() {
         "struct_item" | "enum_item" | "union_item" | "trait_item" => {
             Some((src.field(node, "name")?, SymbolKind::Class))
         }
@@ -34,7 +35,7 @@ pub fn definition_name<'t>(
             }
         }
         "function_signature_item" => {
-            let block = owner_block(node, up).filter(|b| b.kind() == "trait_item")?;
+            let block = owner_block(node, up).filter(|b| b.kind_name() == "trait_item")?;
             let owner = src.field(block, "name")?;
             Some((
                 format!("{owner}.{}", src.field(node, "name")?),
@@ -48,17 +49,19 @@ pub fn definition_name<'t>(
 /// The `impl` or `trait` block whose body holds `item` directly.
 pub fn owner_block<'t>(item: Node<'t>, up: &Ancestors<'_, 't>) -> Option<Node<'t>> {
     let mut above = up.up(item);
-    above.next().filter(|p| p.kind() == "declaration_list")?;
     above
         .next()
-        .filter(|b| matches!(b.kind(), "impl_item" | "trait_item"))
+        .filter(|p| p.kind_name() == "declaration_list")?;
+    above
+        .next()
+        .filter(|b| matches!(b.kind_name(), "impl_item" | "trait_item"))
 }
 
 /// The type (for an `impl`) or trait name that owns a method.
 fn owner<'t>(item: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<String> {
     let block = owner_block(item, up)?;
-    match block.kind() {
-        "impl_item" => Some(type_name(block.child_by_field_name("type")?, src)),
+    match block.kind_name() {
+        "impl_item" => Some(type_name(block.field(Field::Type)?, src)),
         _ => src.field(block, "name"),
     }
 }
@@ -66,9 +69,9 @@ fn owner<'t>(item: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<
 /// A type's bare name: `Foo` for `Foo`, `Foo<T>`, `a::Foo`, `&Foo`, `&mut a::Foo<T>`; other
 /// types (tuples, slices, `dyn Trait`) as written, whitespace collapsed.
 pub fn type_name(ty: Node<'_>, src: Source<'_>) -> String {
-    match ty.kind() {
+    match ty.kind_name() {
         "generic_type" | "reference_type" | "pointer_type" => ty
-            .child_by_field_name("type")
+            .field(Field::Type)
             .map(|inner| type_name(inner, src))
             .unwrap_or_else(|| src.collapsed(ty)),
         "scoped_type_identifier" => src.field(ty, "name").unwrap_or_else(|| src.collapsed(ty)),
@@ -83,7 +86,8 @@ pub fn is_pub(item: Node<'_>, src: Source<'_>) -> bool {
 
 /// Whether the item sits directly in the file (not in a function, block or inline `mod`).
 pub fn is_file_level<'t>(item: Node<'t>, up: &Ancestors<'_, 't>) -> bool {
-    up.parent(item).is_some_and(|p| p.kind() == "source_file")
+    up.parent(item)
+        .is_some_and(|p| p.kind_name() == "source_file")
 }
 
 /// A callee path as written, whitespace dropped: `foo`, `Foo::new`, `self.bar`, `x.y.z`,
@@ -100,31 +104,31 @@ pub fn path(node: Node<'_>, src: Source<'_>) -> Option<String> {
 /// One link of [`path`].
 pub fn path_link<'t>(node: Node<'t>, src: Source<'_>) -> Option<Link<'t>> {
     let first = || named_children(node).first().copied();
-    match node.kind() {
+    match node.kind_name() {
         "identifier" | "self" | "super" | "crate" | "metavariable" | "scoped_identifier" => {
             Some(Link::first(src.compact(node)))
         }
         "field_expression" => {
-            let value = node.child_by_field_name("value")?;
-            let field = node.child_by_field_name("field")?;
+            let value = node.field(Field::Value)?;
+            let field = node.field(Field::Field)?;
             Some(Link::after(value, format!(".{}", src.compact(field))))
         }
-        "generic_function" => Some(Link::after(node.child_by_field_name("function")?, "")),
-        "call_expression" => Some(Link::after(node.child_by_field_name("function")?, "()")),
+        "generic_function" => Some(Link::after(node.field(Field::Function)?, "")),
+        "call_expression" => Some(Link::after(node.field(Field::Function)?, "()")),
         "await_expression" => Some(Link::after(first()?, ".await")),
         "try_expression" => Some(Link::after(first()?, "?")),
         "index_expression" => {
             let parts = named_children(node);
             let (object, index) = (*parts.first()?, *parts.get(1)?);
             let simple = matches!(
-                index.kind(),
+                index.kind_name(),
                 "integer_literal" | "string_literal" | "identifier"
             );
             simple.then(|| Link::after(object, format!("[{}]", src.compact(index))))
         }
         "macro_invocation" => Some(Link::first(format!(
             "{}!()",
-            src.compact(node.child_by_field_name("macro")?)
+            src.compact(node.field(Field::Macro)?)
         ))),
         _ => None,
     }

@@ -7,27 +7,28 @@ use tree_sitter::Node;
 
 use crate::flow::{Env, MAX_DEPTH, binding_name, last_segment, with};
 use crate::parse::{Source, line, named_children};
+use crate::syntax::{Field, Syntax};
 
 impl Env {
     /// The bindings of a `match` (its arms' patterns) or of an `if let`/`while let` condition.
     pub fn bind_match(&mut self, node: Node<'_>, src: Source<'_>) {
-        let Some(value) = node.child_by_field_name("value") else {
+        let Some(value) = node.field(Field::Value) else {
             return;
         };
         let ty = self.expression(value, src, 0);
-        if node.kind() == "let_condition" {
-            if let Some(pattern) = node.child_by_field_name("pattern") {
+        if node.kind_name() == "let_condition" {
+            if let Some(pattern) = node.field(Field::Pattern) {
                 self.bind_pattern(pattern, ty, line(node), src, 0);
             }
             return;
         }
         let arms = node
-            .child_by_field_name("body")
+            .field(Field::Body)
             .map(named_children)
             .unwrap_or_default();
-        for arm in arms.into_iter().filter(|a| a.kind() == "match_arm") {
+        for arm in arms.into_iter().filter(|a| a.kind_name() == "match_arm") {
             let pattern = arm
-                .child_by_field_name("pattern")
+                .field(Field::Pattern)
                 .and_then(|p| named_children(p).first().copied());
             if let Some(pattern) = pattern {
                 self.bind_pattern(pattern, ty.clone(), line(arm), src, 0);
@@ -54,7 +55,7 @@ impl Env {
             return;
         }
         let variant = pattern
-            .child_by_field_name("type")
+            .field(Field::Type)
             .map(|t| last_segment(&src.compact(t)).to_owned());
         let member = |field: &str| -> Option<TypePath> {
             match variant.as_deref()? {
@@ -70,7 +71,7 @@ impl Env {
                 v => Some(with(ty.clone()?, format!("{v}.{field}"))),
             }
         };
-        match pattern.kind() {
+        match pattern.kind_name() {
             "or_pattern" => {
                 for alternative in named_children(pattern) {
                     self.bind_pattern(alternative, ty.clone(), at, src, depth + 1);
@@ -86,14 +87,14 @@ impl Env {
             "struct_pattern" => {
                 let fields = named_children(pattern)
                     .into_iter()
-                    .filter(|f| f.kind() == "field_pattern");
+                    .filter(|f| f.kind_name() == "field_pattern");
                 for field in fields {
-                    let Some(name) = field.child_by_field_name("name") else {
+                    let Some(name) = field.field(Field::Name) else {
                         continue;
                     };
                     let name = src.compact(name);
                     let item_ty = member(&name);
-                    match field.child_by_field_name("pattern") {
+                    match field.field(Field::Pattern) {
                         Some(inner) => self.bind_pattern(inner, item_ty, at, src, depth + 1),
                         None => self.bind(name, at, item_ty),
                     }

@@ -18,6 +18,7 @@ use tree_sitter::{Node, Tree};
 use crate::flow::{Env, plain};
 use crate::names::type_name;
 use crate::parse::{Source, line, named_children};
+use crate::syntax::{self, Syntax};
 use crate::types::TypeCtx;
 use extract_support::parse::field_children;
 
@@ -35,7 +36,7 @@ pub fn apply(tree: &Tree, src: Source<'_>, facts: &mut FileFacts) {
         ..TypeCtx::default()
     };
     for (item, block) in items {
-        match item.kind() {
+        match item.kind_name() {
             "function_item" | "function_signature_item" => {
                 function(item, block, &file, src, facts, &by_caller);
             }
@@ -57,7 +58,7 @@ fn modules(
 ) -> HashSet<String> {
     let declared = items
         .iter()
-        .filter(|(item, _)| item.kind() == "mod_item")
+        .filter(|(item, _)| item.kind_name() == "mod_item")
         .filter_map(|(item, _)| src.field(*item, "name"));
     let local = |s: &str| ["crate", "self", "super"].contains(&s.split("::").next().unwrap_or(s));
     let imported = facts
@@ -85,10 +86,10 @@ fn items(root: Node<'_>) -> Vec<(Node<'_>, Option<Node<'_>>)> {
     let mut found = Vec::new();
     // The state of a node is the block owning the items among its children.
     preorder(root, None, |node, owner| {
-        if KINDS.contains(&node.kind()) {
+        if KINDS.contains(&node.kind_name()) {
             found.push((node, owner));
         }
-        Some(match node.kind() {
+        Some(match node.kind_name() {
             "impl_item" | "trait_item" => Some(node),
             "declaration_list" => owner,
             _ => None,
@@ -137,8 +138,8 @@ fn preorder<'t, S: Copy>(
 
 /// The type `Self` stands for in `block` (an `impl`'s type, a trait's name).
 fn block_type(block: Node<'_>, src: Source<'_>) -> Option<String> {
-    match block.kind() {
-        "impl_item" => Some(type_name(block.child_by_field_name("type")?, src)),
+    match block.kind_name() {
+        "impl_item" => Some(type_name(block.field(syntax::Field::Type)?, src)),
         _ => src.field(block, "name"),
     }
 }
@@ -174,7 +175,7 @@ fn function(
         None => name,
     };
     let (start, end) = (line(item), item.end_position().row as u32 + 1);
-    if let Some(ret) = item.child_by_field_name("return_type") {
+    if let Some(ret) = item.field(syntax::Field::ReturnType) {
         let returns = ctx.base(ret, src).map(plain);
         let symbol = facts
             .symbols
@@ -200,20 +201,20 @@ fn function(
 /// parameters in source order (nested items left out).
 fn body_env(item: Node<'_>, ctx: TypeCtx, src: Source<'_>) -> Env {
     let mut env = Env::new(ctx);
-    if let Some(params) = item.child_by_field_name("parameters") {
+    if let Some(params) = item.field(syntax::Field::Parameters) {
         env.bind_params(params, src);
     }
-    let Some(body) = item.child_by_field_name("body") else {
+    let Some(body) = item.field(syntax::Field::Body) else {
         return env;
     };
     preorder(body, (), |node, ()| {
-        match node.kind() {
+        match node.kind_name() {
             "let_declaration" => env.bind_let(node, src),
             "for_expression" => env.bind_for(node, src),
             "match_expression" | "let_condition" => env.bind_match(node, src),
             "call_expression" => env.bind_closure_element(node, src),
             "closure_expression" => {
-                if let Some(params) = node.child_by_field_name("parameters") {
+                if let Some(params) = node.field(syntax::Field::Parameters) {
                     env.bind_params(params, src);
                 }
             }
@@ -242,7 +243,7 @@ fn class<'f>(facts: &'f mut FileFacts, name: &str) -> &'f mut ClassFacts {
 
 /// The typed fields of a struct (`a: T`; tuple structs' `0`, `1`, ...).
 fn struct_fields(item: Node<'_>, file: &TypeCtx, src: Source<'_>, facts: &mut FileFacts) {
-    let (Some(name), Some(body)) = (src.field(item, "name"), item.child_by_field_name("body"))
+    let (Some(name), Some(body)) = (src.field(item, "name"), item.field(syntax::Field::Body))
     else {
         return;
     };
@@ -256,7 +257,7 @@ fn struct_fields(item: Node<'_>, file: &TypeCtx, src: Source<'_>, facts: &mut Fi
 /// The typed fields of an enum's variants, as members of the enum named `Variant.0`,
 /// `Variant.field`.
 fn variant_fields(item: Node<'_>, file: &TypeCtx, src: Source<'_>, facts: &mut FileFacts) {
-    let (Some(name), Some(body)) = (src.field(item, "name"), item.child_by_field_name("body"))
+    let (Some(name), Some(body)) = (src.field(item, "name"), item.field(syntax::Field::Body))
     else {
         return;
     };
@@ -265,7 +266,7 @@ fn variant_fields(item: Node<'_>, file: &TypeCtx, src: Source<'_>, facts: &mut F
     for variant in named_children(body) {
         let (Some(variant_name), Some(fields_list)) = (
             src.field(variant, "name"),
-            variant.child_by_field_name("body"),
+            variant.field(syntax::Field::Body),
         ) else {
             continue;
         };
@@ -289,7 +290,7 @@ fn item_ctx(item: Node<'_>, name: &str, file: &TypeCtx, src: Source<'_>) -> Type
 /// The typed fields of a field list (`{ a: T }` or `(T, U)`), named after `prefix`; a
 /// collection field `f` also gives `f[]`, its elements' type.
 fn fields(body: Node<'_>, prefix: &str, ctx: &TypeCtx, src: Source<'_>) -> Vec<Field> {
-    let declared: Vec<(String, Node<'_>)> = match body.kind() {
+    let declared: Vec<(String, Node<'_>)> = match body.kind_name() {
         "ordered_field_declaration_list" => field_children(body, "type")
             .into_iter()
             .enumerate()
@@ -297,8 +298,8 @@ fn fields(body: Node<'_>, prefix: &str, ctx: &TypeCtx, src: Source<'_>) -> Vec<F
             .collect(),
         _ => named_children(body)
             .into_iter()
-            .filter(|f| f.kind() == "field_declaration")
-            .filter_map(|f| Some((src.field(f, "name")?, f.child_by_field_name("type")?)))
+            .filter(|f| f.kind_name() == "field_declaration")
+            .filter_map(|f| Some((src.field(f, "name")?, f.field(syntax::Field::Type)?)))
             .collect(),
     };
     let mut found = Vec::new();
@@ -324,8 +325,8 @@ fn fields(body: Node<'_>, prefix: &str, ctx: &TypeCtx, src: Source<'_>) -> Vec<F
 /// [`TypeCtx::base`]).
 fn implemented(item: Node<'_>, file: &TypeCtx, src: Source<'_>, facts: &mut FileFacts) {
     let (Some(ty), Some(tr)) = (
-        item.child_by_field_name("type"),
-        item.child_by_field_name("trait"),
+        item.field(syntax::Field::Type),
+        item.field(syntax::Field::Trait),
     ) else {
         return;
     };
@@ -337,7 +338,7 @@ fn implemented(item: Node<'_>, file: &TypeCtx, src: Source<'_>, facts: &mut File
 
 /// `trait A: B + C`: `B` and `C` are bases of `A`.
 fn supertraits(item: Node<'_>, file: &TypeCtx, src: Source<'_>, facts: &mut FileFacts) {
-    let (Some(name), Some(bounds)) = (src.field(item, "name"), item.child_by_field_name("bounds"))
+    let (Some(name), Some(bounds)) = (src.field(item, "name"), item.field(syntax::Field::Bounds))
     else {
         return;
     };

@@ -22,6 +22,7 @@ use tree_sitter::Node;
 
 use crate::names::{self, is_file_level, is_pub, owner_block};
 use crate::parse::{Source, child_of_kind, has_token, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// The symbol `node` defines, if it is a definition (`up`: the nodes containing it).
 pub fn definition<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<Symbol> {
@@ -59,7 +60,7 @@ fn exported<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, kind: SymbolKind, src: S
         return false;
     };
     let block_exported = is_file_level(block, up);
-    match block.kind() {
+    match block.kind_name() {
         "trait_item" => block_exported && is_pub(block, src),
         _ => block_exported && is_pub(node, src),
     }
@@ -69,14 +70,14 @@ fn exported<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, kind: SymbolKind, src: S
 /// (whitespace collapsed) for anything else (`(a, b): (T, U)`, `_: T`, `Point { x, y }: Point`).
 /// `self` in any form (`&self`, `mut self`, `self: Box<Self>`), C variadics and attributes are left out.
 fn params(node: Node<'_>, src: Source<'_>) -> Vec<String> {
-    let Some(list) = node.child_by_field_name("parameters") else {
+    let Some(list) = node.field(Field::Parameters) else {
         return Vec::new();
     };
     named_children(list)
         .into_iter()
-        .filter(|p| p.kind() == "parameter")
-        .filter_map(|p| p.child_by_field_name("pattern"))
-        .filter(|pattern| pattern.kind() != "self")
+        .filter(|p| p.kind_name() == "parameter")
+        .filter_map(|p| p.field(Field::Pattern))
+        .filter(|pattern| pattern.kind_name() != "self")
         .map(|pattern| src.collapsed(pattern))
         .collect()
 }

@@ -24,6 +24,7 @@ use std::rc::Rc;
 use tree_sitter::Node;
 
 use crate::parse::{Source, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// How deeply nested a type [`TypeCtx::base`] reads.
 const MAX_DEPTH: u32 = 32;
@@ -78,7 +79,7 @@ impl TypeCtx {
             return None;
         }
         let inner = |node: Option<Node<'_>>| self.base_at(node?, src, depth + 1);
-        match ty.kind() {
+        match ty.kind_name() {
             "type_identifier" => Some(self.named(src.compact(ty))),
             "scoped_type_identifier" => {
                 let path = src.field(ty, "path")?;
@@ -86,9 +87,9 @@ impl TypeCtx {
                 self.is_local_path(first).then_some(())?;
                 Some(self.named(src.field(ty, "name")?))
             }
-            "reference_type" | "pointer_type" => inner(ty.child_by_field_name("type")),
+            "reference_type" | "pointer_type" => inner(ty.field(Field::Type)),
             "generic_type" => self.generic(ty, src, depth),
-            "dynamic_type" | "abstract_type" => inner(ty.child_by_field_name("trait")),
+            "dynamic_type" | "abstract_type" => inner(ty.field(Field::Trait)),
             "bounded_type" => inner(named_children(ty).first().copied()),
             _ => None,
         }
@@ -104,14 +105,14 @@ impl TypeCtx {
 
     /// `Foo<T>` → `Foo`; a transparent wrapper → its first type argument.
     fn generic(&self, ty: Node<'_>, src: Source<'_>, depth: u32) -> Option<String> {
-        let name = self.base_at(ty.child_by_field_name("type")?, src, depth + 1)?;
+        let name = self.base_at(ty.field(Field::Type)?, src, depth + 1)?;
         if !TRANSPARENT.contains(&name.as_str()) {
             return Some(name);
         }
-        let args = ty.child_by_field_name("type_arguments")?;
+        let args = ty.field(Field::TypeArguments)?;
         let first = named_children(args)
             .into_iter()
-            .find(|a| a.kind() != "lifetime")?;
+            .find(|a| a.kind_name() != "lifetime")?;
         self.base_at(first, src, depth + 1)
     }
 
@@ -126,22 +127,22 @@ impl TypeCtx {
         if depth > MAX_DEPTH {
             return None;
         }
-        match ty.kind() {
+        match ty.kind_name() {
             "reference_type" | "pointer_type" => {
-                self.element_at(ty.child_by_field_name("type")?, src, depth + 1)
+                self.element_at(ty.field(Field::Type)?, src, depth + 1)
             }
-            "array_type" => self.base_at(ty.child_by_field_name("element")?, src, depth + 1),
+            "array_type" => self.base_at(ty.field(Field::Element)?, src, depth + 1),
             "type_identifier" => {
                 let item = self.items.get(&src.compact(ty))?;
                 Some(self.named(item.clone()))
             }
             "generic_type" => {
-                let name = src.compact(ty.child_by_field_name("type")?);
+                let name = src.compact(ty.field(Field::Type)?);
                 let name = name.rsplit("::").next().unwrap_or_default();
-                let args = ty.child_by_field_name("type_arguments")?;
+                let args = ty.field(Field::TypeArguments)?;
                 let first = named_children(args)
                     .into_iter()
-                    .find(|a| a.kind() != "lifetime")?;
+                    .find(|a| a.kind_name() != "lifetime")?;
                 if COLLECTIONS.contains(&name) {
                     self.base_at(first, src, depth + 1)
                 } else if TRANSPARENT.contains(&name) {
@@ -157,18 +158,18 @@ impl TypeCtx {
     /// Adds the trait bounds of `item`'s generics and `where` clause (a function, `impl`,
     /// struct or trait) to the context.
     pub fn add_bounds(&mut self, item: Node<'_>, src: Source<'_>) {
-        if let Some(params) = item.child_by_field_name("type_parameters") {
+        if let Some(params) = item.field(Field::TypeParameters) {
             for param in named_children(params) {
-                let name = param.child_by_field_name("name");
-                self.bound(name, param.child_by_field_name("bounds"), src);
+                let name = param.field(Field::Name);
+                self.bound(name, param.field(Field::Bounds), src);
             }
         }
         let clause = named_children(item)
             .into_iter()
-            .find(|c| c.kind() == "where_clause");
+            .find(|c| c.kind_name() == "where_clause");
         for predicate in clause.map(named_children).unwrap_or_default() {
-            let left = predicate.child_by_field_name("left");
-            self.bound(left, predicate.child_by_field_name("bounds"), src);
+            let left = predicate.field(Field::Left);
+            self.bound(left, predicate.field(Field::Bounds), src);
         }
     }
 
@@ -180,7 +181,7 @@ impl TypeCtx {
         let name = src.compact(name);
         let traits: Vec<Node<'_>> = named_children(bounds)
             .into_iter()
-            .filter(|b| b.kind() != "lifetime")
+            .filter(|b| b.kind_name() != "lifetime")
             .collect();
         for tr in &traits {
             if let Some(item) = iterated_item(*tr, src) {
@@ -203,7 +204,7 @@ impl TypeCtx {
         }
         let first = named_children(args)
             .into_iter()
-            .find(|a| a.kind() != "lifetime")?;
+            .find(|a| a.kind_name() != "lifetime")?;
         self.base(first, src)
     }
 }
@@ -213,12 +214,12 @@ const CONVERSIONS: &[&str] = &["AsRef", "AsMut", "Borrow", "BorrowMut"];
 
 /// The trait name (last segment) and the type arguments of a generic bound (`Tr<..>`).
 fn generic_parts<'t>(bound: Node<'t>, src: Source<'_>) -> Option<(String, Node<'t>)> {
-    if bound.kind() != "generic_type" {
+    if bound.kind_name() != "generic_type" {
         return None;
     }
-    let name = src.compact(bound.child_by_field_name("type")?);
+    let name = src.compact(bound.field(Field::Type)?);
     let name = name.rsplit("::").next().unwrap_or_default().to_owned();
-    Some((name, bound.child_by_field_name("type_arguments")?))
+    Some((name, bound.field(Field::TypeArguments)?))
 }
 
 /// `U` as written in `IntoIterator<Item = U>` or `Iterator<Item = U>` (a plain name).
@@ -227,9 +228,9 @@ fn iterated_item(bound: Node<'_>, src: Source<'_>) -> Option<String> {
     if name != "IntoIterator" && name != "Iterator" {
         return None;
     }
-    let binding = named_children(args)
-        .into_iter()
-        .find(|a| a.kind() == "type_binding" && src.field(*a, "name").as_deref() == Some("Item"))?;
-    let ty = binding.child_by_field_name("type")?;
-    (ty.kind() == "type_identifier").then(|| src.compact(ty))
+    let binding = named_children(args).into_iter().find(|a| {
+        a.kind_name() == "type_binding" && src.field(*a, "name").as_deref() == Some("Item")
+    })?;
+    let ty = binding.field(Field::Type)?;
+    (ty.kind_name() == "type_identifier").then(|| src.compact(ty))
 }

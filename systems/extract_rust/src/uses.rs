@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use tree_sitter::Node;
 
 use crate::parse::{Source, named_children};
+use crate::syntax::{Field, Syntax};
 
 /// How many `{...}` groups deep a use tree is read.
 pub const MAX_GROUP_DEPTH: usize = 64;
@@ -61,15 +62,15 @@ pub fn flatten<'t>(declaration: Node<'t>, src: Source<'_>) -> (Vec<UsePath<'t>>,
     let mut cut = false;
     // (use tree, the prefix it is under, its alias, how many groups it is in), next on top.
     let mut stack: Vec<(Node<'t>, String, Option<String>, usize)> = declaration
-        .child_by_field_name("argument")
+        .field(Field::Argument)
         .map(|argument| (argument, String::new(), None, 0))
         .into_iter()
         .collect();
     while let Some((node, prefix, alias, depth)) = stack.pop() {
-        match node.kind() {
+        match node.kind_name() {
             "use_as_clause" => {
-                let alias = node.child_by_field_name("alias").map(|a| src.compact(a));
-                if let Some(path) = node.child_by_field_name("path") {
+                let alias = node.field(Field::Alias).map(|a| src.compact(a));
+                if let Some(path) = node.field(Field::Path) {
                     stack.push((path, prefix, alias, depth));
                 }
             }
@@ -79,11 +80,11 @@ pub fn flatten<'t>(declaration: Node<'t>, src: Source<'_>) -> (Vec<UsePath<'t>>,
                 stack.extend(items.map(|item| (item, prefix.clone(), None, depth + 1)));
             }
             "scoped_use_list" => {
-                let inner = match node.child_by_field_name("path") {
+                let inner = match node.field(Field::Path) {
                     Some(path) => join(&prefix, &src.compact(path)),
                     None => prefix,
                 };
-                if let Some(list) = node.child_by_field_name("list") {
+                if let Some(list) = node.field(Field::List) {
                     stack.push((list, inner, None, depth));
                 }
             }
@@ -94,10 +95,7 @@ pub fn flatten<'t>(declaration: Node<'t>, src: Source<'_>) -> (Vec<UsePath<'t>>,
                 };
                 push(&mut out, inner, "*".to_owned(), None, node);
             }
-            "scoped_identifier" => match (
-                node.child_by_field_name("path"),
-                node.child_by_field_name("name"),
-            ) {
+            "scoped_identifier" => match (node.field(Field::Path), node.field(Field::Name)) {
                 (Some(path), Some(name)) => {
                     let inner = join(&prefix, &src.compact(path));
                     push(&mut out, inner, src.compact(name), alias, node);
