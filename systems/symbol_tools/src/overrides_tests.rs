@@ -33,7 +33,7 @@ use crate::overrides::MethodDefinition;
 use crate::python_receiver_tests::class_module;
 use crate::references::{References, ReferencesArgs, find_references};
 use crate::resolve::Confidence;
-use crate::testkit::{call, ctx, exp, facts, imp, sym, world_of, world_with};
+use crate::testkit::{bound, call, ctx, exp, facts, imp, sym, world_of, world_with};
 
 /// A type path naming `base`.
 fn path(base: &str) -> TypePath {
@@ -384,4 +384,73 @@ fn a_rust_trait_method_is_overridden_by_each_impl_of_it_in_any_file() {
     assert_eq!(defs(&d.overrides), [("src/store.rs", 1, "Load.load")]);
     let d = details(&w, "src/disk.rs", "Disk.new", false);
     assert!(d.overrides.is_empty() && d.overridden_by.is_empty());
+}
+
+/// A TypeScript interface, a class implementing it and a call through an interface-typed
+/// parameter, as the extractor gives them:
+///
+/// ```ts
+/// // src/sink.ts
+/// 1 export interface Sink {
+/// 2   add(n: number): void;
+/// 3 }
+/// 5 export class ArraySink implements Sink {
+/// 6   add(n: number) {}
+/// 7 }
+/// // src/use.ts
+/// 1 import { Sink } from "./sink";
+/// 2 export function total(k: Sink) {
+/// 3   k.add(1);
+/// 4 }
+/// ```
+fn ts_interface_world() -> World {
+    use SymbolKind::*;
+    let mut sink = facts(
+        vec![],
+        vec![exp("Sink", None, 1), exp("ArraySink", None, 5)],
+        vec![
+            sym("Sink", Class, (1, 3), &[], true),
+            sym("Sink.add", Method, (2, 2), &["n"], false),
+            sym("ArraySink", Class, (5, 7), &[], true),
+            sym("ArraySink.add", Method, (6, 6), &["n"], false),
+        ],
+        vec![],
+        7,
+    );
+    sink.classes = vec![class("Sink", &[]), class("ArraySink", &["Sink"])];
+    let import = imp(
+        "./sink",
+        Some("src/sink.ts"),
+        &["Sink"],
+        ImportKind::Static,
+        1,
+    );
+    let uses = facts(
+        vec![bound(import, &[("Sink", "Sink", 1)])],
+        vec![exp("total", None, 2)],
+        vec![sym("total", Function, (2, 4), &["k"], true)],
+        vec![CallSite {
+            receiver: Some(path("Sink")),
+            ..call(Some("total"), "k.add", 3)
+        }],
+        4,
+    );
+    world_of(vec![("src/sink.ts", sink), ("src/use.ts", uses)])
+}
+
+#[test]
+fn a_call_through_an_interface_typed_parameter_reaches_the_interface_method() {
+    let r = refs(&ts_interface_world(), "Sink.add", "src/sink.ts", false);
+    assert_eq!(rows(&r), [("src/use.ts", 3, "k.add", Confidence::Inferred)]);
+    assert_eq!(
+        defs(&r.overridden_by),
+        [("src/sink.ts", 6, "ArraySink.add")]
+    );
+}
+
+#[test]
+fn a_class_method_implementing_an_interface_method_is_reported_as_overriding_it() {
+    let d = details(&ts_interface_world(), "src/sink.ts", "ArraySink.add", false);
+    assert_eq!(defs(&d.overrides), [("src/sink.ts", 2, "Sink.add")]);
+    assert!(d.overridden_by.is_empty());
 }
