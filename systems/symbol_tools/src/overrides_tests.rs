@@ -386,8 +386,8 @@ fn a_rust_trait_method_is_overridden_by_each_impl_of_it_in_any_file() {
     assert!(d.overrides.is_empty() && d.overridden_by.is_empty());
 }
 
-/// A TypeScript interface, a class implementing it and a call through an interface-typed
-/// parameter, as the extractor gives them:
+/// A TypeScript interface, a class implementing it, an interface extending it and calls
+/// through parameters typed by the two interfaces, as the extractor gives them:
 ///
 /// ```ts
 /// // src/sink.ts
@@ -397,51 +397,75 @@ fn a_rust_trait_method_is_overridden_by_each_impl_of_it_in_any_file() {
 /// 5 export class ArraySink implements Sink {
 /// 6   add(n: number) {}
 /// 7 }
+/// 8 export interface Stream extends Sink {}
 /// // src/use.ts
-/// 1 import { Sink } from "./sink";
+/// 1 import { Sink, Stream } from "./sink";
 /// 2 export function total(k: Sink) {
 /// 3   k.add(1);
 /// 4 }
+/// 5 export function flow(s: Stream) {
+/// 6   s.add(2);
+/// 7 }
 /// ```
 fn ts_interface_world() -> World {
     use SymbolKind::*;
     let mut sink = facts(
         vec![],
-        vec![exp("Sink", None, 1), exp("ArraySink", None, 5)],
+        vec![
+            exp("Sink", None, 1),
+            exp("ArraySink", None, 5),
+            exp("Stream", None, 8),
+        ],
         vec![
             sym("Sink", Class, (1, 3), &[], true),
             sym("Sink.add", Method, (2, 2), &["n"], false),
             sym("ArraySink", Class, (5, 7), &[], true),
             sym("ArraySink.add", Method, (6, 6), &["n"], false),
+            sym("Stream", Class, (8, 8), &[], true),
         ],
         vec![],
-        7,
+        8,
     );
-    sink.classes = vec![class("Sink", &[]), class("ArraySink", &["Sink"])];
-    let import = imp(
-        "./sink",
-        Some("src/sink.ts"),
-        &["Sink"],
-        ImportKind::Static,
-        1,
-    );
+    sink.classes = vec![
+        class("Sink", &[]),
+        class("ArraySink", &["Sink"]),
+        class("Stream", &["Sink"]),
+    ];
+    let names = &["Sink", "Stream"];
+    let import = imp("./sink", Some("src/sink.ts"), names, ImportKind::Static, 1);
+    let through = |caller: &str, callee: &str, line, ty: &str| CallSite {
+        receiver: Some(path(ty)),
+        ..call(Some(caller), callee, line)
+    };
     let uses = facts(
-        vec![bound(import, &[("Sink", "Sink", 1)])],
-        vec![exp("total", None, 2)],
-        vec![sym("total", Function, (2, 4), &["k"], true)],
-        vec![CallSite {
-            receiver: Some(path("Sink")),
-            ..call(Some("total"), "k.add", 3)
-        }],
-        4,
+        vec![bound(
+            import,
+            &[("Sink", "Sink", 1), ("Stream", "Stream", 1)],
+        )],
+        vec![exp("total", None, 2), exp("flow", None, 5)],
+        vec![
+            sym("total", Function, (2, 4), &["k"], true),
+            sym("flow", Function, (5, 7), &["s"], true),
+        ],
+        vec![
+            through("total", "k.add", 3, "Sink"),
+            through("flow", "s.add", 6, "Stream"),
+        ],
+        7,
     );
     world_of(vec![("src/sink.ts", sink), ("src/use.ts", uses)])
 }
 
 #[test]
-fn a_call_through_an_interface_typed_parameter_reaches_the_interface_method() {
+fn a_call_through_an_interface_typed_parameter_or_an_extending_one_reaches_the_interface_method() {
     let r = refs(&ts_interface_world(), "Sink.add", "src/sink.ts", false);
-    assert_eq!(rows(&r), [("src/use.ts", 3, "k.add", Confidence::Inferred)]);
+    assert_eq!(
+        rows(&r),
+        [
+            ("src/use.ts", 3, "k.add", Confidence::Inferred),
+            ("src/use.ts", 6, "s.add", Confidence::Inferred)
+        ]
+    );
     assert_eq!(
         defs(&r.overridden_by),
         [("src/sink.ts", 6, "ArraySink.add")]
