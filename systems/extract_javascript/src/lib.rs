@@ -59,12 +59,14 @@ fn build(r: &mut Registrar) {
 /// cached by version 1 are extracted again. Version 3: TypeScript constructor parameter
 /// properties are class fields and abstract methods are symbols (only TypeScript files' facts
 /// differ from version 2). Version 4: a value typed by a type parameter is read as its bound
-/// (`@template {Base} T`, `<T extends Base>`) and an unbounded one as untyped.
+/// (`@template {Base} T`, `<T extends Base>`) and an unbounded one as untyped. Version 5:
+/// TypeScript interfaces are class symbols with their method signatures as methods, and class
+/// facts with their `extends` as bases (only TypeScript files' facts differ from version 4).
 pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
         name: "javascript".to_owned(),
-        version: "4".to_owned(),
+        version: "5".to_owned(),
         languages: strings(&["javascript", "typescript"]),
         extensions: strings(&["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"]),
     }

@@ -23,12 +23,14 @@ pub fn definition_name<'t>(
         "function_declaration" | "generator_function_declaration" => {
             Some((src.field(node, "name")?, SymbolKind::Function))
         }
-        "class_declaration" | "abstract_class_declaration" => {
+        // A TypeScript interface is class-like: what a call through an interface-typed
+        // receiver reaches, as a Rust trait is.
+        "class_declaration" | "abstract_class_declaration" | "interface_declaration" => {
             Some((src.field(node, "name")?, SymbolKind::Class))
         }
-        // An abstract method has no body but is what a call through its class reaches, as a
-        // Rust trait's required method is.
-        "method_definition" | "abstract_method_signature" => {
+        // An abstract method, and a method signature of an interface, has no body but is what
+        // a call through its class reaches, as a Rust trait's required method is.
+        "method_definition" | "abstract_method_signature" | "method_signature" => {
             Some((method_name(node, up, src)?, SymbolKind::Method))
         }
         "arrow_function" | "function_expression" | "generator_function" => {
@@ -39,10 +41,17 @@ pub fn definition_name<'t>(
     }
 }
 
-/// `Class.method` for a class method; `None` for object-literal methods. Methods of an
-/// anonymous, unbound class are named by the method alone.
+/// `Class.method` for a class method and `Interface.method` for an interface's method signature;
+/// `None` for object-literal methods, for method signatures of object types (`type T = { m():
+/// void }`) and for a class's overload signatures (its implementation is the method). Methods of
+/// an anonymous, unbound class are named by the method alone.
 fn method_name<'t>(node: Node<'t>, up: &Ancestors<'_, 't>, src: Source<'_>) -> Option<String> {
-    let body = up.parent(node).filter(|p| p.kind_name() == "class_body")?;
+    let body_kind = if node.kind_name() == "method_signature" {
+        "interface_body"
+    } else {
+        "class_body"
+    };
+    let body = up.parent(node).filter(|p| p.kind_name() == body_kind)?;
     let method = src.field(node, "name")?;
     Some(qualified(body, up, &method, src))
 }

@@ -2,12 +2,14 @@
 //!
 //! What counts as a definition (see [`names::definition_name`] for the naming):
 //! - function and generator declarations, classes (declarations, abstract classes, and class
-//!   expressions bound to a name);
+//!   expressions bound to a name), TypeScript interfaces (class symbols);
 //! - function expressions and arrow functions bound to a name: `const f = () => {}`,
 //!   `f = function () {}`, `exports.f = ...`, `export default function () {}` (`default`),
 //!   and named function expressions anywhere (`setTimeout(function tick() {})`);
 //! - class methods (`Class.method`), abstract ones (a signature without a body) included, and
-//!   class fields holding a function (`Class.field`).
+//!   class fields holding a function (`Class.field`);
+//! - the method signatures of an interface (`Interface.method`). Its property signatures, even
+//!   of a function type (`add: (n: number) => void`), are not symbols.
 //!
 //! Object-literal methods are not definitions; calls inside them belong to the enclosing one.
 

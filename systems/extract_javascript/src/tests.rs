@@ -718,8 +718,13 @@ mod files {
             ["User", "Id", "Role", "Flag", "Base", "shim", "over"]
         );
         assert_eq!(export(&f, "Base").line, 7);
-        assert_eq!(symbol_names(&f), ["Base", "Base.run", "Base.stop", "over"]);
+        assert_eq!(
+            symbol_names(&f),
+            ["User", "Base", "Base.run", "Base.stop", "over", "Hidden"]
+        );
         assert!(symbol(&f, "Base").exported);
+        assert!(symbol(&f, "User").exported);
+        assert!(!symbol(&f, "Hidden").exported);
         assert!(!f.partial);
     }
 
@@ -792,7 +797,7 @@ mod files {
     fn the_spec_covers_javascript_and_typescript_extensions() {
         let spec = crate::spec();
         assert_eq!(spec.name, "javascript");
-        assert_eq!(spec.version, "3");
+        assert_eq!(spec.version, "5");
         assert_eq!(spec.languages, strings(&["javascript", "typescript"]));
         assert_eq!(
             spec.extensions,

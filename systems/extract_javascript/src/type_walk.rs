@@ -95,6 +95,7 @@ fn is_visited(kind: &str) -> bool {
             | "class_declaration"
             | "abstract_class_declaration"
             | "class"
+            | "interface_declaration"
             | "function_declaration"
             | "generator_function_declaration"
             | "function_expression"

@@ -105,7 +105,10 @@ impl Collected {
         let (node, path) = (here.node, here);
         match node.kind_name() {
             "comment" => self.typedefs(node, src),
-            "class_declaration" | "abstract_class_declaration" | "class" => {
+            "class_declaration"
+            | "abstract_class_declaration"
+            | "class"
+            | "interface_declaration" => {
                 return (scope, self.class(node, path, src).or(class));
             }
             "function_declaration"
@@ -157,7 +160,7 @@ impl Collected {
         }
     }
 
-    /// A class: its name and bases; returns its index.
+    /// A class (or a TypeScript interface): its name and bases; returns its index.
     fn class(&mut self, node: Node<'_>, here: &Here<'_, '_, '_>, src: Source<'_>) -> Option<usize> {
         let name = src.field(node, "name").or_else(|| {
             let parent = here.parent()?;
@@ -167,7 +170,7 @@ impl Collected {
         })?;
         let bases = named_children(node)
             .into_iter()
-            .find(|c| c.kind_name() == "class_heritage")
+            .find(|c| matches!(c.kind_name(), "class_heritage" | "extends_type_clause"))
             .map(|h| heritage(h, src))
             .unwrap_or_default();
         self.classes.push(ClassFacts {
@@ -407,26 +410,39 @@ fn is_parameter_property(param: Node<'_>) -> bool {
 }
 
 /// Base type names of a `class_heritage`: the `extends` expression (JavaScript) or the
-/// `extends` and `implements` clauses' types (TypeScript), type arguments dropped.
+/// `extends` and `implements` clauses' types (TypeScript); of an interface's
+/// `extends_type_clause`: its types. Type arguments dropped.
 fn heritage(node: Node<'_>, src: Source<'_>) -> Vec<String> {
+    if node.kind_name() == "extends_type_clause" {
+        return clause_types(node, src);
+    }
     let mut out = Vec::new();
     for child in named_children(node) {
         match child.kind_name() {
             "identifier" | "member_expression" => out.push(src.compact(child)),
-            "extends_clause" | "implements_clause" => {
-                for t in named_children(child) {
-                    if matches!(
-                        t.kind_name(),
-                        "identifier" | "member_expression" | "type_identifier" | "generic_type"
-                    ) {
-                        out.extend(jsdoc::first_name(&src.compact(t)));
-                    }
-                }
-            }
+            "extends_clause" | "implements_clause" => out.extend(clause_types(child, src)),
             _ => {}
         }
     }
     out
+}
+
+/// The type names an `extends`, `implements` or interface `extends` clause lists.
+fn clause_types(clause: Node<'_>, src: Source<'_>) -> Vec<String> {
+    named_children(clause)
+        .into_iter()
+        .filter(|t| {
+            matches!(
+                t.kind_name(),
+                "identifier"
+                    | "member_expression"
+                    | "type_identifier"
+                    | "nested_type_identifier"
+                    | "generic_type"
+            )
+        })
+        .filter_map(|t| jsdoc::first_name(&src.compact(t)))
+        .collect()
 }
 
 /// The JSDoc comment documenting `node`: the comment right before it, or before the statement

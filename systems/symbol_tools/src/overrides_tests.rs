@@ -33,7 +33,7 @@ use crate::overrides::MethodDefinition;
 use crate::python_receiver_tests::class_module;
 use crate::references::{References, ReferencesArgs, find_references};
 use crate::resolve::Confidence;
-use crate::testkit::{call, ctx, exp, facts, imp, sym, world_of, world_with};
+use crate::testkit::{bound, call, ctx, exp, facts, imp, sym, world_of, world_with};
 
 /// A type path naming `base`.
 fn path(base: &str) -> TypePath {
@@ -413,4 +413,97 @@ fn a_short_name_two_methods_of_one_file_share_finds_both_or_asks_which_one() {
         details(&w, "lib/cycle.js", "Q.m", false).function_name,
         "Q.m"
     );
+}
+
+/// A TypeScript interface, a class implementing it, an interface extending it and calls
+/// through parameters typed by the two interfaces, as the extractor gives them:
+///
+/// ```ts
+/// // src/sink.ts
+/// 1 export interface Sink {
+/// 2   add(n: number): void;
+/// 3 }
+/// 5 export class ArraySink implements Sink {
+/// 6   add(n: number) {}
+/// 7 }
+/// 8 export interface Stream extends Sink {}
+/// // src/use.ts
+/// 1 import { Sink, Stream } from "./sink";
+/// 2 export function total(k: Sink) {
+/// 3   k.add(1);
+/// 4 }
+/// 5 export function flow(s: Stream) {
+/// 6   s.add(2);
+/// 7 }
+/// ```
+fn ts_interface_world() -> World {
+    use SymbolKind::*;
+    let mut sink = facts(
+        vec![],
+        vec![
+            exp("Sink", None, 1),
+            exp("ArraySink", None, 5),
+            exp("Stream", None, 8),
+        ],
+        vec![
+            sym("Sink", Class, (1, 3), &[], true),
+            sym("Sink.add", Method, (2, 2), &["n"], false),
+            sym("ArraySink", Class, (5, 7), &[], true),
+            sym("ArraySink.add", Method, (6, 6), &["n"], false),
+            sym("Stream", Class, (8, 8), &[], true),
+        ],
+        vec![],
+        8,
+    );
+    sink.classes = vec![
+        class("Sink", &[]),
+        class("ArraySink", &["Sink"]),
+        class("Stream", &["Sink"]),
+    ];
+    let names = &["Sink", "Stream"];
+    let import = imp("./sink", Some("src/sink.ts"), names, ImportKind::Static, 1);
+    let through = |caller: &str, callee: &str, line, ty: &str| CallSite {
+        receiver: Some(path(ty)),
+        ..call(Some(caller), callee, line)
+    };
+    let uses = facts(
+        vec![bound(
+            import,
+            &[("Sink", "Sink", 1), ("Stream", "Stream", 1)],
+        )],
+        vec![exp("total", None, 2), exp("flow", None, 5)],
+        vec![
+            sym("total", Function, (2, 4), &["k"], true),
+            sym("flow", Function, (5, 7), &["s"], true),
+        ],
+        vec![
+            through("total", "k.add", 3, "Sink"),
+            through("flow", "s.add", 6, "Stream"),
+        ],
+        7,
+    );
+    world_of(vec![("src/sink.ts", sink), ("src/use.ts", uses)])
+}
+
+#[test]
+fn a_call_through_an_interface_typed_parameter_or_an_extending_one_reaches_the_interface_method() {
+    let r = refs(&ts_interface_world(), "Sink.add", "src/sink.ts", false);
+    assert_eq!(
+        rows(&r),
+        [
+            ("src/use.ts", 3, "k.add", Confidence::Inferred),
+            ("src/use.ts", 6, "s.add", Confidence::Inferred)
+        ]
+    );
+    assert_eq!(
+        defs(&r.overridden_by),
+        [("src/sink.ts", 6, "ArraySink.add")]
+    );
+}
+
+#[test]
+fn a_class_method_implementing_an_interface_method_is_reported_as_overriding_it() {
+    let d = details(&ts_interface_world(), "src/sink.ts", "ArraySink.add", false);
+    assert_eq!(defs(&d.overrides), [("src/sink.ts", 2, "Sink.add")]);
+    assert!(d.overridden_by.is_empty());
 }

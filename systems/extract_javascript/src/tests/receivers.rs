@@ -230,6 +230,58 @@ fn an_abstract_method_is_a_method_of_its_class_and_a_call_through_the_class_has_
     assert_eq!(receiver(&f, "s.area"), Some(ty("Shape", &[])));
 }
 
+/// An interface with a base, a class implementing it, and a call through an interface-typed
+/// parameter; an object type's method signature and a class's overload signature are not
+/// symbols.
+const SINK: &str = "export interface Sink extends Named<string>, ns.Base {\n  add(n: number): void;\n  size?: number;\n  flush: () => void;\n}\nexport class ArraySink implements Sink {\n  add(n: number): void;\n  add(n: number) {}\n}\ntype Shape = { area(): number };\nexport function total(k: Sink) {\n  k.add(1);\n}\n";
+
+#[test]
+fn an_interface_is_a_class_symbol_and_its_method_signatures_are_its_methods() {
+    use omnysys_api::facts::SymbolKind;
+    let f = facts("src/sink.ts", SINK);
+    let kinds: Vec<(&str, SymbolKind, u32, u32)> = f
+        .symbols
+        .iter()
+        .map(|s| (s.name.as_str(), s.kind, s.start_line, s.end_line))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("Sink", SymbolKind::Class, 1, 5),
+            ("Sink.add", SymbolKind::Method, 2, 2),
+            ("ArraySink", SymbolKind::Class, 6, 9),
+            ("ArraySink.add", SymbolKind::Method, 8, 8),
+            ("total", SymbolKind::Function, 11, 13),
+        ]
+    );
+    let sink = &f.symbols[0];
+    assert!(sink.exported);
+    assert_eq!(f.symbols[1].params, ["n"]);
+    assert_eq!(receiver(&f, "k.add"), Some(ty("Sink", &[])));
+}
+
+#[test]
+fn an_interface_has_its_extends_as_bases_and_a_class_its_implements() {
+    let f = facts("src/sink.ts", SINK);
+    let bases: Vec<(&str, Vec<&str>)> = f
+        .classes
+        .iter()
+        .map(|c| {
+            (
+                c.name.as_str(),
+                c.bases.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        bases,
+        [
+            ("Sink", vec!["Named", "ns.Base"]),
+            ("ArraySink", vec!["Sink"])
+        ]
+    );
+}
+
 #[test]
 fn a_construction_starts_a_call_path_and_types_its_receiver() {
     let f = facts("lib/a.js", "new Plugin(options).apply(compiler);\n");
