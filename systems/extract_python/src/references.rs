@@ -156,9 +156,15 @@ pub fn is_value_position(node: Node<'_>, parent: Node<'_>) -> bool {
     match parent.kind_name() {
         "assignment" => parent.field(Field::Right) == Some(node),
         "keyword_argument" | "pair" => parent.field(Field::Value) == Some(node),
-        "argument_list" | "comparison_operator" | "return_statement" | "list" | "set" | "tuple" => {
-            true
-        }
+        // `@rich_repr` applies the function without a call written: a use of it as a value
+        // (`@auto(angular=True)` is a call).
+        "argument_list"
+        | "comparison_operator"
+        | "return_statement"
+        | "list"
+        | "set"
+        | "tuple"
+        | "decorator" => true,
         _ => false,
     }
 }

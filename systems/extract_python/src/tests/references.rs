@@ -47,6 +47,19 @@ fn functions_and_imports_used_without_a_call_are_value_uses() {
 }
 
 #[test]
+fn a_decorator_written_without_a_call_is_a_value_use_and_one_with_a_call_is_a_call() {
+    let f = facts(
+        "from .repr import rich_repr, auto\n\
+         @rich_repr\n\
+         class Color: pass\n\
+         @auto(angular=True)\n\
+         class Box: pass\n",
+    );
+    assert_eq!(f.references, vec![value("rich_repr", 2, None)]);
+    assert!(f.calls.iter().any(|c| c.callee == "auto" && c.line == 4));
+}
+
+#[test]
 fn class_attributes_read_without_a_call_are_value_uses_and_untyped_instance_reads_are_not() {
     let f = facts(
         "from .color import Color\n\
