@@ -62,11 +62,12 @@ fn build(r: &mut Registrar) {
 /// (`@template {Base} T`, `<T extends Base>`) and an unbounded one as untyped. Version 5:
 /// TypeScript interfaces are class symbols with their method signatures as methods, and class
 /// facts with their `extends` as bases (only TypeScript files' facts differ from version 4).
+/// Version 6: `if (x instanceof C)` narrows `x` to a `C` in the `if` branch.
 pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
         name: "javascript".to_owned(),
-        version: "5".to_owned(),
+        version: "6".to_owned(),
         languages: strings(&["javascript", "typescript"]),
         extensions: strings(&["js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx"]),
     }

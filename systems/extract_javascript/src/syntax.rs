@@ -13,6 +13,8 @@ extract_support::syntax! {
     fields: {
         Alias = "alias",
         Arguments = "arguments",
+        Condition = "condition",
+        Consequence = "consequence",
         Constraint = "constraint",
         Constructor = "constructor",
         Declaration = "declaration",

@@ -797,7 +797,7 @@ mod files {
     fn the_spec_covers_javascript_and_typescript_extensions() {
         let spec = crate::spec();
         assert_eq!(spec.name, "javascript");
-        assert_eq!(spec.version, "5");
+        assert_eq!(spec.version, "6");
         assert_eq!(spec.languages, strings(&["javascript", "typescript"]));
         assert_eq!(
             spec.extensions,

@@ -109,6 +109,9 @@ fn is_visited(kind: &str) -> bool {
             | "public_field_definition"
             | "call_expression"
             | "new_expression"
+            | "statement_block"
+            | "expression_statement"
+            | "return_statement"
     )
 }
 

@@ -126,9 +126,41 @@ impl Collected {
                 self.class_field(node, path, scope, class, src)
             }
             "call_expression" | "new_expression" => self.call(node, scope, src),
+            "statement_block" | "expression_statement" | "return_statement" => {
+                return (self.narrowed(here, scope, src).unwrap_or(scope), class);
+            }
             _ => {}
         }
         (scope, class)
+    }
+
+    /// The scope of an `if`'s consequence when its condition is `x instanceof C`: `x` is a `C`
+    /// there (as a checker narrows it). Other conditions, and the `else` branch, narrow nothing.
+    fn narrowed(
+        &mut self,
+        here: &Here<'_, '_, '_>,
+        scope: usize,
+        src: Source<'_>,
+    ) -> Option<usize> {
+        let statement = here.parent()?;
+        if statement.kind_name() != "if_statement"
+            || statement.field(Field::Consequence) != Some(here.node)
+        {
+            return None;
+        }
+        let (name, class) = instance_test(statement.field(Field::Condition)?, src)?;
+        let this_class = self.scopes.get(scope).and_then(|s| s.this_class);
+        self.scopes.push(Scope {
+            parent: Some(scope),
+            this_class,
+        });
+        let inner = self.scopes.len() - 1;
+        self.bindings.push(Binding {
+            scope: inner,
+            name,
+            value: Value::named(class),
+        });
+        Some(inner)
     }
 
     /// What `this` is in `scope`.
@@ -386,6 +418,22 @@ impl Collected {
         let value = object.and_then(|o| self.value(callee, o, scope, src));
         self.calls.push((end_line(callee), value));
     }
+}
+
+/// `(x, C)` of a condition `(x instanceof C)` (`C` may be a member path, `ns.C`).
+fn instance_test(condition: Node<'_>, src: Source<'_>) -> Option<(String, String)> {
+    let test = match condition.kind_name() {
+        "parenthesized_expression" => condition.named_child(0)?,
+        _ => condition,
+    };
+    let operator = test.field(Field::Operator)?;
+    if test.kind_name() != "binary_expression" || operator.kind_name() != "instanceof" {
+        return None;
+    }
+    let (left, right) = (test.field(Field::Left)?, test.field(Field::Right)?);
+    let class_like = matches!(right.kind_name(), "identifier" | "member_expression");
+    (left.kind_name() == "identifier" && class_like)
+        .then(|| (src.text(left).into_owned(), src.compact(right)))
 }
 
 /// Whether `node` is a class's `constructor` method.

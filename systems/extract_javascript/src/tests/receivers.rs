@@ -330,3 +330,18 @@ fn a_value_typed_by_a_type_parameter_is_read_as_its_bound_and_an_unbounded_one_a
     assert_eq!(receiver(&f, "g.add"), Some(ty("Graph", &[])));
     assert!(undeclared(receiver(&f, "item.add")));
 }
+
+#[test]
+fn an_instanceof_test_narrows_the_variable_in_the_if_branch_only() {
+    let code = "/** @param {Iterable<number>} iterable */\nfunction addAll(iterable) {\n  if (iterable instanceof LazySet) {\n    iterable._isEmpty();\n  } else {\n    iterable.size();\n  }\n  if (iterable instanceof ns.Other) iterable.other();\n  iterable.after();\n}\n";
+    let f = facts("lib/a.js", code);
+    assert_eq!(receiver(&f, "iterable._isEmpty"), Some(ty("LazySet", &[])));
+    assert_eq!(receiver(&f, "iterable.other"), Some(ty("ns.Other", &[])));
+    for outside in ["iterable.size", "iterable.after"] {
+        assert_eq!(
+            receiver(&f, outside),
+            Some(ty("Iterable", &[])),
+            "{outside}"
+        );
+    }
+}
