@@ -9,6 +9,7 @@ extract_support::syntax! {
         Arguments = "arguments",
         Attribute = "attribute",
         Condition = "condition",
+        Consequence = "consequence",
         Function = "function",
         Left = "left",
         ModuleName = "module_name",

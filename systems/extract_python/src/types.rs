@@ -27,7 +27,7 @@ use tree_sitter::{Node, Tree};
 
 use crate::annotations::{alias_of, annotated};
 use crate::names;
-use crate::parse::{Source, line, named_children};
+use crate::parse::{PythonSource, Source, line, named_children};
 use crate::references::is_value_position;
 use crate::syntax::{Field, Syntax};
 use crate::values::{At, value_of};
@@ -89,6 +89,7 @@ enum Kind {
     ImportFrom,
     Call,
     Attribute,
+    Block,
 }
 
 /// [`Kind`] by tree-sitter kind id, so each node is classified without reading its kind's name
@@ -108,6 +109,7 @@ fn kinds(tree: &Tree) -> Vec<Option<Kind>> {
                 "import_from_statement" => Kind::ImportFrom,
                 "call" => Kind::Call,
                 "attribute" => Kind::Attribute,
+                "block" => Kind::Block,
                 _ => return None,
             };
             language.node_kind_is_named(id).then_some(kind)
@@ -177,8 +179,24 @@ impl Collected {
             Kind::ImportFrom => self.imported(node, frame, src),
             Kind::Call => self.call(node, frame, paths, src),
             Kind::Attribute => self.read(at, frame, paths, src),
+            Kind::Block => return self.narrowed(at, frame, src).unwrap_or(frame),
         }
         frame
+    }
+
+    /// The frame of an `if`/`elif` body whose condition is `isinstance(x, C)`: a scope where
+    /// `x` is a `C` (as a checker narrows it). Other conditions, and `else`, narrow nothing.
+    fn narrowed(&mut self, at: Site<'_>, frame: Frame, src: Source<'_>) -> Option<Frame> {
+        let statement = at.parent?;
+        let branch = matches!(statement.kind_name(), "if_statement" | "elif_clause");
+        if !branch || statement.field(Field::Consequence) != Some(at.node) {
+            return None;
+        }
+        let (name, class) = instance_test(statement.field(Field::Condition)?, src)?;
+        self.parents.push(Some(frame.scope));
+        let scope = self.parents.len() - 1;
+        self.bind(scope, name, Value::named(class));
+        Some(Frame { scope, ..frame })
     }
 
     /// Reads `node` in `frame`.
@@ -583,4 +601,19 @@ fn enumerated<'t>(node: Node<'t>, src: Source<'_>) -> Option<Node<'t>> {
     }
     let arguments = node.field(Field::Arguments)?;
     named_children(arguments).first().copied()
+}
+
+/// `(x, C)` of a condition `isinstance(x, C)` (`C` may be dotted; a tuple of classes is not read).
+fn instance_test(condition: Node<'_>, src: Source<'_>) -> Option<(String, String)> {
+    let function = condition.field(Field::Function)?;
+    if condition.kind_name() != "call" || src.text(function) != "isinstance" {
+        return None;
+    }
+    let arguments = named_children(condition.field(Field::Arguments)?);
+    let [object, class] = arguments.as_slice() else {
+        return None;
+    };
+    let class_like = matches!(class.kind_name(), "identifier" | "attribute");
+    (object.kind_name() == "identifier" && class_like)
+        .then(|| (src.text(*object).into_owned(), src.dotted(*class)))
 }

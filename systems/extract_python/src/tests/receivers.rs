@@ -202,3 +202,26 @@ fn module_level_typing_constructs_are_type_aliases() {
         f.types
     );
 }
+
+#[test]
+fn an_isinstance_test_narrows_the_variable_in_its_branch_only() {
+    let f = facts(
+        "from .text import Text\n\
+         import rich.segment\n\
+         def render(obj: Renderable):\n\
+        \x20   if isinstance(obj, Text):\n\
+        \x20       obj.highlight()\n\
+        \x20   elif isinstance(obj, rich.segment.Segment):\n\
+        \x20       obj.split()\n\
+        \x20   else:\n\
+        \x20       obj.render()\n\
+        \x20   obj.after()\n",
+    );
+    assert_eq!(receiver(&f, "obj.highlight", 5), Some(ty("Text", &[])));
+    assert_eq!(
+        receiver(&f, "obj.split", 7),
+        Some(ty("rich.segment.Segment", &[]))
+    );
+    assert_eq!(receiver(&f, "obj.render", 9), Some(ty("Renderable", &[])));
+    assert_eq!(receiver(&f, "obj.after", 10), Some(ty("Renderable", &[])));
+}
