@@ -16,13 +16,13 @@
 //! listed too, unresolved. Namespace imports (`import * as ns`) are not references by
 //! themselves; the calls made through them are.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use omnysys_api::paths::{closest, shorten};
 use omnysys_api::prelude::*;
 
 use crate::bindings::site;
-use crate::calls::{CalleeFilter, IncomingCall, callers_of, files_that_can_call};
+use crate::calls::{CalleeFilter, IncomingCall, callers_admitted, files_that_can_call};
 use crate::name_only::name_only_callers;
 use crate::overrides::{MethodDefinition, links_of};
 use crate::project::{
@@ -245,7 +245,7 @@ fn references_to(p: Project<'_>, target: &SymbolRef) -> BTreeSet<Reference> {
     }
     found.extend(type_aliases_of(p, target));
     found.extend(
-        callers_of(p, target)
+        callers_admitted(p, target, &filter)
             .into_iter()
             .map(|c| call_reference(target, c)),
     );
@@ -266,19 +266,21 @@ fn call_reference(target: &SymbolRef, c: IncomingCall) -> Reference {
 
 /// Type aliases naming `target` (`/** @typedef {import("./memoize")} Memoize */`): a module's
 /// own export when the alias names no member, else the member. Aliases make no import edge, so
-/// every file is looked at.
+/// every file is looked at; each `(module, name)` is resolved once (a module's typedefs are
+/// repeated in most of the files using it).
 fn type_aliases_of(p: Project<'_>, target: &SymbolRef) -> Vec<Reference> {
     let mut found = Vec::new();
-    for file in p.paths() {
-        let Some(facts) = p.facts(file) else {
-            continue;
-        };
+    let mut leads: HashMap<(&str, &str), bool> = HashMap::new();
+    for (file, facts) in p.files() {
         for alias in &facts.types {
             let (Some(spec), Some(from)) = (&alias.specifier, alias.resolved.as_deref()) else {
                 continue;
             };
             let name = alias.targets.first().map_or("default", String::as_str);
-            if resolve_export(p, from, name).as_ref() == Some(target) {
+            let reaches = *leads
+                .entry((from, name))
+                .or_insert_with(|| resolve_export(p, from, name).as_ref() == Some(target));
+            if reaches {
                 found.push(Reference {
                     file: file.to_owned(),
                     line: alias.line,

@@ -10,6 +10,8 @@ use omnysys_api::prelude::*;
 #[derive(Clone, Copy)]
 pub struct Project<'w> {
     world: &'w World,
+    /// The world's file index, looked up once: tools ask for files thousands of times a call.
+    index: Option<&'w FileIndex>,
     stop: Stop<'w>,
 }
 
@@ -18,6 +20,7 @@ impl<'w> Project<'w> {
     pub fn new(world: &'w World) -> Self {
         Project {
             world,
+            index: world.get_resource::<FileIndex>(),
             stop: Stop::never(),
         }
     }
@@ -26,8 +29,8 @@ impl<'w> Project<'w> {
     /// stop (the tool's wrapper then answers with the stop, never with the partial result).
     pub fn of(ctx: &ToolContext<'w>) -> Self {
         Project {
-            world: ctx.world(),
             stop: ctx.stop(),
+            ..Project::new(ctx.world())
         }
     }
 
@@ -46,7 +49,11 @@ impl<'w> Project<'w> {
 
     /// The cache entry (facts and extractor) of `path`, when the file is known and analysed.
     pub fn entry(&self, path: &str) -> Option<&'w CacheEntry> {
-        let entity = *self.world.get_resource::<FileIndex>()?.0.get(path)?;
+        self.entry_of(*self.index?.0.get(path)?)
+    }
+
+    /// The cache entry of the file entity `entity`.
+    fn entry_of(&self, entity: Entity) -> Option<&'w CacheEntry> {
         self.world.get::<CacheEntry>(entity)
     }
 
@@ -57,9 +64,8 @@ impl<'w> Project<'w> {
 
     /// Every indexed path, analysed or not, in path order.
     pub fn paths(&self) -> impl Iterator<Item = &'w str> + 'w {
-        let index = self.world.get_resource::<FileIndex>();
         let stop = self.stop;
-        index
+        self.index
             .into_iter()
             .flat_map(|i| i.0.keys().map(String::as_str))
             .take_while(move |_| !stop.stopped())
@@ -67,15 +73,19 @@ impl<'w> Project<'w> {
 
     /// Whether `path` is in the index.
     pub fn is_known(&self, path: &str) -> bool {
-        let index = self.world.get_resource::<FileIndex>();
-        index.is_some_and(|i| i.0.contains_key(path))
+        self.index.is_some_and(|i| i.0.contains_key(path))
     }
 
     /// Every analysed file with its facts, in path order.
     pub fn files(&self) -> impl Iterator<Item = (&'w str, &'w FileFacts)> + 'w {
-        let this = *self;
-        self.paths()
-            .filter_map(move |path| Some((path, this.facts(path)?)))
+        let (this, stop) = (*self, self.stop);
+        self.index
+            .into_iter()
+            .flat_map(|i| i.0.iter())
+            .take_while(move |_| !stop.stopped())
+            .filter_map(move |(path, &entity)| {
+                Some((path.as_str(), &*this.entry_of(entity)?.facts))
+            })
     }
 
     /// The file-level import graph (empty when the engine has not built one yet).

@@ -91,24 +91,43 @@ impl OutgoingCall {
 /// looked for in every file (a receiver's type needs no import of its file), other symbols in
 /// the files that can call them ([`files_that_can_call`]).
 pub fn callers_of(p: Project<'_>, target: &SymbolRef) -> Vec<IncomingCall> {
-    let may_call = CalleeFilter::for_target(p, target);
+    callers_admitted(p, target, &CalleeFilter::for_target(p, target))
+}
+
+/// [`callers_of`] with the target's callee filter made already.
+pub fn callers_admitted(
+    p: Project<'_>,
+    target: &SymbolRef,
+    may_call: &CalleeFilter,
+) -> Vec<IncomingCall> {
     let is_method = p
         .facts(&target.file)
         .and_then(|f| f.symbols.iter().find(|s| s.name == target.symbol))
         .is_some_and(|s| s.kind == SymbolKind::Method);
-    let files = if is_method {
-        p.paths().map(str::to_owned).collect()
+    let admitted = |callee: &str| may_call.admits(callee);
+    let mut found = if is_method {
+        calls_into(p, p.files(), &target.file, admitted)
     } else {
-        files_that_can_call(p, &target.file)
+        let files = files_that_can_call(p, &target.file);
+        calls_into(p, with_facts(p, &files), &target.file, admitted)
     };
-    calls_into(p, files, &target.file, |callee| may_call.admits(callee))
-        .remove(&target.symbol)
-        .unwrap_or_default()
+    found.remove(&target.symbol).unwrap_or_default()
 }
 
 /// The calls that resolve into `file`, grouped by the called symbol, ordered by file and line.
 pub fn callers_by_symbol(p: Project<'_>, file: &str) -> BTreeMap<String, Vec<IncomingCall>> {
-    calls_into(p, files_that_can_call(p, file), file, |_| true)
+    let files = files_that_can_call(p, file);
+    calls_into(p, with_facts(p, &files), file, |_| true)
+}
+
+/// The analysed ones of `files`, with their facts.
+fn with_facts<'f>(
+    p: Project<'f>,
+    files: &'f BTreeSet<String>,
+) -> impl Iterator<Item = (&'f str, &'f FileFacts)> {
+    files
+        .iter()
+        .filter_map(move |f| Some((f.as_str(), p.facts(f)?)))
 }
 
 /// The names a call to one symbol can be written with, to skip resolving the calls that cannot
@@ -136,10 +155,22 @@ impl CalleeFilter {
         }
     }
 
+    /// Whether a call written `callee` may reach the target: its last `.`/`:` segment is one
+    /// of the names. Asked of every call site of the project for a method, so it compares
+    /// suffixes rather than splitting the callee.
     pub fn admits(&self, callee: &str) -> bool {
-        let last = callee.rsplit(['.', ':']).next().unwrap_or(callee);
-        self.names.contains(last) || (self.any_single_name && last == callee)
+        self.names.iter().any(|name| is_last_segment(callee, name))
+            || (self.any_single_name && !callee.contains(['.', ':']))
     }
+}
+
+/// Whether `name` is the whole of `callee` or the part after its last `.` or `:`.
+fn is_last_segment(callee: &str, name: &str) -> bool {
+    // Most callees differ in their last byte: skip the comparison of the whole name for them.
+    callee.as_bytes().last() == name.as_bytes().last()
+        && callee
+            .strip_suffix(name)
+            .is_some_and(|head| head.is_empty() || head.ends_with(['.', ':']))
 }
 
 /// The local names other than its own under which files bind `target` (`import {a as b}`,
@@ -168,27 +199,24 @@ pub fn aliases(p: Project<'_>, target: &SymbolRef) -> Vec<String> {
     found
 }
 
-/// The calls of `callers` that resolve into `file` among those whose callee `consider`
-/// admits, grouped by the called symbol, ordered by file and line.
-fn calls_into(
+/// The calls of the files `callers` (each with its facts) that resolve into `file` among
+/// those whose callee `consider` admits, grouped by the called symbol, ordered by file and line.
+fn calls_into<'f>(
     p: Project<'_>,
-    callers: BTreeSet<String>,
+    callers: impl Iterator<Item = (&'f str, &'f FileFacts)>,
     file: &str,
     consider: impl Fn(&str) -> bool,
 ) -> BTreeMap<String, Vec<IncomingCall>> {
     let mut found: BTreeMap<String, Vec<IncomingCall>> = BTreeMap::new();
-    for caller_file in callers {
-        let Some(facts) = p.facts(&caller_file) else {
-            continue;
-        };
+    for (caller_file, facts) in callers {
         for call in facts.calls.iter().filter(|c| consider(&c.callee)) {
-            let resolution = super::target::resolve(p, &caller_file, call);
+            let resolution = super::target::resolve(p, caller_file, call);
             let Some(target) = resolution.target else {
                 continue;
             };
             if target.file == file {
                 found.entry(target.symbol).or_default().push(IncomingCall {
-                    file: caller_file.clone(),
+                    file: caller_file.to_owned(),
                     line: call.line,
                     caller: call.caller.clone(),
                     callee: call.callee.clone(),
@@ -235,4 +263,21 @@ fn reexports(graph: &DependencyGraph, from: &str, to: &str) -> bool {
             edge.kinds.contains(&ImportKind::ReExport)
                 || (python && edge.kinds.contains(&ImportKind::Static))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_last_segment;
+
+    #[test]
+    fn a_name_is_admitted_only_as_the_whole_callee_or_its_last_segment() {
+        for callee in ["area", "shape.area", "this._s.area", "Shape::area", "ns::Shape::area"] {
+            assert!(is_last_segment(callee, "area"), "{callee}");
+        }
+        for callee in ["perimeter", "xarea", "shape.xarea", "area.of", "shape.area_", ""] {
+            assert!(!is_last_segment(callee, "area"), "{callee}");
+        }
+        assert!(is_last_segment("données.aire", "aire"));
+        assert!(!is_last_segment("donnéesaire", "aire"));
+    }
 }
