@@ -271,10 +271,23 @@ mod tests {
 
     #[test]
     fn a_name_is_admitted_only_as_the_whole_callee_or_its_last_segment() {
-        for callee in ["area", "shape.area", "this._s.area", "Shape::area", "ns::Shape::area"] {
+        for callee in [
+            "area",
+            "shape.area",
+            "this._s.area",
+            "Shape::area",
+            "ns::Shape::area",
+        ] {
             assert!(is_last_segment(callee, "area"), "{callee}");
         }
-        for callee in ["perimeter", "xarea", "shape.xarea", "area.of", "shape.area_", ""] {
+        for callee in [
+            "perimeter",
+            "xarea",
+            "shape.xarea",
+            "area.of",
+            "shape.area_",
+            "",
+        ] {
             assert!(!is_last_segment(callee, "area"), "{callee}");
         }
         assert!(is_last_segment("données.aire", "aire"));
