@@ -373,3 +373,77 @@ fn a_changed_declared_return_type_re_links_a_call_in_an_unedited_file_and_re_ext
         assert_eq!(lines, [&json!(15), &json!(16)], "{details}");
     });
 }
+
+/// A Python module with `@overload` signatures of a function and of a method.
+const OVERLOADS: &str = "\
+from typing import overload
+import typing
+
+class Text:
+    @overload
+    def split(self, sep: str) -> list: ...
+    @typing.overload
+    def split(self, sep: None) -> list: ...
+    def split(self, sep=None):
+        return []
+
+@overload
+def auto(cls: int) -> int: ...
+def auto(cls=None):
+    return cls
+
+def use(t: Text):
+    return t.split(\",\"), auto(1)
+";
+
+#[test]
+fn overload_signatures_are_references_of_the_function_or_method_they_declare() {
+    let dir = std::env::temp_dir().join(format!("omnysys-overloads-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("pkg")).unwrap();
+    std::fs::write(dir.join("pkg/__init__.py"), "").unwrap();
+    std::fs::write(dir.join("pkg/text.py"), OVERLOADS).unwrap();
+    let mut server = Server::start(&dir);
+
+    let method = references_once_indexed(&mut server, "pkg/text.py", "Text.split");
+    assert_eq!(
+        method,
+        [
+            (6, "value".into()),
+            (8, "value".into()),
+            (18, "call".into())
+        ]
+    );
+    let function = references_once_indexed(&mut server, "pkg/text.py", "auto");
+    assert_eq!(function, [(13, "value".into()), (18, "call".into())]);
+
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `(line, kind)` of each reference `find_references` lists for `symbol` of `file`, once the
+/// file is indexed (within 10 s).
+fn references_once_indexed(server: &mut Server, file: &str, symbol: &str) -> Vec<(u64, String)> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let answer = server.call(
+            "find_references",
+            json!({"filePath": file, "symbolName": symbol}),
+        );
+        let found: Vec<(u64, String)> = answer["references"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                (
+                    r["line"].as_u64().unwrap_or(0),
+                    r["kind"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
+        if !found.is_empty() || Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -49,13 +49,14 @@ fn build(r: &mut Registrar) {
 /// classes, returns); version 3 marks `__all__` entries as exports by name and adds value
 /// uses and shadows; version 4 adds attributes read as values through a typed object, with
 /// their receivers; version 5 a decorator written without a call (`@rich_repr`) as a value use;
-/// version 6 narrows `x` to `C` in the branch of `if isinstance(x, C):`.
+/// version 6 narrows `x` to `C` in the branch of `if isinstance(x, C):`; version 7 makes an
+/// `@overload` signature's name a value use of the function (or method) it declares.
 /// Facts cached by an older version are extracted again.
 pub fn spec() -> ExtractorSpec {
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
     ExtractorSpec {
         name: "python".to_owned(),
-        version: "6".to_owned(),
+        version: "7".to_owned(),
         languages: strings(&["python"]),
         extensions: strings(&["py", "pyi"]),
     }

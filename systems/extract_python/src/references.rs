@@ -68,6 +68,11 @@ impl ReferenceCollector for References {
                     });
                 } else if is_value_position(node, parent) {
                     self.add(src.text(node).into_owned(), node, v, scope);
+                } else if let Some(symbol) = v.enclosing
+                    && is_overload_signature(node, parent, src)
+                {
+                    // The signature's own symbol: `f`, or `C.m` for a method (a class attribute).
+                    self.add(symbol.name.clone(), node, v, scope);
                 }
             }
             "attribute" if is_value_position(node, parent) => {
@@ -167,6 +172,26 @@ pub fn is_value_position(node: Node<'_>, parent: Node<'_>) -> bool {
         | "decorator" => true,
         _ => false,
     }
+}
+
+/// Whether `node` names a function declared by an `@overload` (`@typing.overload`) signature:
+/// a reference to the function its implementation defines, as a type checker lists it.
+fn is_overload_signature(node: Node<'_>, parent: Node<'_>, src: Source<'_>) -> bool {
+    let Some(decorated) = parent.parent() else {
+        return false;
+    };
+    let mut cursor = decorated.walk();
+    parent.kind_name() == "function_definition"
+        && parent.field(Field::Name) == Some(node)
+        && decorated.kind_name() == "decorated_definition"
+        && decorated
+            .named_children(&mut cursor)
+            .filter(|d| d.kind_name() == "decorator")
+            .filter_map(|d| d.named_child(0))
+            .any(|e| {
+                let text = src.text(e);
+                text == "overload" || text.ends_with(".overload")
+            })
 }
 
 /// The names the file binds at module level: imports' local names, top-level functions and

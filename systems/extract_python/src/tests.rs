@@ -577,7 +577,7 @@ mod files {
     fn the_spec_covers_python_sources_and_stubs() {
         let spec = crate::spec();
         assert_eq!(spec.name, "python");
-        assert_eq!(spec.version, "6");
+        assert_eq!(spec.version, "7");
         assert_eq!(spec.languages, strings(&["python"]));
         assert_eq!(spec.extensions, strings(&["py", "pyi"]));
     }

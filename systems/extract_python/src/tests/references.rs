@@ -60,6 +60,35 @@ fn a_decorator_written_without_a_call_is_a_value_use_and_one_with_a_call_is_a_ca
 }
 
 #[test]
+fn an_overload_signature_names_the_function_it_declares_and_a_plain_decorator_does_not() {
+    let f = facts(
+        "from typing import overload\n\
+         import typing\n\
+         @overload\n\
+         def auto(cls: int) -> int: ...\n\
+         @typing.overload\n\
+         def auto(*, angular: bool) -> str: ...\n\
+         def auto(cls=None, *, angular=None): pass\n\
+         class Text:\n\
+        \x20   @overload\n\
+        \x20   def split(self, sep: str) -> list: ...\n\
+        \x20   def split(self, sep=None): pass\n\
+        \x20   @staticmethod\n\
+        \x20   def join(): pass\n",
+    );
+    assert_eq!(
+        f.references,
+        vec![
+            value("overload", 3, None),
+            value("auto", 4, Some("auto")),
+            value("auto", 6, Some("auto")),
+            value("overload", 9, Some("Text")),
+            value("Text.split", 10, Some("Text.split")),
+        ]
+    );
+}
+
+#[test]
 fn class_attributes_read_without_a_call_are_value_uses_and_untyped_instance_reads_are_not() {
     let f = facts(
         "from .color import Color\n\
