@@ -177,13 +177,15 @@ pub fn is_value_position(node: Node<'_>, parent: Node<'_>) -> bool {
 /// Whether `node` names a function declared by an `@overload` (`@typing.overload`) signature:
 /// a reference to the function its implementation defines, as a type checker lists it.
 fn is_overload_signature(node: Node<'_>, parent: Node<'_>, src: Source<'_>) -> bool {
+    // Checked first: most identifiers are not a definition's name (a parent lookup is not free).
+    if parent.kind_name() != "function_definition" || parent.field(Field::Name) != Some(node) {
+        return false;
+    }
     let Some(decorated) = parent.parent() else {
         return false;
     };
     let mut cursor = decorated.walk();
-    parent.kind_name() == "function_definition"
-        && parent.field(Field::Name) == Some(node)
-        && decorated.kind_name() == "decorated_definition"
+    decorated.kind_name() == "decorated_definition"
         && decorated
             .named_children(&mut cursor)
             .filter(|d| d.kind_name() == "decorator")
