@@ -33,15 +33,11 @@ use crate::overrides::MethodDefinition;
 use crate::python_receiver_tests::class_module;
 use crate::references::{References, ReferencesArgs, find_references};
 use crate::resolve::Confidence;
-use crate::testkit::{bound, call, ctx, exp, facts, imp, sym, world_of, world_with};
+use crate::testkit::{bound, call_on, ctx, exp, facts, imp, sym, type_path, world_of, world_with};
 
 /// A type path naming `base`.
 fn path(base: &str) -> TypePath {
-    TypePath {
-        base: base.to_owned(),
-        members: Vec::new(),
-        guessed: false,
-    }
+    type_path(base, &[])
 }
 
 /// Class facts: `name` with `bases`.
@@ -79,10 +75,7 @@ fn class_file(
 
 /// The JavaScript world of the module docs.
 fn js_world() -> World {
-    let in_run = |callee: &str, line, receiver: Option<TypePath>| CallSite {
-        receiver,
-        ..call(Some("run"), callee, line)
-    };
+    let in_run = |callee, line, receiver| call_on(Some("run"), callee, line, receiver);
     let uses = facts(
         vec![imp("./c", Some("lib/c.js"), &["*"], ImportKind::Require, 1)],
         vec![],
@@ -274,10 +267,7 @@ fn the_result_schemas_do_not_require_the_links_and_offer_the_argument() {
 fn python_world() -> World {
     use SymbolKind::{Class, Function, Method};
     let base = class_module("Base", "stop");
-    let in_run = |callee: &str, line, receiver: Option<TypePath>| CallSite {
-        receiver,
-        ..call(Some("run"), callee, line)
-    };
+    let in_run = |callee, line, receiver| call_on(Some("run"), callee, line, receiver);
     let mut live = facts(
         vec![imp(
             ".base",
@@ -462,10 +452,7 @@ fn ts_interface_world() -> World {
     ];
     let names = &["Sink", "Stream"];
     let import = imp("./sink", Some("src/sink.ts"), names, ImportKind::Static, 1);
-    let through = |caller: &str, callee: &str, line, ty: &str| CallSite {
-        receiver: Some(path(ty)),
-        ..call(Some(caller), callee, line)
-    };
+    let through = |caller, callee, line, ty| call_on(Some(caller), callee, line, Some(path(ty)));
     let uses = facts(
         vec![bound(
             import,

@@ -30,16 +30,7 @@ use crate::calls::{IncomingCall, callers_of};
 use crate::project::Project;
 use crate::references::{RefKind, ReferencesArgs, find_references};
 use crate::resolve::{Confidence, SymbolRef, Via};
-use crate::testkit::{call, ctx, facts, imp, sym, value, world_with};
-
-/// A type path value.
-fn path(base: &str, members: &[&str]) -> TypePath {
-    TypePath {
-        base: base.to_owned(),
-        members: members.iter().map(|m| (*m).to_owned()).collect(),
-        guessed: false,
-    }
-}
+use crate::testkit::{call_on, ctx, facts, imp, sym, type_path as path, value, world_with};
 
 /// A module defining one class with one method.
 pub(crate) fn class_module(class: &str, method: &str) -> FileFacts {
@@ -64,10 +55,7 @@ pub(crate) fn class_module(class: &str, method: &str) -> FileFacts {
 /// The world of the module docs.
 fn world() -> World {
     use SymbolKind::{Class, Method};
-    let typed = |callee: &str, line, receiver: Option<TypePath>| CallSite {
-        receiver,
-        ..call(Some("Live.run"), callee, line)
-    };
+    let typed = |callee, line, receiver| call_on(Some("Live.run"), callee, line, receiver);
     let mut live = facts(
         vec![
             imp(

@@ -33,16 +33,7 @@ use omnysys_api::prelude::*;
 use crate::calls::{IncomingCall, callers_of};
 use crate::project::Project;
 use crate::resolve::{Confidence, SymbolRef, Via};
-use crate::testkit::{call, facts, imp, sym, world_with};
-
-/// The type `base` then `members`.
-fn path(base: &str, members: &[&str]) -> TypePath {
-    TypePath {
-        base: base.to_owned(),
-        members: members.iter().map(|m| (*m).to_owned()).collect(),
-        guessed: false,
-    }
-}
+use crate::testkit::{call_on, facts, imp, sym, type_path as path, world_with};
 
 /// A class with bases and fields.
 fn class(name: &str, bases: &[&str], fields: &[(&str, &str)]) -> ClassFacts {
@@ -119,10 +110,7 @@ fn world() -> World {
         vec![],
         2,
     );
-    let typed = |callee: &str, line, receiver: Option<TypePath>| CallSite {
-        receiver,
-        ..call(Some("run"), callee, line)
-    };
+    let typed = |callee, line, receiver| call_on(Some("run"), callee, line, receiver);
     let main = facts(
         vec![
             imp(

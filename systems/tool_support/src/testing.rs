@@ -70,6 +70,28 @@ pub fn call(caller: Option<&str>, callee: &str, line: u32) -> CallSite {
     }
 }
 
+/// A call site whose receiver has the type `receiver` (as the extractors type one).
+pub fn call_on(
+    caller: Option<&str>,
+    callee: &str,
+    line: u32,
+    receiver: Option<TypePath>,
+) -> CallSite {
+    CallSite {
+        receiver,
+        ..call(caller, callee, line)
+    }
+}
+
+/// The type `base`, then `members` read from it.
+pub fn type_path(base: &str, members: &[&str]) -> TypePath {
+    TypePath {
+        base: base.to_owned(),
+        members: members.iter().map(|m| (*m).to_owned()).collect(),
+        guessed: false,
+    }
+}
+
 /// Facts from their parts.
 pub fn facts(
     imports: Vec<Import>,

@@ -100,12 +100,8 @@ pub fn callers_admitted(
     target: &SymbolRef,
     may_call: &CalleeFilter,
 ) -> Vec<IncomingCall> {
-    let is_method = p
-        .facts(&target.file)
-        .and_then(|f| f.symbols.iter().find(|s| s.name == target.symbol))
-        .is_some_and(|s| s.kind == SymbolKind::Method);
     let admitted = |callee: &str| may_call.admits(callee);
-    let mut found = if is_method {
+    let mut found = if super::overrides::is_method(p, target) {
         calls_into(p, p.files(), &target.file, admitted)
     } else {
         let files = files_that_can_call(p, &target.file);

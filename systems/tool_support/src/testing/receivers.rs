@@ -3,7 +3,7 @@
 
 use omnysys_api::prelude::*;
 
-use super::{call, exp, facts, imp, sym, world_of};
+use super::{call_on, exp, facts, imp, sym, type_path, world_of};
 
 /// Classes reached through typed receivers (the type facts the JavaScript extractor gives):
 ///
@@ -29,11 +29,7 @@ use super::{call, exp, facts, imp, sym, world_of};
 /// ```
 pub fn receivers_world() -> World {
     use SymbolKind::{Class, Method};
-    let path = |base: &str, members: &[&str]| TypePath {
-        base: base.to_owned(),
-        members: members.iter().map(|m| (*m).to_owned()).collect(),
-        guessed: false,
-    };
+    let path = type_path;
     let alias = |name: &str, spec: &str, resolved: &str| TypeAlias {
         name: name.to_owned(),
         specifier: Some(spec.to_owned()),
@@ -84,10 +80,7 @@ pub fn receivers_world() -> World {
         name: "chunkGraph".to_owned(),
         ty: path("Graph", &[]),
     };
-    let typed = |callee: &str, line, receiver: Option<TypePath>| CallSite {
-        receiver,
-        ..call(Some("Mod.build"), callee, line)
-    };
+    let typed = |callee, line, receiver| call_on(Some("Mod.build"), callee, line, receiver);
     let module = facts(
         vec![imp(
             "./base",
